@@ -1,0 +1,51 @@
+# Peta UMKM Purbalingga: `make run` (portal with demo data on SQLite), `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+DEMO_UMKM ?= 3000
+
+.PHONY: run setup test install install-dev browser check-deploy clean-demo
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the pinned requirements change.
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Idempotent: migrate, load the real geography, seed demo data once.
+setup: install
+	DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DEBUG=true $(BIN)/python manage.py load_wilayah
+	DEBUG=true $(BIN)/python manage.py seed_demo --umkm $(DEMO_UMKM)
+
+run: setup
+	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Debian's Chromium for the browser tests; Playwright never downloads a browser.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "Menginstal Chromium (Debian) untuk uji peramban..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
+
+test: install-dev browser
+	SECRET_KEY=test-only-secret-key DEBUG=false MAP_TILES_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check-deploy: install
+	DEBUG=false SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(64))') \
+	  ALLOWED_HOSTS=umkm.purbalinggakab.go.id $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean-demo: install
+	DEBUG=true $(BIN)/python manage.py clear_demo

@@ -1,0 +1,243 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdmin
+
+from mapping.models import UMKM, Desa, Kecamatan, Permit, Product, Sector, SizeClass
+
+
+class JenisDesaFilter(admin.SimpleListFilter):
+    title = _("jenis")
+    parameter_name = "jenis"
+
+    def lookups(self, request, model_admin):
+        return Desa.Jenis.choices
+
+    def queryset(self, request, queryset):
+        if self.value() == Desa.Jenis.KELURAHAN:
+            return queryset.kelurahan()
+        if self.value() == Desa.Jenis.DESA:
+            return queryset.desa_only()
+        return queryset
+
+
+class KecamatanFilter(admin.SimpleListFilter):
+    """Filter by kecamatan through the path to it given in `kecamatan_path`."""
+
+    title = _("kecamatan")
+    parameter_name = "kecamatan"
+    kecamatan_path = "desa__kecamatan"
+
+    def lookups(self, request, model_admin):
+        return Kecamatan.objects.values_list("kode", "nama")
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{self.kecamatan_path}__kode": self.value()})
+        return queryset
+
+
+class ProductKecamatanFilter(KecamatanFilter):
+    kecamatan_path = "umkm__desa__kecamatan"
+
+
+class DesaFilter(admin.SimpleListFilter):
+    """Desa of the kecamatan chosen in KecamatanFilter; hidden until one is chosen."""
+
+    title = _("desa/kelurahan")
+    parameter_name = "desa"
+
+    def lookups(self, request, model_admin):
+        kecamatan_kode = request.GET.get(KecamatanFilter.parameter_name)
+        if not kecamatan_kode:
+            return []
+        return Desa.objects.filter(kecamatan__kode=kecamatan_kode).values_list("kode", "nama")
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(desa__kode=self.value())
+        return queryset
+
+
+class SectorFilter(admin.SimpleListFilter):
+    title = _("sektor")
+    parameter_name = "sektor"
+
+    def lookups(self, request, model_admin):
+        return Sector.objects.values_list("kode", "nama")
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(products__sector__kode=self.value()).distinct()
+        return queryset
+
+
+class SizeClassFilter(admin.SimpleListFilter):
+    title = _("skala usaha")
+    parameter_name = "skala"
+
+    def lookups(self, request, model_admin):
+        return SizeClass.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in SizeClass.values:
+            return queryset.of_size_class(self.value())
+        return queryset
+
+
+class PermitFilter(admin.SimpleListFilter):
+    title = _("izin dimiliki")
+    parameter_name = "izin"
+
+    def lookups(self, request, model_admin):
+        return Permit.Kind.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Permit.Kind.values:
+            return queryset.holding_permit(self.value())
+        return queryset
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(LeafletGeoAdmin):
+    list_display = ["kode", "nama", "desa_total"]
+    fields = ["kode", "nama", "boundary", "centre"]
+    search_fields = ["kode", "nama"]
+    ordering = ["kode"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(desa_total=Count("desa_set"))
+
+    @admin.display(description=_("jumlah desa/kelurahan"), ordering="desa_total")
+    def desa_total(self, obj):
+        return obj.desa_total
+
+
+@admin.register(Desa)
+class DesaAdmin(LeafletGeoAdmin):
+    list_display = ["kode", "nama", "jenis_display", "kecamatan"]
+    fields = ["kecamatan", "kode", "nama", "boundary", "centre"]
+    list_filter = [JenisDesaFilter, "kecamatan"]
+    search_fields = ["kode", "nama", "kecamatan__nama"]
+    ordering = ["kode"]
+    list_select_related = ["kecamatan"]
+    change_form_template = "admin/mapping/desa/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("kecamatan__boundary", "kecamatan__centre")
+
+    @admin.display(description=_("jenis"))
+    def jenis_display(self, obj):
+        return obj.get_jenis_display()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The desa is drawn inside its kecamatan: the page's map script adds this outline.
+        desa = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if desa is not None:
+            kecamatan = Kecamatan.objects.only("kode", "nama", "boundary").get(pk=desa.kecamatan_id)
+            extra_context["kecamatan_outline"] = {
+                "type": "Feature",
+                "geometry": kecamatan.boundary,
+                "properties": {"nama": kecamatan.nama, "kode": kecamatan.kode},
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["nama", "kode", "order", "product_total"]
+    list_editable = ["order"]
+    search_fields = ["nama", "kode"]
+    prepopulated_fields = {"kode": ["nama"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(product_total=Count("products"))
+
+    @admin.display(description=_("jumlah produk"), ordering="product_total")
+    def product_total(self, obj):
+        return obj.product_total
+
+
+class ProductInline(admin.StackedInline):
+    model = Product
+    extra = 0
+    fields = [
+        ("name", "sector"),
+        "description",
+        "photo",
+        ("monthly_capacity", "capacity_unit", "price"),
+        ("market_reach", "local_material_pct", "is_active"),
+    ]
+    show_change_link = True
+
+
+class PermitInline(admin.TabularInline):
+    model = Permit
+    extra = 0
+    fields = ["kind", "number", "issued_on", "valid_until"]
+
+
+@admin.register(UMKM)
+class UMKMAdmin(LeafletGeoAdmin):
+    list_display = [
+        "name", "owner_name", "desa_name", "kecamatan_name", "size_class_display",
+        "nib", "is_active", "is_demo",
+    ]
+    list_filter = [
+        KecamatanFilter, DesaFilter, SectorFilter, SizeClassFilter, PermitFilter,
+        "is_active", "is_demo",
+    ]
+    search_fields = ["name", "owner_name", "nib", "desa__nama", "products__name"]
+    autocomplete_fields = ["desa"]
+    inlines = [ProductInline, PermitInline]
+    readonly_fields = ["size_class_display", "is_demo", "created_by", "created_at", "updated_by", "updated_at"]
+    fieldsets = [
+        (_("Usaha"), {"fields": ["name", "owner_name", "nik", "phone", "address", "nib", "is_active"]}),
+        (_("Wilayah dan lokasi"), {"fields": ["desa", "location"]}),
+        (
+            _("Skala usaha (PP 7/2021)"),
+            {"fields": ["founded_year", "workers", "capital", "annual_turnover", "size_class_display"]},
+        ),
+        (_("Riwayat"), {"fields": ["is_demo", "created_by", "created_at", "updated_by", "updated_at"]}),
+    ]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return UMKM.objects.with_related()
+
+    @admin.display(description=_("desa/kelurahan"), ordering="desa__nama")
+    def desa_name(self, obj):
+        return obj.desa.nama
+
+    @admin.display(description=_("kecamatan"), ordering="desa__kecamatan__nama")
+    def kecamatan_name(self, obj):
+        return obj.desa.kecamatan.nama
+
+    @admin.display(description=_("skala usaha"))
+    def size_class_display(self, obj):
+        if obj.capital is None or obj.annual_turnover is None:
+            return "—"
+        return obj.get_size_class_display()
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["name", "umkm", "sector", "kecamatan_name", "market_reach", "price"]
+    list_filter = [ProductKecamatanFilter, "sector", "market_reach", "is_active"]
+    search_fields = ["name", "umkm__name", "description"]
+    autocomplete_fields = ["umkm"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return Product.objects.with_related()
+
+    @admin.display(description=_("kecamatan"), ordering="umkm__desa__kecamatan__nama")
+    def kecamatan_name(self, obj):
+        return obj.umkm.desa.kecamatan.nama

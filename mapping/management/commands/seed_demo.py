@@ -1,0 +1,41 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from mapping import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Buat data UMKM DEMO (bukan data lapangan) yang deterministik, tersebar di semua desa, "
+        "beserta akun demo. Jika data demo sudah ada, tidak ada yang diubah kecuali --replace."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--umkm", type=int, default=3000, help="Jumlah UMKM demo (bawaan 3000).")
+        parser.add_argument("--seed", type=int, default=2026, help="Benih acak (bawaan 2026).")
+        parser.add_argument("--replace", action="store_true", help="Hapus data demo lama lalu buat ulang.")
+        parser.add_argument("--dry-run", action="store_true", help="Tampilkan rencana tanpa menyimpan.")
+
+    def handle(self, *args, umkm, seed, replace, dry_run, **options):
+        if umkm < 0:
+            raise CommandError("--umkm tidak boleh negatif.")
+        if dry_run:
+            self.stdout.write(f"[dry-run] akan membuat {umkm} UMKM demo dengan seed {seed}.")
+            return
+        try:
+            result = services.demo_data_seed(umkm_count=umkm, seed=seed, replace=replace)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        if result.skipped:
+            self.stdout.write(
+                f"Data demo sudah ada ({result.umkm} UMKM); tidak diubah. Pakai --replace untuk membuat ulang."
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Data DEMO dibuat: {result.umkm} UMKM, {result.products} produk, "
+                    f"{result.permits} izin (seed {seed})."
+                )
+            )
+        self.stdout.write("Akun demo (hanya untuk percobaan, jangan dipakai di produksi):")
+        for username, password, role in result.accounts:
+            self.stdout.write(f"  {username} / {password}  — {role}")

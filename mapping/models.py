@@ -1,0 +1,495 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from djgeojson.fields import MultiPolygonField, PointField
+
+from mapping import geometry
+
+KABUPATEN_KODE = "33.03"
+
+validate_kecamatan_kode = RegexValidator(
+    r"^33\.03\.\d{2}\Z",
+    message=_("Kode kecamatan harus berformat 33.03.NN (contoh: 33.03.01)."),
+    code="invalid_kode",
+)
+validate_desa_kode = RegexValidator(
+    r"^33\.03\.\d{2}\.[12]\d{3}\Z",
+    message=_(
+        "Kode desa/kelurahan harus berformat 33.03.NN.XNNN dengan X = 1 untuk kelurahan "
+        "atau 2 untuk desa (contoh: 33.03.01.2001)."
+    ),
+    code="invalid_kode",
+)
+validate_nik = RegexValidator(
+    r"^\d{16}\Z", message=_("NIK harus tepat 16 digit angka."), code="invalid_nik"
+)
+validate_nib = RegexValidator(
+    r"^\d{13}\Z", message=_("NIB harus tepat 13 digit angka."), code="invalid_nib"
+)
+validate_phone = RegexValidator(
+    r"^\+?\d[\d\s\-]{5,18}\Z",
+    message=_("Nomor telepon hanya boleh berisi angka, spasi, tanda hubung, dan + di depan."),
+    code="invalid_phone",
+)
+
+
+def not_negative(label):
+    """A validator refusing negative numbers, with a message naming the field."""
+    return MinValueValidator(0, message=format_lazy(_("{} tidak boleh negatif."), label))
+
+
+def non_negative_constraint(field: str, model: str) -> models.CheckConstraint:
+    # Numeric fields are plain (not Positive*) integer fields so that the form shows our
+    # message naming the field; the database still refuses negatives through this check.
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}),
+        name=f"{model}_{field}_not_negative",
+    )
+
+
+class Region(models.Model):
+    """Fields shared by Kecamatan and Desa: Kemendagri code, name, boundary, centre."""
+
+    nama = models.CharField(_("nama"), max_length=100)
+    boundary = MultiPolygonField(_("batas wilayah"), validators=[geometry.validate_boundary])
+    centre = PointField(
+        _("titik tengah"),
+        validators=[geometry.validate_point],
+        help_text=_("Titik tengah geometris di dalam batas wilayah, bukan lokasi kantor."),
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["kode"]
+
+    def __str__(self):
+        return self.nama
+
+    def natural_key(self):
+        return (self.kode,)
+
+    def clean(self):
+        super().clean()
+        if self.boundary and self.centre:
+            try:
+                inside = geometry.covers(self.boundary, self.centre)
+            except ValidationError:
+                return  # the field validators already report the malformed geometry
+            if not inside:
+                raise ValidationError(
+                    {"centre": _("Titik tengah harus berada di dalam batas wilayah.")}
+                )
+
+
+class CodedQuerySet(models.QuerySet):
+    """Reference rows are identified by their code in fixtures (natural keys)."""
+
+    def get_by_natural_key(self, kode):
+        return self.get(kode=kode)
+
+
+class Kecamatan(Region):
+    kode = models.CharField(
+        _("kode Kemendagri"), max_length=8, unique=True, validators=[validate_kecamatan_kode]
+    )
+
+    objects = CodedQuerySet.as_manager()
+
+    class Meta(Region.Meta):
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+        constraints = [
+            models.UniqueConstraint(fields=["nama"], name="kecamatan_nama_unique"),
+        ]
+
+
+class DesaQuerySet(CodedQuerySet):
+    # The first digit of the last code segment is 1 for a kelurahan, 2 for a desa.
+    def kelurahan(self):
+        return self.filter(kode__regex=r"\.1\d{3}$")
+
+    def desa_only(self):
+        return self.filter(kode__regex=r"\.2\d{3}$")
+
+    def with_kecamatan(self):
+        return self.select_related("kecamatan")
+
+
+class Desa(Region):
+    class Jenis(models.TextChoices):
+        DESA = "desa", _("Desa")
+        KELURAHAN = "kelurahan", _("Kelurahan")
+
+    kode = models.CharField(
+        _("kode Kemendagri"), max_length=13, unique=True, validators=[validate_desa_kode]
+    )
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="desa_set", verbose_name=_("kecamatan")
+    )
+
+    objects = DesaQuerySet.as_manager()
+
+    class Meta(Region.Meta):
+        verbose_name = _("desa/kelurahan")
+        verbose_name_plural = _("desa/kelurahan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kecamatan", "nama"],
+                name="desa_nama_unique_per_kecamatan",
+                violation_error_message=_("Nama desa ini sudah ada di kecamatan yang sama."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.nama} ({self.kecamatan.nama})" if self.kecamatan_id else self.nama
+
+    @property
+    def jenis(self) -> str:
+        return self.Jenis.KELURAHAN if self.kode[9:10] == "1" else self.Jenis.DESA
+
+    def get_jenis_display(self) -> str:
+        return self.Jenis(self.jenis).label
+
+    def clean(self):
+        super().clean()
+        if self.kecamatan_id and self.kode and not self.kode.startswith(self.kecamatan.kode + "."):
+            raise ValidationError(
+                {
+                    "kode": _(
+                        "Kode desa %(kode)s tidak cocok dengan kecamatan %(kecamatan)s: "
+                        "harus diawali %(prefix)s."
+                    )
+                    % {
+                        "kode": self.kode,
+                        "kecamatan": self.kecamatan.nama,
+                        "prefix": self.kecamatan.kode + ".",
+                    }
+                }
+            )
+
+
+class Sector(models.Model):
+    kode = models.SlugField(_("kode"), max_length=40, unique=True)
+    nama = models.CharField(_("nama sektor"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    objects = CodedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "nama"]
+        verbose_name = _("sektor")
+        verbose_name_plural = _("sektor")
+
+    def __str__(self):
+        return self.nama
+
+    def natural_key(self):
+        return (self.kode,)
+
+
+GEOMETRY_OF_DESA_AND_KECAMATAN = (
+    "desa__boundary",
+    "desa__centre",
+    "desa__kecamatan__boundary",
+    "desa__kecamatan__centre",
+)
+
+
+class SizeClass(models.TextChoices):
+    MIKRO = "mikro", _("Mikro")
+    KECIL = "kecil", _("Kecil")
+    MENENGAH = "menengah", _("Menengah")
+    BESAR = "besar", _("Besar")
+
+
+# PP No. 7 Tahun 2021, Pasal 35: inclusive upper bounds of modal usaha (excluding
+# land and buildings) and of hasil penjualan tahunan, in rupiah. A business belongs
+# to the smallest class whose bounds it meets on both criteria, so exceeding either
+# bound moves it up (Besar is everything above Menengah).
+SIZE_CLASS_LIMITS = (
+    (SizeClass.MIKRO, 1_000_000_000, 2_000_000_000),
+    (SizeClass.KECIL, 5_000_000_000, 15_000_000_000),
+    (SizeClass.MENENGAH, 10_000_000_000, 50_000_000_000),
+)
+
+
+def size_class_for(capital: int, annual_turnover: int) -> SizeClass:
+    for size_class, max_capital, max_turnover in SIZE_CLASS_LIMITS:
+        if capital <= max_capital and annual_turnover <= max_turnover:
+            return size_class
+    return SizeClass.BESAR
+
+
+def _within_size_class_limits(index: int) -> Q:
+    _class, max_capital, max_turnover = SIZE_CLASS_LIMITS[index]
+    return Q(capital__lte=max_capital, annual_turnover__lte=max_turnover)
+
+
+class UMKMQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def demo(self):
+        return self.filter(is_demo=True)
+
+    def with_related(self):
+        # Boundaries are large JSON documents; lists never need them.
+        return self.select_related("desa__kecamatan").defer(*GEOMETRY_OF_DESA_AND_KECAMATAN)
+
+    def in_kecamatan(self, kecamatan):
+        return self.filter(desa__kecamatan=kecamatan)
+
+    def of_size_class(self, size_class: str):
+        """The same classification as size_class_for(), as a database filter."""
+        order = [limit[0] for limit in SIZE_CLASS_LIMITS]
+        if size_class == SizeClass.BESAR:
+            return self.exclude(_within_size_class_limits(len(order) - 1))
+        index = order.index(size_class)
+        query = self.filter(_within_size_class_limits(index))
+        if index > 0:
+            query = query.exclude(_within_size_class_limits(index - 1))
+        return query
+
+    def holding_permit(self, kind: str):
+        if kind == Permit.Kind.NIB:
+            return self.exclude(nib="")
+        return self.filter(permits__kind=kind).distinct()
+
+
+class UMKM(models.Model):
+    name = models.CharField(_("nama usaha"), max_length=150)
+    owner_name = models.CharField(_("nama pemilik"), max_length=150)
+    nik = models.CharField(
+        _("NIK pemilik"),
+        max_length=16,
+        blank=True,
+        validators=[validate_nik],
+        help_text=_("Opsional. 16 digit angka sesuai KTP. Data pribadi: tidak pernah ditampilkan publik."),
+    )
+    phone = models.CharField(_("telepon"), max_length=20, blank=True, validators=[validate_phone])
+    address = models.CharField(_("alamat"), max_length=255)
+    desa = models.ForeignKey(
+        Desa, on_delete=models.PROTECT, related_name="umkm_set", verbose_name=_("desa/kelurahan")
+    )
+    location = PointField(
+        _("lokasi"), null=True, blank=True, validators=[geometry.validate_point]
+    )
+    nib = models.CharField(
+        _("NIB"),
+        max_length=13,
+        blank=True,
+        validators=[validate_nib],
+        help_text=_("Nomor Induk Berusaha dari OSS, 13 digit. Opsional, tetapi unik bila diisi."),
+    )
+    founded_year = models.PositiveSmallIntegerField(
+        _("tahun berdiri"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900, message=_("Tahun berdiri tidak boleh sebelum 1900."))],
+    )
+    workers = models.IntegerField(
+        _("jumlah tenaga kerja"), default=1, validators=[not_negative(_("Jumlah tenaga kerja"))]
+    )
+    capital = models.BigIntegerField(
+        _("modal usaha (Rp)"),
+        validators=[not_negative(_("Modal usaha"))],
+        help_text=_("Di luar tanah dan bangunan tempat usaha (PP 7/2021)."),
+    )
+    annual_turnover = models.BigIntegerField(
+        _("omzet tahunan (Rp)"), validators=[not_negative(_("Omzet tahunan"))]
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    is_demo = models.BooleanField(
+        _("data demo"), default=False, editable=False,
+        help_text=_("Dibuat oleh seed_demo; dihapus dengan clear_demo."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("dibuat oleh"), editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("diubah oleh"), editable=False,
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = UMKMQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("UMKM")
+        verbose_name_plural = _("UMKM")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nib"],
+                condition=~Q(nib=""),
+                name="umkm_nib_unique_when_given",
+                violation_error_message=_("NIB ini sudah terdaftar untuk UMKM lain."),
+            ),
+            non_negative_constraint("workers", "umkm"),
+            non_negative_constraint("capital", "umkm"),
+            non_negative_constraint("annual_turnover", "umkm"),
+        ]
+        indexes = [models.Index(fields=["desa", "is_active"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def size_class(self) -> SizeClass:
+        return size_class_for(self.capital or 0, self.annual_turnover or 0)
+
+    def get_size_class_display(self) -> str:
+        return self.size_class.label
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        this_year = timezone.localdate().year
+        if self.founded_year and self.founded_year > this_year:
+            errors["founded_year"] = _("Tahun berdiri tidak boleh setelah tahun %(year)s.") % {
+                "year": this_year
+            }
+        if self.location and self.desa_id:
+            try:
+                inside = geometry.covers(self.desa.boundary, self.location)
+            except ValidationError:
+                inside = True  # the location field's own validator reports the malformed point
+            if not inside:
+                errors["location"] = _(
+                    "Lokasi berada di luar batas %(jenis)s %(desa)s."
+                ) % {"jenis": self.desa.get_jenis_display(), "desa": self.desa.nama}
+        if errors:
+            raise ValidationError(errors)
+
+
+class Permit(models.Model):
+    """A legal permit or certificate held by a UMKM (optionally for one product)."""
+
+    class Kind(models.TextChoices):
+        NIB = "nib", _("NIB")
+        PIRT = "pirt", _("SPP-IRT / PIRT")
+        HALAL = "halal", _("Sertifikat halal")
+        BPOM = "bpom", _("BPOM MD")
+        SNI = "sni", _("SNI")
+        HKI = "hki", _("Merek / HKI")
+
+    umkm = models.ForeignKey(UMKM, on_delete=models.CASCADE, related_name="permits", verbose_name=_("UMKM"))
+    kind = models.CharField(_("jenis izin"), max_length=10, choices=Kind.choices)
+    number = models.CharField(_("nomor"), max_length=60)
+    issued_on = models.DateField(_("tanggal terbit"), null=True, blank=True)
+    valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        verbose_name = _("izin usaha")
+        verbose_name_plural = _("izin usaha")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    def clean(self):
+        super().clean()
+        if self.kind == self.Kind.NIB:
+            raise ValidationError({"kind": _("NIB dicatat pada isian NIB di data UMKM, bukan di sini.")})
+        if self.issued_on and self.valid_until and self.valid_until < self.issued_on:
+            raise ValidationError(
+                {"valid_until": _("Tanggal berlaku sampai tidak boleh sebelum tanggal terbit.")}
+            )
+
+
+def validate_photo_size(photo):
+    limit = settings.PRODUCT_PHOTO_MAX_BYTES
+    if photo and photo.size > limit:
+        raise ValidationError(
+            _("Foto terlalu besar (%(size)s MB); maksimal %(limit)s MB."),
+            params={"size": round(photo.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)},
+            code="photo_too_large",
+        )
+
+
+class ProductQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, umkm__is_active=True)
+
+    def with_related(self):
+        return self.select_related("sector", "umkm__desa__kecamatan").defer(
+            *(f"umkm__{field}" for field in GEOMETRY_OF_DESA_AND_KECAMATAN)
+        )
+
+
+class Product(models.Model):
+    class MarketReach(models.TextChoices):
+        LOKAL = "lokal", _("Lokal (desa/kecamatan)")
+        KABUPATEN = "kabupaten", _("Kabupaten")
+        PROVINSI = "provinsi", _("Provinsi")
+        NASIONAL = "nasional", _("Nasional")
+        EKSPOR = "ekspor", _("Ekspor")
+
+    class CapacityUnit(models.TextChoices):
+        PCS = "pcs", _("buah/pcs")
+        KG = "kg", _("kg")
+        TON = "ton", _("ton")
+        LITER = "liter", _("liter")
+        PAKET = "paket", _("paket/bungkus")
+        LUSIN = "lusin", _("lusin")
+        PASANG = "pasang", _("pasang")
+        UNIT = "unit", _("unit")
+        LAYANAN = "layanan", _("layanan/order")
+
+    umkm = models.ForeignKey(UMKM, on_delete=models.CASCADE, related_name="products", verbose_name=_("UMKM"))
+    name = models.CharField(_("nama produk"), max_length=150)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="products", verbose_name=_("sektor"))
+    description = models.TextField(_("deskripsi"), blank=True)
+    photo = models.ImageField(
+        _("foto"), upload_to="produk/%Y/%m/", blank=True, validators=[validate_photo_size]
+    )
+    monthly_capacity = models.DecimalField(
+        _("kapasitas produksi per bulan"), max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[not_negative(_("Kapasitas produksi"))],
+    )
+    capacity_unit = models.CharField(
+        _("satuan"), max_length=10, choices=CapacityUnit.choices, default=CapacityUnit.PCS
+    )
+    price = models.BigIntegerField(
+        _("harga per satuan (Rp)"), null=True, blank=True, validators=[not_negative(_("Harga"))]
+    )
+    market_reach = models.CharField(
+        _("jangkauan pasar"), max_length=10, choices=MarketReach.choices, default=MarketReach.LOKAL
+    )
+    local_material_pct = models.SmallIntegerField(
+        _("bahan baku lokal (%)"), null=True, blank=True,
+        validators=[
+            not_negative(_("Bahan baku lokal")),
+            MaxValueValidator(100, message=_("Bahan baku lokal paling banyak 100%.")),
+        ],
+        help_text=_("Persentase bahan baku yang berasal dari Kabupaten Purbalingga."),
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("produk")
+        verbose_name_plural = _("produk")
+        constraints = [
+            non_negative_constraint("monthly_capacity", "product"),
+            non_negative_constraint("price", "product"),
+            models.CheckConstraint(
+                condition=Q(local_material_pct__isnull=True)
+                | Q(local_material_pct__gte=0, local_material_pct__lte=100),
+                name="product_local_material_pct_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name

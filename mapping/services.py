@@ -1,0 +1,237 @@
+"""Writes that span models: loading the reference geography, demo data."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from shapely.geometry import Point
+from shapely.prepared import prep
+
+from mapping import demo_vocabulary as vocab
+from mapping import geometry
+from mapping.models import UMKM, Desa, Kecamatan, Permit, Product, Sector
+
+FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
+REFERENCE_FIXTURES = ("wilayah.json", "sektor.json")
+
+# Demo accounts are recognised by this username prefix, so clear_demo can remove them.
+DEMO_USERNAME_PREFIX = "demo."
+DEMO_PASSWORD = "demo-Purbalingga-2026"
+# Demo NIBs start with 999, a range OSS does not issue, so they never clash with real ones.
+DEMO_NIB_PREFIX = "999"
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def wilayah_load(*, dry_run: bool = False) -> dict[str, int]:
+    """Load (or refresh) kecamatan, desa and sektor from the committed fixtures.
+
+    Rows are matched by their code (natural key), so loading twice updates in place
+    and never duplicates. Returns the row counts after loading.
+    """
+    counts = {}
+    try:
+        with transaction.atomic():
+            call_command(
+                "loaddata", *(str(FIXTURES_DIR / name) for name in REFERENCE_FIXTURES), verbosity=0
+            )
+            counts = {
+                "kecamatan": Kecamatan.objects.count(),
+                "desa": Desa.objects.count(),
+                "sektor": Sector.objects.count(),
+            }
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return counts
+
+
+@dataclass
+class DemoSeedResult:
+    umkm: int = 0
+    products: int = 0
+    permits: int = 0
+    skipped: bool = False
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def demo_accounts_ensure() -> list[tuple[str, str, str]]:
+    """Create (or reset) the demo accounts; returns (username, password, role) rows."""
+    User = get_user_model()
+    username = f"{DEMO_USERNAME_PREFIX}admin"
+    user, _created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": "Admin", "last_name": "Demo", "email": "admin.demo@example.invalid"},
+    )
+    user.is_staff = True
+    user.is_superuser = True
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return [(username, DEMO_PASSWORD, "Admin Dinas (superuser)")]
+
+
+@transaction.atomic
+def demo_data_seed(*, umkm_count: int, seed: int = 2026, replace: bool = False) -> DemoSeedResult:
+    """Generate `umkm_count` demo UMKM with products and permits, spread over every desa.
+
+    Deterministic: the same seed and size give the same rows. Existing demo data is
+    kept unless `replace` is set, so running it twice never duplicates anything.
+    """
+    result = DemoSeedResult(accounts=demo_accounts_ensure())
+    if UMKM.objects.demo().exists():
+        if not replace:
+            result.skipped = True
+            result.umkm = UMKM.objects.demo().count()
+            return result
+        demo_data_clear(keep_accounts=True)
+
+    generator = _DemoGenerator(seed)
+    umkm_rows, product_rows, permit_rows = generator.build(umkm_count)
+    created = UMKM.objects.bulk_create(umkm_rows, batch_size=1000)
+    for product in product_rows:
+        product.umkm = created[product.umkm_index]
+    for permit in permit_rows:
+        permit.umkm = created[permit.umkm_index]
+    Product.objects.bulk_create(product_rows, batch_size=1000)
+    Permit.objects.bulk_create(permit_rows, batch_size=1000)
+    result.umkm, result.products, result.permits = len(created), len(product_rows), len(permit_rows)
+    return result
+
+
+@transaction.atomic
+def demo_data_clear(*, keep_accounts: bool = False) -> dict[str, int]:
+    """Delete every demo UMKM (with its products and permits) and the demo accounts."""
+    umkm_deleted, _per_model = UMKM.objects.demo().delete()
+    accounts_deleted = 0
+    if not keep_accounts:
+        accounts_deleted, _ = (
+            get_user_model().objects.filter(username__startswith=DEMO_USERNAME_PREFIX).delete()
+        )
+    return {"rows": umkm_deleted, "accounts": accounts_deleted}
+
+
+class _DemoGenerator:
+    """Builds unsaved demo rows from one seeded random generator."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.sectors = {s.kode: s for s in Sector.objects.all()}
+        self.desa_list = list(Desa.objects.select_related("kecamatan").defer("kecamatan__boundary").order_by("kode"))
+        if not self.desa_list or not self.sectors:
+            raise ValueError("Data wilayah dan sektor belum dimuat: jalankan load_wilayah dulu.")
+        self._areas = {}
+
+    def build(self, umkm_count: int):
+        umkm_rows, product_rows, permit_rows = [], [], []
+        for index in range(umkm_count):
+            # Round-robin over desa in code order: every desa gets a share.
+            desa = self.desa_list[index % len(self.desa_list)]
+            sector_kode = self._sector_for(desa.kecamatan.nama)
+            umkm = self._umkm(index, desa, sector_kode)
+            umkm_rows.append(umkm)
+            for product in self._products(sector_kode):
+                product.umkm_index = index
+                product_rows.append(product)
+            for permit in self._permits(sector_kode):
+                permit.umkm_index = index
+                permit_rows.append(permit)
+        return umkm_rows, product_rows, permit_rows
+
+    def _sector_for(self, kecamatan_nama: str) -> str:
+        boosts = vocab.KECAMATAN_SECTOR_BOOST.get(kecamatan_nama, {})
+        kodes = [k for k in vocab.SECTOR_WEIGHTS if k in self.sectors]
+        weights = [vocab.SECTOR_WEIGHTS[k] * boosts.get(k, 1) for k in kodes]
+        return self.rng.choices(kodes, weights=weights)[0]
+
+    def _umkm(self, index: int, desa: Desa, sector_kode: str) -> UMKM:
+        rng = self.rng
+        owner = f"{rng.choice(vocab.FIRST_NAMES)} {rng.choice(vocab.LAST_NAMES)}".strip()
+        product_word = vocab.SECTOR_PRODUCTS[sector_kode][0][0].split()[0]
+        pattern = rng.randrange(3)
+        if pattern == 0:
+            name = f"{rng.choice(vocab.BUSINESS_PREFIXES)} {rng.choice(vocab.BUSINESS_WORDS)}"
+        elif pattern == 1:
+            name = f"{product_word} {owner.split()[0]}"
+        else:
+            name = f"{rng.choice(vocab.BUSINESS_WORDS)} {desa.nama}"
+        size = rng.choices(["mikro", "kecil", "menengah"], weights=[85, 12, 3])[0]
+        capital, turnover, workers = {
+            "mikro": (rng.randrange(2, 900) * 1_000_000, rng.randrange(10, 1_900) * 1_000_000, rng.randint(1, 5)),
+            "kecil": (rng.randrange(1_100, 4_900) * 1_000_000, rng.randrange(2_100, 14_000) * 1_000_000, rng.randint(5, 30)),
+            "menengah": (rng.randrange(5_100, 9_900) * 1_000_000, rng.randrange(15_100, 49_000) * 1_000_000, rng.randint(20, 120)),
+        }[size]
+        return UMKM(
+            name=name[:150],
+            owner_name=owner,
+            phone=f"08{rng.choice(['12', '13', '52', '57', '95'])}{rng.randrange(10_000_000, 99_999_999)}",
+            address=f"{rng.choice(vocab.STREET_WORDS)}, {desa.get_jenis_display()} {desa.nama} (data demo)",
+            desa=desa,
+            location=self._point_in(desa),
+            nib=f"{DEMO_NIB_PREFIX}{index:010d}" if rng.random() < 0.4 else "",
+            founded_year=rng.randint(1985, 2025),
+            workers=workers,
+            capital=capital,
+            annual_turnover=turnover,
+            is_demo=True,
+        )
+
+    def _products(self, sector_kode: str) -> list[Product]:
+        names, unit, (low, high) = vocab.SECTOR_PRODUCTS[sector_kode]
+        rng = self.rng
+        chosen = rng.sample(names, k=min(len(names), rng.choices([1, 2, 3], weights=[50, 35, 15])[0]))
+        return [
+            Product(
+                name=name,
+                sector=self.sectors[sector_kode],
+                description=f"{name} produksi UMKM Purbalingga (data demo).",
+                monthly_capacity=rng.randrange(20, 5_000),
+                capacity_unit=unit,
+                price=round(rng.randrange(low, high), -2),
+                market_reach=rng.choices(
+                    [m.value for m in Product.MarketReach], weights=[45, 30, 13, 8, 4]
+                )[0],
+                local_material_pct=rng.choice([20, 40, 50, 60, 75, 80, 90, 100]),
+            )
+            for name in chosen
+        ]
+
+    def _permits(self, sector_kode: str) -> list[Permit]:
+        rng = self.rng
+        kinds = []
+        if sector_kode == "makanan-minuman":
+            if rng.random() < 0.55:
+                kinds.append(Permit.Kind.PIRT)
+            if rng.random() < 0.35:
+                kinds.append(Permit.Kind.HALAL)
+        if rng.random() < 0.06:
+            kinds.append(Permit.Kind.HKI)
+        permits = []
+        for kind in kinds:
+            issued = date(rng.randint(2019, 2025), rng.randint(1, 12), rng.randint(1, 28))
+            permits.append(
+                Permit(
+                    kind=kind,
+                    number=f"DEMO-{kind.upper()}-{rng.randrange(100_000, 999_999)}",
+                    issued_on=issued,
+                    valid_until=issued.replace(year=issued.year + 5) if kind == Permit.Kind.PIRT else None,
+                )
+            )
+        return permits
+
+    def _point_in(self, desa: Desa) -> dict:
+        if desa.pk not in self._areas:
+            area = geometry.to_shape(desa.boundary)
+            self._areas[desa.pk] = (prep(area), area.bounds)
+        area, (min_x, min_y, max_x, max_y) = self._areas[desa.pk]
+        while True:
+            candidate = geometry.point(self.rng.uniform(min_x, max_x), self.rng.uniform(min_y, max_y))
+            if area.contains(Point(candidate["coordinates"])):
+                return candidate
