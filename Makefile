@@ -40,8 +40,14 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
+# Tests run with production settings (DEBUG off, manifest static files served by
+# WhiteNoise) except HTTPS redirects, and without a tile server (no network in tests).
+TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false SECURE_SSL_REDIRECT=false \
+	MAP_TILES_URL= STATIC_ROOT=$(CURDIR)/var/test-static
+
 test: install-dev browser
-	SECRET_KEY=test-only-secret-key DEBUG=false MAP_TILES_URL= $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --clear -v0
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(64))') \

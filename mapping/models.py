@@ -161,8 +161,8 @@ class Desa(Region):
             raise ValidationError(
                 {
                     "kode": _(
-                        "Kode desa %(kode)s tidak cocok dengan kecamatan %(kecamatan)s: "
-                        "harus diawali %(prefix)s."
+                        "Kode desa %(kode)s tidak cocok dengan Kecamatan %(kecamatan)s: "
+                        "kode desa harus diawali %(prefix)s"
                     )
                     % {
                         "kode": self.kode,
@@ -467,7 +467,7 @@ class Product(models.Model):
         _("bahan baku lokal (%)"), null=True, blank=True,
         validators=[
             not_negative(_("Bahan baku lokal")),
-            MaxValueValidator(100, message=_("Bahan baku lokal paling banyak 100%.")),
+            MaxValueValidator(100, message=_("Bahan baku lokal paling banyak 100%%.")),
         ],
         help_text=_("Persentase bahan baku yang berasal dari Kabupaten Purbalingga."),
     )
