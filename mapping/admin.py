@@ -6,6 +6,28 @@ from leaflet.admin import LeafletGeoAdmin
 from mapping.models import UMKM, Desa, Kecamatan, Permit, Product, Sector, SizeClass
 
 
+class ScopedAdminMixin:
+    """Admin views see and change only rows in the user's scope (mapping/access.py).
+
+    Rows outside the scope do not exist for the admin: their URLs answer like a
+    missing object, and bulk actions and filters work on the scoped queryset.
+    """
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def _editable(self, request, obj) -> bool:
+        return self.model._default_manager.editable_by(request.user).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or self._editable(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or self._editable(request, obj))
+
+
 class JenisDesaFilter(admin.SimpleListFilter):
     title = _("jenis")
     parameter_name = "jenis"
@@ -99,7 +121,7 @@ class PermitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(LeafletGeoAdmin):
+class KecamatanAdmin(ScopedAdminMixin, LeafletGeoAdmin):
     list_display = ["kode", "nama", "desa_total"]
     fields = ["kode", "nama", "boundary", "centre"]
     search_fields = ["kode", "nama"]
@@ -114,7 +136,7 @@ class KecamatanAdmin(LeafletGeoAdmin):
 
 
 @admin.register(Desa)
-class DesaAdmin(LeafletGeoAdmin):
+class DesaAdmin(ScopedAdminMixin, LeafletGeoAdmin):
     list_display = ["kode", "nama", "jenis_display", "kecamatan"]
     fields = ["kecamatan", "kode", "nama", "boundary", "centre"]
     list_filter = [JenisDesaFilter, "kecamatan"]
@@ -179,7 +201,7 @@ class PermitInline(admin.TabularInline):
 
 
 @admin.register(UMKM)
-class UMKMAdmin(LeafletGeoAdmin):
+class UMKMAdmin(ScopedAdminMixin, LeafletGeoAdmin):
     list_display = [
         "name", "owner_name", "desa_name", "kecamatan_name", "size_class_display",
         "nib", "is_active", "is_demo",
@@ -204,7 +226,12 @@ class UMKMAdmin(LeafletGeoAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return UMKM.objects.with_related()
+        return super().get_queryset(request).with_related()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "desa":
+            kwargs["queryset"] = Desa.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("desa/kelurahan"), ordering="desa__nama")
     def desa_name(self, obj):
@@ -228,7 +255,7 @@ class UMKMAdmin(LeafletGeoAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "umkm", "sector", "kecamatan_name", "market_reach", "price"]
     list_filter = [ProductKecamatanFilter, "sector", "market_reach", "is_active"]
     search_fields = ["name", "umkm__name", "description"]
@@ -236,7 +263,12 @@ class ProductAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return Product.objects.with_related()
+        return super().get_queryset(request).with_related()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "umkm":
+            kwargs["queryset"] = UMKM.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("kecamatan"), ordering="umkm__desa__kecamatan__nama")
     def kecamatan_name(self, obj):

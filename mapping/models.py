@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from djgeojson.fields import MultiPolygonField, PointField
 
 from mapping import geometry
+from mapping.access import kecamatan_scope_q
 
 KABUPATEN_KODE = "33.03"
 
@@ -86,6 +87,23 @@ class Region(models.Model):
                 )
 
 
+class ScopedQuerySet(models.QuerySet):
+    """Role scoping shared by every model that belongs to a kecamatan (see access.py).
+
+    Views, admin, exports and map endpoints all start from visible_to() or editable_by().
+    """
+
+    kecamatan_path = "desa__kecamatan"
+
+    def visible_to(self, user):
+        scope = kecamatan_scope_q(user, self.kecamatan_path, for_change=False)
+        return self if scope is None else self.filter(scope)
+
+    def editable_by(self, user):
+        scope = kecamatan_scope_q(user, self.kecamatan_path, for_change=True)
+        return self if scope is None else self.filter(scope)
+
+
 class CodedQuerySet(models.QuerySet):
     """Reference rows are identified by their code in fixtures (natural keys)."""
 
@@ -93,12 +111,16 @@ class CodedQuerySet(models.QuerySet):
         return self.get(kode=kode)
 
 
+class KecamatanQuerySet(CodedQuerySet, ScopedQuerySet):
+    kecamatan_path = "pk"
+
+
 class Kecamatan(Region):
     kode = models.CharField(
         _("kode Kemendagri"), max_length=8, unique=True, validators=[validate_kecamatan_kode]
     )
 
-    objects = CodedQuerySet.as_manager()
+    objects = KecamatanQuerySet.as_manager()
 
     class Meta(Region.Meta):
         verbose_name = _("kecamatan")
@@ -108,7 +130,9 @@ class Kecamatan(Region):
         ]
 
 
-class DesaQuerySet(CodedQuerySet):
+class DesaQuerySet(CodedQuerySet, ScopedQuerySet):
+    kecamatan_path = "kecamatan"
+
     # The first digit of the last code segment is 1 for a kelurahan, 2 for a desa.
     def kelurahan(self):
         return self.filter(kode__regex=r"\.1\d{3}$")
@@ -230,7 +254,7 @@ def _within_size_class_limits(index: int) -> Q:
     return Q(capital__lte=max_capital, annual_turnover__lte=max_turnover)
 
 
-class UMKMQuerySet(models.QuerySet):
+class UMKMQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
@@ -369,6 +393,10 @@ class UMKM(models.Model):
             raise ValidationError(errors)
 
 
+class PermitQuerySet(ScopedQuerySet):
+    kecamatan_path = "umkm__desa__kecamatan"
+
+
 class Permit(models.Model):
     """A legal permit or certificate held by a UMKM (optionally for one product)."""
 
@@ -385,6 +413,8 @@ class Permit(models.Model):
     number = models.CharField(_("nomor"), max_length=60)
     issued_on = models.DateField(_("tanggal terbit"), null=True, blank=True)
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
+
+    objects = PermitQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "pk"]
@@ -414,7 +444,9 @@ def validate_photo_size(photo):
         )
 
 
-class ProductQuerySet(models.QuerySet):
+class ProductQuerySet(ScopedQuerySet):
+    kecamatan_path = "umkm__desa__kecamatan"
+
     def active(self):
         return self.filter(is_active=True, umkm__is_active=True)
 

@@ -1,6 +1,6 @@
 """Reads for pages and map endpoints: keyword-only, typed, one purpose each."""
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from mapping.models import UMKM, Desa, Kecamatan, Product
@@ -62,3 +62,15 @@ def portal_totals() -> dict[str, int]:
         "products": Product.objects.active().count(),
         "demo_umkm": UMKM.objects.demo().count(),
     }
+
+
+def umkm_search(*, user, query: str = "", desa_kode: str = "", sektor_kode: str = "") -> QuerySet[UMKM]:
+    """Active UMKM the user may change, filtered by text (name, owner, NIB), desa and sector."""
+    umkm = UMKM.objects.editable_by(user).active().with_related()
+    if query:
+        umkm = umkm.filter(Q(name__icontains=query) | Q(owner_name__icontains=query) | Q(nib=query))
+    if desa_kode:
+        umkm = umkm.filter(desa__kode=desa_kode)
+    if sektor_kode:
+        umkm = umkm.filter(Exists(Product.objects.filter(umkm=OuterRef("pk"), sector__kode=sektor_kode)))
+    return umkm.order_by("name", "pk")

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "leaflet",
     "djgeojson",
+    "axes",
     "mapping",
     "mentoring",
 ]
@@ -58,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "purbalingga_umkm.urls"
@@ -99,8 +102,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling: lock a username *from one address* after repeated failures, so an
+# office behind one NAT address is never locked out as a whole.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.5)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "purbalingga_umkm.client_ip.client_ip"
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "mapping:home"
+LOGIN_REDIRECT_URL = "mentoring:home-for-role"
 LOGOUT_REDIRECT_URL = "mapping:home"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 
@@ -128,7 +146,8 @@ STORAGES = {
 }
 
 # Behind a TLS-terminating reverse proxy (nginx) in production.
-if env.bool("BEHIND_TLS_PROXY", default=not DEBUG):
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=not DEBUG)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
@@ -171,6 +190,8 @@ GEOS_LIBRARY_PATH = env.str("GEOS_LIBRARY_PATH", default="") or geolibs.geos_lib
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PRODUCT_PHOTO_MAX_BYTES = env.int("PRODUCT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+# A GPS fix less accurate than this (metres) is refused.
+LOCATION_MAX_ACCURACY_M = env.int("LOCATION_MAX_ACCURACY_M", default=100)
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from mapping import services
+from mapping import services as mapping_services
+from mentoring import services
 
 
 class Command(BaseCommand):
     help = (
-        "Buat data UMKM DEMO (bukan data lapangan) yang deterministik, tersebar di semua desa, "
-        "beserta akun demo. Jika data demo sudah ada, tidak ada yang diubah kecuali --replace."
+        "Buat data DEMO (bukan data lapangan) yang deterministik: UMKM tersebar di semua desa, "
+        "18 pendamping demo (satu per kecamatan), akun Pimpinan demo dan kunjungan demo. "
+        "Jika data demo sudah ada, tidak ada yang diubah kecuali --replace."
     )
 
     def add_arguments(self, parser):
@@ -21,10 +23,13 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"[dry-run] akan membuat {umkm} UMKM demo dengan seed {seed}.")
             return
+        if replace:
+            services.demo_mentoring_clear()
         try:
-            result = services.demo_data_seed(umkm_count=umkm, seed=seed, replace=replace)
+            result = mapping_services.demo_data_seed(umkm_count=umkm, seed=seed, replace=replace)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        mentoring = services.demo_mentoring_seed(seed=seed)
         if result.skipped:
             self.stdout.write(
                 f"Data demo sudah ada ({result.umkm} UMKM); tidak diubah. Pakai --replace untuk membuat ulang."
@@ -33,9 +38,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"Data DEMO dibuat: {result.umkm} UMKM, {result.products} produk, "
-                    f"{result.permits} izin (seed {seed})."
+                    f"{result.permits} izin, {mentoring.pendamping} pendamping, "
+                    f"{mentoring.visits} kunjungan (seed {seed})."
                 )
             )
         self.stdout.write("Akun demo (hanya untuk percobaan, jangan dipakai di produksi):")
-        for username, password, role in result.accounts:
+        for username, password, role in result.accounts + mentoring.accounts:
             self.stdout.write(f"  {username} / {password}  — {role}")

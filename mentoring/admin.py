@@ -1,0 +1,146 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from mapping.admin import KecamatanFilter, ScopedAdminMixin
+from mapping.models import UMKM
+from mentoring.models import Assignment, FollowUp, Pendamping, Topic, Visit
+
+
+class NoDeleteMixin:
+    """History is kept: pendamping are deactivated and assignments ended, never deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AssignmentInline(NoDeleteMixin, admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ["kecamatan", "start_date", "end_date", "note"]
+
+
+@admin.register(Pendamping)
+class PendampingAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["full_name", "user", "nip", "phone", "current_kecamatan", "is_active", "is_demo"]
+    list_filter = ["is_active", "is_demo", ("assignments__kecamatan", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["full_name", "nip", "user__username"]
+    autocomplete_fields = ["user"]
+    inlines = [AssignmentInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user").prefetch_related("assignments__kecamatan")
+
+    @admin.display(description=_("kecamatan saat ini"))
+    def current_kecamatan(self, obj):
+        return ", ".join(a.kecamatan.nama for a in obj.assignments.all() if a.is_current) or "—"
+
+    def save_formset(self, request, form, formset, change):
+        for assignment in formset.save(commit=False):
+            if assignment.pk is None:
+                assignment.created_by = request.user
+            assignment.save()
+        formset.save_m2m()
+
+
+class CurrentAssignmentFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("aktif", _("Berlaku")), ("berakhir", _("Berakhir / belum mulai"))]
+
+    def queryset(self, request, queryset):
+        current = Assignment.objects.current().values("pk")
+        if self.value() == "aktif":
+            return queryset.filter(pk__in=current)
+        if self.value() == "berakhir":
+            return queryset.exclude(pk__in=current)
+        return queryset
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["pendamping", "kecamatan", "start_date", "end_date", "is_current_display"]
+    list_filter = [CurrentAssignmentFilter, "kecamatan"]
+    search_fields = ["pendamping__full_name", "kecamatan__nama"]
+    autocomplete_fields = ["pendamping"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("pendamping").defer(
+            "kecamatan__boundary", "kecamatan__centre"
+        ).select_related("kecamatan")
+
+    @admin.display(description=_("berlaku"), boolean=True)
+    def is_current_display(self, obj):
+        return obj.is_current
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["nama", "kode", "order"]
+    list_editable = ["order"]
+    search_fields = ["nama"]
+    prepopulated_fields = {"kode": ["nama"]}
+
+
+class FollowUpInline(admin.TabularInline):
+    model = FollowUp
+    extra = 0
+    fields = ["description", "due_date", "status"]
+
+
+class VisitKecamatanFilter(KecamatanFilter):
+    kecamatan_path = "umkm__desa__kecamatan"
+
+
+@admin.register(Visit)
+class VisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["date", "umkm", "pendamping", "topic_list", "is_demo"]
+    list_filter = [VisitKecamatanFilter, "topics", "is_demo"]
+    date_hierarchy = "date"
+    search_fields = ["umkm__name", "pendamping__full_name", "notes"]
+    autocomplete_fields = ["umkm", "pendamping"]
+    filter_horizontal = ["topics"]
+    inlines = [FollowUpInline]
+    readonly_fields = ["created_by", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_related().prefetch_related("topics")
+
+    @admin.display(description=_("topik"))
+    def topic_list(self, obj):
+        return ", ".join(topic.nama for topic in obj.topics.all())
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "umkm":
+            kwargs["queryset"] = UMKM.objects.editable_by(request.user)
+        if db_field.name == "pendamping":
+            kwargs["queryset"] = Pendamping.objects.visible_to(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class FollowUpKecamatanFilter(KecamatanFilter):
+    kecamatan_path = "visit__umkm__desa__kecamatan"
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["description", "visit", "due_date", "status"]
+    list_filter = ["status", FollowUpKecamatanFilter]
+    search_fields = ["description", "visit__umkm__name"]
+    readonly_fields = ["done_at", "done_by"]
+    raw_id_fields = ["visit"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("visit__umkm")

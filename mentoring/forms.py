@@ -1,0 +1,114 @@
+import json
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mapping import geometry
+from mapping.models import UMKM
+from mentoring.models import FollowUp, Topic, Visit
+
+
+class VisitForm(forms.ModelForm):
+    umkm = forms.ModelChoiceField(
+        queryset=UMKM.objects.none(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": _("UMKM ini tidak ada di wilayah tugas Anda. Pilih UMKM dari daftar Tugas saya."),
+            "required": _("Pilih UMKM dari daftar Tugas saya."),
+        },
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topik pendampingan"),
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Pilih minimal satu topik.")},
+    )
+    location = forms.CharField(required=False, widget=forms.HiddenInput)
+    location_accuracy_m = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Visit
+        fields = ["umkm", "date", "topics", "notes", "location", "location_accuracy_m", "photo"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3, "placeholder": _("Apa yang dibahas dan disepakati")}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        }
+
+    def __init__(self, *args, pendamping, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.pendamping = pendamping
+        self.fields["umkm"].queryset = UMKM.objects.editable_by(pendamping.user).active()
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+
+    def clean_location(self):
+        raw = self.cleaned_data.get("location")
+        if not raw:
+            return None
+        try:
+            value = json.loads(raw)
+            geometry.validate_point(value)
+        except (ValueError, ValidationError):
+            raise ValidationError(_("Lokasi GPS tidak terbaca; ambil ulang lokasi atau kosongkan."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        accuracy = cleaned.get("location_accuracy_m")
+        limit = settings.LOCATION_MAX_ACCURACY_M
+        if cleaned.get("location") and accuracy is not None and accuracy > limit:
+            self.add_error(
+                "location",
+                _("Akurasi GPS %(accuracy)s m lebih buruk dari batas %(limit)s m; ambil ulang di tempat terbuka.")
+                % {"accuracy": accuracy, "limit": limit},
+            )
+        return cleaned
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["description", "due_date"]
+        widgets = {
+            "description": forms.TextInput(attrs={"placeholder": _("mis. Lengkapi dokumen PIRT")}),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("description") and not cleaned.get("due_date"):
+            self.add_error("due_date", _("Isi tenggat untuk tindak lanjut ini."))
+        if cleaned.get("due_date") and not cleaned.get("description"):
+            self.add_error("description", _("Tuliskan tindak lanjutnya."))
+        return cleaned
+
+
+class BaseFollowUpFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        visit_date = self.instance.date
+        for form in self.forms:
+            due = form.cleaned_data.get("due_date") if hasattr(form, "cleaned_data") else None
+            if due and visit_date and due < visit_date:
+                form.add_error("due_date", _("Tenggat tidak boleh sebelum tanggal kunjungan."))
+
+    def follow_ups(self) -> list[dict]:
+        """The filled-in follow-ups, ignoring the blank spare rows."""
+        return [
+            {"description": f.cleaned_data["description"], "due_date": f.cleaned_data["due_date"]}
+            for f in self.forms
+            if f.has_changed() and f.cleaned_data.get("description")
+        ]
+
+
+FollowUpFormSet = forms.inlineformset_factory(
+    Visit, FollowUp, form=FollowUpForm, formset=BaseFollowUpFormSet,
+    extra=2, max_num=5, can_delete=False,
+)

@@ -1,0 +1,285 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from djgeojson.fields import PointField
+
+from mapping import geometry
+from mapping.access import Role, current_assignment_q, role_of, sees_everything
+from mapping.models import UMKM, Kecamatan, ScopedQuerySet, validate_phone
+
+validate_nip = RegexValidator(
+    r"^\d{18}\Z", message=_("NIP harus tepat 18 digit angka."), code="invalid_nip"
+)
+
+
+class PendampingQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+    # A pendamping sees only their own profile, not the other mentors' phone numbers.
+    def visible_to(self, user):
+        return self if sees_everything(user) else self.filter(user=user)
+
+    def editable_by(self, user):
+        return self if role_of(user) is Role.ADMIN_DINAS else self.none()
+
+
+class Pendamping(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pendamping",
+        verbose_name=_("akun pengguna"),
+    )
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    nip = models.CharField(_("NIP"), max_length=18, blank=True, validators=[validate_nip],
+                           help_text=_("Opsional; 18 digit bila ASN."))
+    phone = models.CharField(_("telepon"), max_length=20, blank=True, validators=[validate_phone])
+    is_active = models.BooleanField(
+        _("aktif"), default=True,
+        help_text=_("Nonaktifkan, jangan hapus: riwayat penugasan dan kunjungan tetap tersimpan."),
+    )
+    is_demo = models.BooleanField(_("data demo"), default=False, editable=False)
+
+    objects = PendampingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("pendamping")
+        verbose_name_plural = _("pendamping")
+
+    def __str__(self):
+        return self.full_name
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Assignments in force on `on` (today): started, and not yet at their end date."""
+        on = on or timezone.localdate()
+        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+
+    def of_user(self, user):
+        return self.filter(pendamping__user=user)
+
+    def visible_to(self, user):
+        return self if sees_everything(user) else self.of_user(user)
+
+    def editable_by(self, user):
+        return self if role_of(user) is Role.ADMIN_DINAS else self.none()
+
+
+class Assignment(models.Model):
+    """Penugasan: a pendamping covers a kecamatan from start_date until end_date.
+
+    N:M over time (one mentor may cover two kecamatan, a kecamatan may have two
+    mentors). Rows are never deleted: ending an assignment sets its end date.
+    """
+
+    pendamping = models.ForeignKey(
+        Pendamping, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("pendamping")
+    )
+    kecamatan = models.ForeignKey(
+        Kecamatan, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("kecamatan")
+    )
+    start_date = models.DateField(_("mulai"), default=timezone.localdate)
+    end_date = models.DateField(
+        _("berakhir"), null=True, blank=True,
+        help_text=_("Hari ini atau tanggal yang sudah lewat: akses ke kecamatan ini langsung hilang."),
+    )
+    note = models.CharField(_("catatan"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False, verbose_name=_("dibuat oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kecamatan__kode", "-start_date"]
+        verbose_name = _("penugasan")
+        verbose_name_plural = _("penugasan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),
+                name="assignment_ends_after_start",
+                violation_error_message=_("Tanggal berakhir harus setelah tanggal mulai."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pendamping} — {self.kecamatan}"
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.start_date <= today and (self.end_date is None or self.end_date > today)
+
+    def clean(self):
+        super().clean()
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": _("Tanggal berakhir harus setelah tanggal mulai.")})
+        if self.pendamping_id and self.kecamatan_id and self.start_date:
+            overlapping = Assignment.objects.filter(
+                pendamping_id=self.pendamping_id, kecamatan_id=self.kecamatan_id
+            ).exclude(pk=self.pk).filter(Q(end_date__isnull=True) | Q(end_date__gt=self.start_date))
+            if self.end_date:
+                overlapping = overlapping.filter(start_date__lt=self.end_date)
+            if overlapping.exists():
+                raise ValidationError(
+                    _("Pendamping ini sudah ditugaskan di kecamatan ini pada periode yang bertumpang tindih.")
+                )
+
+
+class Topic(models.Model):
+    """A subject of a mentoring visit (produksi, kemasan, pemasaran/digital, ...)."""
+
+    kode = models.SlugField(_("kode"), max_length=40, unique=True)
+    nama = models.CharField(_("nama topik"), max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["order", "nama"]
+        verbose_name = _("topik pendampingan")
+        verbose_name_plural = _("topik pendampingan")
+
+    def __str__(self):
+        return self.nama
+
+
+class VisitQuerySet(ScopedQuerySet):
+    kecamatan_path = "umkm__desa__kecamatan"
+
+    def with_related(self):
+        return self.select_related("pendamping", "umkm__desa__kecamatan").defer(
+            *(f"umkm__{field}" for field in ("desa__boundary", "desa__centre",
+                                               "desa__kecamatan__boundary", "desa__kecamatan__centre"))
+        )
+
+    def since(self, day):
+        return self.filter(date__gte=day)
+
+
+def validate_visit_photo(photo):
+    limit = settings.PRODUCT_PHOTO_MAX_BYTES
+    if photo and photo.size > limit:
+        raise ValidationError(
+            _("Foto terlalu besar (%(size)s MB); maksimal %(limit)s MB."),
+            params={"size": round(photo.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)},
+        )
+
+
+class Visit(models.Model):
+    """Kunjungan pendampingan: one mentor's visit to one UMKM on one day."""
+
+    date = models.DateField(_("tanggal kunjungan"), default=timezone.localdate)
+    pendamping = models.ForeignKey(
+        Pendamping, on_delete=models.PROTECT, related_name="visits", verbose_name=_("pendamping")
+    )
+    umkm = models.ForeignKey(UMKM, on_delete=models.PROTECT, related_name="visits", verbose_name=_("UMKM"))
+    topics = models.ManyToManyField(Topic, related_name="visits", verbose_name=_("topik"))
+    notes = models.TextField(_("catatan"), blank=True)
+    location = PointField(_("lokasi GPS"), null=True, blank=True, validators=[geometry.validate_point])
+    location_accuracy_m = models.PositiveIntegerField(_("akurasi GPS (m)"), null=True, blank=True)
+    photo = models.ImageField(
+        _("foto"), upload_to="kunjungan/%Y/%m/", blank=True, validators=[validate_visit_photo]
+    )
+    # A phone that sends the same form twice (slow network, double tap) carries the same
+    # token both times: the second request finds the first visit instead of a duplicate.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    is_demo = models.BooleanField(_("data demo"), default=False, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False, verbose_name=_("dicatat oleh"),
+    )
+    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("kunjungan")
+        verbose_name_plural = _("kunjungan")
+        indexes = [models.Index(fields=["umkm", "date"]), models.Index(fields=["pendamping", "date"])]
+        permissions = [("view_coverage_report", _("Dapat melihat laporan cakupan pendampingan"))]
+
+    def __str__(self):
+        return f"{self.umkm} — {self.date:%d-%m-%Y}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = _("Tanggal kunjungan tidak boleh di masa depan.")
+        elif self.date and self.pendamping_id and self.umkm_id:
+            assigned = Assignment.objects.filter(
+                current_assignment_q(self.pendamping.user, on=self.date),
+                kecamatan_id=self.umkm.desa.kecamatan_id,
+            )
+            if not assigned.exists():
+                errors["date"] = _(
+                    "Pada tanggal ini Anda belum/tidak bertugas di Kecamatan %(kecamatan)s."
+                ) % {"kecamatan": self.umkm.desa.kecamatan.nama}
+        if errors:
+            raise ValidationError(errors)
+
+
+class FollowUpQuerySet(ScopedQuerySet):
+    kecamatan_path = "visit__umkm__desa__kecamatan"
+
+    def open(self):
+        return self.filter(status=FollowUp.Status.OPEN)
+
+    def overdue(self, on=None):
+        return self.open().filter(due_date__lt=on or timezone.localdate())
+
+    def due_within(self, days: int, on=None):
+        on = on or timezone.localdate()
+        return self.open().filter(due_date__lte=on + timedelta(days=days))
+
+
+class FollowUp(models.Model):
+    """Tindak lanjut: an action agreed during a visit, with a due date."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Terbuka")
+        DONE = "done", _("Selesai")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("kunjungan"))
+    description = models.CharField(_("tindak lanjut"), max_length=255)
+    due_date = models.DateField(_("tenggat"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    done_at = models.DateTimeField(_("diselesaikan"), null=True, blank=True, editable=False)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False, verbose_name=_("diselesaikan oleh"),
+    )
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("tindak lanjut")
+        verbose_name_plural = _("tindak lanjut")
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self):
+        return self.description
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.due_date < timezone.localdate()
+
+    def mark_done(self, by):
+        self.status = self.Status.DONE
+        self.done_at = timezone.now()
+        self.done_by = by
+
+    def clean(self):
+        super().clean()
+        if self.due_date and self.visit_id and self.due_date < self.visit.date:
+            raise ValidationError({"due_date": _("Tenggat tidak boleh sebelum tanggal kunjungan.")})

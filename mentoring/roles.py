@@ -1,0 +1,83 @@
+"""The three roles as Django groups and the model permissions each one holds.
+
+Applied by migrations (and `manage.py sync_roles`); the row-level scope of each role
+is in mapping/access.py.
+"""
+
+from django.contrib.auth.management import create_permissions
+
+from mapping.access import Role
+
+CRUD = ("view", "add", "change", "delete")
+
+ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
+    Role.ADMIN_DINAS: {
+        "mapping": {m: CRUD for m in ("kecamatan", "desa", "sector", "umkm", "product", "permit")},
+        "mentoring": {
+            **{m: CRUD for m in ("topic", "visit", "followup")},
+            # Pendamping and assignments are kept for history: deactivate or end, never delete.
+            "pendamping": ("view", "add", "change"),
+            "assignment": ("view", "add", "change"),
+            "visit#coverage": ("view_coverage_report",),
+        },
+        "auth": {"user": ("view", "add", "change"), "group": ("view",)},
+        "axes": {"accessattempt": ("view", "delete"), "accesslog": ("view",)},
+    },
+    Role.PIMPINAN: {
+        "mapping": {m: ("view",) for m in ("kecamatan", "desa", "sector", "umkm", "product", "permit")},
+        "mentoring": {
+            **{m: ("view",) for m in ("pendamping", "assignment", "topic", "visit", "followup")},
+            "visit#coverage": ("view_coverage_report",),
+        },
+    },
+    Role.PENDAMPING: {
+        "mapping": {
+            **{m: ("view",) for m in ("kecamatan", "desa", "sector")},
+            **{m: ("view", "add", "change") for m in ("umkm", "product", "permit")},
+        },
+        "mentoring": {
+            **{m: ("view",) for m in ("pendamping", "assignment", "topic")},
+            **{m: ("view", "add", "change") for m in ("visit", "followup")},
+        },
+    },
+}
+
+
+def codenames_for(role: Role) -> set[tuple[str, str]]:
+    """(app_label, codename) pairs of the role's permissions."""
+    pairs = set()
+    for app_label, models in ROLE_PERMISSIONS[role].items():
+        for model, actions in models.items():
+            for action in actions:
+                codename = action if "#" in model else f"{action}_{model}"
+                pairs.add((app_label, codename))
+    return pairs
+
+
+def roles_sync(apps) -> None:
+    """Create the role groups and set each one's permissions to exactly its list.
+
+    `apps` is the migration's app registry or django.apps.apps. Permissions of models
+    that do not exist yet are skipped; a later migration calls this again.
+    """
+    for app_config in apps.get_app_configs():
+        # A migration's app configs are stubs without a models module; create_permissions
+        # skips those unless told otherwise.
+        stub = getattr(app_config, "models_module", None) is None
+        if stub:
+            app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        if stub:
+            app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in (Role.ADMIN_DINAS, Role.PIMPINAN, Role.PENDAMPING):
+        group, _created = Group.objects.get_or_create(name=role.value)
+        wanted = codenames_for(role)
+        permissions = [
+            p for p in Permission.objects.select_related("content_type").filter(
+                codename__in={codename for _app, codename in wanted}
+            )
+            if (p.content_type.app_label, p.codename) in wanted
+        ]
+        group.permissions.set(permissions)

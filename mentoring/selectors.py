@@ -1,0 +1,220 @@
+"""Reads for the pendamping home page and the coverage report."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from mapping.models import UMKM, Desa, Kecamatan
+from mentoring.models import Assignment, FollowUp, Pendamping, Visit
+
+COVERAGE_DAYS = 90
+
+
+def pendamping_of(user) -> Pendamping | None:
+    return Pendamping.objects.filter(user=user).first()
+
+
+def current_assignments(*, user) -> QuerySet[Assignment]:
+    """The user's assignments in force today, with their kecamatan (no geometry)."""
+    return (
+        Assignment.objects.current().of_user(user).filter(pendamping__is_active=True)
+        .select_related("kecamatan").defer("kecamatan__boundary", "kecamatan__centre")
+        .order_by("kecamatan__kode")
+    )
+
+
+def desa_coverage_list(*, user, days: int = COVERAGE_DAYS) -> QuerySet[Desa]:
+    """Desa the user may work in, each with its last visit date and whether it is covered.
+
+    A desa is covered when some UMKM in it had a visit within the last `days` days.
+    """
+    since = timezone.localdate() - timedelta(days=days)
+    last_visit = (
+        Visit.objects.filter(umkm__desa=OuterRef("pk")).order_by().values("umkm__desa")
+        .annotate(last=Max("date")).values("last")
+    )
+    return (
+        Desa.objects.editable_by(user).defer("boundary", "centre").select_related("kecamatan")
+        .defer("kecamatan__boundary", "kecamatan__centre")
+        .annotate(
+            last_visit=Subquery(last_visit),
+            covered=Exists(Visit.objects.filter(umkm__desa=OuterRef("pk"), date__gte=since)),
+        )
+        .order_by("kecamatan__kode", "kode")
+    )
+
+
+def desa_coverage_feature_collection(*, user, days: int = COVERAGE_DAYS) -> dict:
+    """The user's desa boundaries as GeoJSON with their coverage, for the home map."""
+    rows = desa_coverage_list(user=user, days=days).defer(None)
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": desa.kode,
+                "geometry": desa.boundary,
+                "properties": {
+                    "kode": desa.kode,
+                    "nama": desa.nama,
+                    "kecamatan": desa.kecamatan.nama,
+                    "covered": desa.covered,
+                    "last_visit": desa.last_visit.isoformat() if desa.last_visit else None,
+                },
+            }
+            for desa in rows
+        ],
+    }
+
+
+def follow_ups_due(*, user, within_days: int = 7) -> QuerySet[FollowUp]:
+    """Open follow-ups in the user's scope that are overdue or due within `within_days`."""
+    return (
+        FollowUp.objects.editable_by(user).due_within(within_days)
+        .select_related("visit__umkm").only(
+            "description", "due_date", "status", "visit__date", "visit__umkm__name", "visit__umkm_id"
+        )
+        .order_by("due_date", "pk")
+    )
+
+
+def recent_visits(*, user, limit: int = 10) -> list[Visit]:
+    """The latest visits logged by this user's pendamping profile, with their topics."""
+    return list(
+        Visit.objects.filter(pendamping__user=user).with_related()
+        .prefetch_related("topics", "follow_ups")[:limit]
+    )
+
+
+def _month_starts(months: int, today: date) -> list[date]:
+    first = today.replace(day=1)
+    starts = []
+    for _ in range(months):
+        starts.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    return list(reversed(starts))
+
+
+@dataclass
+class CoverageRow:
+    name: str
+    counterpart: str  # the pendamping of a kecamatan row, the kecamatan of a pendamping row
+    visits_by_month: list[int]
+    visits_total: int
+    umkm_visited: int
+    umkm_total: int
+    desa_never_visited: int
+    desa_total: int
+    overdue_follow_ups: int
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class CoverageReport:
+    months: list[date]
+    per_kecamatan: list[CoverageRow]
+    per_pendamping: list[CoverageRow]
+
+
+def _count(queryset, outer_path: str) -> Coalesce:
+    counts = (
+        queryset.filter(**{outer_path: OuterRef("pk")}).order_by().values(outer_path)
+        .annotate(n=Count("pk", distinct=True)).values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def coverage_report(*, user, months: int = 6) -> CoverageReport:
+    """Mentoring coverage per kecamatan and per pendamping over the last `months` months.
+
+    Visits per month, distinct UMKM visited in the period, desa never visited and
+    overdue follow-ups; a fixed number of queries whatever the number of UMKM.
+    """
+    today = timezone.localdate()
+    month_starts = _month_starts(months, today)
+    since = month_starts[0]
+    visits = Visit.objects.visible_to(user).since(since)
+
+    kecamatan_rows = list(
+        Kecamatan.objects.visible_to(user).only("kode", "nama").annotate(
+            umkm_total=_count(UMKM.objects.active(), "desa__kecamatan"),
+            umkm_visited=_count(
+                UMKM.objects.filter(Exists(visits.filter(umkm=OuterRef("pk")))), "desa__kecamatan"
+            ),
+            desa_total=_count(Desa.objects.all(), "kecamatan"),
+            desa_never_visited=_count(
+                Desa.objects.filter(~Exists(Visit.objects.filter(umkm__desa=OuterRef("pk")))), "kecamatan"
+            ),
+            overdue=_count(FollowUp.objects.overdue(today), "visit__umkm__desa__kecamatan"),
+        ).order_by("kode")
+    )
+    by_kecamatan_month = _visits_by_month(visits, "umkm__desa__kecamatan")
+    mentors_by_kecamatan = {}
+    for assignment in Assignment.objects.current().select_related("pendamping").order_by("pendamping__full_name"):
+        mentors_by_kecamatan.setdefault(assignment.kecamatan_id, []).append(assignment.pendamping.full_name)
+
+    per_kecamatan = [
+        CoverageRow(
+            name=k.nama, counterpart=", ".join(mentors_by_kecamatan.get(k.pk, [])) or "—",
+            visits_by_month=[by_kecamatan_month.get((k.pk, m), 0) for m in month_starts],
+            visits_total=sum(by_kecamatan_month.get((k.pk, m), 0) for m in month_starts),
+            umkm_visited=k.umkm_visited, umkm_total=k.umkm_total,
+            desa_never_visited=k.desa_never_visited, desa_total=k.desa_total,
+            overdue_follow_ups=k.overdue, extra={"kode": k.kode},
+        )
+        for k in kecamatan_rows
+    ]
+    kecamatan_by_id = {k.pk: k for k in kecamatan_rows}
+
+    pendamping_rows = list(
+        Pendamping.objects.filter(
+            Q(assignments__in=Assignment.objects.current()) | Q(visits__in=visits)
+        ).distinct().annotate(
+            umkm_visited=Coalesce(
+                Subquery(
+                    visits.filter(pendamping=OuterRef("pk")).order_by().values("pendamping")
+                    .annotate(n=Count("umkm", distinct=True)).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            overdue=_count(FollowUp.objects.overdue(today), "visit__pendamping"),
+        ).order_by("full_name")
+    )
+    by_pendamping_month = _visits_by_month(visits, "pendamping")
+    assigned = {}
+    for pendamping_id, kecamatan_id in Assignment.objects.current().values_list("pendamping_id", "kecamatan_id"):
+        assigned.setdefault(pendamping_id, []).append(kecamatan_id)
+
+    per_pendamping = []
+    for p in pendamping_rows:
+        own = [kecamatan_by_id[k] for k in assigned.get(p.pk, []) if k in kecamatan_by_id]
+        if not own and not any(by_pendamping_month.get((p.pk, m)) for m in month_starts):
+            continue  # outside the user's scope
+        per_pendamping.append(
+            CoverageRow(
+                name=p.full_name, counterpart=", ".join(k.nama for k in own) or "—",
+                visits_by_month=[by_pendamping_month.get((p.pk, m), 0) for m in month_starts],
+                visits_total=sum(by_pendamping_month.get((p.pk, m), 0) for m in month_starts),
+                umkm_visited=p.umkm_visited, umkm_total=sum(k.umkm_total for k in own),
+                desa_never_visited=sum(k.desa_never_visited for k in own),
+                desa_total=sum(k.desa_total for k in own),
+                overdue_follow_ups=p.overdue,
+            )
+        )
+    return CoverageReport(months=month_starts, per_kecamatan=per_kecamatan, per_pendamping=per_pendamping)
+
+
+def _visits_by_month(visits, group_path: str) -> dict[tuple[int, date], int]:
+    rows = (
+        visits.order_by().annotate(month=TruncMonth("date"))
+        .values(group_path, "month").annotate(n=Count("pk"))
+    )
+    return {(row[group_path], _as_date(row["month"])): row["n"] for row in rows}
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value

@@ -1,0 +1,146 @@
+"""Writes of the mentoring workflow: visits, follow-ups, demo mentors and visits."""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from mapping import services as mapping_services
+from mapping.access import Role
+from mapping.models import UMKM, Kecamatan
+from mentoring.models import Assignment, FollowUp, Pendamping, Topic, Visit
+
+
+@transaction.atomic
+def visit_log(*, visit: Visit, topics, follow_ups: list[dict], token, by) -> Visit:
+    """Save a validated visit with its topics and follow-ups, once per submission token.
+
+    A second request carrying the same token (double tap, resend on a slow network)
+    returns the visit saved by the first one instead of creating a duplicate.
+    """
+    if token:
+        existing = Visit.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing
+    visit.submission_token = token
+    visit.created_by = by
+    try:
+        with transaction.atomic():
+            visit.save()
+    except IntegrityError:
+        # Both requests passed the check above at the same moment; the first one won.
+        return Visit.objects.get(submission_token=token)
+    visit.topics.set(topics)
+    FollowUp.objects.bulk_create(
+        FollowUp(visit=visit, description=item["description"], due_date=item["due_date"])
+        for item in follow_ups
+    )
+    return visit
+
+
+def follow_up_complete(*, follow_up: FollowUp, by) -> FollowUp:
+    """Mark a follow-up done by `by`; completing it again changes nothing."""
+    if follow_up.status != FollowUp.Status.DONE:
+        follow_up.mark_done(by)
+        follow_up.save(update_fields=["status", "done_at", "done_by"])
+    return follow_up
+
+
+@dataclass
+class DemoMentoringResult:
+    pendamping: int
+    visits: int
+    accounts: list[tuple[str, str, str]]
+
+
+@transaction.atomic
+def demo_mentoring_seed(*, seed: int = 2026, visits_per_kecamatan: int = 40) -> DemoMentoringResult:
+    """One demo pendamping per kecamatan (with assignment), a demo Pimpinan, demo visits.
+
+    Idempotent: accounts are reused; visits are generated only when none exist yet.
+    """
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    prefix = mapping_services.DEMO_USERNAME_PREFIX
+    password = mapping_services.DEMO_PASSWORD
+    accounts = []
+
+    pimpinan, _created = User.objects.get_or_create(
+        username=f"{prefix}pimpinan", defaults={"first_name": "Pimpinan", "last_name": "Demo"}
+    )
+    pimpinan.set_password(password)
+    pimpinan.save()
+    pimpinan.groups.add(Group.objects.get(name=Role.PIMPINAN.value))
+    accounts.append((pimpinan.username, password, "Pimpinan (hanya baca)"))
+
+    pendamping_group = Group.objects.get(name=Role.PENDAMPING.value)
+    start = date(2025, 1, 2)
+    mentors = []
+    for kecamatan in Kecamatan.objects.only("pk", "kode", "nama").order_by("kode"):
+        user, _created = User.objects.get_or_create(
+            username=f"{prefix}pendamping.{slugify(kecamatan.nama)}",
+            defaults={"first_name": "Pendamping", "last_name": kecamatan.nama},
+        )
+        user.set_password(password)
+        user.save()
+        user.groups.add(pendamping_group)
+        pendamping, _created = Pendamping.objects.get_or_create(
+            user=user, defaults={"full_name": f"Pendamping {kecamatan.nama} (demo)", "is_demo": True}
+        )
+        Assignment.objects.get_or_create(
+            pendamping=pendamping, kecamatan=kecamatan, defaults={"start_date": start}
+        )
+        mentors.append((pendamping, kecamatan))
+    accounts.append((f"{prefix}pendamping.<kecamatan>", password, "Pendamping, mis. demo.pendamping.kalimanah"))
+
+    visits = 0
+    if not Visit.objects.filter(is_demo=True).exists():
+        visits = _demo_visits(mentors, random.Random(seed), visits_per_kecamatan)
+    return DemoMentoringResult(pendamping=len(mentors), visits=visits, accounts=accounts)
+
+
+def _demo_visits(mentors, rng, per_kecamatan: int) -> int:
+    today = timezone.localdate()
+    topics = list(Topic.objects.all())
+    umkm_by_kecamatan = {}
+    for pk, kecamatan_id in UMKM.objects.demo().order_by("pk").values_list("pk", "desa__kecamatan_id"):
+        umkm_by_kecamatan.setdefault(kecamatan_id, []).append(pk)
+    count = 0
+    for pendamping, kecamatan in mentors:
+        candidates = umkm_by_kecamatan.get(kecamatan.pk, [])
+        if not candidates:
+            continue
+        # Some kecamatan are visited far less: the coverage report has something to show.
+        for _ in range(per_kecamatan if rng.random() > 0.2 else per_kecamatan // 8):
+            visit_date = today - timedelta(days=rng.randint(0, 200))
+            visit = Visit.objects.create(
+                date=visit_date, pendamping=pendamping, umkm_id=rng.choice(candidates),
+                notes="Kunjungan rutin (data demo).", is_demo=True, created_by=pendamping.user,
+            )
+            visit.topics.set(rng.sample(topics, k=rng.randint(1, 3)))
+            if rng.random() < 0.4:
+                FollowUp.objects.create(
+                    visit=visit,
+                    description=rng.choice([
+                        "Lengkapi dokumen PIRT", "Foto produk untuk marketplace", "Desain ulang kemasan",
+                        "Daftar NIB lewat OSS", "Catat pembukuan sederhana", "Ajukan sertifikat halal",
+                    ]),
+                    due_date=visit_date + timedelta(days=rng.choice([7, 14, 30])),
+                    status=FollowUp.Status.DONE if rng.random() < 0.5 else FollowUp.Status.OPEN,
+                )
+            count += 1
+    return count
+
+
+@transaction.atomic
+def demo_mentoring_clear() -> int:
+    """Delete demo visits (with follow-ups), demo assignments and demo pendamping."""
+    deleted, _ = Visit.objects.filter(is_demo=True).delete()
+    Assignment.objects.filter(pendamping__is_demo=True).delete()
+    deleted_pendamping, _ = Pendamping.objects.filter(is_demo=True).delete()
+    return deleted + deleted_pendamping

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from mentoring import views
+
+app_name = "mentoring"
+
+urlpatterns = [
+    path("beranda/", views.home_for_role, name="home-for-role"),
+    path("tugas-saya/", views.my_tasks, name="my-tasks"),
+    path("tugas-saya/desa.geojson", views.my_desa_geojson, name="my-desa-geojson"),
+    path("kunjungan/baru/", views.visit_create, name="visit-create"),
+    path("tindak-lanjut/<int:pk>/selesai/", views.follow_up_done, name="follow-up-done"),
+    path("laporan/cakupan/", views.coverage_report, name="coverage-report"),
+]

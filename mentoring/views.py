@@ -1,0 +1,143 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from mapping import selectors as mapping_selectors
+from mapping.access import Role, role_of, role_required
+from mapping.exports import table_response
+from mapping.models import UMKM, Sector
+from mentoring import selectors, services
+from mentoring.forms import FollowUpFormSet, VisitForm
+from mentoring.models import FollowUp
+
+UMKM_PER_PAGE = 20
+
+
+@login_required
+def home_for_role(request):
+    """Where each role lands after logging in."""
+    role = role_of(request.user)
+    if role is Role.PENDAMPING:
+        return redirect("mentoring:my-tasks")
+    if role is Role.PIMPINAN:
+        return redirect("mentoring:coverage-report")
+    if role is Role.ADMIN_DINAS:
+        return redirect("admin:index") if request.user.is_staff else redirect("mentoring:coverage-report")
+    return redirect("mapping:home")
+
+
+@require_safe
+@role_required(Role.PENDAMPING)
+def my_tasks(request):
+    query = request.GET.get("q", "").strip()
+    umkm = mapping_selectors.umkm_search(
+        user=request.user, query=query,
+        desa_kode=request.GET.get("desa", ""), sektor_kode=request.GET.get("sektor", ""),
+    )
+    desa_coverage = list(selectors.desa_coverage_list(user=request.user))
+    context = {
+        "assignments": selectors.current_assignments(user=request.user),
+        "page": Paginator(umkm, UMKM_PER_PAGE).get_page(request.GET.get("halaman")),
+        "query": query,
+        "desa_choices": desa_coverage,
+        "sectors": Sector.objects.all(),
+        "follow_ups": selectors.follow_ups_due(user=request.user),
+        "uncovered_desa": [d for d in desa_coverage if not d.covered],
+        "coverage_days": selectors.COVERAGE_DAYS,
+        "recent_visits": selectors.recent_visits(user=request.user),
+    }
+    return render(request, "mentoring/my_tasks.html", context)
+
+
+@require_safe
+@role_required(Role.PENDAMPING)
+def my_desa_geojson(request):
+    return JsonResponse(selectors.desa_coverage_feature_collection(user=request.user))
+
+
+@role_required(Role.PENDAMPING)
+def visit_create(request):
+    pendamping = selectors.pendamping_of(request.user)
+    if pendamping is None:
+        raise Http404
+    if request.method == "POST":
+        form = VisitForm(request.POST, request.FILES, pendamping=pendamping)
+        form_valid = form.is_valid()
+        formset = FollowUpFormSet(request.POST, instance=form.instance, prefix="tindak")
+        if form_valid and formset.is_valid():
+            services.visit_log(
+                visit=form.instance, topics=form.cleaned_data["topics"], follow_ups=formset.follow_ups(),
+                token=form.cleaned_data["submission_token"], by=request.user,
+            )
+            messages.success(request, _("Kunjungan ke %(umkm)s tercatat.") % {"umkm": form.instance.umkm.name})
+            return redirect("mentoring:my-tasks")
+        umkm = form.cleaned_data.get("umkm") if hasattr(form, "cleaned_data") else None
+    else:
+        if not request.GET.get("umkm", "").isdigit():
+            messages.info(request, _("Pilih UMKM yang dikunjungi dari daftar."))
+            return redirect("mentoring:my-tasks")
+        umkm = get_object_or_404(UMKM.objects.editable_by(request.user).active(), pk=request.GET["umkm"])
+        form = VisitForm(pendamping=pendamping, initial={"umkm": umkm})
+        formset = FollowUpFormSet(instance=form.instance, prefix="tindak")
+    context = {"form": form, "formset": formset, "umkm": umkm, "max_accuracy": settings.LOCATION_MAX_ACCURACY_M}
+    return render(request, "mentoring/visit_form.html", context)
+
+
+@require_POST
+@role_required(Role.PENDAMPING)
+def follow_up_done(request, pk):
+    follow_up = get_object_or_404(FollowUp.objects.editable_by(request.user), pk=pk)
+    services.follow_up_complete(follow_up=follow_up, by=request.user)
+    messages.success(request, _("Tindak lanjut \u201c%(item)s\u201d ditandai selesai.") % {"item": follow_up.description})
+    return redirect("mentoring:my-tasks")
+
+
+COVERAGE_SORT_KEYS = {
+    "nama": lambda row: row.name,
+    "kunjungan": lambda row: row.visits_total,
+    "umkm": lambda row: row.umkm_visited,
+    "desa": lambda row: row.desa_never_visited,
+    "tindak": lambda row: row.overdue_follow_ups,
+}
+
+
+@require_safe
+@login_required
+@permission_required("mentoring.view_coverage_report", raise_exception=True)
+def coverage_report(request):
+    report = selectors.coverage_report(user=request.user, months=6)
+    sort = request.GET.get("urut", "nama")
+    key = COVERAGE_SORT_KEYS.get(sort.lstrip("-"), COVERAGE_SORT_KEYS["nama"])
+    for rows in (report.per_kecamatan, report.per_pendamping):
+        rows.sort(key=key, reverse=sort.startswith("-"))
+    export = request.GET.get("unduh")
+    if export in ("csv", "xlsx"):
+        return _coverage_export(report, table=request.GET.get("tabel", "kecamatan"), fmt=export)
+    return render(request, "mentoring/coverage_report.html", {"report": report, "sort": sort})
+
+
+def _coverage_export(report, *, table: str, fmt: str):
+    by_pendamping = table == "pendamping"
+    rows = report.per_pendamping if by_pendamping else report.per_kecamatan
+    month_labels = [m.strftime("%Y-%m") for m in report.months]
+    headers = [
+        _("Pendamping") if by_pendamping else _("Kecamatan"),
+        _("Kecamatan") if by_pendamping else _("Pendamping"),
+        *[_("Kunjungan %(month)s") % {"month": m} for m in month_labels],
+        _("Jumlah kunjungan"), _("UMKM dikunjungi"), _("Jumlah UMKM"),
+        _("Desa belum pernah dikunjungi"), _("Jumlah desa"), _("Tindak lanjut terlambat"),
+    ]
+    data = (
+        [r.name, r.counterpart, *r.visits_by_month, r.visits_total, r.umkm_visited, r.umkm_total,
+         r.desa_never_visited, r.desa_total, r.overdue_follow_ups]
+        for r in rows
+    )
+    return table_response(
+        headers=headers, rows=data, fmt=fmt, title=_("Cakupan"),
+        filename="cakupan-pendampingan-" + ("pendamping" if by_pendamping else "kecamatan"),
+    )
