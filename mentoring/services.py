@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -69,11 +70,13 @@ def demo_mentoring_seed(*, seed: int = 2026, visits_per_kecamatan: int = 40) -> 
     prefix = mapping_services.DEMO_USERNAME_PREFIX
     password = mapping_services.DEMO_PASSWORD
     accounts = []
+    # Hashing is deliberately slow; 19 accounts share one hash of the same password.
+    password_hash = make_password(password)
 
     pimpinan, _created = User.objects.get_or_create(
         username=f"{prefix}pimpinan", defaults={"first_name": "Pimpinan", "last_name": "Demo"}
     )
-    pimpinan.set_password(password)
+    pimpinan.password = password_hash
     pimpinan.save()
     pimpinan.groups.add(Group.objects.get(name=Role.PIMPINAN.value))
     accounts.append((pimpinan.username, password, "Pimpinan (hanya baca)"))
@@ -86,7 +89,7 @@ def demo_mentoring_seed(*, seed: int = 2026, visits_per_kecamatan: int = 40) -> 
             username=f"{prefix}pendamping.{slugify(kecamatan.nama)}",
             defaults={"first_name": "Pendamping", "last_name": kecamatan.nama},
         )
-        user.set_password(password)
+        user.password = password_hash
         user.save()
         user.groups.add(pendamping_group)
         pendamping, _created = Pendamping.objects.get_or_create(

@@ -5,6 +5,12 @@ from mapping import services
 from mapping.models import Desa, Kecamatan
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create many accounts; production's deliberately slow hasher is not under test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The real geography (18 kecamatan, 239 desa, sektor) is loaded once per test run."""
@@ -36,3 +42,52 @@ def admin_client(client, superuser):
 def desa_bojongsari(wilayah):
     """Karangbanjar, Kecamatan Bojongsari: a real desa used across tests."""
     return Desa.objects.select_related("kecamatan").get(kode="33.03.14.2008")
+
+
+def user_with_role(username: str, role, *, staff: bool = False):
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(username, password="kata-sandi-uji-123", is_staff=staff)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+class World:
+    """Two kecamatan with one pendamping each, plus a Pimpinan and an Admin Dinas.
+
+    X is Bojongsari (pendamping A), Y is Kalimanah (pendamping B). Each kecamatan has
+    a UMKM with a product and a visit with an open follow-up.
+    """
+
+    def __init__(self):
+        from mapping.access import Role
+        from tests.factories import (
+            AssignmentFactory, FollowUpFactory, PendampingFactory, ProductFactory, UMKMFactory,
+            VisitFactory,
+        )
+
+        self.kecamatan = {"X": Kecamatan.objects.get(kode="33.03.14"), "Y": Kecamatan.objects.get(kode="33.03.06")}
+        self.desa = {"X": Desa.objects.get(kode="33.03.14.2008"), "Y": Desa.objects.get(kode="33.03.06.1011")}
+        self.users = {
+            "pendamping_a": user_with_role("pendamping.a", Role.PENDAMPING, staff=True),
+            "pendamping_b": user_with_role("pendamping.b", Role.PENDAMPING, staff=True),
+            "pimpinan": user_with_role("pimpinan", Role.PIMPINAN),
+            "admin": user_with_role("admin.dinas", Role.ADMIN_DINAS, staff=True),
+        }
+        self.pendamping = {
+            side: PendampingFactory(user=self.users[name], full_name=f"Pendamping {side}")
+            for side, name in (("X", "pendamping_a"), ("Y", "pendamping_b"))
+        }
+        self.umkm, self.visit, self.follow_up = {}, {}, {}
+        for side in ("X", "Y"):
+            AssignmentFactory(pendamping=self.pendamping[side], kecamatan=self.kecamatan[side])
+            self.umkm[side] = UMKMFactory(desa=self.desa[side], name=f"UMKM {side}")
+            ProductFactory(umkm=self.umkm[side])
+            self.visit[side] = VisitFactory(umkm=self.umkm[side], pendamping=self.pendamping[side])
+            self.follow_up[side] = FollowUpFactory(visit=self.visit[side])
+
+
+@pytest.fixture
+def world(wilayah):
+    return World()

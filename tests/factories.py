@@ -1,4 +1,7 @@
+from datetime import date, timedelta
+
 import factory
+from django.utils import timezone
 from django.contrib.auth import get_user_model
 
 from mapping.models import UMKM, Desa, Permit, Product, Sector
@@ -8,6 +11,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"pengguna{n}")
     password = factory.django.Password("kata-sandi-uji-123")
@@ -43,3 +47,45 @@ class PermitFactory(factory.django.DjangoModelFactory):
     umkm = factory.SubFactory(UMKMFactory)
     kind = Permit.Kind.PIRT
     number = factory.Sequence(lambda n: f"P-IRT {n:06d}")
+
+
+class PendampingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentoring.Pendamping"
+
+    user = factory.SubFactory(UserFactory)
+    full_name = factory.Sequence(lambda n: f"Pendamping Uji {n}")
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentoring.Assignment"
+
+    pendamping = factory.SubFactory(PendampingFactory)
+    start_date = factory.LazyFunction(lambda: date(2025, 1, 1))
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentoring.Visit"
+        skip_postgeneration_save = True
+
+    umkm = factory.SubFactory(UMKMFactory)
+    pendamping = factory.SubFactory(PendampingFactory)
+    date = factory.LazyFunction(timezone.localdate)
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if create:
+            from mentoring.models import Topic
+
+            self.topics.set(extracted or Topic.objects.filter(kode="produksi"))
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentoring.FollowUp"
+
+    visit = factory.SubFactory(VisitFactory)
+    description = factory.Sequence(lambda n: f"Tindak lanjut {n}")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3))

@@ -1,8 +1,10 @@
 """Browser tests: Playwright drives Debian's Chromium, offline, against live_server."""
 
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.test.testcases import _StaticFilesHandler
 from playwright.sync_api import sync_playwright
@@ -10,6 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from mapping import services
 from mapping.models import Kecamatan
+from mentoring.roles import roles_sync
 
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls made by
 # the tests themselves are still synchronous and safe.
@@ -71,9 +74,12 @@ def desktop_page(browser):
 
 @pytest.fixture
 def live_wilayah(transactional_db):
-    """Transactional tests start from a flushed database: load the geography again."""
+    """Transactional tests start from a flushed database: reference data, role groups
+    and visit topics (rows made by migrations) are put back."""
     if not Kecamatan.objects.exists():
         services.wilayah_load()
+    roles_sync(django_apps)
+    importlib.import_module("mentoring.migrations.0002_roles_and_topics").create_topics(django_apps, None)
 
 
 @pytest.fixture

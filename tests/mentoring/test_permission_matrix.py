@@ -1,0 +1,107 @@
+"""Every URL the project defines, for every role, GET and POST, own and other kecamatan.
+
+The URL list is read from the URLconf: a new view without an entry below fails
+`test_every_project_url_has_an_expected_access_rule`, and a new object view that
+forgets scoping answers 200 where 404 is expected for the other kecamatan's mentor.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anon", "pendamping_a", "pendamping_b", "pimpinan", "admin")
+LOGIN = "login"
+
+# Objects in the URLs belong to kecamatan X (pendamping A's); pendamping B works in Y.
+# Each rule: role -> (GET status, POST status).
+def everyone(get, post):
+    return {role: (get, post) for role in ROLES}
+
+
+EXPECTED = {
+    "login": everyone(200, 200),
+    "logout": everyone(405, 302),
+    "mapping:home": everyone(200, 405),
+    "mapping:kecamatan-geojson": everyone(200, 405),
+    "mentoring:home-for-role": {**everyone(302, 302)},
+    "mentoring:my-tasks": {
+        "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
+        "pimpinan": (403, 405), "admin": (403, 405),
+    },
+    "mentoring:my-desa-geojson": {
+        "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
+        "pimpinan": (403, 405), "admin": (403, 405),
+    },
+    "mentoring:visit-create": {
+        # POST re-renders with errors (no topics for A, a UMKM outside Y for B): nothing saved.
+        "anon": (LOGIN, LOGIN), "pendamping_a": (200, 200), "pendamping_b": (404, 200),
+        "pimpinan": (403, 403), "admin": (403, 403),
+    },
+    "mentoring:follow-up-done": {
+        "anon": (405, LOGIN), "pendamping_a": (405, 302), "pendamping_b": (405, 404),
+        "pimpinan": (405, 403), "admin": (405, 403),
+    },
+    "mentoring:coverage-report": {
+        "anon": (LOGIN, 405), "pendamping_a": (403, 405), "pendamping_b": (403, 405),
+        "pimpinan": (200, 405), "admin": (200, 405),
+    },
+}
+
+
+def project_url_names(patterns=None, namespace=""):
+    """Names of every URL pattern outside the Django admin."""
+    names = []
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.app_name == "admin" or entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names += project_url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.append(namespace + entry.name)
+    return names
+
+
+def url_for(name, world):
+    """The URL of `name`, pointing at kecamatan X's objects where it takes one."""
+    if name == "mentoring:follow-up-done":
+        return reverse(name, kwargs={"pk": world.follow_up["X"].pk})
+    if name == "mentoring:visit-create":
+        return reverse(name) + f"?umkm={world.umkm['X'].pk}"
+    return reverse(name)
+
+
+def post_data(name, world):
+    return {"umkm": world.umkm["X"].pk} if name == "mentoring:visit-create" else {}
+
+
+def test_every_project_url_has_an_expected_access_rule():
+    assert sorted(project_url_names()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_access_matrix(client, world, name, role):
+    if role != "anon":
+        client.force_login(world.users[role])
+    expected_get, expected_post = EXPECTED[name][role]
+    url = url_for(name, world)
+    for method, expected in (("get", expected_get), ("post", expected_post)):
+        response = getattr(client, method)(url, post_data(name, world) if method == "post" else None)
+        if expected == LOGIN:
+            assert response.status_code == 302 and response.url.startswith(reverse("login")), method
+        else:
+            assert response.status_code == expected, f"{method.upper()} {url} as {role}"
+        if role != "anon" and name != "logout":
+            client.force_login(world.users[role])
+
+
+def test_matrix_posts_changed_nothing_outside_scope(client, world):
+    from mentoring.models import FollowUp, Visit
+
+    client.force_login(world.users["pendamping_b"])
+    client.post(reverse("mentoring:follow-up-done", kwargs={"pk": world.follow_up["X"].pk}))
+    client.post(reverse("mentoring:visit-create"), {"umkm": world.umkm["X"].pk, "topics": [1]})
+    assert FollowUp.objects.get(pk=world.follow_up["X"].pk).status == FollowUp.Status.OPEN
+    assert Visit.objects.count() == 2

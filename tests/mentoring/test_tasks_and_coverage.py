@@ -1,0 +1,161 @@
+"""The mentor's "Tugas saya" page and the coverage report for Pimpinan and staff."""
+
+import csv
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from mapping.models import Desa, Sector
+from mentoring.models import FollowUp
+from tests.factories import AssignmentFactory, FollowUpFactory, ProductFactory, UMKMFactory, VisitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_only_umkm_of_the_assigned_kecamatan(client, world):
+    client.force_login(world.users["pendamping_a"])
+    response = client.get(reverse("mentoring:my-tasks"))
+    content = response.content.decode()
+    assert [u.name for u in response.context["page"]] == ["UMKM X"]
+    assert "UMKM Y" not in content
+    assert [a.kecamatan.nama for a in response.context["assignments"]] == ["Bojongsari"]
+
+
+def test_home_searches_and_filters_umkm_by_desa_and_sector(client, world):
+    other_desa = Desa.objects.get(kode="33.03.14.2001")
+    knalpot = UMKMFactory(desa=other_desa, name="Knalpot Jaya", owner_name="Darsono")
+    ProductFactory(umkm=knalpot, sector=Sector.objects.get(kode="logam-otomotif"))
+    client.force_login(world.users["pendamping_a"])
+
+    def names(**params):
+        return [u.name for u in client.get(reverse("mentoring:my-tasks"), params).context["page"]]
+
+    assert names(q="darsono") == ["Knalpot Jaya"]
+    assert names(desa="33.03.14.2008") == ["UMKM X"]
+    assert names(sektor="logam-otomotif") == ["Knalpot Jaya"]
+    assert names(q="UMKM Y") == []
+    assert "Tidak ada UMKM yang cocok" in client.get(reverse("mentoring:my-tasks"), {"q": "zzz"}).content.decode()
+
+
+def test_home_paginates_the_umkm_list(client, world):
+    UMKMFactory.create_batch(25, desa=world.desa["X"])
+    client.force_login(world.users["pendamping_a"])
+    first = client.get(reverse("mentoring:my-tasks"))
+    second = client.get(reverse("mentoring:my-tasks"), {"halaman": 2})
+    assert len(first.context["page"]) == 20 and len(second.context["page"]) == 6
+    assert "halaman=2" in first.content.decode()
+
+
+def test_home_lists_desa_without_a_visit_in_90_days(client, world):
+    old_desa = Desa.objects.get(kode="33.03.14.2001")
+    VisitFactory(umkm=UMKMFactory(desa=old_desa), pendamping=world.pendamping["X"],
+                 date=timezone.localdate() - timedelta(days=91))
+    client.force_login(world.users["pendamping_a"])
+    uncovered = {d.kode for d in client.get(reverse("mentoring:my-tasks")).context["uncovered_desa"]}
+    expected = set(Desa.objects.filter(kecamatan__kode="33.03.14").values_list("kode", flat=True)) - {"33.03.14.2008"}
+    assert uncovered == expected
+    assert "33.03.14.2001" in uncovered
+
+
+def test_home_shows_follow_ups_due_this_week_and_overdue(client, world):
+    FollowUpFactory(visit=world.visit["X"], description="Terlambat", due_date=timezone.localdate() - timedelta(days=2))
+    FollowUpFactory(visit=world.visit["X"], description="Bulan depan", due_date=timezone.localdate() + timedelta(days=40))
+    FollowUpFactory(visit=world.visit["X"], description="Sudah beres", status=FollowUp.Status.DONE)
+    client.force_login(world.users["pendamping_a"])
+    due = [f.description for f in client.get(reverse("mentoring:my-tasks")).context["follow_ups"]]
+    assert due == ["Terlambat", world.follow_up["X"].description]
+
+
+def test_desa_geojson_carries_only_the_mentors_desa_with_coverage(client, world):
+    client.force_login(world.users["pendamping_a"])
+    features = client.get(reverse("mentoring:my-desa-geojson")).json()["features"]
+    assert {f["properties"]["kode"][:8] for f in features} == {"33.03.14"}
+    covered = {f["properties"]["kode"] for f in features if f["properties"]["covered"]}
+    assert covered == {"33.03.14.2008"}
+
+
+def test_home_query_count_does_not_grow_with_umkm_visits_or_kecamatan(client, world, django_assert_max_num_queries):
+    # Pendamping A covers 3 kecamatan, each with 2 UMKM, each with 2 visits and follow-ups.
+    for kode in ("33.03.06", "33.03.01"):
+        AssignmentFactory(pendamping=world.pendamping["X"], kecamatan=world.kecamatan["X"].__class__.objects.get(kode=kode))
+    for desa_kode in ("33.03.14.2001", "33.03.06.2001", "33.03.01.2001"):
+        for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(kode=desa_kode)):
+            for visit in VisitFactory.create_batch(2, umkm=umkm, pendamping=world.pendamping["X"]):
+                FollowUpFactory(visit=visit)
+    client.force_login(world.users["pendamping_a"])
+    # session, user, role groups, UMKM count + page, desa coverage, sectors, assignments,
+    # follow-ups, recent visits + their topics + follow-ups: 12.
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("mentoring:my-tasks"))
+    assert response.context["page"].paginator.count == 8
+
+
+def test_coverage_report_figures_match_the_rows(client, world):
+    today = timezone.localdate()
+    second_umkm_x = UMKMFactory(desa=Desa.objects.get(kode="33.03.14.2001"))
+    VisitFactory(umkm=second_umkm_x, pendamping=world.pendamping["X"], date=today)
+    VisitFactory(umkm=world.umkm["X"], pendamping=world.pendamping["X"], date=today - timedelta(days=400))
+    FollowUpFactory(visit=world.visit["X"], due_date=today - timedelta(days=1))
+    client.force_login(world.users["pimpinan"])
+    report = client.get(reverse("mentoring:coverage-report")).context["report"]
+    rows = {row.name: row for row in report.per_kecamatan}
+    bojongsari = rows["Bojongsari"]
+    assert bojongsari.counterpart == "Pendamping X"
+    assert bojongsari.visits_total == 2  # the visit 400 days ago is outside the 6 months
+    assert bojongsari.visits_by_month[-1] == 2
+    assert bojongsari.umkm_visited == 2 and bojongsari.umkm_total == 2
+    assert bojongsari.desa_total == 13 and bojongsari.desa_never_visited == 11
+    assert bojongsari.overdue_follow_ups == 1
+    assert rows["Kemangkon"].visits_total == 0 and rows["Kemangkon"].desa_never_visited == 19
+    mentors = {row.name: row for row in report.per_pendamping}
+    assert mentors["Pendamping X"].counterpart == "Bojongsari"
+    assert mentors["Pendamping X"].umkm_visited == 2 and mentors["Pendamping X"].overdue_follow_ups == 1
+    assert mentors["Pendamping Y"].visits_total == 1
+
+
+def test_coverage_report_sorts_by_a_column(client, world):
+    VisitFactory(umkm=world.umkm["Y"], pendamping=world.pendamping["Y"])
+    client.force_login(world.users["admin"])
+    report = client.get(reverse("mentoring:coverage-report"), {"urut": "-kunjungan"}).context["report"]
+    assert [row.name for row in report.per_kecamatan[:2]] == ["Kalimanah", "Bojongsari"]
+    by_name = client.get(reverse("mentoring:coverage-report"), {"urut": "-nama"}).context["report"]
+    assert by_name.per_kecamatan[0].name == "Rembang"
+
+
+def test_coverage_report_exports_csv_and_xlsx(client, world):
+    client.force_login(world.users["pimpinan"])
+    response = client.get(reverse("mentoring:coverage-report"), {"unduh": "csv", "tabel": "kecamatan"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Kecamatan" and len(rows) == 19
+    bojongsari = next(row for row in rows if row[0] == "Bojongsari")
+    assert bojongsari[1] == "Pendamping X"
+    xlsx = client.get(reverse("mentoring:coverage-report"), {"unduh": "xlsx", "tabel": "pendamping"})
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet.cell(1, 1).value == "Pendamping"
+    assert sorted(sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)) == ["Pendamping X", "Pendamping Y"]
+
+
+def test_exported_cells_that_look_like_formulas_are_neutralised(client, world):
+    world.pendamping["X"].full_name = "=HYPERLINK(\"http://x\")"
+    world.pendamping["X"].save()
+    client.force_login(world.users["pimpinan"])
+    response = client.get(reverse("mentoring:coverage-report"), {"unduh": "csv", "tabel": "pendamping"})
+    assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
+
+
+def test_coverage_report_query_count_is_constant(client, world, django_assert_max_num_queries):
+    for desa_kode in ("33.03.14.2001", "33.03.06.2001", "33.03.01.2001"):
+        for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(kode=desa_kode)):
+            for visit in VisitFactory.create_batch(2, umkm=umkm, pendamping=world.pendamping["X"]):
+                FollowUpFactory(visit=visit, due_date=timezone.localdate() - timedelta(days=1))
+    client.force_login(world.users["pimpinan"])
+    # session, user, user and group permissions, role groups, kecamatan rows with their
+    # counts, visits per kecamatan-month, current mentors, pendamping rows, visits per
+    # pendamping-month, current assignments: 11, whatever the number of rows.
+    with django_assert_max_num_queries(11):
+        client.get(reverse("mentoring:coverage-report"))
