@@ -53,6 +53,14 @@ def non_negative_constraint(field: str, model: str) -> models.CheckConstraint:
     )
 
 
+def user_stamp_field(verbose_name):
+    """Who created, changed or closed a row: kept when the account is later removed."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=verbose_name, editable=False,
+    )
+
+
 class Region(models.Model):
     """Fields shared by Kecamatan and Desa: Kemendagri code, name, boundary, centre."""
 
@@ -332,14 +340,8 @@ class UMKM(models.Model):
         _("data demo"), default=False, editable=False,
         help_text=_("Dibuat oleh seed_demo; dihapus dengan clear_demo."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("dibuat oleh"), editable=False,
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("diubah oleh"), editable=False,
-    )
+    created_by = user_stamp_field(_("dibuat oleh"))
+    updated_by = user_stamp_field(_("diubah oleh"))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 

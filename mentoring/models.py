@@ -11,7 +11,9 @@ from djgeojson.fields import PointField
 
 from mapping import geometry
 from mapping.access import Role, current_assignment_q, role_of, sees_everything
-from mapping.models import UMKM, Kecamatan, ScopedQuerySet, validate_phone
+from mapping.models import (
+    UMKM, Kecamatan, ScopedQuerySet, user_stamp_field, validate_phone, validate_photo_size,
+)
 
 validate_nip = RegexValidator(
     r"^\d{18}\Z", message=_("NIP harus tepat 18 digit angka."), code="invalid_nip"
@@ -91,10 +93,7 @@ class Assignment(models.Model):
         help_text=_("Hari ini atau tanggal yang sudah lewat: akses ke kecamatan ini langsung hilang."),
     )
     note = models.CharField(_("catatan"), max_length=255, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", editable=False, verbose_name=_("dibuat oleh"),
-    )
+    created_by = user_stamp_field(_("dibuat oleh"))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
@@ -164,15 +163,6 @@ class VisitQuerySet(ScopedQuerySet):
         return self.filter(date__gte=day)
 
 
-def validate_visit_photo(photo):
-    limit = settings.PRODUCT_PHOTO_MAX_BYTES
-    if photo and photo.size > limit:
-        raise ValidationError(
-            _("Foto terlalu besar (%(size)s MB); maksimal %(limit)s MB."),
-            params={"size": round(photo.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)},
-        )
-
-
 class Visit(models.Model):
     """Kunjungan pendampingan: one mentor's visit to one UMKM on one day."""
 
@@ -186,16 +176,13 @@ class Visit(models.Model):
     location = PointField(_("lokasi GPS"), null=True, blank=True, validators=[geometry.validate_point])
     location_accuracy_m = models.PositiveIntegerField(_("akurasi GPS (m)"), null=True, blank=True)
     photo = models.ImageField(
-        _("foto"), upload_to="kunjungan/%Y/%m/", blank=True, validators=[validate_visit_photo]
+        _("foto"), upload_to="kunjungan/%Y/%m/", blank=True, validators=[validate_photo_size]
     )
     # A phone that sends the same form twice (slow network, double tap) carries the same
     # token both times: the second request finds the first visit instead of a duplicate.
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     is_demo = models.BooleanField(_("data demo"), default=False, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", editable=False, verbose_name=_("dicatat oleh"),
-    )
+    created_by = user_stamp_field(_("dicatat oleh"))
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
 
     objects = VisitQuerySet.as_manager()
@@ -254,10 +241,7 @@ class FollowUp(models.Model):
     due_date = models.DateField(_("tenggat"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     done_at = models.DateTimeField(_("diselesaikan"), null=True, blank=True, editable=False)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", editable=False, verbose_name=_("diselesaikan oleh"),
-    )
+    done_by = user_stamp_field(_("diselesaikan oleh"))
 
     objects = FollowUpQuerySet.as_manager()
 

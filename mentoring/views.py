@@ -118,7 +118,11 @@ def coverage_report(request):
     export = request.GET.get("unduh")
     if export in ("csv", "xlsx"):
         return _coverage_export(report, table=request.GET.get("tabel", "kecamatan"), fmt=export)
-    return render(request, "mentoring/coverage_report.html", {"report": report, "sort": sort})
+    tables = [
+        ("kecamatan", _("Per kecamatan"), report.per_kecamatan, _("Kecamatan"), _("Pendamping")),
+        ("pendamping", _("Per pendamping"), report.per_pendamping, _("Pendamping"), _("Kecamatan")),
+    ]
+    return render(request, "mentoring/coverage_report.html", {"report": report, "sort": sort, "tables": tables})
 
 
 def _coverage_export(report, *, table: str, fmt: str):
