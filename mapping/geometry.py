@@ -76,5 +76,14 @@ def covers(area: GeoJSON, point: GeoJSON) -> bool:
     return to_shape(area).covers(to_shape(point))
 
 
+def swapped(value: GeoJSON) -> GeoJSON | None:
+    """The point with longitude and latitude exchanged, or None when it is not a point."""
+    try:
+        lng, lat = value["coordinates"][:2]
+        return point(float(lat), float(lng))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def point(lng: float, lat: float) -> GeoJSON:
     return {"type": "Point", "coordinates": [round(lng, 6), round(lat, 6)]}

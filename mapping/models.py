@@ -39,6 +39,11 @@ validate_phone = RegexValidator(
 )
 
 
+SWAPPED_COORDINATES_MESSAGE = _(
+    "Lintang dan bujur tampaknya tertukar: di Purbalingga lintang sekitar −7,4 dan bujur sekitar 109,3."
+)
+
+
 def not_negative(label):
     """A validator refusing negative numbers, with a message naming the field."""
     return MinValueValidator(0, message=format_lazy(_("{} tidak boleh negatif."), label))
@@ -150,6 +155,18 @@ class DesaQuerySet(CodedQuerySet, ScopedQuerySet):
 
     def with_kecamatan(self):
         return self.select_related("kecamatan")
+
+    def containing(self, point) -> "Desa | None":
+        """The desa whose boundary covers `point`, or None (outside the regency).
+
+        Reads every boundary: meant for the rare case where a point is not where the
+        user said it is, not for lists.
+        """
+        target = geometry.to_shape(point)
+        for desa in self.select_related("kecamatan").defer("kecamatan__boundary", "kecamatan__centre"):
+            if geometry.to_shape(desa.boundary).covers(target):
+                return desa
+        return None
 
 
 class Desa(Region):
@@ -336,6 +353,8 @@ class UMKM(models.Model):
         _("omzet tahunan (Rp)"), validators=[not_negative(_("Omzet tahunan"))]
     )
     is_active = models.BooleanField(_("aktif"), default=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     is_demo = models.BooleanField(
         _("data demo"), default=False, editable=False,
         help_text=_("Dibuat oleh seed_demo; dihapus dengan clear_demo."),
@@ -383,16 +402,32 @@ class UMKM(models.Model):
                 "year": this_year
             }
         if self.location and self.desa_id:
-            try:
-                inside = geometry.covers(self.desa.boundary, self.location)
-            except ValidationError:
-                inside = True  # the location field's own validator reports the malformed point
-            if not inside:
-                errors["location"] = _(
-                    "Lokasi berada di luar batas %(jenis)s %(desa)s."
-                ) % {"jenis": self.desa.get_jenis_display(), "desa": self.desa.nama}
+            problem = self._location_problem()
+            if problem:
+                errors["location"] = problem
         if errors:
             raise ValidationError(errors)
+
+    def _location_problem(self) -> str | None:
+        swapped = geometry.swapped(self.location)
+        try:
+            geometry.validate_point(self.location)
+        except ValidationError:
+            if swapped and Desa.objects.containing(swapped):
+                return str(SWAPPED_COORDINATES_MESSAGE)
+            return None  # the location field's own validator reports the malformed point
+        if geometry.covers(self.desa.boundary, self.location):
+            return None
+        found = Desa.objects.containing(self.location)
+        if found is not None:
+            return _(
+                "Titik lokasi berada di %(jenis)s %(found)s (Kec. %(kecamatan)s), bukan di %(chosen)s. "
+                "Pilih desa yang benar atau geser pin."
+            ) % {"jenis": found.get_jenis_display(), "found": found.nama,
+                 "kecamatan": found.kecamatan.nama, "chosen": self.desa.nama}
+        if swapped and Desa.objects.containing(swapped):
+            return str(SWAPPED_COORDINATES_MESSAGE)
+        return _("Titik lokasi berada di luar Kabupaten Purbalingga.")
 
 
 class PermitQuerySet(ScopedQuerySet):
@@ -411,6 +446,10 @@ class Permit(models.Model):
         HKI = "hki", _("Merek / HKI")
 
     umkm = models.ForeignKey(UMKM, on_delete=models.CASCADE, related_name="permits", verbose_name=_("UMKM"))
+    product = models.ForeignKey(
+        "Product", on_delete=models.CASCADE, null=True, blank=True, related_name="permits",
+        verbose_name=_("produk"), help_text=_("Kosongkan bila izin berlaku untuk seluruh usaha."),
+    )
     kind = models.CharField(_("jenis izin"), max_length=10, choices=Kind.choices)
     number = models.CharField(_("nomor"), max_length=60)
     issued_on = models.DateField(_("tanggal terbit"), null=True, blank=True)
@@ -434,6 +473,12 @@ class Permit(models.Model):
             raise ValidationError(
                 {"valid_until": _("Tanggal berlaku sampai tidak boleh sebelum tanggal terbit.")}
             )
+        if self.product_id and self.umkm_id and self.product.umkm_id != self.umkm_id:
+            raise ValidationError({"product": _("Produk ini bukan milik UMKM yang sama.")})
+
+    @property
+    def is_expired(self) -> bool:
+        return self.valid_until is not None and self.valid_until < timezone.localdate()
 
 
 def validate_photo_size(photo):
@@ -506,6 +551,9 @@ class Product(models.Model):
         help_text=_("Persentase bahan baku yang berasal dari Kabupaten Purbalingga."),
     )
     is_active = models.BooleanField(_("aktif"), default=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    updated_by = user_stamp_field(_("diubah oleh"))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -527,3 +575,179 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- Potential rating (penilaian potensi), Permendagri No. 9 Tahun 2014 -----------------
+
+
+class RubricQuerySet(models.QuerySet):
+    def current(self):
+        """The active rubric with the highest version: used for new assessments."""
+        return self.filter(is_active=True).order_by("-version").first()
+
+
+class Rubric(models.Model):
+    """A versioned scoring rubric. Once an assessment uses it, it never changes."""
+
+    version = models.PositiveIntegerField(_("versi"), unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    note = models.TextField(_("catatan"), blank=True)
+    is_active = models.BooleanField(
+        _("aktif"), default=True, help_text=_("Penilaian baru memakai versi aktif tertinggi.")
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    objects = RubricQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("rubrik penilaian")
+        verbose_name_plural = _("rubrik penilaian")
+
+    def __str__(self):
+        return f"v{self.version} — {self.name}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.pk is not None and self.assessments.exists()
+
+
+class Criterion(models.Model):
+    class AutoSource(models.TextChoices):
+        NONE = "", _("Diisi pendamping")
+        LOCATION_QUOTIENT = "lq", _("Saran dari Location Quotient sektor")
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("rubrik"))
+    kode = models.CharField(_("kode"), max_length=2, help_text=_("Huruf kriteria: a sampai l."))
+    name = models.CharField(_("kriteria"), max_length=120)
+    description = models.TextField(_("penjelasan"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("bobot"), validators=[MinValueValidator(1, message=_("Bobot harus bilangan bulat positif (minimal 1)."))]
+    )
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    auto_source = models.CharField(
+        _("saran otomatis"), max_length=4, choices=AutoSource.choices, default="", blank=True
+    )
+
+    class Meta:
+        ordering = ["order", "kode"]
+        verbose_name = _("kriteria")
+        verbose_name_plural = _("kriteria")
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "kode"], name="criterion_kode_unique_per_rubric"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"({self.kode}) {self.name}"
+
+
+class CriterionLevel(models.Model):
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="levels", verbose_name=_("kriteria"))
+    score = models.PositiveSmallIntegerField(
+        _("skor"), validators=[MinValueValidator(1, message=_("Skor tingkat minimal 1."))]
+    )
+    description = models.CharField(_("deskripsi tingkat"), max_length=255)
+
+    class Meta:
+        ordering = ["criterion", "score"]
+        verbose_name = _("tingkat skor")
+        verbose_name_plural = _("tingkat skor")
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "score"], name="level_score_unique_per_criterion"),
+        ]
+
+    def __str__(self):
+        return f"{self.score}: {self.description}"
+
+
+class RatingClass(models.Model):
+    """A class of the 0–100 score, e.g. Unggulan from 70; staff set the thresholds."""
+
+    name = models.CharField(_("kelas"), max_length=60, unique=True)
+    min_score = models.DecimalField(
+        _("skor minimal"), max_digits=5, decimal_places=2, unique=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    colour = models.CharField(_("warna"), max_length=7, default="#6c757d")
+
+    class Meta:
+        ordering = ["-min_score"]
+        verbose_name = _("kelas potensi")
+        verbose_name_plural = _("kelas potensi")
+
+    def __str__(self):
+        return f"{self.name} (≥ {self.min_score})"
+
+
+class AssessmentQuerySet(ScopedQuerySet):
+    kecamatan_path = "product__umkm__desa__kecamatan"
+
+    def verified(self):
+        return self.filter(status=Assessment.Status.VERIFIED)
+
+    def latest_verified_per_product(self):
+        """Only each product's most recent verified assessment (the one that counts)."""
+        newer = Assessment.objects.verified().filter(
+            product=models.OuterRef("product"), verified_at__gt=models.OuterRef("verified_at")
+        )
+        return self.verified().exclude(models.Exists(newer))
+
+
+class Assessment(models.Model):
+    """Penilaian potensi of one product against one rubric version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        SUBMITTED = "submitted", _("Diajukan")
+        RETURNED = "returned", _("Dikembalikan")
+        VERIFIED = "verified", _("Terverifikasi")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("produk"))
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("rubrik"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    note = models.TextField(_("catatan penilai"), blank=True)
+    # The product's facts as the assessor saw them, kept with the scores.
+    facts = models.JSONField(_("fakta produk"), default=dict, blank=True)
+    lq_value = models.DecimalField(_("LQ sektor"), max_digits=7, decimal_places=3, null=True, blank=True)
+    lq_suggested_score = models.PositiveSmallIntegerField(_("skor saran LQ"), null=True, blank=True)
+    lq_override_reason = models.CharField(_("alasan mengubah saran LQ"), max_length=255, blank=True)
+    # Totals are frozen with the scores: a later rubric or threshold change never rewrites them.
+    weighted_score = models.DecimalField(_("skor (0–100)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    mpe_total = models.FloatField(_("total MPE"), null=True, blank=True)
+    assessed_by = user_stamp_field(_("penilai"))
+    submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
+    verified_by = user_stamp_field(_("diverifikasi oleh"))
+    verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
+    return_comment = models.TextField(_("komentar pengembalian"), blank=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("penilaian potensi")
+        verbose_name_plural = _("penilaian potensi")
+        indexes = [models.Index(fields=["product", "status", "verified_at"])]
+
+    def __str__(self):
+        return f"{self.product} — {self.get_status_display()}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class AssessmentScore(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("skor"))
+
+    class Meta:
+        ordering = ["criterion__order", "criterion__kode"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="score_unique_per_criterion"),
+        ]

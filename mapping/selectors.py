@@ -1,9 +1,19 @@
 """Reads for pages and map endpoints: keyword-only, typed, one purpose each."""
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
-from mapping.models import UMKM, Desa, Kecamatan, Product
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from mapping import rating
+from mapping.models import (
+    GEOMETRY_OF_DESA_AND_KECAMATAN, UMKM, Assessment, AssessmentScore, Desa, Kecamatan, Permit,
+    Product, RatingClass, SizeClass,
+)
 
 
 def _count_per_kecamatan(queryset: QuerySet, kecamatan_path: str) -> Coalesce:
@@ -74,3 +84,129 @@ def umkm_search(*, user, query: str = "", desa_kode: str = "", sektor_kode: str 
     if sektor_kode:
         umkm = umkm.filter(Exists(Product.objects.filter(umkm=OuterRef("pk"), sector__kode=sektor_kode)))
     return umkm.order_by("name", "pk")
+
+
+def sector_location_quotient(*, sector, kecamatan) -> Decimal | None:
+    """LQ of `sector` in `kecamatan`, counting active UMKM with an active product in it."""
+    in_kecamatan = Q(desa__kecamatan=kecamatan)
+    in_sector = Q(products__sector=sector)
+    counts = UMKM.objects.active().filter(products__is_active=True).aggregate(
+        kabupaten_total=Count("pk", distinct=True),
+        sector_in_kabupaten=Count("pk", distinct=True, filter=in_sector),
+        kecamatan_total=Count("pk", distinct=True, filter=in_kecamatan),
+        sector_in_kecamatan=Count("pk", distinct=True, filter=in_kecamatan & in_sector),
+    )
+    return rating.location_quotient(**counts)
+
+
+def product_facts(*, product) -> dict:
+    """The raw facts an assessor scores against, as plain values for display and history."""
+    return {
+        "workers": product.umkm.workers,
+        "monthly_capacity": str(product.monthly_capacity) if product.monthly_capacity is not None else None,
+        "capacity_unit": product.get_capacity_unit_display(),
+        "price": product.price,
+        "market_reach": product.get_market_reach_display(),
+        "local_material_pct": product.local_material_pct,
+        "size_class": product.umkm.get_size_class_display(),
+    }
+
+
+HALAL_OBLIGATION_DATE = date(2026, 10, 17)
+FOOD_SECTORS = {"makanan-minuman"}
+
+
+@dataclass
+class ReadinessItem:
+    label: str
+    status: str  # "ada", "kurang", "kedaluwarsa", "dianjurkan"
+    note: str = ""
+
+    @property
+    def blocks(self) -> bool:
+        return self.status in ("kurang", "kedaluwarsa")
+
+
+def product_readiness(*, product, permits) -> list[ReadinessItem]:
+    """What the product holds and lacks of the permits its kind of business needs.
+
+    `permits` are the UMKM's permits (those for this product or for the whole business).
+    """
+    held = {}
+    for permit in permits:
+        if permit.product_id in (None, product.pk):
+            best = held.get(permit.kind)
+            if best is None or (best.is_expired and not permit.is_expired):
+                held[permit.kind] = permit
+    items = [ReadinessItem(str(Permit.Kind.NIB.label), "ada" if product.umkm.nib else "kurang")]
+
+    def status_of(kind, required=True):
+        permit = held.get(kind)
+        if permit is None:
+            return "kurang" if required else "dianjurkan"
+        return "kedaluwarsa" if permit.is_expired else "ada"
+
+    if product.sector.kode in FOOD_SECTORS:
+        pirt, bpom = status_of(Permit.Kind.PIRT), status_of(Permit.Kind.BPOM)
+        registration = "ada" if "ada" in (pirt, bpom) else ("kedaluwarsa" if "kedaluwarsa" in (pirt, bpom) else "kurang")
+        items.append(ReadinessItem(_("SPP-IRT / PIRT atau BPOM MD"), registration,
+                                   _("PIRT berlaku 5 tahun sejak terbit.")))
+        note = ""
+        if product.umkm.size_class in (SizeClass.MIKRO, SizeClass.KECIL):
+            note = _("Wajib bagi pangan usaha mikro dan kecil sejak %(date)s.") % {
+                "date": formats.date_format(HALAL_OBLIGATION_DATE, "j F Y")}
+        items.append(ReadinessItem(str(Permit.Kind.HALAL.label), status_of(Permit.Kind.HALAL), note))
+    if Permit.Kind.SNI in held:
+        items.append(ReadinessItem(str(Permit.Kind.SNI.label), status_of(Permit.Kind.SNI)))
+    items.append(ReadinessItem(str(Permit.Kind.HKI.label), status_of(Permit.Kind.HKI, required=False),
+                               _("Merek melindungi nama produk.")))
+    return items
+
+
+@dataclass
+class RankedProduct:
+    position: int
+    assessment: Assessment
+    rating_class: RatingClass | None
+    explanation: str
+
+
+def _rating_class_for(score, classes):
+    return next((c for c in classes if score is not None and score >= c.min_score), None)
+
+
+def flagship_ranking(*, kecamatan=None, desa=None, limit: int = 10) -> list[RankedProduct]:
+    """Top products by their latest verified assessment: MPE total, then the 0–100 score,
+    then product name and id (deterministic). Each comes with the reason it ranks high."""
+    assessments = Assessment.objects.latest_verified_per_product().filter(product__is_active=True)
+    if kecamatan is not None:
+        assessments = assessments.filter(product__umkm__desa__kecamatan=kecamatan)
+    if desa is not None:
+        assessments = assessments.filter(product__umkm__desa=desa)
+    top = list(
+        assessments.select_related("product__sector", "product__umkm__desa__kecamatan")
+        .defer(*(f"product__umkm__{f}" for f in GEOMETRY_OF_DESA_AND_KECAMATAN))
+        .prefetch_related(Prefetch("scores", queryset=AssessmentScore.objects.select_related("criterion")
+                                   .prefetch_related("criterion__levels")))
+        .order_by("-mpe_total", "-weighted_score", "product__name", "product__pk")[:limit]
+    )
+    classes = list(RatingClass.objects.all())
+    return [
+        RankedProduct(position, a, _rating_class_for(a.weighted_score, classes), ranking_explanation(a))
+        for position, a in enumerate(top, start=1)
+    ]
+
+
+def ranking_explanation(assessment) -> str:
+    """E.g. "skor tertinggi pada bahan baku dan ketersediaan pasar"."""
+    items = []
+    for s in assessment.scores.all():
+        levels = sorted(level.score for level in s.criterion.levels.all())
+        items.append(rating.ScoredCriterion(
+            kode=s.criterion.kode, name=s.criterion.name, weight=s.criterion.weight,
+            min_score=levels[0], max_score=levels[-1], score=s.score,
+        ))
+    names = [i.name.lower() for i in rating.strongest_criteria(items)]
+    if not names:
+        return ""
+    return _("skor tertinggi pada %(criteria)s") % {"criteria": _(" dan ").join(names)}

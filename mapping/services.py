@@ -8,13 +8,20 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from shapely.geometry import Point
 from shapely.prepared import prep
 
 from mapping import demo_vocabulary as vocab
-from mapping import geometry
-from mapping.models import UMKM, Desa, Kecamatan, Permit, Product, Sector
+from mapping import geometry, rating
+from mapping.access import Role, role_of
+from mapping.models import (
+    UMKM, Assessment, AssessmentScore, Criterion, CriterionLevel, Desa, Kecamatan, Permit, Product,
+    Rubric, Sector,
+)
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 REFERENCE_FIXTURES = ("wilayah.json", "sektor.json")
@@ -235,3 +242,203 @@ class _DemoGenerator:
             candidate = geometry.point(self.rng.uniform(min_x, max_x), self.rng.uniform(min_y, max_y))
             if area.contains(Point(candidate["coordinates"])):
                 return candidate
+
+
+# --- Survey writes: optimistic locking and double-submit protection ------------------
+
+
+class EditConflict(Exception):
+    """Someone else saved the row since the form was opened."""
+
+    def __init__(self, current, changes: list[tuple[str, object, object]]):
+        super().__init__("edit conflict")
+        self.current = current
+        self.changes = changes  # (field label, value now stored, value the user sent)
+
+
+def versioned_save(instance, *, fields: list[str], expected_version: int, by=None):
+    """Save `fields` only if nobody changed the row since `expected_version` was read.
+
+    A second, identical submission (double tap) is not a conflict: nothing differs.
+    Raises EditConflict with the differing fields otherwise.
+    """
+    model = type(instance)
+    values = {name: getattr(instance, model._meta.get_field(name).attname) for name in fields}
+    if "updated_by" in {f.name for f in model._meta.fields}:
+        values["updated_by"] = by
+    if "updated_at" in {f.name for f in model._meta.fields}:
+        values["updated_at"] = timezone.now()
+    with transaction.atomic():
+        updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+            **values, version=F("version") + 1
+        )
+        current = model.objects.get(pk=instance.pk)
+    if updated:
+        return current
+    changes = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        stored, sent = getattr(current, field.attname), getattr(instance, field.attname)
+        if stored != sent:
+            changes.append((str(field.verbose_name), stored, sent))
+    if changes:
+        raise EditConflict(current, changes)
+    return current
+
+
+def created_once(model, instance, *, token, by=None):
+    """Create `instance` unless a row with the same submission token exists already."""
+    if token:
+        existing = model.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing
+    instance.submission_token = token
+    if hasattr(instance, "created_by_id") and by is not None:
+        instance.created_by = by
+    if hasattr(instance, "updated_by_id") and by is not None:
+        instance.updated_by = by
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        return model.objects.get(submission_token=token)
+    return instance
+
+
+# --- Potential rating ------------------------------------------------------------------
+
+
+class RatingError(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def scored_criteria(rubric, scores: dict[int, int]) -> list[rating.ScoredCriterion]:
+    """The rubric's criteria with the given scores; RatingError for a missing or out-of-scale one."""
+    errors, items = {}, []
+    for criterion in rubric.criteria.prefetch_related("levels"):
+        allowed = sorted(level.score for level in criterion.levels.all())
+        score = scores.get(criterion.pk)
+        if score is None:
+            errors[criterion.kode] = _("Kriteria (%(kode)s) %(name)s belum diberi skor.") % {
+                "kode": criterion.kode, "name": criterion.name}
+        elif score not in allowed:
+            errors[criterion.kode] = _(
+                "Skor %(score)s untuk kriteria (%(kode)s) di luar skala %(low)s–%(high)s."
+            ) % {"score": score, "kode": criterion.kode, "low": allowed[0], "high": allowed[-1]}
+        else:
+            items.append(rating.ScoredCriterion(
+                kode=criterion.kode, name=criterion.name, weight=criterion.weight,
+                min_score=allowed[0], max_score=allowed[-1], score=score,
+            ))
+    if errors:
+        raise RatingError(errors)
+    return items
+
+
+def assessment_start(*, product, by, token=None) -> Assessment:
+    """A draft assessment of `product` on the current rubric, with the facts and LQ of today."""
+    from mapping import selectors
+
+    draft = Assessment.objects.filter(product=product, status__in=[Assessment.Status.DRAFT, Assessment.Status.RETURNED]).first()
+    if draft is not None:
+        return draft
+    rubric = Rubric.objects.current()
+    if rubric is None:
+        raise RatingError({"rubric": _("Belum ada rubrik penilaian yang aktif. Hubungi admin Dinas.")})
+    lq = selectors.sector_location_quotient(sector=product.sector, kecamatan=product.umkm.desa.kecamatan)
+    assessment = Assessment(
+        product=product, rubric=rubric, assessed_by=by, facts=selectors.product_facts(product=product),
+        lq_value=lq, lq_suggested_score=rating.lq_score(lq),
+    )
+    return created_once(Assessment, assessment, token=token)
+
+
+@transaction.atomic
+def assessment_save(*, assessment, scores: dict[int, int], note: str, lq_override_reason: str,
+                    expected_version: int, by, submit: bool) -> Assessment:
+    """Store the scores and totals of a draft (or returned) assessment; submit it if asked."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not assessment.is_editable:
+        raise RatingError({"status": _("Penilaian ini sudah %(status)s dan terkunci.") % {
+            "status": assessment.get_status_display().lower()}})
+    if assessment.version != expected_version:
+        raise RatingError({"version": _(
+            "Penilaian ini sudah diubah orang lain sejak Anda membukanya. Muat ulang halaman lalu periksa skornya."
+        )})
+    items = scored_criteria(assessment.rubric, scores)
+    lq_item = assessment.rubric.criteria.filter(auto_source=Criterion.AutoSource.LOCATION_QUOTIENT).first()
+    if (lq_item and assessment.lq_suggested_score is not None
+            and scores.get(lq_item.pk) != assessment.lq_suggested_score and not lq_override_reason.strip()):
+        raise RatingError({"lq_override_reason": _(
+            "Skor kriteria (c) berbeda dari saran LQ (%(score)s); tuliskan alasannya."
+        ) % {"score": assessment.lq_suggested_score}})
+    AssessmentScore.objects.filter(assessment=assessment).delete()
+    by_kode = {c.kode: c.pk for c in assessment.rubric.criteria.all()}
+    AssessmentScore.objects.bulk_create(
+        AssessmentScore(assessment=assessment, criterion_id=by_kode[i.kode], score=i.score) for i in items
+    )
+    assessment.weighted_score = rating.weighted_score(items)
+    assessment.mpe_total = rating.mpe_total(items)
+    assessment.note = note
+    assessment.lq_override_reason = lq_override_reason.strip()
+    assessment.version += 1
+    if submit:
+        assessment.status = Assessment.Status.SUBMITTED
+        assessment.submitted_at = timezone.now()
+        assessment.assessed_by = by
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_verify(*, assessment, by) -> Assessment:
+    """Staff verify a submitted assessment; it then counts in rankings and is locked."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if role_of(by) is not Role.ADMIN_DINAS:
+        raise RatingError({"role": _("Hanya admin Dinas yang dapat memverifikasi penilaian.")})
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise RatingError({"status": _("Hanya penilaian berstatus diajukan yang dapat diverifikasi.")})
+    if assessment.assessed_by_id == by.pk:
+        raise RatingError({"assessed_by": _("Penilaian tidak boleh diverifikasi oleh penilainya sendiri.")})
+    assessment.status = Assessment.Status.VERIFIED
+    assessment.verified_by, assessment.verified_at = by, timezone.now()
+    assessment.version += 1
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_return(*, assessment, by, comment: str) -> Assessment:
+    """Staff send a submitted assessment back to the pendamping with a comment."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if role_of(by) is not Role.ADMIN_DINAS:
+        raise RatingError({"role": _("Hanya admin Dinas yang dapat mengembalikan penilaian.")})
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise RatingError({"status": _("Hanya penilaian berstatus diajukan yang dapat dikembalikan.")})
+    if not comment.strip():
+        raise RatingError({"return_comment": _("Tuliskan komentar: apa yang perlu diperbaiki.")})
+    assessment.status = Assessment.Status.RETURNED
+    assessment.return_comment = comment.strip()
+    assessment.version += 1
+    assessment.save()
+    return assessment
+
+
+@transaction.atomic
+def rubric_new_version(*, rubric) -> Rubric:
+    """Copy `rubric` (criteria, weights, levels) into a new version that staff can edit."""
+    latest = Rubric.objects.order_by("-version").first()
+    copy = Rubric.objects.create(
+        version=latest.version + 1, name=rubric.name, note=f"Salinan dari v{rubric.version}.", is_active=False
+    )
+    for criterion in rubric.criteria.prefetch_related("levels"):
+        levels = list(criterion.levels.all())
+        criterion.pk, criterion.rubric = None, copy
+        criterion.save()
+        CriterionLevel.objects.bulk_create(
+            CriterionLevel(criterion=criterion, score=level.score, description=level.description)
+            for level in levels
+        )
+    return copy

@@ -12,7 +12,12 @@ CRUD = ("view", "add", "change", "delete")
 
 ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
     Role.ADMIN_DINAS: {
-        "mapping": {m: CRUD for m in ("kecamatan", "desa", "sector", "umkm", "product", "permit")},
+        "mapping": {
+            m: CRUD for m in (
+                "kecamatan", "desa", "sector", "umkm", "product", "permit",
+                "rubric", "criterion", "criterionlevel", "ratingclass", "assessment",
+            )
+        },
         "mentoring": {
             **{m: CRUD for m in ("topic", "visit", "followup")},
             # Pendamping and assignments are kept for history: deactivate or end, never delete.
@@ -24,7 +29,12 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
         "axes": {"accessattempt": ("view", "delete"), "accesslog": ("view",)},
     },
     Role.PIMPINAN: {
-        "mapping": {m: ("view",) for m in ("kecamatan", "desa", "sector", "umkm", "product", "permit")},
+        "mapping": {
+            m: ("view",) for m in (
+                "kecamatan", "desa", "sector", "umkm", "product", "permit",
+                "rubric", "criterion", "criterionlevel", "ratingclass", "assessment",
+            )
+        },
         "mentoring": {
             **{m: ("view",) for m in ("pendamping", "assignment", "topic", "visit", "followup")},
             "visit#coverage": ("view_coverage_report",),
@@ -32,8 +42,9 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
     },
     Role.PENDAMPING: {
         "mapping": {
-            **{m: ("view",) for m in ("kecamatan", "desa", "sector")},
-            **{m: ("view", "add", "change") for m in ("umkm", "product", "permit")},
+            **{m: ("view",) for m in ("kecamatan", "desa", "sector", "rubric", "criterion",
+                                      "criterionlevel", "ratingclass")},
+            **{m: ("view", "add", "change") for m in ("umkm", "product", "permit", "assessment")},
         },
         "mentoring": {
             **{m: ("view",) for m in ("pendamping", "assignment", "topic")},

@@ -118,8 +118,24 @@ def test_founded_year_in_the_future_is_refused(desa_bojongsari):
 def test_location_outside_the_chosen_desa_is_refused_naming_the_desa(desa_bojongsari):
     elsewhere = Desa.objects.get(kode="33.03.06.1011")  # Mewek, Kalimanah
     umkm = UMKMFactory.build(desa=desa_bojongsari, location=elsewhere.centre)
-    assert errors_of(umkm)["location"] == ["Lokasi berada di luar batas Desa Karangbanjar."]
+    assert errors_of(umkm)["location"] == [
+        "Titik lokasi berada di Kelurahan Mewek (Kec. Kalimanah), bukan di Karangbanjar. "
+        "Pilih desa yang benar atau geser pin."
+    ]
     UMKMFactory.build(desa=desa_bojongsari, location=desa_bojongsari.centre).full_clean()
+
+
+@pytest.mark.django_db
+def test_a_location_outside_the_regency_is_refused(desa_bojongsari):
+    umkm = UMKMFactory.build(desa=desa_bojongsari, location=geometry.point(110.42, -6.99))  # Semarang
+    assert errors_of(umkm)["location"] == ["Titik lokasi berada di luar Kabupaten Purbalingga."]
+
+
+@pytest.mark.django_db
+def test_swapped_latitude_and_longitude_are_detected_and_explained(desa_bojongsari):
+    lng, lat = desa_bojongsari.centre["coordinates"]
+    umkm = UMKMFactory.build(desa=desa_bojongsari, location={"type": "Point", "coordinates": [lat, lng]})
+    assert "Lintang dan bujur tampaknya tertukar" in " ".join(errors_of(umkm)["location"])
 
 
 @pytest.mark.django_db
