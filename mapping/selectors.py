@@ -210,3 +210,69 @@ def ranking_explanation(assessment) -> str:
     if not names:
         return ""
     return _("skor tertinggi pada %(criteria)s") % {"criteria": _(" dan ").join(names)}
+
+
+def desa_feature_collection(*, kecamatan) -> dict:
+    """The desa boundaries of one kecamatan as GeoJSON (reference data, public)."""
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": d.kode, "geometry": d.boundary,
+             "properties": {"id": d.pk, "kode": d.kode, "nama": d.nama}}
+            for d in Desa.objects.filter(kecamatan=kecamatan).only("pk", "kode", "nama", "boundary")
+        ],
+    }
+
+
+@dataclass
+class ProductWithReadiness:
+    product: Product
+    readiness: list[ReadinessItem]
+    latest_assessment: Assessment | None
+
+    @property
+    def ready(self) -> bool:
+        return not any(item.blocks for item in self.readiness)
+
+
+def umkm_products_with_readiness(*, umkm) -> list[ProductWithReadiness]:
+    """The UMKM's products, each with its legal readiness and latest assessment."""
+    permits = list(umkm.permits.all())
+    products = umkm.products.select_related("sector").prefetch_related(
+        Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at", "-pk"))
+    )
+    return [
+        ProductWithReadiness(
+            p, product_readiness(product=p, permits=permits), next(iter(p.assessments.all()), None)
+        )
+        for p in products
+    ]
+
+
+def rubric_criteria(*, rubric):
+    return list(rubric.criteria.prefetch_related("levels"))
+
+
+def assessments_visible_to(*, user) -> QuerySet[Assessment]:
+    return (
+        Assessment.objects.visible_to(user)
+        .select_related("product__sector", "product__umkm__desa__kecamatan", "rubric", "assessed_by", "verified_by")
+        .defer(*(f"product__umkm__{f}" for f in GEOMETRY_OF_DESA_AND_KECAMATAN))
+        .prefetch_related(Prefetch("scores", queryset=AssessmentScore.objects.select_related("criterion")
+                                   .prefetch_related("criterion__levels")))
+    )
+
+
+def assessments_awaiting_verification(*, user) -> QuerySet[Assessment]:
+    return assessments_visible_to(user=user).filter(status=Assessment.Status.SUBMITTED).order_by("submitted_at", "pk")
+
+
+def can_review(*, user, assessment) -> bool:
+    """Staff may verify or return a submitted assessment that they did not make."""
+    from mapping.access import Role, role_of
+
+    return (
+        role_of(user) is Role.ADMIN_DINAS
+        and assessment.status == Assessment.Status.SUBMITTED
+        and assessment.assessed_by_id != user.pk
+    )

@@ -337,28 +337,46 @@ def scored_criteria(rubric, scores: dict[int, int]) -> list[rating.ScoredCriteri
     return items
 
 
-def assessment_start(*, product, by, token=None) -> Assessment:
-    """A draft assessment of `product` on the current rubric, with the facts and LQ of today."""
+def assessment_start(*, product, by) -> Assessment:
+    """The product's open draft, or a new unsaved one on the current rubric with today's
+    facts and LQ (saved by assessment_save, so opening the form writes nothing)."""
     from mapping import selectors
 
     draft = Assessment.objects.filter(product=product, status__in=[Assessment.Status.DRAFT, Assessment.Status.RETURNED]).first()
     if draft is not None:
         return draft
+    if Assessment.objects.filter(product=product, status=Assessment.Status.SUBMITTED).exists():
+        raise RatingError({"status": _("Penilaian sebelumnya untuk produk ini masih menunggu verifikasi.")})
     rubric = Rubric.objects.current()
     if rubric is None:
         raise RatingError({"rubric": _("Belum ada rubrik penilaian yang aktif. Hubungi admin Dinas.")})
     lq = selectors.sector_location_quotient(sector=product.sector, kecamatan=product.umkm.desa.kecamatan)
-    assessment = Assessment(
+    return Assessment(
         product=product, rubric=rubric, assessed_by=by, facts=selectors.product_facts(product=product),
-        lq_value=lq, lq_suggested_score=rating.lq_score(lq),
+        lq_value=lq, lq_suggested_score=rating.lq_score(lq), version=0,
     )
-    return created_once(Assessment, assessment, token=token)
 
 
 @transaction.atomic
 def assessment_save(*, assessment, scores: dict[int, int], note: str, lq_override_reason: str,
                     expected_version: int, by, submit: bool) -> Assessment:
-    """Store the scores and totals of a draft (or returned) assessment; submit it if asked."""
+    """Store the scores and totals of a draft (or returned) assessment; submit it if asked.
+
+    A new assessment (version 0, unsaved) is created here, once per product: a second
+    new one for the same product finds the draft made by the first (double submit).
+    """
+    if assessment.pk is None:
+        Product.objects.select_for_update().get(pk=assessment.product_id)
+        draft = Assessment.objects.filter(
+            product=assessment.product_id, status__in=[Assessment.Status.DRAFT, Assessment.Status.RETURNED]
+        ).first()
+        if draft is None:
+            assessment.version = 1
+            assessment.save()
+            expected_version = 1
+        else:
+            assessment = draft
+            expected_version = draft.version
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not assessment.is_editable:
         raise RatingError({"status": _("Penilaian ini sudah %(status)s dan terkunci.") % {
@@ -442,3 +460,12 @@ def rubric_new_version(*, rubric) -> Rubric:
             for level in levels
         )
     return copy
+
+
+def survey_save(instance, *, fields: list[str], expected_version, token, by, new_photo=None):
+    """Create (once per token) or update (only from the version the user saw) a survey row."""
+    if new_photo is not None:
+        instance.photo.save(new_photo.name, new_photo, save=False)
+    if instance.pk is None:
+        return created_once(type(instance), instance, token=token, by=by)
+    return versioned_save(instance, fields=fields, expected_version=expected_version, by=by)

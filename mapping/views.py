@@ -1,9 +1,18 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from mapping import selectors
+from mapping import selectors, services
+from mapping.access import Role, role_required
+from mapping.forms import AssessmentForm, ProductForm, ReturnForm, UMKMForm
+from mapping.models import UMKM, Assessment, Desa, Kecamatan, Product
+
+SURVEY_ROLES = (Role.PENDAMPING, Role.ADMIN_DINAS)
 
 
 @require_safe
@@ -20,3 +29,199 @@ def home(request):
 @cache_control(public=True, max_age=300)
 def kecamatan_geojson(request):
     return JsonResponse(selectors.kecamatan_feature_collection())
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def desa_geojson(request):
+    """Desa boundaries of one kecamatan (?kecamatan=<id>): public reference geography."""
+    kecamatan = get_object_or_404(Kecamatan, pk=request.GET.get("kecamatan", "") or 0)
+    return JsonResponse(selectors.desa_feature_collection(kecamatan=kecamatan))
+
+
+# --- Survey: UMKM and products -------------------------------------------------------
+
+
+def _save_survey_form(request, form, *, extra_fields=(), new_photo=None):
+    """Save a valid survey form; returns the saved row, or None after a conflict message."""
+    fields = [name for name in form.Meta.fields if name in {f.name for f in form.instance._meta.fields}]
+    try:
+        return services.survey_save(
+            form.instance, fields=[*fields, *extra_fields], expected_version=form.cleaned_data.get("version"),
+            token=form.cleaned_data.get("submission_token"), by=request.user, new_photo=new_photo,
+        )
+    except services.EditConflict as conflict:
+        form.conflict = conflict
+        # Re-saving now deliberately replaces what the other person stored.
+        form.data = form.data.copy()
+        form.data["version"] = conflict.current.version
+        return None
+
+
+@role_required(*SURVEY_ROLES)
+def umkm_create(request):
+    form = UMKMForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        umkm = _save_survey_form(request, form)
+        messages.success(request, _("UMKM %(name)s terdaftar.") % {"name": umkm.name})
+        return redirect("mapping:umkm-detail", pk=umkm.pk)
+    return render(request, "mapping/umkm_form.html", {"form": form, "max_accuracy": settings.LOCATION_MAX_ACCURACY_M})
+
+
+@role_required(*SURVEY_ROLES)
+def umkm_update(request, pk):
+    umkm = get_object_or_404(UMKM.objects.editable_by(request.user), pk=pk)
+    form = UMKMForm(request.POST or None, instance=umkm, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        if _save_survey_form(request, form, extra_fields=["location"]) is not None:
+            messages.success(request, _("Perubahan %(name)s tersimpan.") % {"name": umkm.name})
+            return redirect("mapping:umkm-detail", pk=umkm.pk)
+    context = {"form": form, "umkm": umkm, "max_accuracy": settings.LOCATION_MAX_ACCURACY_M}
+    return render(request, "mapping/umkm_form.html", context)
+
+
+@require_safe
+@login_required
+def umkm_detail(request, pk):
+    umkm = get_object_or_404(UMKM.objects.visible_to(request.user).with_related(), pk=pk)
+    context = {
+        "umkm": umkm,
+        "products": selectors.umkm_products_with_readiness(umkm=umkm),
+        "can_edit": UMKM.objects.editable_by(request.user).filter(pk=pk).exists(),
+    }
+    return render(request, "mapping/umkm_detail.html", context)
+
+
+@role_required(*SURVEY_ROLES)
+def product_create(request, umkm_pk):
+    umkm = get_object_or_404(UMKM.objects.editable_by(request.user), pk=umkm_pk)
+    form = ProductForm(request.POST or None, request.FILES or None, instance=Product(umkm=umkm))
+    if request.method == "POST" and form.is_valid():
+        product = _save_survey_form(request, form)
+        messages.success(request, _("Produk %(name)s ditambahkan.") % {"name": product.name})
+        return redirect("mapping:umkm-detail", pk=umkm.pk)
+    return render(request, "mapping/product_form.html", {"form": form, "umkm": umkm})
+
+
+@role_required(*SURVEY_ROLES)
+def product_update(request, pk):
+    product = get_object_or_404(Product.objects.editable_by(request.user).select_related("umkm"), pk=pk)
+    form = ProductForm(request.POST or None, request.FILES or None, instance=product)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("photo")
+        photo = upload if "photo" in form.changed_data and hasattr(upload, "content_type") else None
+        if _save_survey_form(request, form, new_photo=photo) is not None:
+            messages.success(request, _("Perubahan produk %(name)s tersimpan.") % {"name": product.name})
+            return redirect("mapping:umkm-detail", pk=product.umkm_id)
+    return render(request, "mapping/product_form.html", {"form": form, "umkm": product.umkm, "product": product})
+
+
+# --- Potential rating --------------------------------------------------------------
+
+
+@role_required(*SURVEY_ROLES)
+def assessment_edit(request, product_pk):
+    product = get_object_or_404(Product.objects.editable_by(request.user).with_related(), pk=product_pk)
+    try:
+        assessment = services.assessment_start(product=product, by=request.user)
+    except services.RatingError as error:
+        messages.error(request, " ".join(error.errors.values()))
+        return redirect("mapping:umkm-detail", pk=product.umkm_id)
+    criteria = selectors.rubric_criteria(rubric=assessment.rubric)
+    form = AssessmentForm(request.POST or None, assessment=assessment, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_save(
+                assessment=assessment, scores=form.scores(), note=form.cleaned_data["note"],
+                lq_override_reason=form.cleaned_data["lq_override_reason"],
+                expected_version=form.cleaned_data["version"], by=request.user,
+                submit=request.POST.get("aksi") == "ajukan",
+            )
+        except services.RatingError as error:
+            for field, message in error.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            submitted = request.POST.get("aksi") == "ajukan"
+            messages.success(request, _("Penilaian diajukan untuk diverifikasi.") if submitted else _("Draf penilaian tersimpan."))
+            return redirect("mapping:assessment-detail", pk=assessment.pk) if submitted else redirect(request.path)
+    context = {"form": form, "assessment": assessment, "product": product}
+    return render(request, "mapping/assessment_form.html", context)
+
+
+@require_safe
+@login_required
+def assessment_detail(request, pk):
+    assessment = get_object_or_404(selectors.assessments_visible_to(user=request.user), pk=pk)
+    context = {
+        "assessment": assessment,
+        "explanation": selectors.ranking_explanation(assessment),
+        "return_form": ReturnForm(),
+        "can_review": selectors.can_review(user=request.user, assessment=assessment),
+    }
+    return render(request, "mapping/assessment_detail.html", context)
+
+
+@require_POST
+@role_required(Role.ADMIN_DINAS)
+def assessment_verify(request, pk):
+    assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
+    try:
+        services.assessment_verify(assessment=assessment, by=request.user)
+        messages.success(request, _("Penilaian diverifikasi dan masuk peringkat."))
+    except services.RatingError as error:
+        messages.error(request, " ".join(error.errors.values()))
+    return redirect("mapping:assessment-detail", pk=pk)
+
+
+@require_POST
+@role_required(Role.ADMIN_DINAS)
+def assessment_return(request, pk):
+    assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
+    form = ReturnForm(request.POST)
+    try:
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        services.assessment_return(assessment=assessment, by=request.user, comment=comment)
+        messages.success(request, _("Penilaian dikembalikan ke pendamping."))
+    except services.RatingError as error:
+        messages.error(request, " ".join(error.errors.values()))
+    return redirect("mapping:assessment-detail", pk=pk)
+
+
+@require_safe
+@role_required(Role.ADMIN_DINAS)
+def assessment_review_list(request):
+    context = {"assessments": selectors.assessments_awaiting_verification(user=request.user)}
+    return render(request, "mapping/assessment_review_list.html", context)
+
+
+# --- Flagship rankings (public: no personal data) ------------------------------------
+
+
+@require_safe
+def ranking_kabupaten(request):
+    context = {"ranking": selectors.flagship_ranking(limit=20), "scope_title": _("Kabupaten Purbalingga")}
+    return render(request, "mapping/ranking.html", context)
+
+
+@require_safe
+def ranking_kecamatan(request, kode):
+    kecamatan = get_object_or_404(Kecamatan.objects.defer("boundary"), kode=kode)
+    context = {
+        "ranking": selectors.flagship_ranking(kecamatan=kecamatan),
+        "scope_title": _("Kecamatan %(nama)s") % {"nama": kecamatan.nama},
+        "kecamatan": kecamatan,
+        "desa_list": Desa.objects.filter(kecamatan=kecamatan).defer("boundary", "centre"),
+    }
+    return render(request, "mapping/ranking.html", context)
+
+
+@require_safe
+def ranking_desa(request, kode):
+    desa = get_object_or_404(Desa.objects.with_kecamatan().defer("boundary", "kecamatan__boundary"), kode=kode)
+    context = {
+        "ranking": selectors.flagship_ranking(desa=desa),
+        "scope_title": _("Produk unggulan %(jenis)s %(nama)s") % {"jenis": desa.get_jenis_display(), "nama": desa.nama},
+        "kecamatan": desa.kecamatan,
+        "desa": desa,
+    }
+    return render(request, "mapping/ranking.html", context)

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from mapping import services
-from mapping.models import Desa, Kecamatan
+from mapping.models import Assessment, Desa, Kecamatan, Rubric
 
 
 @pytest.fixture(autouse=True)
@@ -79,11 +79,15 @@ class World:
             side: PendampingFactory(user=self.users[name], full_name=f"Pendamping {side}")
             for side, name in (("X", "pendamping_a"), ("Y", "pendamping_b"))
         }
-        self.umkm, self.visit, self.follow_up = {}, {}, {}
+        self.umkm, self.product, self.assessment, self.visit, self.follow_up = {}, {}, {}, {}, {}
         for side in ("X", "Y"):
             AssignmentFactory(pendamping=self.pendamping[side], kecamatan=self.kecamatan[side])
             self.umkm[side] = UMKMFactory(desa=self.desa[side], name=f"UMKM {side}")
-            ProductFactory(umkm=self.umkm[side])
+            self.product[side] = ProductFactory(umkm=self.umkm[side], name=f"Produk {side}")
+            self.assessment[side] = Assessment.objects.create(
+                product=self.product[side], rubric=Rubric.objects.current(), status=Assessment.Status.SUBMITTED,
+                assessed_by=self.pendamping[side].user,
+            )
             self.visit[side] = VisitFactory(umkm=self.umkm[side], pendamping=self.pendamping[side])
             self.follow_up[side] = FollowUpFactory(visit=self.visit[side])
 

@@ -19,6 +19,19 @@ def everyone(get, post):
     return {role: (get, post) for role in ROLES}
 
 
+SURVEY_WRITE = {  # create/update forms: an empty POST re-renders with errors
+    "anon": (LOGIN, LOGIN), "pendamping_a": (200, 200), "pendamping_b": (404, 404),
+    "pimpinan": (403, 403), "admin": (200, 200),
+}
+SCOPED_READ = {
+    "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (404, 405),
+    "pimpinan": (200, 405), "admin": (200, 405),
+}
+STAFF_DECISION = {  # verify / return an assessment that pendamping A submitted
+    "anon": (405, LOGIN), "pendamping_a": (405, 403), "pendamping_b": (405, 403),
+    "pimpinan": (405, 403), "admin": (405, 302),
+}
+
 EXPECTED = {
     "login": everyone(200, 200),
     "logout": everyone(405, 302),
@@ -42,6 +55,24 @@ EXPECTED = {
         "anon": (405, LOGIN), "pendamping_a": (405, 302), "pendamping_b": (405, 404),
         "pimpinan": (405, 403), "admin": (405, 403),
     },
+    "mapping:desa-geojson": everyone(200, 405),
+    "mapping:ranking-kabupaten": everyone(200, 405),
+    "mapping:ranking-kecamatan": everyone(200, 405),
+    "mapping:ranking-desa": everyone(200, 405),
+    "mapping:umkm-create": {**SURVEY_WRITE, "pendamping_b": (200, 200)},
+    "mapping:umkm-update": SURVEY_WRITE,
+    "mapping:product-create": SURVEY_WRITE,
+    "mapping:product-update": SURVEY_WRITE,
+    # Product X's assessment awaits verification: its mentor is sent back to the UMKM page.
+    "mapping:assessment-edit": {**SURVEY_WRITE, "pendamping_a": (302, 302), "admin": (302, 302)},
+    "mapping:umkm-detail": SCOPED_READ,
+    "mapping:assessment-detail": SCOPED_READ,
+    "mapping:assessment-review-list": {
+        "anon": (LOGIN, 405), "pendamping_a": (403, 405), "pendamping_b": (403, 405),
+        "pimpinan": (403, 405), "admin": (200, 405),
+    },
+    "mapping:assessment-verify": STAFF_DECISION,
+    "mapping:assessment-return": STAFF_DECISION,
     "mentoring:coverage-report": {
         "anon": (LOGIN, 405), "pendamping_a": (403, 405), "pendamping_b": (403, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
@@ -65,8 +96,23 @@ def project_url_names(patterns=None, namespace=""):
 
 def url_for(name, world):
     """The URL of `name`, pointing at kecamatan X's objects where it takes one."""
-    if name == "mentoring:follow-up-done":
-        return reverse(name, kwargs={"pk": world.follow_up["X"].pk})
+    by_pattern = {
+        "mentoring:follow-up-done": {"pk": world.follow_up["X"].pk},
+        "mapping:umkm-detail": {"pk": world.umkm["X"].pk},
+        "mapping:umkm-update": {"pk": world.umkm["X"].pk},
+        "mapping:product-create": {"umkm_pk": world.umkm["X"].pk},
+        "mapping:product-update": {"pk": world.product["X"].pk},
+        "mapping:assessment-edit": {"product_pk": world.product["X"].pk},
+        "mapping:assessment-detail": {"pk": world.assessment["X"].pk},
+        "mapping:assessment-verify": {"pk": world.assessment["X"].pk},
+        "mapping:assessment-return": {"pk": world.assessment["X"].pk},
+        "mapping:ranking-kecamatan": {"kode": world.kecamatan["X"].kode},
+        "mapping:ranking-desa": {"kode": world.desa["X"].kode},
+    }
+    if name in by_pattern:
+        return reverse(name, kwargs=by_pattern[name])
+    if name == "mapping:desa-geojson":
+        return reverse(name) + f"?kecamatan={world.kecamatan['X'].pk}"
     if name == "mentoring:visit-create":
         return reverse(name) + f"?umkm={world.umkm['X'].pk}"
     return reverse(name)

@@ -1,0 +1,174 @@
+import uuid
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from mapping import geometry, photos
+from mapping.models import SWAPPED_COORDINATES_MESSAGE, UMKM, Desa, Kecamatan, Product
+
+
+class DesaSelect(forms.Select):
+    """Desa options carry their kecamatan, so the page can narrow them to the chosen one."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-kecamatan"] = instance.kecamatan_id
+        return option
+
+
+class SurveyFormMixin:
+    """Bootstrap classes, hidden version (optimistic locking) and submission token."""
+
+    def add_survey_fields(self):
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, (forms.HiddenInput, forms.RadioSelect)):
+                widget.attrs.setdefault("class", "form-control")
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        self.fields["submission_token"] = forms.UUIDField(widget=forms.HiddenInput, required=False)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+            self.initial.setdefault("submission_token", uuid.uuid4())
+
+
+class UMKMForm(SurveyFormMixin, forms.ModelForm):
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"), queryset=Kecamatan.objects.none(),
+        error_messages={"invalid_choice": _("Kecamatan ini bukan wilayah tugas Anda.")},
+    )
+    latitude = forms.DecimalField(label=_("Lintang"), required=False, max_digits=9, decimal_places=6)
+    longitude = forms.DecimalField(label=_("Bujur"), required=False, max_digits=10, decimal_places=6)
+    location_accuracy_m = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    class Meta:
+        model = UMKM
+        fields = [
+            "name", "owner_name", "nik", "phone", "address", "kecamatan", "desa", "nib",
+            "founded_year", "workers", "capital", "annual_turnover", "is_active",
+        ]
+        error_messages = {"desa": {"invalid_choice": _("Desa ini bukan wilayah tugas Anda.")}}
+        widgets = {"desa": DesaSelect, "address": forms.TextInput}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].queryset = Kecamatan.objects.editable_by(user).defer("boundary", "centre")
+        self.fields["desa"].queryset = (
+            Desa.objects.editable_by(user).select_related("kecamatan").defer("boundary", "centre", "kecamatan__boundary", "kecamatan__centre")
+        )
+        self.fields["desa"].label_from_instance = lambda desa: desa.nama
+        self.add_survey_fields()
+        if self.instance.pk and not self.is_bound:
+            self.initial["kecamatan"] = self.instance.desa.kecamatan_id
+            if self.instance.location:
+                lng, lat = self.instance.location["coordinates"][:2]
+                self.initial["latitude"], self.initial["longitude"] = lat, lng
+
+    def clean(self):
+        cleaned = super().clean()
+        kecamatan, desa = cleaned.get("kecamatan"), cleaned.get("desa")
+        if kecamatan and desa and desa.kecamatan_id != kecamatan.pk:
+            self.add_error("desa", _("Desa %(desa)s tidak berada di Kecamatan %(kecamatan)s.")
+                           % {"desa": desa.nama, "kecamatan": kecamatan.nama})
+        self.instance.location = self._location(cleaned)
+        return cleaned
+
+    def _location(self, cleaned):
+        lat, lng = cleaned.get("latitude"), cleaned.get("longitude")
+        if lat is None and lng is None:
+            return None
+        if lat is None or lng is None:
+            self.add_error("latitude", _("Isi lintang dan bujur sekaligus, atau kosongkan keduanya."))
+            return None
+        accuracy = cleaned.get("location_accuracy_m")
+        if accuracy is not None and accuracy > settings.LOCATION_MAX_ACCURACY_M:
+            self.add_error("latitude", _(
+                "Akurasi GPS %(accuracy)s m lebih buruk dari batas %(limit)s m; ambil ulang di tempat terbuka "
+                "atau letakkan pin di peta."
+            ) % {"accuracy": accuracy, "limit": settings.LOCATION_MAX_ACCURACY_M})
+            return None
+        if abs(lat) > 90 and abs(lng) <= 90:
+            self.add_error("latitude", SWAPPED_COORDINATES_MESSAGE)
+            return None
+        return geometry.point(float(lng), float(lat))
+
+    def _update_errors(self, errors):
+        # The model reports location problems on "location"; this form edits it as lat/lng.
+        if hasattr(errors, "error_dict") and "location" in errors.error_dict:
+            errors.error_dict.setdefault("latitude", []).extend(errors.error_dict.pop("location"))
+        super()._update_errors(errors)
+
+
+class ProductForm(SurveyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = [
+            "name", "sector", "description", "photo", "monthly_capacity", "capacity_unit", "price",
+            "market_reach", "local_material_pct", "is_active",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_survey_fields()
+
+    def clean_photo(self):
+        photo = self.cleaned_data.get("photo")
+        if photo and photo is not self.initial.get("photo") and hasattr(photo, "content_type"):
+            return photos.photo_prepare(photo)
+        return photo
+
+
+class AssessmentForm(forms.Form):
+    """One radio group per criterion of the assessment's rubric, levels described."""
+
+    note = forms.CharField(label=_("Catatan penilai"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    lq_override_reason = forms.CharField(label=_("Alasan mengubah saran LQ"), required=False, max_length=255)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, assessment, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        existing = {s.criterion_id: s.score for s in assessment.scores.all()} if assessment.pk else {}
+        for criterion in criteria:
+            name = f"c_{criterion.kode}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=f"({criterion.kode}) {criterion.name}",
+                coerce=int, widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                choices=[(level.score, f"{level.score} — {level.description}") for level in criterion.levels.all()],
+                error_messages={
+                    "required": _("Pilih tingkat untuk kriteria (%(kode)s).") % {"kode": criterion.kode},
+                    "invalid_choice": _("Skor di luar skala kriteria (%(kode)s).") % {"kode": criterion.kode},
+                },
+            )
+            initial = existing.get(criterion.pk)
+            if initial is None and criterion.auto_source == criterion.AutoSource.LOCATION_QUOTIENT:
+                initial = assessment.lq_suggested_score
+            self.initial[name] = initial
+            criterion.field_name = name
+        self.initial.setdefault("note", assessment.note)
+        self.initial.setdefault("lq_override_reason", assessment.lq_override_reason)
+        self.initial["version"] = assessment.version
+
+    def scores(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[c.field_name] for c in self.criteria if c.field_name in self.cleaned_data}
+
+    def criterion_fields(self):
+        return [(criterion, self[criterion.field_name]) for criterion in self.criteria]
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Komentar untuk pendamping"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Tuliskan komentar: apa yang perlu diperbaiki.")},
+    )
+

@@ -1,0 +1,105 @@
+// UMKM form: kecamatan → desa cascade and a location picker on the desa boundaries.
+// Tap the map to drop the pin, drag it to move, or use the phone's GPS. Works without
+// a tile server: the boundaries are vector layers fetched from this portal.
+(function () {
+  "use strict";
+  var form = document.getElementById("umkm-form");
+  var frame = document.getElementById("location-map-frame");
+  if (!form || !frame) { return; }
+  var kecamatan = form.elements.kecamatan;
+  var desa = form.elements.desa;
+  var lat = form.elements.latitude;
+  var lng = form.elements.longitude;
+  var accuracy = form.elements.location_accuracy_m;
+  var status = document.getElementById("location-status");
+  var maxAccuracy = parseInt(frame.dataset.maxAccuracy, 10) || 100;
+
+  // Cascade: only the desa of the chosen kecamatan are offered.
+  function narrowDesa() {
+    var chosen = kecamatan.value;
+    Array.prototype.forEach.call(desa.options, function (option) {
+      if (!option.value) { return; }
+      var match = !chosen || option.dataset.kecamatan === chosen;
+      option.hidden = !match;
+      option.disabled = !match;
+      if (!match && option.selected) { desa.value = ""; }
+    });
+  }
+  kecamatan.addEventListener("change", narrowDesa);
+  narrowDesa();
+
+  window.addEventListener("map:init", function (event) {
+    var map = event.detail.map;
+    if (!frame.contains(map.getContainer())) { return; }
+    var boundaries = null;
+    var marker = null;
+
+    function styleFor(feature) {
+      var chosen = String(feature.properties.id) === desa.value;
+      return { color: chosen ? "#0b5394" : "#777", weight: chosen ? 3 : 1, fillOpacity: chosen ? 0.25 : 0.05 };
+    }
+
+    function setPin(latlng, fromInputs) {
+      if (!marker) {
+        marker = L.marker(latlng, { draggable: true }).addTo(map);
+        marker.on("dragend", function () { setPin(marker.getLatLng(), false); accuracy.value = ""; });
+      }
+      marker.setLatLng(latlng);
+      if (!fromInputs) {
+        lat.value = latlng.lat.toFixed(6);
+        lng.value = latlng.lng.toFixed(6);
+      }
+      frame.dataset.pin = lat.value + "," + lng.value;
+    }
+
+    function loadBoundaries() {
+      if (!kecamatan.value) { return; }
+      fetch(frame.dataset.desaUrl + "?kecamatan=" + encodeURIComponent(kecamatan.value))
+        .then(function (response) { return response.json(); })
+        .then(function (collection) {
+          if (boundaries) { map.removeLayer(boundaries); }
+          boundaries = L.geoJSON(collection, {
+            style: styleFor,
+            onEachFeature: function (feature, layer) {
+              layer.bindTooltip(document.createTextNode(feature.properties.nama));
+              layer.on("click", function (e) { setPin(e.latlng, false); accuracy.value = ""; });
+            },
+          }).addTo(map);
+          if (!marker) { map.fitBounds(boundaries.getBounds()); }
+          frame.dataset.loaded = String(collection.features.length);
+        })
+        .catch(function (error) { frame.dataset.error = error.message; });
+    }
+
+    map.on("click", function (e) { setPin(e.latlng, false); accuracy.value = ""; });
+    kecamatan.addEventListener("change", loadBoundaries);
+    desa.addEventListener("change", function () { if (boundaries) { boundaries.setStyle(styleFor); } });
+    [lat, lng].forEach(function (input) {
+      input.addEventListener("change", function () {
+        var la = parseFloat(lat.value), ln = parseFloat(lng.value);
+        if (!isNaN(la) && !isNaN(ln) && Math.abs(la) <= 90) { setPin(L.latLng(la, ln), true); map.panTo([la, ln]); }
+      });
+    });
+    document.getElementById("use-my-location").addEventListener("click", function () {
+      if (!navigator.geolocation) { status.textContent = "Peramban ini tidak mendukung lokasi."; return; }
+      status.textContent = "Mencari lokasi…";
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var meters = Math.round(position.coords.accuracy);
+        if (meters > maxAccuracy) {
+          status.textContent = "Akurasi " + meters + " m, lebih buruk dari " + maxAccuracy + " m. Coba di tempat terbuka atau letakkan pin di peta.";
+          return;
+        }
+        var here = L.latLng(position.coords.latitude, position.coords.longitude);
+        setPin(here, false);
+        accuracy.value = String(meters);
+        map.setView(here, 16);
+        status.textContent = "Lokasi diambil (akurasi " + meters + " m).";
+      }, function (error) {
+        status.textContent = "Lokasi tidak didapat: " + error.message;
+      }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 });
+    });
+
+    loadBoundaries();
+    if (lat.value && lng.value) { setPin(L.latLng(parseFloat(lat.value), parseFloat(lng.value)), true); map.setView(marker.getLatLng(), 15); }
+  });
+})();
