@@ -1,9 +1,15 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from mapping.models import UMKM, Desa, Kecamatan, Permit, Product, Sector, SizeClass
+from mapping import services
+from mapping.models import (
+    UMKM, Assessment, AssessmentScore, Criterion, CriterionLevel, Desa, Kecamatan, Permit, Product,
+    RatingClass, Rubric, Sector, SizeClass,
+)
 
 
 class ScopedAdminMixin:
@@ -197,7 +203,7 @@ class ProductInline(admin.StackedInline):
 class PermitInline(admin.TabularInline):
     model = Permit
     extra = 0
-    fields = ["kind", "number", "issued_on", "valid_until"]
+    fields = ["kind", "product", "number", "issued_on", "valid_until"]
 
 
 @admin.register(UMKM)
@@ -273,3 +279,116 @@ class ProductAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("kecamatan"), ordering="umkm__desa__kecamatan__nama")
     def kecamatan_name(self, obj):
         return obj.umkm.desa.kecamatan.nama
+
+
+# --- Potential rating ----------------------------------------------------------------
+
+
+class LockedRubricMixin:
+    """A rubric used by any assessment is frozen: past scores keep their meaning."""
+
+    def rubric_of(self, obj):
+        return obj
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self.rubric_of(obj).is_locked:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.rubric_of(obj).is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.action(description=_("Buat versi baru dari rubrik terpilih"))
+def make_new_rubric_version(modeladmin, request, queryset):
+    for rubric in queryset.order_by("version"):
+        copy = services.rubric_new_version(rubric=rubric)
+        modeladmin.message_user(
+            request, _("Versi %(v)s dibuat (belum aktif). Ubah kriterianya lalu aktifkan.") % {"v": copy.version}
+        )
+
+
+class CriterionInline(admin.TabularInline):
+    model = Criterion
+    extra = 0
+    fields = ["kode", "name", "weight", "order", "auto_source"]
+    show_change_link = True
+
+
+@admin.register(Rubric)
+class RubricAdmin(LockedRubricMixin, admin.ModelAdmin):
+    list_display = ["version", "name", "is_active", "locked_display", "created_at"]
+    list_filter = ["is_active"]
+    actions = [make_new_rubric_version]
+    inlines = [CriterionInline]
+
+    @admin.display(description=_("terkunci (sudah dipakai)"), boolean=True)
+    def locked_display(self, obj):
+        return obj.is_locked
+
+
+class LevelFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        scores = [f.cleaned_data["score"] for f in self.forms
+                  if f.cleaned_data and not f.cleaned_data.get("DELETE") and "score" in f.cleaned_data]
+        if len(scores) < 2:
+            raise ValidationError(_("Setiap kriteria membutuhkan minimal dua tingkat skor."))
+        if len(set(scores)) != len(scores):
+            raise ValidationError(_("Skor tingkat tidak boleh kembar."))
+
+
+class CriterionLevelInline(admin.TabularInline):
+    model = CriterionLevel
+    formset = LevelFormSet
+    extra = 0
+    fields = ["score", "description"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(LockedRubricMixin, admin.ModelAdmin):
+    list_display = ["kode", "name", "weight", "rubric"]
+    list_filter = ["rubric"]
+    inlines = [CriterionLevelInline]
+
+    def rubric_of(self, obj):
+        return obj.rubric
+
+
+@admin.register(RatingClass)
+class RatingClassAdmin(admin.ModelAdmin):
+    list_display = ["name", "min_score", "colour"]
+
+
+class AssessmentScoreInline(admin.TabularInline):
+    model = AssessmentScore
+    extra = 0
+    fields = ["criterion", "score"]
+    readonly_fields = ["criterion", "score"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AssessmentKecamatanFilter(KecamatanFilter):
+    kecamatan_path = "product__umkm__desa__kecamatan"
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """Read-only record: assessments change only through the portal's workflow."""
+
+    list_display = ["product", "status", "weighted_score", "mpe_total", "rubric", "assessed_by", "verified_at"]
+    list_filter = ["status", AssessmentKecamatanFilter, "rubric"]
+    search_fields = ["product__name", "product__umkm__name"]
+    inlines = [AssessmentScoreInline]
+    readonly_fields = [f.name for f in Assessment._meta.fields if f.name != "id"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("product", "rubric", "assessed_by")
+
+    def has_add_permission(self, request):
+        return False

@@ -104,11 +104,11 @@ def product_facts(*, product) -> dict:
     return {
         "workers": product.umkm.workers,
         "monthly_capacity": str(product.monthly_capacity) if product.monthly_capacity is not None else None,
-        "capacity_unit": product.get_capacity_unit_display(),
+        "capacity_unit": str(product.get_capacity_unit_display()),
         "price": product.price,
-        "market_reach": product.get_market_reach_display(),
+        "market_reach": str(product.get_market_reach_display()),
         "local_material_pct": product.local_material_pct,
-        "size_class": product.umkm.get_size_class_display(),
+        "size_class": str(product.umkm.get_size_class_display()),
     }
 
 

@@ -1,0 +1,323 @@
+"""Potential rating: scoring, LQ, the workflow and the flagship rankings."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from mapping import rating, selectors, services
+from mapping.models import Assessment, Criterion, Desa, Kecamatan, Rubric, Sector
+from tests.factories import ProductFactory, UMKMFactory
+
+ScoredCriterion = rating.ScoredCriterion
+
+
+def item(kode, weight, score, low=1, high=5):
+    return ScoredCriterion(kode=kode, name=kode, weight=weight, min_score=low, max_score=high, score=score)
+
+
+def test_weighted_score_and_mpe_match_a_hand_computed_example():
+    items = [item("a", 2, 4), item("b", 3, 5), item("c", 1, 2)]
+    # (2·3 + 3·4 + 1·1) / (2·4 + 3·4 + 1·4) × 100 = 19/24 × 100
+    assert rating.weighted_score(items) == Decimal("79.17")
+    # 4² + 5³ + 2¹
+    assert rating.mpe_total(items) == 143
+
+
+def test_lowest_levels_score_0_and_highest_100():
+    assert rating.weighted_score([item("a", 3, 1), item("b", 1, 1)]) == Decimal("0.00")
+    assert rating.weighted_score([item("a", 3, 5), item("b", 1, 5)]) == Decimal("100.00")
+
+
+@pytest.mark.parametrize(
+    "lq, level", [(None, None), ("0.49", 1), ("0.5", 2), ("0.999", 2), ("1.0", 3), ("1.499", 3), ("1.5", 4), ("2.0", 5)]
+)
+def test_lq_maps_to_the_level_of_criterion_c(lq, level):
+    assert rating.lq_score(Decimal(lq) if lq else None) == level
+
+
+def test_location_quotient_formula():
+    lq = rating.location_quotient(sector_in_kecamatan=2, kecamatan_total=4, sector_in_kabupaten=3, kabupaten_total=10)
+    assert lq == Decimal("1.667")
+    assert rating.location_quotient(sector_in_kecamatan=0, kecamatan_total=0, sector_in_kabupaten=3, kabupaten_total=10) is None
+
+
+@pytest.mark.django_db
+def test_lq_of_a_small_constructed_registry(wilayah):
+    food, craft = Sector.objects.get(kode="makanan-minuman"), Sector.objects.get(kode="kerajinan")
+    in_a = Desa.objects.get(kode="33.03.14.2008")  # Bojongsari
+    elsewhere = Desa.objects.get(kode="33.03.01.2001")  # Kemangkon
+    # Bojongsari: 4 UMKM, 2 of them food. Kabupaten: 10 UMKM, 3 food.
+    for sector in (food, food, craft, craft):
+        ProductFactory(umkm=UMKMFactory(desa=in_a), sector=sector)
+    for sector in (food, craft, craft, craft, craft, craft):
+        ProductFactory(umkm=UMKMFactory(desa=elsewhere), sector=sector)
+    UMKMFactory(desa=in_a, is_active=False)  # inactive UMKM do not count
+    bojongsari, kemangkon = in_a.kecamatan, elsewhere.kecamatan
+    assert selectors.sector_location_quotient(sector=food, kecamatan=bojongsari) == Decimal("1.667")
+    assert selectors.sector_location_quotient(sector=craft, kecamatan=bojongsari) == Decimal("0.714")
+    assert selectors.sector_location_quotient(sector=food, kecamatan=kemangkon) == Decimal("0.556")
+
+
+@pytest.mark.django_db
+def test_rubric_version_1_has_the_12_permendagri_criteria(wilayah):
+    rubric = Rubric.objects.current()
+    assert rubric.version == 1
+    criteria = list(rubric.criteria.prefetch_related("levels"))
+    assert [c.kode for c in criteria] == list("abcdefghijkl")
+    assert all([level.score for level in c.levels.all()] == [1, 2, 3, 4, 5] for c in criteria)
+    assert criteria[2].auto_source == Criterion.AutoSource.LOCATION_QUOTIENT
+
+
+# --- the workflow ---------------------------------------------------------------------
+
+
+def all_scores(rubric, value=None, **by_kode):
+    return {c.pk: by_kode.get(c.kode, value) for c in rubric.criteria.all() if by_kode.get(c.kode, value) is not None}
+
+
+@pytest.fixture
+def rated(world):
+    """Product X with a draft assessment by pendamping A, all criteria at 3 except (c)."""
+    Assessment.objects.all().delete()
+    a = world.users["pendamping_a"]
+    draft = services.assessment_start(product=world.product["X"], by=a)
+    rubric = draft.rubric
+    scores = all_scores(rubric, 3, c=draft.lq_suggested_score or 3)
+    return services.assessment_save(assessment=draft, scores=scores, note="", lq_override_reason="",
+                                    expected_version=0, by=a, submit=False)
+
+
+@pytest.mark.django_db
+def test_pendamping_submits_and_staff_verify_and_it_is_locked(world, rated):
+    a, admin = world.users["pendamping_a"], world.users["admin"]
+    scores = all_scores(rated.rubric, 3, c=rated.lq_suggested_score or 3)
+    submitted = services.assessment_save(assessment=rated, scores=scores, note="ok", lq_override_reason="",
+                                         expected_version=rated.version, by=a, submit=True)
+    assert submitted.status == Assessment.Status.SUBMITTED
+    verified = services.assessment_verify(assessment=submitted, by=admin)
+    assert verified.status == Assessment.Status.VERIFIED and verified.verified_by == admin
+    with pytest.raises(services.RatingError, match="terkunci"):
+        services.assessment_save(assessment=verified, scores=scores, note="", lq_override_reason="",
+                                 expected_version=verified.version, by=a, submit=False)
+
+
+@pytest.mark.django_db
+def test_staff_return_with_a_comment_and_the_mentor_resubmits(world, rated):
+    a, admin = world.users["pendamping_a"], world.users["admin"]
+    scores = all_scores(rated.rubric, 3, c=rated.lq_suggested_score or 3)
+    rated = services.assessment_save(assessment=rated, scores=scores, note="", lq_override_reason="",
+                                     expected_version=rated.version, by=a, submit=True)
+    with pytest.raises(services.RatingError, match="Tuliskan komentar"):
+        services.assessment_return(assessment=rated, by=admin, comment="  ")
+    returned = services.assessment_return(assessment=rated, by=admin, comment="Cek lagi skor bahan baku")
+    assert returned.status == Assessment.Status.RETURNED
+    again = services.assessment_save(assessment=returned, scores=scores, note="", lq_override_reason="",
+                                     expected_version=returned.version, by=a, submit=True)
+    assert again.status == Assessment.Status.SUBMITTED and again.pk == rated.pk
+
+
+@pytest.mark.django_db
+def test_a_pendamping_cannot_verify_and_staff_cannot_verify_their_own(world, rated, client):
+    a, admin = world.users["pendamping_a"], world.users["admin"]
+    scores = all_scores(rated.rubric, 3, c=rated.lq_suggested_score or 3)
+    rated = services.assessment_save(assessment=rated, scores=scores, note="", lq_override_reason="",
+                                     expected_version=rated.version, by=admin, submit=True)
+    with pytest.raises(services.RatingError, match="Hanya admin Dinas"):
+        services.assessment_verify(assessment=rated, by=a)
+    with pytest.raises(services.RatingError, match="penilainya sendiri"):
+        services.assessment_verify(assessment=rated, by=admin)
+    client.force_login(a)
+    assert client.post(reverse("mapping:assessment-verify", args=[rated.pk])).status_code == 403
+    assert Assessment.objects.get(pk=rated.pk).status == Assessment.Status.SUBMITTED
+
+
+@pytest.mark.django_db
+def test_only_submitted_assessments_can_be_verified(world, rated):
+    with pytest.raises(services.RatingError, match="berstatus diajukan"):
+        services.assessment_verify(assessment=rated, by=world.users["admin"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"a": 9}, "Skor 9 untuk kriteria (a) di luar skala 1–5."),
+        ({"a": None}, "Kriteria (a) Penyerapan tenaga kerja belum diberi skor."),
+    ],
+)
+def test_scores_outside_the_scale_or_missing_are_refused_and_nothing_saved(world, rated, change, message):
+    scores = all_scores(rated.rubric, 3, c=rated.lq_suggested_score or 3)
+    criterion = rated.rubric.criteria.get(kode="a")
+    if change["a"] is None:
+        scores.pop(criterion.pk)
+    else:
+        scores[criterion.pk] = change["a"]
+    with pytest.raises(services.RatingError) as caught:
+        services.assessment_save(assessment=rated, scores=scores, note="", lq_override_reason="",
+                                 expected_version=rated.version, by=world.users["pendamping_a"], submit=True)
+    assert caught.value.errors["a"] == message
+    assert Assessment.objects.get(pk=rated.pk).status == Assessment.Status.DRAFT
+
+
+@pytest.mark.django_db
+def test_overriding_the_lq_suggestion_needs_a_reason(world, rated):
+    Assessment.objects.filter(pk=rated.pk).update(lq_suggested_score=2)
+    rated.refresh_from_db()
+    scores = all_scores(rated.rubric, 3, c=4)
+    with pytest.raises(services.RatingError, match="berbeda dari saran LQ"):
+        services.assessment_save(assessment=rated, scores=scores, note="", lq_override_reason="",
+                                 expected_version=rated.version, by=world.users["pendamping_a"], submit=True)
+    saved = services.assessment_save(assessment=rated, scores=scores, note="", lq_override_reason="Sentra baru",
+                                     expected_version=rated.version, by=world.users["pendamping_a"], submit=True)
+    assert saved.lq_override_reason == "Sentra baru"
+
+
+@pytest.mark.django_db
+def test_a_stale_assessment_form_is_refused(world, rated):
+    scores = all_scores(rated.rubric, 3, c=rated.lq_suggested_score or 3)
+    with pytest.raises(services.RatingError, match="sudah diubah orang lain"):
+        services.assessment_save(assessment=rated, scores=scores, note="", lq_override_reason="",
+                                 expected_version=rated.version - 1, by=world.users["pendamping_a"], submit=False)
+
+
+@pytest.mark.django_db
+def test_totals_stored_with_the_assessment_equal_the_scoring_functions(world, rated):
+    rated.refresh_from_db()
+    items = [
+        item(s.criterion.kode, s.criterion.weight, s.score) for s in rated.scores.select_related("criterion")
+    ]
+    assert rated.weighted_score == rating.weighted_score(items)
+    assert rated.mpe_total == rating.mpe_total(items)
+
+
+@pytest.mark.django_db
+def test_a_new_rubric_version_leaves_past_assessments_untouched(world, rated, client):
+    a, admin = world.users["pendamping_a"], world.users["admin"]
+    scores = all_scores(rated.rubric, 4, c=rated.lq_suggested_score or 4)
+    old = services.assessment_save(assessment=rated, scores=scores, note="", lq_override_reason="",
+                                   expected_version=rated.version, by=a, submit=True)
+    old = services.assessment_verify(assessment=old, by=admin)
+    before = (old.weighted_score, old.mpe_total, old.rubric_id)
+
+    v2 = services.rubric_new_version(rubric=old.rubric)
+    v2.criteria.filter(kode="a").update(weight=10)
+    Rubric.objects.filter(pk=old.rubric_id).update(is_active=False)
+    Rubric.objects.filter(pk=v2.pk).update(is_active=True)
+
+    old.refresh_from_db()
+    assert (old.weighted_score, old.mpe_total, old.rubric_id) == before
+    fresh = services.assessment_start(product=world.product["X"], by=a)
+    assert fresh.rubric == v2
+    # Staff can no longer change the used version 1 in the admin.
+    client.force_login(admin)
+    url = reverse("admin:mapping_criterion_change", args=[old.rubric.criteria.get(kode="a").pk])
+    assert client.post(url, {"kode": "a", "name": "x", "weight": 9, "order": 1}).status_code == 403
+    assert old.rubric.criteria.get(kode="a").weight == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("weight, message", [("0", "Bobot harus bilangan bulat positif (minimal 1)."),
+                                             ("1.5", "Masukkan keseluruhan angka bilangan.")])
+def test_rubric_weights_must_be_positive_integers(world, client, weight, message):
+    v2 = services.rubric_new_version(rubric=Rubric.objects.current())
+    criterion = v2.criteria.get(kode="a")
+    client.force_login(world.users["admin"])
+    levels = list(criterion.levels.all())
+    data = {
+        "rubric": v2.pk, "kode": "a", "name": criterion.name, "description": "", "weight": weight, "order": 1,
+        "auto_source": "", "levels-TOTAL_FORMS": len(levels), "levels-INITIAL_FORMS": len(levels),
+    }
+    for i, level in enumerate(levels):
+        data.update({f"levels-{i}-id": level.pk, f"levels-{i}-criterion": criterion.pk,
+                     f"levels-{i}-score": level.score, f"levels-{i}-description": level.description})
+    response = client.post(reverse("admin:mapping_criterion_change", args=[criterion.pk]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    criterion.refresh_from_db()
+    assert criterion.weight == 3
+
+
+# --- rankings -------------------------------------------------------------------------
+
+
+def verified(world, product, value, by_kode=None):
+    a, admin = world.users["pendamping_a"], world.users["admin"]
+    draft = services.assessment_start(product=product, by=a)
+    scores = all_scores(draft.rubric, value, **(by_kode or {}))
+    reason = "uji" if draft.lq_suggested_score and scores.get(draft.rubric.criteria.get(kode="c").pk) != draft.lq_suggested_score else ""
+    saved = services.assessment_save(assessment=draft, scores=scores, note="", lq_override_reason=reason,
+                                     expected_version=draft.version, by=a, submit=True)
+    return services.assessment_verify(assessment=saved, by=admin)
+
+
+@pytest.mark.django_db
+def test_ranking_counts_only_the_latest_verified_assessment(world, client):
+    Assessment.objects.all().delete()
+    strong = ProductFactory(umkm=world.umkm["X"], name="Nopia")
+    weak = ProductFactory(umkm=world.umkm["X"], name="Lanting")
+    verified(world, strong, 5)
+    verified(world, weak, 4)
+    verified(world, strong, 2)  # re-assessed lower later: the latest verified counts
+    draft = services.assessment_start(product=world.product["X"], by=world.users["pendamping_a"])
+    services.assessment_save(assessment=draft, scores=all_scores(draft.rubric, 5, c=draft.lq_suggested_score or 5),
+                             note="", lq_override_reason="uji", expected_version=0,
+                             by=world.users["pendamping_a"], submit=True)  # submitted, not verified
+    ranking = selectors.flagship_ranking(desa=world.desa["X"])
+    assert [r.assessment.product.name for r in ranking] == ["Lanting", "Nopia"]
+    page = client.get(reverse("mapping:ranking-desa", args=[world.desa["X"].kode]))
+    assert [r.assessment.product.name for r in page.context["ranking"]] == ["Lanting", "Nopia"]
+    assert "Produk unggulan Desa Karangbanjar" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_ranking_ties_are_broken_by_name_and_explained(world):
+    Assessment.objects.all().delete()
+    for name in ("Sapu B", "Sapu A"):
+        verified(world, ProductFactory(umkm=world.umkm["X"], name=name), 2, {"g": 5, "f": 5})
+    ranking = selectors.flagship_ranking(kecamatan=world.kecamatan["X"])
+    assert [r.assessment.product.name for r in ranking] == ["Sapu A", "Sapu B"]
+    assert ranking[0].explanation == "skor tertinggi pada ketersediaan pasar dan bahan baku"
+    assert ranking[0].rating_class.name == "Perlu pembinaan"
+
+
+@pytest.mark.django_db
+def test_ranking_pages_query_count_is_constant(world, client, django_assert_max_num_queries):
+    Assessment.objects.all().delete()
+    # 3 desa x 2 products, each verified.
+    for kode in ("33.03.14.2008", "33.03.14.2001", "33.03.14.2002"):
+        umkm = UMKMFactory(desa=Desa.objects.get(kode=kode))
+        for value in (3, 4):
+            verified(world, ProductFactory(umkm=umkm), value)
+    # ranking rows, their scores, criteria levels, rating classes (+ kecamatan and its
+    # desa list, or the desa): at most 6 on any of the three pages.
+    for url in (reverse("mapping:ranking-kabupaten"),
+                reverse("mapping:ranking-kecamatan", args=["33.03.14"]),
+                reverse("mapping:ranking-desa", args=["33.03.14.2008"])):
+        with django_assert_max_num_queries(6):
+            response = client.get(url)
+        assert response.status_code == 200
+    assert len(client.get(reverse("mapping:ranking-kecamatan", args=["33.03.14"])).context["ranking"]) == 6
+
+
+@pytest.mark.django_db
+def test_assessment_form_shows_every_criterion_with_its_levels_and_the_facts(world, client):
+    Assessment.objects.all().delete()
+    client.force_login(world.users["pendamping_a"])
+    response = client.get(reverse("mapping:assessment-edit", args=[world.product["X"].pk]))
+    content = response.content.decode()
+    assert content.count('<fieldset class="mb-3 border rounded p-2"') == 12
+    assert "Bahan baku lokal &gt; 75% dan pasokan terjamin" in content
+    assert 'data-testid="product-facts"' in content
+    assert not Assessment.objects.exists()  # opening the form writes nothing
+
+
+@pytest.mark.django_db
+def test_assessment_form_post_missing_criteria_shows_messages(world, client):
+    Assessment.objects.all().delete()
+    client.force_login(world.users["pendamping_a"])
+    response = client.post(reverse("mapping:assessment-edit", args=[world.product["X"].pk]),
+                           {"version": 0, "c_a": 3, "aksi": "ajukan"})
+    assert response.status_code == 200
+    assert "Pilih tingkat untuk kriteria (b)." in response.content.decode()
+    assert not Assessment.objects.exists()

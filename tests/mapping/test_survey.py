@@ -1,0 +1,215 @@
+"""Pendamping register and update UMKM and products in the field."""
+
+import io
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from mapping import selectors
+from mapping.models import UMKM, Desa, Permit, Product, Sector
+from tests.factories import PermitFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def umkm_data(world, side="X", **overrides):
+    desa = world.desa[side]
+    lng, lat = desa.centre["coordinates"]
+    data = {
+        "name": "Gula Semut Makmur", "owner_name": "Suparmi", "nik": "", "phone": "081234567890",
+        "address": "Dusun Krajan RT 02", "kecamatan": desa.kecamatan_id, "desa": desa.pk, "nib": "",
+        "founded_year": 2018, "workers": 4, "capital": 30_000_000, "annual_turnover": 150_000_000,
+        "is_active": "on", "latitude": f"{lat:.6f}", "longitude": f"{lng:.6f}",
+        "version": "", "submission_token": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def mentor(client, world):
+    client.force_login(world.users["pendamping_a"])
+    return client
+
+
+def test_pendamping_registers_a_umkm_with_its_location(mentor, world):
+    response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world))
+    umkm = UMKM.objects.get(name="Gula Semut Makmur")
+    assert response.status_code == 302 and response.url == reverse("mapping:umkm-detail", args=[umkm.pk])
+    assert umkm.desa == world.desa["X"] and umkm.created_by == world.users["pendamping_a"]
+    assert umkm.location["coordinates"] == world.desa["X"].centre["coordinates"]
+
+
+def test_the_same_registration_sent_twice_creates_one_umkm(mentor, world):
+    data = umkm_data(world)
+    mentor.post(reverse("mapping:umkm-create"), data)
+    mentor.post(reverse("mapping:umkm-create"), data)
+    assert UMKM.objects.filter(name="Gula Semut Makmur").count() == 1
+
+
+def form_errors(response, field):
+    return response.context["form"].errors.get(field, [])
+
+
+def test_a_point_in_the_neighbouring_desa_is_refused_naming_that_desa(mentor, world):
+    neighbour = Desa.objects.get(kode="33.03.14.2001")
+    lng, lat = neighbour.centre["coordinates"]
+    response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, latitude=lat, longitude=lng))
+    assert form_errors(response, "latitude") == [
+        f"Titik lokasi berada di Desa {neighbour.nama} (Kec. Bojongsari), bukan di Karangbanjar. "
+        "Pilih desa yang benar atau geser pin."
+    ]
+    assert not UMKM.objects.filter(name="Gula Semut Makmur").exists()
+
+
+def test_a_point_outside_the_regency_is_refused(mentor, world):
+    response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, latitude="-6.990000", longitude="110.420000"))
+    assert form_errors(response, "latitude") == ["Titik lokasi berada di luar Kabupaten Purbalingga."]
+
+
+def test_swapped_latitude_and_longitude_are_explained(mentor, world):
+    lng, lat = world.desa["X"].centre["coordinates"]
+    response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, latitude=f"{lng:.6f}", longitude=f"{lat:.6f}"))
+    assert any("tertukar" in e for e in form_errors(response, "latitude"))
+    assert not UMKM.objects.filter(name="Gula Semut Makmur").exists()
+
+
+def test_a_gps_fix_worse_than_the_limit_is_refused(mentor, world):
+    response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, location_accuracy_m=350))
+    assert "Akurasi GPS 350 m lebih buruk dari batas 100 m" in form_errors(response, "latitude")[0]
+
+
+def test_desa_must_belong_to_the_chosen_kecamatan_and_to_the_mentor(mentor, world):
+    other_kecamatan_desa = world.desa["Y"]
+    response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, desa=other_kecamatan_desa.pk, latitude="", longitude=""))
+    assert form_errors(response, "desa") == ["Desa ini bukan wilayah tugas Anda."]
+    response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, kecamatan=world.kecamatan["Y"].pk))
+    assert form_errors(response, "kecamatan") == ["Kecamatan ini bukan wilayah tugas Anda."]
+
+
+def test_the_form_offers_only_the_mentors_kecamatan_and_desa(mentor, world):
+    form = mentor.get(reverse("mapping:umkm-create")).context["form"]
+    assert list(form.fields["kecamatan"].queryset) == [world.kecamatan["X"]]
+    assert {d.kecamatan_id for d in form.fields["desa"].queryset} == {world.kecamatan["X"].pk}
+    assert 'data-kecamatan="%s"' % world.kecamatan["X"].pk in mentor.get(reverse("mapping:umkm-create")).content.decode()
+
+
+def test_two_people_editing_the_same_umkm_never_overwrite_silently(client, world):
+    umkm = world.umkm["X"]
+    url = reverse("mapping:umkm-update", args=[umkm.pk])
+    client.force_login(world.users["admin"])
+    opened_by_admin = client.get(url).context["form"].initial["version"]
+    client.force_login(world.users["pendamping_a"])
+    opened_by_mentor = client.get(url).context["form"].initial["version"]
+
+    first = client.post(url, umkm_data(world, name="Nama dari pendamping", version=opened_by_mentor, latitude="", longitude=""))
+    assert first.status_code == 302
+    client.force_login(world.users["admin"])
+    second = client.post(url, umkm_data(world, name="Nama dari staf", version=opened_by_admin, latitude="", longitude=""))
+    assert second.status_code == 200
+    content = second.content.decode()
+    assert "Data ini sudah diubah orang lain sejak Anda membukanya." in content
+    assert "Nama dari pendamping" in content and "Nama dari staf" in content
+    assert UMKM.objects.get(pk=umkm.pk).name == "Nama dari pendamping"
+    # Saving again after reading the conflict deliberately replaces the stored value.
+    third = client.post(url, second.context["form"].data)
+    assert third.status_code == 302
+    assert UMKM.objects.get(pk=umkm.pk).name == "Nama dari staf"
+
+
+def test_sending_the_same_edit_twice_is_not_a_conflict(mentor, world):
+    url = reverse("mapping:umkm-update", args=[world.umkm["X"].pk])
+    version = mentor.get(url).context["form"].initial["version"]
+    data = umkm_data(world, name="Sekali saja", version=version, latitude="", longitude="")
+    assert mentor.post(url, data).status_code == 302
+    assert mentor.post(url, data).status_code == 302
+    assert UMKM.objects.get(pk=world.umkm["X"].pk).version == version + 1
+
+
+def png_bytes(size=(2400, 1200)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def product_data(**overrides):
+    data = {
+        "name": "Gula semut organik", "sector": Sector.objects.get(kode="pertanian-olahan").pk,
+        "description": "", "monthly_capacity": "500", "capacity_unit": "kg", "price": "35000",
+        "market_reach": "nasional", "local_material_pct": "90", "is_active": "on",
+        "version": "", "submission_token": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_product_photo_is_resized_to_jpeg(mentor, world, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    upload = SimpleUploadedFile("foto.png", png_bytes(), content_type="image/png")
+    response = mentor.post(reverse("mapping:product-create", args=[world.umkm["X"].pk]), {**product_data(), "photo": upload})
+    assert response.status_code == 302
+    product = Product.objects.get(name="Gula semut organik")
+    stored = Image.open(product.photo.path)
+    assert stored.format == "JPEG" and max(stored.size) == 1600
+
+
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (lambda: SimpleUploadedFile("foto.jpg", b"bukan gambar", content_type="image/jpeg"), "gambar"),
+        (lambda: SimpleUploadedFile("besar.png", png_bytes((400, 400)), content_type="image/png"), "Foto terlalu besar"),
+    ],
+)
+def test_a_photo_that_is_not_an_image_or_too_large_is_refused(mentor, world, settings, upload, message):
+    settings.PRODUCT_PHOTO_MAX_BYTES = 1000  # the 400×400 PNG is larger than this
+    upload = upload()
+    response = mentor.post(reverse("mapping:product-create", args=[world.umkm["X"].pk]), {**product_data(), "photo": upload})
+    assert response.status_code == 200
+    assert any(message in e for e in response.context["form"].errors["photo"])
+    assert not Product.objects.filter(name="Gula semut organik").exists()
+
+
+def test_product_update_conflict_is_reported(client, world):
+    product = world.product["X"]
+    url = reverse("mapping:product-update", args=[product.pk])
+    client.force_login(world.users["pendamping_a"])
+    version = client.get(url).context["form"].initial["version"]
+    assert client.post(url, product_data(name="Versi A", version=version)).status_code == 302
+    stale = client.post(url, product_data(name="Versi B", version=version))
+    assert stale.status_code == 200 and 'data-testid="edit-conflict"' in stale.content.decode()
+    assert Product.objects.get(pk=product.pk).name == "Versi A"
+
+
+def test_food_product_readiness_lists_missing_halal_with_the_2026_obligation(world):
+    umkm = world.umkm["X"]
+    product = ProductFactory(umkm=umkm, sector=Sector.objects.get(kode="makanan-minuman"))
+    PermitFactory(umkm=umkm, kind=Permit.Kind.PIRT, valid_until="2020-01-01")
+    readiness = {r.label: r for r in selectors.product_readiness(product=product, permits=list(umkm.permits.all()))}
+    assert readiness["NIB"].status == "kurang"
+    assert readiness["SPP-IRT / PIRT atau BPOM MD"].status == "kedaluwarsa"
+    assert readiness["Sertifikat halal"].status == "kurang"
+    assert "17 Oktober 2026" in readiness["Sertifikat halal"].note
+    assert readiness["Merek / HKI"].status == "dianjurkan"
+
+
+def test_readiness_is_complete_when_every_required_permit_is_held(world):
+    umkm = world.umkm["X"]
+    UMKM.objects.filter(pk=umkm.pk).update(nib="1234567890123")
+    umkm.refresh_from_db()
+    product = ProductFactory(umkm=umkm, sector=Sector.objects.get(kode="makanan-minuman"))
+    PermitFactory(umkm=umkm, kind=Permit.Kind.PIRT)
+    PermitFactory(umkm=umkm, product=product, kind=Permit.Kind.HALAL)
+    items = selectors.umkm_products_with_readiness(umkm=umkm)
+    assert next(i for i in items if i.product == product).ready
+
+
+def test_umkm_detail_shows_products_readiness_and_edit_links_only_to_editors(client, world):
+    url = reverse("mapping:umkm-detail", args=[world.umkm["X"].pk])
+    client.force_login(world.users["pimpinan"])
+    page = client.get(url).content.decode()
+    assert "Produk X" in page and "Nilai potensi" not in page
+    client.force_login(world.users["pendamping_a"])
+    assert "Nilai potensi" in client.get(url).content.decode()
