@@ -64,6 +64,9 @@ class UMKMForm(SurveyFormMixin, forms.ModelForm):
         )
         self.fields["desa"].label_from_instance = lambda desa: desa.nama
         self.add_survey_fields()
+        kecamatan_ids = [k.pk for k in self.fields["kecamatan"].queryset]
+        if len(kecamatan_ids) == 1 and not self.is_bound:
+            self.initial["kecamatan"] = kecamatan_ids[0]  # a mentor of one kecamatan starts there
         if self.instance.pk and not self.is_bound:
             self.initial["kecamatan"] = self.instance.desa.kecamatan_id
             if self.instance.location:

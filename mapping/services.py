@@ -469,3 +469,40 @@ def survey_save(instance, *, fields: list[str], expected_version, token, by, new
     if instance.pk is None:
         return created_once(type(instance), instance, token=token, by=by)
     return versioned_save(instance, fields=fields, expected_version=expected_version, by=by)
+
+
+def demo_assessments_seed(*, rng: random.Random, assessor_by_kecamatan: dict, verifier, share: float = 0.15) -> int:
+    """Verified demo assessments for a share of the demo products, so rankings have content.
+
+    Scores lean on the product's facts (market reach, local material) so the demo
+    flagships look plausible; every total comes from the same scoring functions.
+    """
+    rubric = Rubric.objects.current()
+    if rubric is None or Assessment.objects.filter(product__umkm__is_demo=True).exists():
+        return 0
+    criteria = list(rubric.criteria.prefetch_related("levels"))
+    reach_score = {"lokal": 2, "kabupaten": 3, "provinsi": 4, "nasional": 4, "ekspor": 5}
+    now = timezone.now()
+    made = []
+    products = Product.objects.filter(umkm__is_demo=True).select_related("umkm__desa").order_by("pk")
+    for product in products:
+        assessor = assessor_by_kecamatan.get(product.umkm.desa.kecamatan_id)
+        if assessor is None or rng.random() > share:
+            continue
+        scores = {}
+        for criterion in criteria:
+            if criterion.kode == "f":
+                scores[criterion] = reach_score.get(product.market_reach, 3)
+            elif criterion.kode == "g":
+                scores[criterion] = min(5, 1 + (product.local_material_pct or 0) // 25)
+            else:
+                scores[criterion] = rng.choices([1, 2, 3, 4, 5], weights=[5, 20, 40, 25, 10])[0]
+        items = [rating.ScoredCriterion(c.kode, c.name, c.weight, 1, 5, s) for c, s in scores.items()]
+        assessment = Assessment.objects.create(
+            product=product, rubric=rubric, status=Assessment.Status.VERIFIED, assessed_by=assessor,
+            verified_by=verifier, submitted_at=now, verified_at=now, note="Penilaian demo.",
+            facts={}, weighted_score=rating.weighted_score(items), mpe_total=rating.mpe_total(items),
+        )
+        made.extend(AssessmentScore(assessment=assessment, criterion=c, score=s) for c, s in scores.items())
+    AssessmentScore.objects.bulk_create(made)
+    return len(made) // max(len(criteria), 1)

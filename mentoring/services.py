@@ -55,6 +55,7 @@ def follow_up_complete(*, follow_up: FollowUp, by) -> FollowUp:
 class DemoMentoringResult:
     pendamping: int
     visits: int
+    assessments: int
     accounts: list[tuple[str, str, str]]
 
 
@@ -104,7 +105,12 @@ def demo_mentoring_seed(*, seed: int = 2026, visits_per_kecamatan: int = 40) -> 
     visits = 0
     if not Visit.objects.filter(is_demo=True).exists():
         visits = _demo_visits(mentors, random.Random(seed), visits_per_kecamatan)
-    return DemoMentoringResult(pendamping=len(mentors), visits=visits, accounts=accounts)
+    assessments = mapping_services.demo_assessments_seed(
+        rng=random.Random(seed + 1),
+        assessor_by_kecamatan={kecamatan.pk: pendamping.user for pendamping, kecamatan in mentors},
+        verifier=User.objects.get(username=f"{prefix}admin"),
+    )
+    return DemoMentoringResult(pendamping=len(mentors), visits=visits, assessments=assessments, accounts=accounts)
 
 
 def _demo_visits(mentors, rng, per_kecamatan: int) -> int:

@@ -33,6 +33,7 @@
     if (!frame.contains(map.getContainer())) { return; }
     var boundaries = null;
     var marker = null;
+    frame.leafletMap = map; // lets browser tests tap a known coordinate
 
     function styleFor(feature) {
       var chosen = String(feature.properties.id) === desa.value;

@@ -39,7 +39,7 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     f"Data DEMO dibuat: {result.umkm} UMKM, {result.products} produk, "
                     f"{result.permits} izin, {mentoring.pendamping} pendamping, "
-                    f"{mentoring.visits} kunjungan (seed {seed})."
+                    f"{mentoring.visits} kunjungan, {mentoring.assessments} penilaian terverifikasi (seed {seed})."
                 )
             )
         self.stdout.write("Akun demo (hanya untuk percobaan, jangan dipakai di produksi):")
