@@ -72,6 +72,13 @@ def desktop_page(browser):
     context.close()
 
 
+# Rows that data migrations create; a flush between transactional tests removes them.
+MIGRATION_DATA = [
+    ("mentoring.migrations.0002_roles_and_topics", "create_topics"),
+    ("mapping.migrations.0003_rubric_v1", "create_rubric"),
+]
+
+
 @pytest.fixture
 def live_wilayah(transactional_db):
     """Transactional tests start from a flushed database: reference data, role groups
@@ -79,7 +86,8 @@ def live_wilayah(transactional_db):
     if not Kecamatan.objects.exists():
         services.wilayah_load()
     roles_sync(django_apps)
-    importlib.import_module("mentoring.migrations.0002_roles_and_topics").create_topics(django_apps, None)
+    for module, function in MIGRATION_DATA:
+        getattr(importlib.import_module(module), function)(django_apps, None)
 
 
 @pytest.fixture
