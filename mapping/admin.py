@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
@@ -32,6 +33,53 @@ class ScopedAdminMixin:
     def has_delete_permission(self, request, obj=None):
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or self._editable(request, obj))
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """Admin edits honour the same optimistic locking as the portal's survey forms."""
+
+    # Not named "version": the model field is not editable, and this one only carries
+    # the version the page was opened at.
+    edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["edit_version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        sent = cleaned.get("edit_version")
+        if self.instance.pk and sent is not None:
+            # The admin runs inside a transaction: the row stays locked until it commits.
+            stored = (
+                type(self.instance).objects.select_for_update().filter(pk=self.instance.pk)
+                .values_list("version", flat=True).first()
+            )
+            if stored != sent:
+                raise ValidationError(
+                    _("%(what)s ini sudah diubah orang lain sejak Anda membukanya. Muat ulang halaman untuk "
+                      "melihat perubahannya, lalu ulangi isian Anda; tidak ada yang disimpan."),
+                    params={"what": self.instance._meta.verbose_name.capitalize()},
+                    code="edit_conflict",
+                )
+        return cleaned
+
+
+class VersionedAdminMixin:
+    """Each admin save of a versioned row (and of its versioned inline rows) bumps its version."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if instance.pk and inline_form.has_changed() and hasattr(instance, "version"):
+                instance.version += 1
+        super().save_formset(request, form, formset, change)
 
 
 class JenisDesaFilter(admin.SimpleListFilter):
@@ -189,8 +237,10 @@ class SectorAdmin(admin.ModelAdmin):
 
 class ProductInline(admin.StackedInline):
     model = Product
+    form = VersionCheckedForm
     extra = 0
     fields = [
+        "edit_version",
         ("name", "sector"),
         "description",
         "photo",
@@ -207,7 +257,8 @@ class PermitInline(admin.TabularInline):
 
 
 @admin.register(UMKM)
-class UMKMAdmin(ScopedAdminMixin, LeafletGeoAdmin):
+class UMKMAdmin(VersionedAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
+    form = VersionCheckedForm
     list_display = [
         "name", "owner_name", "desa_name", "kecamatan_name", "size_class_display",
         "nib", "is_active", "is_demo",
@@ -227,7 +278,7 @@ class UMKMAdmin(ScopedAdminMixin, LeafletGeoAdmin):
             _("Skala usaha (PP 7/2021)"),
             {"fields": ["founded_year", "workers", "capital", "annual_turnover", "size_class_display"]},
         ),
-        (_("Riwayat"), {"fields": ["is_demo", "created_by", "created_at", "updated_by", "updated_at"]}),
+        (_("Riwayat"), {"fields": ["edit_version", "is_demo", "created_by", "created_at", "updated_by", "updated_at"]}),
     ]
     list_per_page = 50
 
@@ -261,7 +312,8 @@ class UMKMAdmin(ScopedAdminMixin, LeafletGeoAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ProductAdmin(VersionedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    form = VersionCheckedForm
     list_display = ["name", "umkm", "sector", "kecamatan_name", "market_reach", "price"]
     list_filter = [ProductKecamatanFilter, "sector", "market_reach", "is_active"]
     search_fields = ["name", "umkm__name", "description"]

@@ -5,7 +5,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mapping import geometry, photos
-from mapping.models import SWAPPED_COORDINATES_MESSAGE, UMKM, Desa, Kecamatan, Product
+from mapping.models import SWAPPED_COORDINATES_MESSAGE, UMKM, Desa, Kecamatan, Permit, Product
+
+PIRT_VALIDITY_YEARS = 5
 
 
 class DesaSelect(forms.Select):
@@ -23,6 +25,14 @@ class SurveyFormMixin:
     """Bootstrap classes, hidden version (optimistic locking) and submission token."""
 
     def add_survey_fields(self):
+        self.style_fields()
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        self.fields["submission_token"] = forms.UUIDField(widget=forms.HiddenInput, required=False)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+            self.initial.setdefault("submission_token", uuid.uuid4())
+
+    def style_fields(self):
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
@@ -31,11 +41,6 @@ class SurveyFormMixin:
                 widget.attrs.setdefault("class", "form-select")
             elif not isinstance(widget, (forms.HiddenInput, forms.RadioSelect)):
                 widget.attrs.setdefault("class", "form-control")
-        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
-        self.fields["submission_token"] = forms.UUIDField(widget=forms.HiddenInput, required=False)
-        if not self.is_bound:
-            self.initial["version"] = self.instance.version
-            self.initial.setdefault("submission_token", uuid.uuid4())
 
 
 class UMKMForm(SurveyFormMixin, forms.ModelForm):
@@ -129,6 +134,36 @@ class ProductForm(SurveyFormMixin, forms.ModelForm):
         if photo and photo is not self.initial.get("photo") and hasattr(photo, "content_type"):
             return photos.photo_prepare(photo)
         return photo
+
+
+class PermitForm(SurveyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Permit
+        fields = ["kind", "product", "number", "issued_on", "valid_until"]
+        widgets = {
+            "issued_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # NIB is recorded on the UMKM itself.
+        self.fields["kind"].choices = [c for c in Permit.Kind.choices if c[0] != Permit.Kind.NIB]
+        self.fields["product"].queryset = self.instance.umkm.products.all()
+        self.fields["product"].empty_label = _("Seluruh usaha")
+        self.style_fields()
+
+    def clean(self):
+        cleaned = super().clean()
+        issued, kind = cleaned.get("issued_on"), cleaned.get("kind")
+        if kind == Permit.Kind.PIRT and issued and not cleaned.get("valid_until"):
+            # SPP-IRT is valid for five years from issue.
+            try:
+                cleaned["valid_until"] = issued.replace(year=issued.year + PIRT_VALIDITY_YEARS)
+            except ValueError:  # 29 February
+                cleaned["valid_until"] = issued.replace(year=issued.year + PIRT_VALIDITY_YEARS, day=28)
+            self.instance.valid_until = cleaned["valid_until"]
+        return cleaned
 
 
 class AssessmentForm(forms.Form):

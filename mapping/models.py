@@ -461,6 +461,12 @@ class Permit(models.Model):
         ordering = ["kind", "pk"]
         verbose_name = _("izin usaha")
         verbose_name_plural = _("izin usaha")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["umkm", "kind", "number"], name="permit_number_unique_per_umkm",
+                violation_error_message=_("Izin dengan jenis dan nomor ini sudah tercatat untuk UMKM ini."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.number}"

@@ -506,3 +506,17 @@ def demo_assessments_seed(*, rng: random.Random, assessor_by_kecamatan: dict, ve
         made.extend(AssessmentScore(assessment=assessment, criterion=c, score=s) for c, s in scores.items())
     AssessmentScore.objects.bulk_create(made)
     return len(made) // max(len(criteria), 1)
+
+
+def permit_record(*, permit) -> Permit:
+    """Save a permit; the same kind and number sent twice for a UMKM is stored once."""
+    if permit.pk is None:
+        existing = Permit.objects.filter(umkm=permit.umkm_id, kind=permit.kind, number=permit.number).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            permit.save()
+    except IntegrityError:
+        return Permit.objects.get(umkm=permit.umkm_id, kind=permit.kind, number=permit.number)
+    return permit

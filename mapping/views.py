@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mapping import selectors, services
 from mapping.access import Role, role_required
-from mapping.forms import AssessmentForm, ProductForm, ReturnForm, UMKMForm
-from mapping.models import UMKM, Assessment, Desa, Kecamatan, Product
+from mapping.forms import AssessmentForm, PermitForm, ProductForm, ReturnForm, UMKMForm
+from mapping.models import UMKM, Assessment, Desa, Kecamatan, Permit, Product
 
 SURVEY_ROLES = (Role.PENDAMPING, Role.ADMIN_DINAS)
 
@@ -87,6 +87,7 @@ def umkm_detail(request, pk):
     context = {
         "umkm": umkm,
         "products": selectors.umkm_products_with_readiness(umkm=umkm),
+        "permits": umkm.permits.select_related("product"),
         "can_edit": UMKM.objects.editable_by(request.user).filter(pk=pk).exists(),
     }
     return render(request, "mapping/umkm_detail.html", context)
@@ -114,6 +115,28 @@ def product_update(request, pk):
             messages.success(request, _("Perubahan produk %(name)s tersimpan.") % {"name": product.name})
             return redirect("mapping:umkm-detail", pk=product.umkm_id)
     return render(request, "mapping/product_form.html", {"form": form, "umkm": product.umkm, "product": product})
+
+
+@role_required(*SURVEY_ROLES)
+def permit_create(request, umkm_pk):
+    umkm = get_object_or_404(UMKM.objects.editable_by(request.user), pk=umkm_pk)
+    form = PermitForm(request.POST or None, instance=Permit(umkm=umkm))
+    if request.method == "POST" and form.is_valid():
+        services.permit_record(permit=form.instance)
+        messages.success(request, _("Izin %(kind)s tercatat.") % {"kind": form.instance.get_kind_display()})
+        return redirect("mapping:umkm-detail", pk=umkm.pk)
+    return render(request, "mapping/permit_form.html", {"form": form, "umkm": umkm})
+
+
+@role_required(*SURVEY_ROLES)
+def permit_update(request, pk):
+    permit = get_object_or_404(Permit.objects.editable_by(request.user).select_related("umkm"), pk=pk)
+    form = PermitForm(request.POST or None, instance=permit)
+    if request.method == "POST" and form.is_valid():
+        services.permit_record(permit=form.instance)
+        messages.success(request, _("Izin %(kind)s diperbarui.") % {"kind": permit.get_kind_display()})
+        return redirect("mapping:umkm-detail", pk=permit.umkm_id)
+    return render(request, "mapping/permit_form.html", {"form": form, "umkm": permit.umkm, "permit": permit})
 
 
 # --- Potential rating --------------------------------------------------------------

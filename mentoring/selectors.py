@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from mapping.models import UMKM, Desa, Kecamatan
+from mapping.models import UMKM, Assessment, Desa, Kecamatan
 from mentoring.models import Assignment, FollowUp, Pendamping, Visit
 
 COVERAGE_DAYS = 90
@@ -29,7 +29,8 @@ def current_assignments(*, user) -> QuerySet[Assignment]:
 def desa_coverage_list(*, user, days: int = COVERAGE_DAYS) -> QuerySet[Desa]:
     """Desa the user may work in, each with its last visit date and whether it is covered.
 
-    A desa is covered when some UMKM in it had a visit within the last `days` days.
+    A desa is covered when, within the last `days` days, some UMKM in it had a visit or
+    a survey: registered or updated in the portal, or a product assessed.
     """
     since = timezone.localdate() - timedelta(days=days)
     last_visit = (
@@ -41,7 +42,11 @@ def desa_coverage_list(*, user, days: int = COVERAGE_DAYS) -> QuerySet[Desa]:
         .defer("kecamatan__boundary", "kecamatan__centre")
         .annotate(
             last_visit=Subquery(last_visit),
-            covered=Exists(Visit.objects.filter(umkm__desa=OuterRef("pk"), date__gte=since)),
+            covered=(
+                Exists(Visit.objects.filter(umkm__desa=OuterRef("pk"), date__gte=since))
+                | Exists(UMKM.objects.filter(desa=OuterRef("pk"), is_demo=False, updated_at__date__gte=since))
+                | Exists(Assessment.objects.filter(product__umkm__desa=OuterRef("pk"), created_at__date__gte=since))
+            ),
         )
         .order_by("kecamatan__kode", "kode")
     )

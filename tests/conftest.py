@@ -63,8 +63,8 @@ class World:
     def __init__(self):
         from mapping.access import Role
         from tests.factories import (
-            AssignmentFactory, FollowUpFactory, PendampingFactory, ProductFactory, UMKMFactory,
-            VisitFactory,
+            AssignmentFactory, FollowUpFactory, PendampingFactory, PermitFactory, ProductFactory,
+            UMKMFactory, VisitFactory,
         )
 
         self.kecamatan = {"X": Kecamatan.objects.get(kode="33.03.14"), "Y": Kecamatan.objects.get(kode="33.03.06")}
@@ -80,10 +80,12 @@ class World:
             for side, name in (("X", "pendamping_a"), ("Y", "pendamping_b"))
         }
         self.umkm, self.product, self.assessment, self.visit, self.follow_up = {}, {}, {}, {}, {}
+        self.permit = {}
         for side in ("X", "Y"):
             AssignmentFactory(pendamping=self.pendamping[side], kecamatan=self.kecamatan[side])
             self.umkm[side] = UMKMFactory(desa=self.desa[side], name=f"UMKM {side}")
             self.product[side] = ProductFactory(umkm=self.umkm[side], name=f"Produk {side}")
+            self.permit[side] = PermitFactory(umkm=self.umkm[side])
             self.assessment[side] = Assessment.objects.create(
                 product=self.product[side], rubric=Rubric.objects.current(), status=Assessment.Status.SUBMITTED,
                 assessed_by=self.pendamping[side].user,

@@ -195,3 +195,19 @@ def test_product_changelist_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(7):
         response = admin_client.get(admin_url(Product, "changelist"))
     assert len(response.context["cl"].result_list) == 6
+
+
+def test_an_admin_edit_from_a_stale_page_is_refused_and_changes_nothing(admin_client, desa_bojongsari):
+    umkm = UMKMFactory(desa=desa_bojongsari, name="Asli")
+    url = admin_url(UMKM, "change", umkm.pk)
+    stale_version = admin_client.get(url).context["adminform"].form.initial["edit_version"]
+    UMKM.objects.filter(pk=umkm.pk).update(name="Diubah di lapangan", version=stale_version + 1)
+    data = umkm_form_data(desa_bojongsari, name="Diubah di kantor", edit_version=stale_version)
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "sudah diubah orang lain sejak Anda membukanya" in response.content.decode()
+    assert UMKM.objects.get(pk=umkm.pk).name == "Diubah di lapangan"
+    fresh = umkm_form_data(desa_bojongsari, name="Diubah di kantor", edit_version=stale_version + 1)
+    assert admin_client.post(url, fresh).status_code == 302
+    saved = UMKM.objects.get(pk=umkm.pk)
+    assert saved.name == "Diubah di kantor" and saved.version == stale_version + 2

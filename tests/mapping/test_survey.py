@@ -10,7 +10,7 @@ from PIL import Image
 
 from mapping import selectors
 from mapping.models import UMKM, Desa, Permit, Product, Sector
-from tests.factories import PermitFactory, ProductFactory
+from tests.factories import PermitFactory, ProductFactory, UMKMFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +184,7 @@ def test_product_update_conflict_is_reported(client, world):
 
 
 def test_food_product_readiness_lists_missing_halal_with_the_2026_obligation(world):
-    umkm = world.umkm["X"]
+    umkm = UMKMFactory(desa=world.desa["X"])
     product = ProductFactory(umkm=umkm, sector=Sector.objects.get(kode="makanan-minuman"))
     PermitFactory(umkm=umkm, kind=Permit.Kind.PIRT, valid_until="2020-01-01")
     readiness = {r.label: r for r in selectors.product_readiness(product=product, permits=list(umkm.permits.all()))}
@@ -213,3 +213,29 @@ def test_umkm_detail_shows_products_readiness_and_edit_links_only_to_editors(cli
     assert "Produk X" in page and "Nilai potensi" not in page
     client.force_login(world.users["pendamping_a"])
     assert "Nilai potensi" in client.get(url).content.decode()
+
+
+def test_pendamping_records_a_pirt_and_its_five_year_validity_is_filled_in(mentor, world):
+    url = reverse("mapping:permit-create", args=[world.umkm["X"].pk])
+    data = {"kind": "pirt", "product": world.product["X"].pk, "number": "P-IRT 2063303010123-27",
+            "issued_on": "2024-02-29", "valid_until": ""}
+    assert mentor.post(url, data).status_code == 302
+    assert mentor.post(url, data).status_code == 302  # sent twice
+    permits = Permit.objects.filter(number="P-IRT 2063303010123-27")
+    assert permits.count() == 1
+    assert permits.get().valid_until.isoformat() == "2029-02-28"
+
+
+def test_permit_form_refuses_nib_and_a_product_of_another_umkm(mentor, world):
+    url = reverse("mapping:permit-create", args=[world.umkm["X"].pk])
+    response = mentor.post(url, {"kind": "nib", "number": "1234567890123"})
+    assert "kind" in response.context["form"].errors
+    response = mentor.post(url, {"kind": "halal", "number": "ID123", "product": world.product["Y"].pk})
+    assert "product" in response.context["form"].errors
+    assert not Permit.objects.filter(number__in=["1234567890123", "ID123"]).exists()
+
+
+def test_permit_dates_in_the_wrong_order_are_refused(mentor, world):
+    url = reverse("mapping:permit-create", args=[world.umkm["X"].pk])
+    response = mentor.post(url, {"kind": "halal", "number": "ID1", "issued_on": "2026-05-01", "valid_until": "2025-05-01"})
+    assert response.context["form"].errors["valid_until"] == ["Tanggal berlaku sampai tidak boleh sebelum tanggal terbit."]

@@ -63,6 +63,8 @@ EXPECTED = {
     "mapping:umkm-update": SURVEY_WRITE,
     "mapping:product-create": SURVEY_WRITE,
     "mapping:product-update": SURVEY_WRITE,
+    "mapping:permit-create": SURVEY_WRITE,
+    "mapping:permit-update": SURVEY_WRITE,
     # Product X's assessment awaits verification: its mentor is sent back to the UMKM page.
     "mapping:assessment-edit": {**SURVEY_WRITE, "pendamping_a": (302, 302), "admin": (302, 302)},
     "mapping:umkm-detail": SCOPED_READ,
@@ -102,6 +104,8 @@ def url_for(name, world):
         "mapping:umkm-update": {"pk": world.umkm["X"].pk},
         "mapping:product-create": {"umkm_pk": world.umkm["X"].pk},
         "mapping:product-update": {"pk": world.product["X"].pk},
+        "mapping:permit-create": {"umkm_pk": world.umkm["X"].pk},
+        "mapping:permit-update": {"pk": world.permit["X"].pk},
         "mapping:assessment-edit": {"product_pk": world.product["X"].pk},
         "mapping:assessment-detail": {"pk": world.assessment["X"].pk},
         "mapping:assessment-verify": {"pk": world.assessment["X"].pk},

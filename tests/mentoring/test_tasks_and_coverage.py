@@ -51,14 +51,31 @@ def test_home_paginates_the_umkm_list(client, world):
 
 
 def test_home_lists_desa_without_a_visit_in_90_days(client, world):
+    from mapping.models import UMKM
+
     old_desa = Desa.objects.get(kode="33.03.14.2001")
-    VisitFactory(umkm=UMKMFactory(desa=old_desa), pendamping=world.pendamping["X"],
-                 date=timezone.localdate() - timedelta(days=91))
+    old_umkm = UMKMFactory(desa=old_desa)
+    UMKM.objects.filter(pk=old_umkm.pk).update(updated_at=timezone.now() - timedelta(days=200))
+    VisitFactory(umkm=old_umkm, pendamping=world.pendamping["X"], date=timezone.localdate() - timedelta(days=91))
     client.force_login(world.users["pendamping_a"])
     uncovered = {d.kode for d in client.get(reverse("mentoring:my-tasks")).context["uncovered_desa"]}
+    # Karangbanjar has today's visit (and UMKM X, registered today).
     expected = set(Desa.objects.filter(kecamatan__kode="33.03.14").values_list("kode", flat=True)) - {"33.03.14.2008"}
     assert uncovered == expected
     assert "33.03.14.2001" in uncovered
+
+
+def test_a_recent_survey_also_covers_a_desa(client, world):
+    from mapping.models import UMKM
+
+    surveyed = Desa.objects.get(kode="33.03.14.2002")
+    UMKMFactory(desa=surveyed)  # registered today
+    stale = UMKMFactory(desa=Desa.objects.get(kode="33.03.14.2003"))
+    UMKM.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=120))
+    client.force_login(world.users["pendamping_a"])
+    uncovered = {d.kode for d in client.get(reverse("mentoring:my-tasks")).context["uncovered_desa"]}
+    assert "33.03.14.2002" not in uncovered
+    assert "33.03.14.2003" in uncovered
 
 
 def test_home_shows_follow_ups_due_this_week_and_overdue(client, world):
