@@ -235,9 +235,9 @@ class ProductWithReadiness:
         return not any(item.blocks for item in self.readiness)
 
 
-def umkm_products_with_readiness(*, umkm) -> list[ProductWithReadiness]:
-    """The UMKM's products, each with its legal readiness and latest assessment."""
-    permits = list(umkm.permits.all())
+def umkm_products_with_readiness(*, umkm, permits) -> list[ProductWithReadiness]:
+    """The UMKM's products, each with its legal readiness (from the UMKM's `permits`)
+    and its latest assessment."""
     products = umkm.products.select_related("sector").prefetch_related(
         Prefetch("assessments", queryset=Assessment.objects.order_by("-created_at", "-pk"))
     )

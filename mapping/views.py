@@ -84,10 +84,11 @@ def umkm_update(request, pk):
 @login_required
 def umkm_detail(request, pk):
     umkm = get_object_or_404(UMKM.objects.visible_to(request.user).with_related(), pk=pk)
+    permits = list(umkm.permits.select_related("product"))
     context = {
         "umkm": umkm,
-        "products": selectors.umkm_products_with_readiness(umkm=umkm),
-        "permits": umkm.permits.select_related("product"),
+        "products": selectors.umkm_products_with_readiness(umkm=umkm, permits=permits),
+        "permits": permits,
         "can_edit": UMKM.objects.editable_by(request.user).filter(pk=pk).exists(),
     }
     return render(request, "mapping/umkm_detail.html", context)

@@ -321,3 +321,32 @@ def test_assessment_form_post_missing_criteria_shows_messages(world, client):
     assert response.status_code == 200
     assert "Pilih tingkat untuk kriteria (b)." in response.content.decode()
     assert not Assessment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_review_list_and_umkm_detail_query_counts_are_constant(world, client, django_assert_max_num_queries):
+    from tests.factories import PermitFactory
+
+    Assessment.objects.all().delete()
+    a = world.users["pendamping_a"]
+    umkm = world.umkm["X"]
+    # 3 desa x 2 submitted assessments; UMKM X gets 3 products with permits.
+    for kode in ("33.03.14.2008", "33.03.14.2001", "33.03.14.2002"):
+        for product in ProductFactory.create_batch(2, umkm=UMKMFactory(desa=Desa.objects.get(kode=kode))):
+            draft = services.assessment_start(product=product, by=a)
+            scores = all_scores(draft.rubric, 3, c=draft.lq_suggested_score or 3)
+            services.assessment_save(assessment=draft, scores=scores, note="", lq_override_reason="",
+                                     expected_version=0, by=a, submit=True)
+    for product in ProductFactory.create_batch(3, umkm=umkm):
+        PermitFactory(umkm=umkm, product=product)
+    client.force_login(world.users["admin"])
+    # session, user, role, navigation permissions (2), submitted assessments with their
+    # scores, criteria and levels prefetched: 8.
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("mapping:assessment-review-list"))
+    assert len(response.context["assessments"]) == 6
+    # session, user, role, navigation permissions (2), UMKM, editable check, permits,
+    # products, their assessments: 10.
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("mapping:umkm-detail", args=[umkm.pk]))
+    assert len(response.context["products"]) == 4

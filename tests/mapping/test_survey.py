@@ -202,7 +202,7 @@ def test_readiness_is_complete_when_every_required_permit_is_held(world):
     product = ProductFactory(umkm=umkm, sector=Sector.objects.get(kode="makanan-minuman"))
     PermitFactory(umkm=umkm, kind=Permit.Kind.PIRT)
     PermitFactory(umkm=umkm, product=product, kind=Permit.Kind.HALAL)
-    items = selectors.umkm_products_with_readiness(umkm=umkm)
+    items = selectors.umkm_products_with_readiness(umkm=umkm, permits=list(umkm.permits.all()))
     assert next(i for i in items if i.product == product).ready
 
 
