@@ -1,19 +1,18 @@
 """Reads for pages and map endpoints: keyword-only, typed, one purpose each."""
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from mapping import rating
 from mapping.models import (
-    GEOMETRY_OF_DESA_AND_KECAMATAN, UMKM, Assessment, AssessmentScore, Desa, Kecamatan, Permit,
-    Product, RatingClass, SizeClass,
+    GEOMETRY_OF_DESA_AND_KECAMATAN, UMKM, Assessment, AssessmentScore, Desa, Kecamatan, Product,
+    RatingClass,
 )
+from mapping.readiness import ReadinessItem, readiness_items
 
 
 def _count_per_kecamatan(queryset: QuerySet, kecamatan_path: str) -> Coalesce:
@@ -112,55 +111,15 @@ def product_facts(*, product) -> dict:
     }
 
 
-HALAL_OBLIGATION_DATE = date(2026, 10, 17)
-FOOD_SECTORS = {"makanan-minuman"}
-
-
-@dataclass
-class ReadinessItem:
-    label: str
-    status: str  # "ada", "kurang", "kedaluwarsa", "dianjurkan"
-    note: str = ""
-
-    @property
-    def blocks(self) -> bool:
-        return self.status in ("kurang", "kedaluwarsa")
-
-
 def product_readiness(*, product, permits) -> list[ReadinessItem]:
     """What the product holds and lacks of the permits its kind of business needs.
 
     `permits` are the UMKM's permits (those for this product or for the whole business).
     """
-    held = {}
-    for permit in permits:
-        if permit.product_id in (None, product.pk):
-            best = held.get(permit.kind)
-            if best is None or (best.is_expired and not permit.is_expired):
-                held[permit.kind] = permit
-    items = [ReadinessItem(str(Permit.Kind.NIB.label), "ada" if product.umkm.nib else "kurang")]
-
-    def status_of(kind, required=True):
-        permit = held.get(kind)
-        if permit is None:
-            return "kurang" if required else "dianjurkan"
-        return "kedaluwarsa" if permit.is_expired else "ada"
-
-    if product.sector.kode in FOOD_SECTORS:
-        pirt, bpom = status_of(Permit.Kind.PIRT), status_of(Permit.Kind.BPOM)
-        registration = "ada" if "ada" in (pirt, bpom) else ("kedaluwarsa" if "kedaluwarsa" in (pirt, bpom) else "kurang")
-        items.append(ReadinessItem(_("SPP-IRT / PIRT atau BPOM MD"), registration,
-                                   _("PIRT berlaku 5 tahun sejak terbit.")))
-        note = ""
-        if product.umkm.size_class in (SizeClass.MIKRO, SizeClass.KECIL):
-            note = _("Wajib bagi pangan usaha mikro dan kecil sejak %(date)s.") % {
-                "date": formats.date_format(HALAL_OBLIGATION_DATE, "j F Y")}
-        items.append(ReadinessItem(str(Permit.Kind.HALAL.label), status_of(Permit.Kind.HALAL), note))
-    if Permit.Kind.SNI in held:
-        items.append(ReadinessItem(str(Permit.Kind.SNI.label), status_of(Permit.Kind.SNI)))
-    items.append(ReadinessItem(str(Permit.Kind.HKI.label), status_of(Permit.Kind.HKI, required=False),
-                               _("Merek melindungi nama produk.")))
-    return items
+    return readiness_items(
+        sector_kode=product.sector.kode, has_nib=bool(product.umkm.nib),
+        size_class=product.umkm.size_class, product_id=product.pk, permits=permits,
+    )
 
 
 @dataclass

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from mapping import rating, selectors, services
-from mapping.models import Assessment, Criterion, Desa, Kecamatan, Rubric, Sector
+from mapping.models import Assessment, Criterion, Desa, Rubric, Sector
 from tests.factories import ProductFactory, UMKMFactory
 
 ScoredCriterion = rating.ScoredCriterion
