@@ -6,7 +6,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
-from mapping import services
+from mapping import services, stats
 from mapping.models import (
     UMKM, Assessment, AssessmentScore, Criterion, CriterionLevel, Desa, Kecamatan, Permit, Product,
     RatingClass, Rubric, Sector, SizeClass,
@@ -80,6 +80,27 @@ class VersionedAdminMixin:
             if instance.pk and inline_form.has_changed() and hasattr(instance, "version"):
                 instance.version += 1
         super().save_formset(request, form, formset, change)
+
+
+class RefreshesStatsMixin:
+    """Admin writes keep the dashboard figures fresh, as the portal's services do."""
+
+    def umkm_ids_of(self, obj) -> list[int]:
+        return [obj.umkm_id]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        stats.stats_refresh(umkm_ids=self.umkm_ids_of(form.instance))
+
+    def delete_model(self, request, obj):
+        ids = self.umkm_ids_of(obj)
+        super().delete_model(request, obj)
+        stats.stats_refresh(umkm_ids=ids)
+
+    def delete_queryset(self, request, queryset):
+        ids = [i for obj in queryset for i in self.umkm_ids_of(obj)]
+        super().delete_queryset(request, queryset)
+        stats.stats_refresh(umkm_ids=ids)
 
 
 class JenisDesaFilter(admin.SimpleListFilter):
@@ -222,6 +243,11 @@ class DesaAdmin(ScopedAdminMixin, LeafletGeoAdmin):
 
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):
+    # Sector flags in the dashboard figures follow the sector list.
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        stats.stats_refresh()
+
     list_display = ["nama", "kode", "order", "product_total"]
     list_editable = ["order"]
     search_fields = ["nama", "kode"]
@@ -257,8 +283,12 @@ class PermitInline(admin.TabularInline):
 
 
 @admin.register(UMKM)
-class UMKMAdmin(VersionedAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
+class UMKMAdmin(RefreshesStatsMixin, VersionedAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
     form = VersionCheckedForm
+
+    def umkm_ids_of(self, obj):
+        return [obj.pk]
+
     list_display = [
         "name", "owner_name", "desa_name", "kecamatan_name", "size_class_display",
         "nib", "is_active", "is_demo",
@@ -312,7 +342,7 @@ class UMKMAdmin(VersionedAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(VersionedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class ProductAdmin(RefreshesStatsMixin, VersionedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     form = VersionCheckedForm
     list_display = ["name", "umkm", "sector", "kecamatan_name", "market_reach", "price"]
     list_filter = [ProductKecamatanFilter, "sector", "market_reach", "is_active"]
@@ -412,6 +442,15 @@ class CriterionAdmin(LockedRubricMixin, admin.ModelAdmin):
 @admin.register(RatingClass)
 class RatingClassAdmin(admin.ModelAdmin):
     list_display = ["name", "min_score", "colour"]
+
+    # New thresholds re-class every product: all dashboard figures are rebuilt.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        stats.stats_refresh()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        stats.stats_refresh()
 
 
 class AssessmentScoreInline(admin.TabularInline):

@@ -757,3 +757,59 @@ class AssessmentScore(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "criterion"], name="score_unique_per_criterion"),
         ]
+
+
+# --- Dashboard figures ------------------------------------------------------------------
+
+
+def bit(position: int) -> int:
+    """The flag at `position` in a 63-bit mask."""
+    if not 0 <= position < 63:
+        raise ValueError("Masks hold at most 63 sectors or rating classes.")
+    return 1 << position
+
+
+def reference_bits(model) -> dict[int, int]:
+    """Flag of each sector or rating class: by rank of its id, so adding one keeps the
+    others' flags (removing one needs a stats rebuild, which the admin triggers)."""
+    return {pk: bit(i) for i, pk in enumerate(model.objects.order_by("pk").values_list("pk", flat=True))}
+
+
+MARKET_REACH_BITS = {value: bit(index) for index, value in enumerate(Product.MarketReach.values)}
+
+
+class UMKMFactQuerySet(ScopedQuerySet):
+    kecamatan_path = "kecamatan"
+
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class UMKMFact(models.Model):
+    """One UMKM's figures, denormalised for dashboards at 100,000 UMKM.
+
+    Rebuilt by mapping.stats.stats_refresh() whenever the UMKM, its products, permits or
+    assessments change, so a dashboard never reads stale figures after a write.
+    Masks hold one flag per sector, market reach and rating class of the UMKM's active
+    products (see reference_bits).
+    """
+
+    umkm = models.OneToOneField(UMKM, on_delete=models.CASCADE, primary_key=True, related_name="fact")
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, related_name="+")
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
+    is_active = models.BooleanField()
+    size_class = models.CharField(max_length=10, choices=SizeClass.choices)
+    is_ready = models.BooleanField(help_text="NIB held and every active product legally ready.")
+    sector_mask = models.BigIntegerField(default=0)
+    reach_mask = models.IntegerField(default=0)
+    class_mask = models.BigIntegerField(default=0)
+    product_count = models.IntegerField(default=0)
+    flagship_count = models.IntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    score_count = models.IntegerField(default=0)
+    registered_on = models.DateField()
+
+    objects = UMKMFactQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["kecamatan", "is_active"]), models.Index(fields=["desa", "is_active"])]

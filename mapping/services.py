@@ -16,7 +16,7 @@ from shapely.geometry import Point
 from shapely.prepared import prep
 
 from mapping import demo_vocabulary as vocab
-from mapping import geometry, rating
+from mapping import geometry, rating, stats
 from mapping.access import Role, role_of
 from mapping.models import (
     UMKM, Assessment, AssessmentScore, Criterion, CriterionLevel, Desa, Kecamatan, Permit, Product,
@@ -424,6 +424,7 @@ def assessment_verify(*, assessment, by) -> Assessment:
     assessment.verified_by, assessment.verified_at = by, timezone.now()
     assessment.version += 1
     assessment.save()
+    stats.stats_refresh(umkm_ids=[assessment.product.umkm_id])
     return assessment
 
 
@@ -463,12 +464,19 @@ def rubric_new_version(*, rubric) -> Rubric:
 
 
 def survey_save(instance, *, fields: list[str], expected_version, token, by, new_photo=None):
-    """Create (once per token) or update (only from the version the user saw) a survey row."""
+    """Create (once per token) or update (only from the version the user saw) a survey row.
+
+    The UMKM's dashboard figures are refreshed in the same transaction.
+    """
     if new_photo is not None:
         instance.photo.save(new_photo.name, new_photo, save=False)
-    if instance.pk is None:
-        return created_once(type(instance), instance, token=token, by=by)
-    return versioned_save(instance, fields=fields, expected_version=expected_version, by=by)
+    with transaction.atomic():
+        if instance.pk is None:
+            saved = created_once(type(instance), instance, token=token, by=by)
+        else:
+            saved = versioned_save(instance, fields=fields, expected_version=expected_version, by=by)
+        stats.stats_refresh(umkm_ids=[saved.pk if isinstance(saved, UMKM) else saved.umkm_id])
+    return saved
 
 
 def demo_assessments_seed(*, rng: random.Random, assessor_by_kecamatan: dict, verifier, share: float = 0.15) -> int:
@@ -517,6 +525,7 @@ def permit_record(*, permit) -> Permit:
     try:
         with transaction.atomic():
             permit.save()
+            stats.stats_refresh(umkm_ids=[permit.umkm_id])
     except IntegrityError:
         return Permit.objects.get(umkm=permit.umkm_id, kind=permit.kind, number=permit.number)
     return permit

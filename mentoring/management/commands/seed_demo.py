@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from mapping import services as mapping_services
+from mapping import stats
 from mentoring import services
 
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         mentoring = services.demo_mentoring_seed(seed=seed)
+        stats.stats_refresh()
         if result.skipped:
             self.stdout.write(
                 f"Data demo sudah ada ({result.umkm} UMKM); tidak diubah. Pakai --replace untuk membuat ulang."

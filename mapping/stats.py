@@ -1,0 +1,87 @@
+"""Keeps the dashboard figures (UMKMFact) in step with the registry.
+
+Set-based: a refresh of N UMKM reads their products, permits and latest verified
+assessments in a fixed number of queries per chunk, computes in Python and writes
+with bulk_create. Called after every write that changes a UMKM's figures (services
+and the admin) and by `manage.py rebuild_stats` after bulk loads.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from mapping.models import (
+    MARKET_REACH_BITS, UMKM, Assessment, Permit, Product, RatingClass, Sector, UMKMFact, reference_bits,
+    size_class_for,
+)
+from mapping.readiness import PermitFact, readiness_items
+
+CHUNK = 5000
+
+
+@transaction.atomic
+def stats_refresh(*, umkm_ids=None) -> int:
+    """Recompute the facts of the given UMKM (all UMKM when None); returns how many."""
+    if umkm_ids is None:
+        UMKMFact.objects.all().delete()
+        ids = list(UMKM.objects.order_by("pk").values_list("pk", flat=True))
+    else:
+        ids = sorted(set(umkm_ids))
+        UMKMFact.objects.filter(umkm_id__in=ids).delete()
+    classes = sorted(RatingClass.objects.all(), key=lambda c: c.min_score, reverse=True)
+    bits = {"sector": reference_bits(Sector), "class": reference_bits(RatingClass)}
+    written = 0
+    for start in range(0, len(ids), CHUNK):
+        facts = _facts_for(ids[start:start + CHUNK], classes, bits)
+        UMKMFact.objects.bulk_create(facts, batch_size=2000)
+        written += len(facts)
+    return written
+
+
+def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[UMKMFact]:
+    umkm_rows = UMKM.objects.filter(pk__in=ids).values(
+        "pk", "desa_id", "desa__kecamatan_id", "is_active", "capital", "annual_turnover", "nib", "created_at"
+    )
+    products = defaultdict(list)
+    for row in Product.objects.filter(umkm_id__in=ids, is_active=True).values(
+        "pk", "umkm_id", "sector_id", "sector__kode", "market_reach"
+    ):
+        products[row["umkm_id"]].append(row)
+    permits = defaultdict(list)
+    for row in Permit.objects.filter(umkm_id__in=ids).values("umkm_id", "product_id", "kind", "valid_until"):
+        permits[row.pop("umkm_id")].append(PermitFact(**row))
+    scores = dict(
+        Assessment.objects.latest_verified_per_product()
+        .filter(product__umkm_id__in=ids).values_list("product_id", "weighted_score")
+    )
+    top_class = classes[0] if classes else None
+
+    facts = []
+    for row in umkm_rows:
+        size_class = size_class_for(row["capital"], row["annual_turnover"])
+        fact = UMKMFact(
+            umkm_id=row["pk"], kecamatan_id=row["desa__kecamatan_id"], desa_id=row["desa_id"],
+            is_active=row["is_active"], size_class=size_class, is_ready=bool(row["nib"]),
+            registered_on=timezone.localdate(row["created_at"]), score_sum=Decimal(0),
+        )
+        for product in products[row["pk"]]:
+            fact.product_count += 1
+            fact.sector_mask |= bits["sector"][product["sector_id"]]
+            fact.reach_mask |= MARKET_REACH_BITS[product["market_reach"]]
+            items = readiness_items(
+                sector_kode=product["sector__kode"], has_nib=bool(row["nib"]), size_class=size_class,
+                product_id=product["pk"], permits=permits[row["pk"]],
+            )
+            fact.is_ready = fact.is_ready and not any(item.blocks for item in items)
+            score = scores.get(product["pk"])
+            if score is not None:
+                fact.score_sum += score
+                fact.score_count += 1
+                rating_class = next((c for c in classes if score >= c.min_score), None)
+                if rating_class is not None:
+                    fact.class_mask |= bits["class"][rating_class.pk]
+                    fact.flagship_count += rating_class == top_class
+        facts.append(fact)
+    return facts
