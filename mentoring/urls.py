@@ -11,4 +11,5 @@ urlpatterns = [
     path("kunjungan/baru/", views.visit_create, name="visit-create"),
     path("tindak-lanjut/<int:pk>/selesai/", views.follow_up_done, name="follow-up-done"),
     path("laporan/cakupan/", views.coverage_report, name="coverage-report"),
+    path("dasbor/", views.dashboard, name="dashboard"),
 ]

@@ -11,7 +11,7 @@ from mapping import selectors as mapping_selectors
 from mapping.access import Role, role_of, role_required
 from mapping.exports import table_response
 from mapping.models import UMKM, Sector
-from mentoring import selectors, services
+from mentoring import dashboards, selectors, services
 from mentoring.forms import FollowUpFormSet, VisitForm
 from mentoring.models import FollowUp
 
@@ -25,7 +25,7 @@ def home_for_role(request):
     if role is Role.PENDAMPING:
         return redirect("mentoring:my-tasks")
     if role is Role.PIMPINAN:
-        return redirect("mentoring:coverage-report")
+        return redirect("mentoring:dashboard")
     if role is Role.ADMIN_DINAS:
         return redirect("admin:index") if request.user.is_staff else redirect("mentoring:coverage-report")
     return redirect("mapping:home")
@@ -145,3 +145,47 @@ def _coverage_export(report, *, table: str, fmt: str):
         headers=headers, rows=data, fmt=fmt, title=_("Cakupan"),
         filename="cakupan-pendampingan-" + ("pendamping" if by_pendamping else "kecamatan"),
     )
+
+
+DASHBOARD_SORT_KEYS = {
+    "nama": lambda f: f.nama,
+    **{metric: (lambda m: lambda f: (f.metric(m) is None, f.metric(m) or 0))(metric) for metric in dashboards.METRICS},
+}
+
+
+@require_safe
+@role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
+def dashboard(request):
+    filters = dashboards.DashboardFilters.from_query(request.GET)
+    figures = dashboards.kecamatan_figures(user=request.user, filters=filters)
+    sort = request.GET.get("urut", "nama")
+    figures.sort(key=DASHBOARD_SORT_KEYS.get(sort.lstrip("-"), DASHBOARD_SORT_KEYS["nama"]),
+                 reverse=sort.startswith("-"))
+    if request.GET.get("unduh") in ("csv", "xlsx"):
+        return _dashboard_export(figures, fmt=request.GET["unduh"])
+    context = {
+        "filters": filters,
+        "figures": figures,
+        "sort": sort,
+        "headline": dashboards.headline(user=request.user, figures=figures),
+        "flagships": dashboards.top_flagships(user=request.user, filters=filters),
+        "trend": dashboards.monthly_trend(user=request.user),
+        "map_figures": {
+            f.kode: {"nama": f.nama, **{m: float(f.metric(m)) if f.metric(m) is not None else None for m in dashboards.METRICS}}
+            for f in figures
+        },
+        **dashboards.filter_choices(),
+    }
+    return render(request, "mentoring/dashboard.html", context)
+
+
+def _dashboard_export(figures, *, fmt: str):
+    headers = [
+        _("Kode"), _("Kecamatan"), _("UMKM"), _("Produk"), _("Produk unggulan"), _("Rata-rata skor potensi"),
+        _("UMKM siap legal (%)"), _("Desa terkunjungi 90 hari"), _("Jumlah desa"),
+    ]
+    rows = (
+        [f.kode, f.nama, f.umkm, f.products, f.flagship, f.avg_score, f.ready_share, f.desa_covered, f.desa_total]
+        for f in figures
+    )
+    return table_response(headers=headers, rows=rows, fmt=fmt, filename="dasbor-kecamatan", title=_("Kecamatan"))

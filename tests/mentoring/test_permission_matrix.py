@@ -75,6 +75,10 @@ EXPECTED = {
     },
     "mapping:assessment-verify": STAFF_DECISION,
     "mapping:assessment-return": STAFF_DECISION,
+    "mentoring:dashboard": {
+        "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
+        "pimpinan": (200, 405), "admin": (200, 405),
+    },
     "mentoring:coverage-report": {
         "anon": (LOGIN, 405), "pendamping_a": (403, 405), "pendamping_b": (403, 405),
         "pimpinan": (200, 405), "admin": (200, 405),

@@ -24,7 +24,7 @@ def test_role_groups_exist_with_their_permissions(db):
 
 @pytest.mark.parametrize(
     "role, landing",
-    [("pendamping_a", "mentoring:my-tasks"), ("pimpinan", "mentoring:coverage-report"), ("admin", "admin:index")],
+    [("pendamping_a", "mentoring:my-tasks"), ("pimpinan", "mentoring:dashboard"), ("admin", "admin:index")],
 )
 def test_each_role_lands_on_its_own_home_after_login(client, world, role, landing):
     response = client.post(reverse("login"), {"username": world.users[role].username, "password": "kata-sandi-uji-123"})

@@ -1,0 +1,251 @@
+"""Reads for the district dashboards: figures per kecamatan from UMKMFact, with filters.
+
+Lives in mentoring because the dashboards combine the registry (mapping) with visits.
+Every read is scoped with visible_to(user) and runs a fixed number of queries.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber, TruncMonth
+from django.utils import timezone
+
+from mapping.models import (
+    GEOMETRY_OF_DESA_AND_KECAMATAN, MARKET_REACH_BITS, UMKM, Assessment, Desa, Kecamatan, Product,
+    RatingClass, Sector, SizeClass, UMKMFact, reference_bits,
+)
+from mapping.rating import location_quotient
+from mentoring.models import Visit
+
+COVERAGE_DAYS = 90
+METRICS = ("umkm", "flagship", "avg_score", "ready_share", "coverage")
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """Filters shared by every dashboard level; kept in the URL so views can be shared."""
+
+    sector: Sector | None = None
+    size_class: str = ""
+    ready: bool | None = None
+    market_reach: str = ""
+    rating_class: RatingClass | None = None
+
+    @classmethod
+    def from_query(cls, params) -> "DashboardFilters":
+        """Unknown values are ignored, never an error: a shared link keeps working."""
+        ready = {"ya": True, "tidak": False}.get(params.get("siap", ""))
+        return cls(
+            sector=Sector.objects.filter(kode=params.get("sektor", "")).first() if params.get("sektor") else None,
+            size_class=params.get("skala", "") if params.get("skala") in SizeClass.values else "",
+            ready=ready,
+            market_reach=params.get("pasar", "") if params.get("pasar") in MARKET_REACH_BITS else "",
+            rating_class=(
+                RatingClass.objects.filter(pk=params["kelas"]).first() if params.get("kelas", "").isdigit() else None
+            ),
+        )
+
+    def facts(self, user) -> QuerySet[UMKMFact]:
+        facts = UMKMFact.objects.visible_to(user).active()
+        if self.sector:
+            facts = facts.alias(sector_hit=F("sector_mask").bitand(reference_bits(Sector)[self.sector.pk])).filter(sector_hit__gt=0)
+        if self.market_reach:
+            facts = facts.alias(reach_hit=F("reach_mask").bitand(MARKET_REACH_BITS[self.market_reach])).filter(reach_hit__gt=0)
+        if self.rating_class:
+            facts = facts.alias(class_hit=F("class_mask").bitand(reference_bits(RatingClass)[self.rating_class.pk])).filter(class_hit__gt=0)
+        if self.size_class:
+            facts = facts.filter(size_class=self.size_class)
+        if self.ready is not None:
+            facts = facts.filter(is_ready=self.ready)
+        return facts
+
+    def assessments(self, queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+        if self.sector:
+            queryset = queryset.filter(product__sector=self.sector)
+        if self.market_reach:
+            queryset = queryset.filter(product__market_reach=self.market_reach)
+        if self.size_class:
+            queryset = queryset.filter(product__umkm__fact__size_class=self.size_class)
+        if self.ready is not None:
+            queryset = queryset.filter(product__umkm__fact__is_ready=self.ready)
+        if self.rating_class:
+            higher = RatingClass.objects.filter(min_score__gt=self.rating_class.min_score).order_by("min_score").first()
+            queryset = queryset.filter(weighted_score__gte=self.rating_class.min_score)
+            if higher is not None:
+                queryset = queryset.filter(weighted_score__lt=higher.min_score)
+        return queryset
+
+
+@dataclass
+class KecamatanFigures:
+    kode: str
+    nama: str
+    umkm: int = 0
+    products: int = 0
+    flagship: int = 0
+    score_sum: Decimal = Decimal(0)
+    score_count: int = 0
+    ready: int = 0
+    desa_total: int = 0
+    desa_covered: int = 0
+    sectors: dict = field(default_factory=dict)  # sector kode -> (UMKM count, LQ or None)
+
+    @property
+    def avg_score(self) -> Decimal | None:
+        return (self.score_sum / self.score_count).quantize(Decimal("0.01")) if self.score_count else None
+
+    @property
+    def ready_share(self) -> Decimal | None:
+        return (Decimal(self.ready) * 100 / self.umkm).quantize(Decimal("0.1")) if self.umkm else None
+
+    @property
+    def coverage(self) -> Decimal | None:
+        return (Decimal(self.desa_covered) * 100 / self.desa_total).quantize(Decimal("0.1")) if self.desa_total else None
+
+    def metric(self, name: str):
+        return getattr(self, name)
+
+
+def desa_recently_covered(since: date) -> Q:
+    """A desa is covered when one of its UMKM had a visit, a portal update or an assessment since `since`."""
+    return Q(
+        Exists(Visit.objects.filter(umkm__desa=OuterRef("pk"), date__gte=since))
+        | Exists(UMKM.objects.filter(desa=OuterRef("pk"), is_demo=False, updated_at__date__gte=since))
+        | Exists(Assessment.objects.filter(product__umkm__desa=OuterRef("pk"), created_at__date__gte=since))
+    )
+
+
+def kecamatan_figures(*, user, filters: DashboardFilters) -> list[KecamatanFigures]:
+    """Per kecamatan in the user's scope: UMKM, products, flagships, average score,
+    legal readiness, desa coverage and sector mix with LQ; five queries."""
+    rows = {
+        k.pk: KecamatanFigures(k.kode, k.nama)
+        for k in Kecamatan.objects.visible_to(user).only("kode", "nama").order_by("kode")
+    }
+    facts = filters.facts(user)
+    for row in facts.values("kecamatan_id").annotate(
+        umkm=Count("pk"), products=Sum("product_count"), flagship=Sum("flagship_count"),
+        score_sum=Sum("score_sum"), score_count=Sum("score_count"), ready=Count("pk", filter=Q(is_ready=True)),
+    ).order_by():
+        figures = rows.get(row.pop("kecamatan_id"))
+        if figures is not None:
+            for name, value in row.items():
+                setattr(figures, name, value or 0)
+
+    since = timezone.localdate() - timedelta(days=COVERAGE_DAYS)
+    for row in (
+        Desa.objects.filter(kecamatan_id__in=rows).values("kecamatan_id")
+        .annotate(total=Count("pk"), covered=Count("pk", filter=desa_recently_covered(since))).order_by()
+    ):
+        rows[row["kecamatan_id"]].desa_total = row["total"]
+        rows[row["kecamatan_id"]].desa_covered = row["covered"]
+
+    _add_sector_mix(rows, facts)
+    return list(rows.values())
+
+
+def _add_sector_mix(rows: dict, facts: QuerySet[UMKMFact]) -> None:
+    sectors = list(Sector.objects.all())
+    bits = reference_bits(Sector)
+    with_products = facts.filter(product_count__gt=0)
+    counts = {
+        f"s{s.pk}": Count("pk", filter=Q(**{f"hit_{s.pk}__gt": 0})) for s in sectors
+    }
+    annotated = with_products.alias(
+        **{f"hit_{s.pk}": F("sector_mask").bitand(bits[s.pk]) for s in sectors}
+    ).values("kecamatan_id").annotate(total=Count("pk"), **counts).order_by()
+    per_kecamatan = {row["kecamatan_id"]: row for row in annotated}
+    regency_total = sum(row["total"] for row in per_kecamatan.values())
+    for sector in sectors:
+        in_regency = sum(row[f"s{sector.pk}"] for row in per_kecamatan.values())
+        for kecamatan_id, figures in rows.items():
+            row = per_kecamatan.get(kecamatan_id)
+            here = row[f"s{sector.pk}"] if row else 0
+            lq = location_quotient(
+                sector_in_kecamatan=here, kecamatan_total=row["total"] if row else 0,
+                sector_in_kabupaten=in_regency, kabupaten_total=regency_total,
+            )
+            figures.sectors[sector.kode] = (here, lq)
+
+
+@dataclass
+class Headline:
+    umkm: int
+    products: int
+    flagship: int
+    desa_covered: int
+    desa_total: int
+    visits_this_month: int
+    awaiting_verification: int
+
+
+def headline(*, user, figures: list[KecamatanFigures]) -> Headline:
+    today = timezone.localdate()
+    return Headline(
+        umkm=sum(f.umkm for f in figures),
+        products=sum(f.products for f in figures),
+        flagship=sum(f.flagship for f in figures),
+        desa_covered=sum(f.desa_covered for f in figures),
+        desa_total=sum(f.desa_total for f in figures),
+        visits_this_month=Visit.objects.visible_to(user).filter(date__gte=today.replace(day=1)).count(),
+        awaiting_verification=Assessment.objects.visible_to(user).filter(status=Assessment.Status.SUBMITTED).count(),
+    )
+
+
+def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) -> dict[str, list[Assessment]]:
+    """The best products of each kecamatan by their latest verified assessment (MPE, then
+    score, then name), as {kecamatan kode: [assessment, ...]}; one query."""
+    assessments = filters.assessments(
+        Assessment.objects.visible_to(user).latest_verified_per_product().filter(product__is_active=True)
+    )
+    ranked = (
+        assessments.select_related("product__sector", "product__umkm__desa__kecamatan")
+        .defer(*(f"product__umkm__{f}" for f in GEOMETRY_OF_DESA_AND_KECAMATAN))
+        .annotate(position=Window(
+            RowNumber(), partition_by=[F("product__umkm__desa__kecamatan_id")],
+            order_by=[F("mpe_total").desc(), F("weighted_score").desc(), F("product__name").asc(), F("product__pk").asc()],
+        ))
+        .filter(position__lte=per_kecamatan)
+        .order_by("product__umkm__desa__kecamatan__kode", "position")
+    )
+    result = {}
+    for assessment in ranked:
+        result.setdefault(assessment.product.umkm.desa.kecamatan.kode, []).append(assessment)
+    return result
+
+
+def monthly_trend(*, user, months: int = 12) -> dict:
+    """Registrations, assessments and visits per month over the last `months` months."""
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    starts = []
+    for _ in range(months):
+        starts.append(first)
+        first = (first - timedelta(days=1)).replace(day=1)
+    starts.reverse()
+    since = starts[0]
+
+    def per_month(queryset, field_name):
+        rows = queryset.order_by().annotate(month=TruncMonth(field_name)).values("month").annotate(n=Count("pk"))
+        counts = {(r["month"].date() if hasattr(r["month"], "hour") else r["month"]): r["n"] for r in rows}
+        return [counts.get(m, 0) for m in starts]
+
+    return {
+        "labels": [m.strftime("%Y-%m") for m in starts],
+        "registrations": per_month(UMKM.objects.visible_to(user).filter(created_at__date__gte=since), "created_at"),
+        "assessments": per_month(Assessment.objects.visible_to(user).filter(created_at__date__gte=since), "created_at"),
+        "visits": per_month(Visit.objects.visible_to(user).filter(date__gte=since), "date"),
+    }
+
+
+def filter_choices() -> dict:
+    return {
+        "sectors": list(Sector.objects.all()),
+        "size_classes": SizeClass.choices,
+        "market_reaches": Product.MarketReach.choices,
+        "rating_classes": list(RatingClass.objects.all()),
+        "metrics": METRICS,
+    }
+

@@ -1,0 +1,88 @@
+// Kabupaten dashboard: choropleth of the 18 kecamatan with a metric switcher, and the
+// monthly trend chart. Figures come from the page (json_script); boundaries from the
+// cached GeoJSON endpoint. Labels are text nodes, never HTML from the database.
+(function () {
+  "use strict";
+  var figures = JSON.parse(document.getElementById("map-figures").textContent);
+  var trend = JSON.parse(document.getElementById("trend-data").textContent);
+  var select = document.getElementById("map-metric");
+  var legend = document.getElementById("map-legend");
+  var frame = document.getElementById("dashboard-map-frame");
+  var COLOURS = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"];
+  var LABELS = {
+    umkm: "Jumlah UMKM", flagship: "Jumlah produk unggulan", avg_score: "Rata-rata skor potensi",
+    ready_share: "UMKM siap legal (%)", coverage: "Cakupan desa (%)"
+  };
+
+  function breaks(metric) {
+    var values = Object.keys(figures).map(function (k) { return figures[k][metric]; })
+      .filter(function (v) { return v !== null; }).sort(function (a, b) { return a - b; });
+    if (!values.length) { return []; }
+    return [0.2, 0.4, 0.6, 0.8].map(function (q) { return values[Math.floor(q * (values.length - 1))]; });
+  }
+
+  function colourFor(value, cuts) {
+    if (value === null || value === undefined) { return "#dddddd"; }
+    var i = 0;
+    while (i < cuts.length && value > cuts[i]) { i += 1; }
+    return COLOURS[i];
+  }
+
+  function describe(kode, metric) {
+    var f = figures[kode] || {};
+    var box = document.createElement("div");
+    var title = document.createElement("strong");
+    title.textContent = f.nama || kode;
+    box.appendChild(title);
+    box.appendChild(document.createElement("br"));
+    box.appendChild(document.createTextNode(LABELS[metric] + ": " + (f[metric] === null || f[metric] === undefined ? "—" : f[metric])));
+    return box;
+  }
+
+  window.addEventListener("map:init", function (event) {
+    var map = event.detail.map;
+    if (!frame.contains(map.getContainer())) { return; }
+    fetch(frame.dataset.geojsonUrl).then(function (r) { return r.json(); }).then(function (collection) {
+      var layer = L.geoJSON(collection, { style: { weight: 1, color: "#333", fillOpacity: 0.8 } }).addTo(map);
+      map.fitBounds(layer.getBounds(), { padding: [6, 6] });
+
+      function paint() {
+        var metric = select.value;
+        var cuts = breaks(metric);
+        layer.eachLayer(function (featureLayer) {
+          var kode = featureLayer.feature.properties.kode;
+          var value = (figures[kode] || {})[metric];
+          featureLayer.setStyle({ fillColor: colourFor(value, cuts) });
+          featureLayer.unbindTooltip();
+          featureLayer.bindTooltip(describe(kode, metric), { sticky: true });
+          var el = featureLayer.getElement && featureLayer.getElement();
+          if (el) { el.setAttribute("data-kode", kode); el.setAttribute("data-fill", colourFor(value, cuts)); }
+        });
+        legend.textContent = LABELS[metric] + (cuts.length ? " — batas kelas: " + cuts.join(" · ") : "");
+        frame.dataset.metric = metric;
+      }
+      select.addEventListener("change", paint);
+      paint();
+      frame.dataset.loaded = String(collection.features.length);
+    }).catch(function (error) { frame.dataset.error = error.message; });
+  });
+
+  var canvas = document.getElementById("trend-chart");
+  if (canvas && window.Chart) {
+    new window.Chart(canvas, {
+      type: "line",
+      data: {
+        labels: trend.labels,
+        datasets: [
+          { label: "Pendaftaran UMKM", data: trend.registrations, borderColor: "#0b5394", tension: 0.2 },
+          { label: "Penilaian", data: trend.assessments, borderColor: "#198754", tension: 0.2 },
+          { label: "Kunjungan", data: trend.visits, borderColor: "#fd7e14", tension: 0.2 }
+        ]
+      },
+      options: { animation: false, responsive: true, plugins: { legend: { position: "bottom" } } }
+    });
+  }
+
+  var printButton = document.getElementById("print-page");
+  if (printButton) { printButton.addEventListener("click", function () { window.print(); }); }
+})();

@@ -1,0 +1,146 @@
+"""The bupati's office reads district figures that match the registry row for row."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from mapping import services, stats
+from mapping.models import UMKM, Assessment, Desa, Permit, RatingClass, Sector
+from tests.factories import PermitFactory, ProductFactory, UMKMFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def scores_for(rubric, value):
+    return {c.pk: value for c in rubric.criteria.all()}
+
+
+def verify(world, product, value):
+    a, admin = world.users["pendamping_a"], world.users["admin"]
+    draft = services.assessment_start(product=product, by=a)
+    scores = scores_for(draft.rubric, value)
+    c_pk = draft.rubric.criteria.get(kode="c").pk
+    reason = "uji" if draft.lq_suggested_score not in (None, scores[c_pk]) else ""
+    saved = services.assessment_save(assessment=draft, scores=scores, note="", lq_override_reason=reason,
+                                     expected_version=draft.version, by=a, submit=True)
+    return services.assessment_verify(assessment=saved, by=admin)
+
+
+@pytest.fixture
+def registry(world):
+    """Bojongsari: 3 active UMKM (one inactive); Kalimanah: 1. Known sectors, permits, scores."""
+    Assessment.objects.all().delete()
+    food, craft = Sector.objects.get(kode="makanan-minuman"), Sector.objects.get(kode="kerajinan")
+    x, y = world.desa["X"], world.desa["Y"]
+    ready = UMKMFactory(desa=x, name="Siap", nib="1234567890123", capital=2_000_000_000)  # kecil
+    ready_food = ProductFactory(umkm=ready, sector=food, market_reach="ekspor")
+    PermitFactory(umkm=ready, kind=Permit.Kind.PIRT)
+    PermitFactory(umkm=ready, kind=Permit.Kind.HALAL)
+    crafts = UMKMFactory(desa=x, name="Anyaman")
+    ProductFactory(umkm=crafts, sector=craft)
+    UMKMFactory(desa=x, name="Tutup", is_active=False)
+    ProductFactory(umkm=UMKMFactory(desa=y, name="Nopia"), sector=food)
+    verify(world, ready_food, 5)   # score 100: Unggulan
+    verify(world, world.product["X"], 3)  # score 50: Potensial
+    stats.stats_refresh()
+    return {"ready_food": ready_food}
+
+
+def dashboard(client, user, **params):
+    client.force_login(user)
+    response = client.get(reverse("mentoring:dashboard"), params)
+    assert response.status_code == 200
+    return response, {f.kode: f for f in response.context["figures"]}
+
+
+def test_figures_equal_the_rows_counted_independently(client, world, registry):
+    response, figures = dashboard(client, world.users["pimpinan"])
+    bojongsari, kalimanah = figures["33.03.14"], figures["33.03.06"]
+    # Active UMKM in Bojongsari: UMKM X (world), Siap, Anyaman.
+    assert bojongsari.umkm == UMKM.objects.filter(desa__kecamatan__kode="33.03.14", is_active=True).count() == 3
+    assert kalimanah.umkm == 2
+    assert bojongsari.products == 3
+    assert bojongsari.flagship == 1
+    assert bojongsari.avg_score == Decimal("75.00")  # (100 + 50) / 2
+    assert bojongsari.ready == 1 and bojongsari.ready_share == Decimal("33.3")
+    assert bojongsari.desa_total == 13 and bojongsari.desa_covered == 1
+    # Sector mix: Bojongsari has food 2 of 3 UMKM with products; the regency 4 of 5.
+    food_count, food_lq = bojongsari.sectors["makanan-minuman"]
+    assert food_count == 2 and food_lq == Decimal("0.833")  # (2/3) / (4/5)
+    craft_count, craft_lq = bojongsari.sectors["kerajinan"]
+    assert craft_count == 1 and craft_lq == Decimal("1.667")  # (1/3) / (1/5)
+    headline = response.context["headline"]
+    assert headline.umkm == 5 and headline.flagship == 1 and headline.desa_total == 239
+    assert headline.visits_this_month == 2 and headline.awaiting_verification == 0
+    draft = services.assessment_start(product=world.product["Y"], by=world.users["pendamping_b"])
+    c_pk = draft.rubric.criteria.get(kode="c").pk
+    services.assessment_save(assessment=draft, scores=scores_for(draft.rubric, draft.lq_suggested_score or 3)
+                             | {c_pk: draft.lq_suggested_score or 3}, note="", lq_override_reason="",
+                             expected_version=0, by=world.users["pendamping_b"], submit=True)
+    response, _ = dashboard(client, world.users["pimpinan"])
+    assert response.context["headline"].awaiting_verification == 1
+
+
+def test_filters_narrow_the_figures(client, world, registry):
+    _, by_sector = dashboard(client, world.users["pimpinan"], sektor="kerajinan")
+    assert by_sector["33.03.14"].umkm == 1 and by_sector["33.03.06"].umkm == 0
+    _, by_size = dashboard(client, world.users["pimpinan"], skala="kecil")
+    assert by_size["33.03.14"].umkm == 1
+    _, by_ready = dashboard(client, world.users["pimpinan"], siap="ya")
+    assert by_ready["33.03.14"].umkm == 1
+    _, by_reach = dashboard(client, world.users["pimpinan"], pasar="ekspor")
+    assert by_reach["33.03.14"].umkm == 1
+    top = RatingClass.objects.get(name="Unggulan")
+    response, by_class = dashboard(client, world.users["pimpinan"], kelas=top.pk)
+    assert by_class["33.03.14"].umkm == 1
+    assert [a.product.name for a in response.context["flagships"]["33.03.14"]] == [registry["ready_food"].name]
+    _, ignored = dashboard(client, world.users["pimpinan"], sektor="tidak-ada", skala="raksasa")
+    assert ignored["33.03.14"].umkm == 3
+
+
+def test_a_write_in_the_portal_shows_on_the_dashboard_at_once(client, world, registry):
+    import uuid
+
+    lng, lat = world.desa["X"].centre["coordinates"]
+    client.force_login(world.users["pendamping_a"])
+    client.post(reverse("mapping:umkm-create"), {
+        "name": "Baru", "owner_name": "Sri", "address": "Jl. Desa", "kecamatan": world.kecamatan["X"].pk,
+        "desa": world.desa["X"].pk, "workers": 1, "capital": 1, "annual_turnover": 1, "is_active": "on",
+        "latitude": lat, "longitude": lng, "submission_token": str(uuid.uuid4()),
+    })
+    _, figures = dashboard(client, world.users["pimpinan"])
+    assert figures["33.03.14"].umkm == 4
+
+
+def test_a_pendamping_sees_only_their_kecamatan(client, world, registry):
+    response, figures = dashboard(client, world.users["pendamping_a"])
+    assert list(figures) == ["33.03.14"]
+    assert response.context["headline"].umkm == 3
+    assert set(response.context["flagships"]) == {"33.03.14"}
+
+
+def test_export_contains_exactly_the_filtered_rows(client, world, registry):
+    client.force_login(world.users["pimpinan"])
+    response = client.get(reverse("mentoring:dashboard"), {"sektor": "kerajinan", "unduh": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Kode", "Kecamatan", "UMKM"]
+    by_kode = {row[0]: row for row in rows[1:]}
+    assert len(by_kode) == 18
+    assert by_kode["33.03.14"][2] == "1" and by_kode["33.03.06"][2] == "0"
+
+
+def test_dashboard_query_count_is_constant(client, world, django_assert_max_num_queries):
+    for kode in ("33.03.14.2008", "33.03.06.1011", "33.03.01.2001"):
+        for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(kode=kode)):
+            ProductFactory.create_batch(2, umkm=umkm)
+    stats.stats_refresh()
+    client.force_login(world.users["pimpinan"])
+    # session, user, role, navigation permissions (2), kecamatan, facts per kecamatan,
+    # desa coverage, sectors (2: mix and bits), sector mix, headline visits and
+    # submissions, flagships, trend (3), filter choices (2): 19, whatever the rows.
+    with django_assert_max_num_queries(19):
+        response = client.get(reverse("mentoring:dashboard"))
+    assert response.context["headline"].umkm == 8
