@@ -381,7 +381,11 @@ class UMKM(models.Model):
             non_negative_constraint("capital", "umkm"),
             non_negative_constraint("annual_turnover", "umkm"),
         ]
-        indexes = [models.Index(fields=["desa", "is_active"])]
+        indexes = [
+            models.Index(fields=["desa", "is_active"]),
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["updated_at"]),
+        ]
 
     def __str__(self):
         return self.name
@@ -694,10 +698,7 @@ class AssessmentQuerySet(ScopedQuerySet):
 
     def latest_verified_per_product(self):
         """Only each product's most recent verified assessment (the one that counts)."""
-        newer = Assessment.objects.verified().filter(
-            product=models.OuterRef("product"), verified_at__gt=models.OuterRef("verified_at")
-        )
-        return self.verified().exclude(models.Exists(newer))
+        return self.filter(is_current=True)
 
 
 class Assessment(models.Model):
@@ -726,6 +727,9 @@ class Assessment(models.Model):
     verified_by = user_stamp_field(_("diverifikasi oleh"))
     verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
     return_comment = models.TextField(_("komentar pengembalian"), blank=True)
+    # The product's latest verified assessment, the one rankings and dashboards count;
+    # moved by assessment_verify() so reads need no "is there a newer one" subquery.
+    is_current = models.BooleanField(_("berlaku"), default=False, editable=False)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
     submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -737,7 +741,14 @@ class Assessment(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("penilaian potensi")
         verbose_name_plural = _("penilaian potensi")
-        indexes = [models.Index(fields=["product", "status", "verified_at"])]
+        indexes = [
+            models.Index(fields=["product", "status", "verified_at"]),
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["mpe_total"], condition=Q(is_current=True), name="assessment_current_mpe"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["product"], condition=Q(is_current=True), name="one_current_assessment_per_product"),
+        ]
 
     def __str__(self):
         return f"{self.product} — {self.get_status_display()}"

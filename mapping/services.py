@@ -420,8 +420,10 @@ def assessment_verify(*, assessment, by) -> Assessment:
         raise RatingError({"status": _("Hanya penilaian berstatus diajukan yang dapat diverifikasi.")})
     if assessment.assessed_by_id == by.pk:
         raise RatingError({"assessed_by": _("Penilaian tidak boleh diverifikasi oleh penilainya sendiri.")})
+    Assessment.objects.filter(product=assessment.product_id, is_current=True).update(is_current=False)
     assessment.status = Assessment.Status.VERIFIED
     assessment.verified_by, assessment.verified_at = by, timezone.now()
+    assessment.is_current = True
     assessment.version += 1
     assessment.save()
     stats.stats_refresh(umkm_ids=[assessment.product.umkm_id])
@@ -508,7 +510,7 @@ def demo_assessments_seed(*, rng: random.Random, assessor_by_kecamatan: dict, ve
         items = [rating.ScoredCriterion(c.kode, c.name, c.weight, 1, 5, s) for c, s in scores.items()]
         assessment = Assessment.objects.create(
             product=product, rubric=rubric, status=Assessment.Status.VERIFIED, assessed_by=assessor,
-            verified_by=verifier, submitted_at=now, verified_at=now, note="Penilaian demo.",
+            verified_by=verifier, submitted_at=now, verified_at=now, note="Penilaian demo.", is_current=True,
             facts={}, weighted_score=rating.weighted_score(items), mpe_total=rating.mpe_total(items),
         )
         made.extend(AssessmentScore(assessment=assessment, criterion=c, score=s) for c, s in scores.items())

@@ -5,10 +5,10 @@ Every read is scoped with visible_to(user) and runs a fixed number of queries.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 
@@ -108,12 +108,16 @@ class KecamatanFigures:
         return getattr(self, name)
 
 
-def desa_recently_covered(since: date) -> Q:
-    """A desa is covered when one of its UMKM had a visit, a portal update or an assessment since `since`."""
-    return Q(
-        Exists(Visit.objects.filter(umkm__desa=OuterRef("pk"), date__gte=since))
-        | Exists(UMKM.objects.filter(desa=OuterRef("pk"), is_demo=False, updated_at__date__gte=since))
-        | Exists(Assessment.objects.filter(product__umkm__desa=OuterRef("pk"), created_at__date__gte=since))
+def desa_ids_recently_covered(since: date) -> set[int]:
+    """Desa where some UMKM had a visit, a portal update or an assessment since `since`.
+
+    Three indexed range scans instead of three subqueries per desa.
+    """
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    return (
+        set(Visit.objects.filter(date__gte=since).values_list("umkm__desa_id", flat=True).distinct())
+        | set(UMKM.objects.filter(updated_at__gte=start, is_demo=False).values_list("desa_id", flat=True).distinct())
+        | set(Assessment.objects.filter(created_at__gte=start).values_list("product__umkm__desa_id", flat=True).distinct())
     )
 
 
@@ -134,13 +138,10 @@ def kecamatan_figures(*, user, filters: DashboardFilters) -> list[KecamatanFigur
             for name, value in row.items():
                 setattr(figures, name, value or 0)
 
-    since = timezone.localdate() - timedelta(days=COVERAGE_DAYS)
-    for row in (
-        Desa.objects.filter(kecamatan_id__in=rows).values("kecamatan_id")
-        .annotate(total=Count("pk"), covered=Count("pk", filter=desa_recently_covered(since))).order_by()
-    ):
-        rows[row["kecamatan_id"]].desa_total = row["total"]
-        rows[row["kecamatan_id"]].desa_covered = row["covered"]
+    covered = desa_ids_recently_covered(timezone.localdate() - timedelta(days=COVERAGE_DAYS))
+    for desa_id, kecamatan_id in Desa.objects.filter(kecamatan_id__in=rows).values_list("pk", "kecamatan_id"):
+        rows[kecamatan_id].desa_total += 1
+        rows[kecamatan_id].desa_covered += desa_id in covered
 
     _add_sector_mix(rows, facts)
     return list(rows.values())
@@ -232,10 +233,11 @@ def monthly_trend(*, user, months: int = 12) -> dict:
         counts = {(r["month"].date() if hasattr(r["month"], "hour") else r["month"]): r["n"] for r in rows}
         return [counts.get(m, 0) for m in starts]
 
+    start = timezone.make_aware(datetime.combine(since, time.min))
     return {
         "labels": [m.strftime("%Y-%m") for m in starts],
-        "registrations": per_month(UMKM.objects.visible_to(user).filter(created_at__date__gte=since), "created_at"),
-        "assessments": per_month(Assessment.objects.visible_to(user).filter(created_at__date__gte=since), "created_at"),
+        "registrations": per_month(UMKM.objects.visible_to(user).filter(created_at__gte=start), "created_at"),
+        "assessments": per_month(Assessment.objects.visible_to(user).filter(created_at__gte=start), "created_at"),
         "visits": per_month(Visit.objects.visible_to(user).filter(date__gte=since), "date"),
     }
 

@@ -191,7 +191,11 @@ class Visit(models.Model):
         ordering = ["-date", "-pk"]
         verbose_name = _("kunjungan")
         verbose_name_plural = _("kunjungan")
-        indexes = [models.Index(fields=["umkm", "date"]), models.Index(fields=["pendamping", "date"])]
+        indexes = [
+            models.Index(fields=["umkm", "date"]),
+            models.Index(fields=["pendamping", "date"]),
+            models.Index(fields=["date"]),
+        ]
         permissions = [("view_coverage_report", _("Dapat melihat laporan cakupan pendampingan"))]
 
     def __str__(self):

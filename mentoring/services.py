@@ -60,7 +60,7 @@ class DemoMentoringResult:
 
 
 @transaction.atomic
-def demo_mentoring_seed(*, seed: int = 2026, visits_per_kecamatan: int = 40) -> DemoMentoringResult:
+def demo_mentoring_seed(*, seed: int = 2026, visits_per_kecamatan: int = 40, with_assessments: bool = True) -> DemoMentoringResult:
     """One demo pendamping per kecamatan (with assignment), a demo Pimpinan, demo visits.
 
     Idempotent: accounts are reused; visits are generated only when none exist yet.
@@ -105,11 +105,13 @@ def demo_mentoring_seed(*, seed: int = 2026, visits_per_kecamatan: int = 40) -> 
     visits = 0
     if not Visit.objects.filter(is_demo=True).exists():
         visits = _demo_visits(mentors, random.Random(seed), visits_per_kecamatan)
-    assessments = mapping_services.demo_assessments_seed(
-        rng=random.Random(seed + 1),
-        assessor_by_kecamatan={kecamatan.pk: pendamping.user for pendamping, kecamatan in mentors},
-        verifier=User.objects.get(username=f"{prefix}admin"),
-    )
+    assessments = 0
+    if with_assessments:
+        assessments = mapping_services.demo_assessments_seed(
+            rng=random.Random(seed + 1),
+            assessor_by_kecamatan={kecamatan.pk: pendamping.user for pendamping, kecamatan in mentors},
+            verifier=User.objects.get(username=f"{prefix}admin"),
+        )
     return DemoMentoringResult(pendamping=len(mentors), visits=visits, assessments=assessments, accounts=accounts)
 
 

@@ -1,0 +1,222 @@
+"""Dashboard speed at the regency's real size, against the straightforward approach.
+
+    python bench/dashboard_bench.py [--umkm 100000] [--repeat 15] [--rebuild]
+
+Builds (or reuses) a PostgreSQL database `purbalingga_bench` (override with
+BENCH_DATABASE_URL) holding N UMKM, 1.5·N products, 0.3·N verified assessments and
+0.2·N visits spread over the real desa, then times each dashboard page and map
+endpoint through Django's test client (template rendering included) and, in the same
+run, the same figures computed the straightforward way (annotate/values over the raw
+tables). Prints a table and, last, a machine-readable RESULT line.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--umkm", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--rebuild", action="store_true", help="Drop and regenerate the data.")
+    return parser.parse_args()
+
+
+def configure(database_url: str):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("MAP_TILES_URL", "")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "purbalingga_umkm.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # The bench times the server, not static files: plain storage, no manifest needed.
+    settings.STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    settings.ALLOWED_HOSTS = ["testserver"]
+
+
+def ensure_database(database_url: str, rebuild: bool):
+    import psycopg2
+    from psycopg2 import sql
+
+    name = database_url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(database_url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        exists = cursor.fetchone() is not None
+        if exists and rebuild:
+            cursor.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
+            exists = False
+        if not exists:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+
+
+def populate(n_umkm: int):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from mapping import rating, services, stats
+    from mapping.models import UMKM, Assessment, AssessmentScore, Product, Rubric
+    from mentoring import services as mentoring_services
+    from mentoring.models import Pendamping, Visit
+
+    call_command("migrate", verbosity=0)
+    services.wilayah_load()
+    have = UMKM.objects.count()
+    if have >= n_umkm:
+        print(f"reusing {have} UMKM already in the bench database")
+        return
+    started = time.perf_counter()
+    services.demo_data_seed(umkm_count=n_umkm, seed=7, replace=True)
+    mentoring_services.demo_mentoring_seed(seed=7, visits_per_kecamatan=0, with_assessments=False)
+    rng = random.Random(7)
+    # Verified assessments for 30 % of UMKM's products (0.3·N), straight into the tables.
+    rubric = Rubric.objects.current()
+    criteria = list(rubric.criteria.all())
+    assessor = Pendamping.objects.first().user
+    product_ids = list(Product.objects.order_by("pk").values_list("pk", flat=True))
+    chosen = rng.sample(product_ids, k=min(len(product_ids), int(0.3 * n_umkm)))
+    now = timezone.now()
+    batch, scores = [], []
+    for product_id in chosen:
+        values = [rng.choices([1, 2, 3, 4, 5], weights=[5, 20, 40, 25, 10])[0] for _ in criteria]
+        items = [rating.ScoredCriterion(c.kode, c.name, c.weight, 1, 5, v) for c, v in zip(criteria, values)]
+        batch.append(Assessment(
+            product_id=product_id, rubric=rubric, status=Assessment.Status.VERIFIED, assessed_by=assessor,
+            verified_at=now - timedelta(days=rng.randint(0, 360)), weighted_score=rating.weighted_score(items),
+            mpe_total=rating.mpe_total(items), facts={}, is_current=True,
+        ))
+        scores.append(values)
+    created = Assessment.objects.bulk_create(batch, batch_size=5000)
+    AssessmentScore.objects.bulk_create(
+        (AssessmentScore(assessment=a, criterion=c, score=v) for a, values in zip(created, scores)
+         for c, v in zip(criteria, values)),
+        batch_size=20000,
+    )
+    # 0.2·N visits by the demo mentors to UMKM of their kecamatan.
+    mentors = {a.kecamatan_id: a.pendamping_id for p in Pendamping.objects.prefetch_related("assignments")
+               for a in p.assignments.all()}
+    umkm = list(UMKM.objects.values_list("pk", "desa__kecamatan_id"))
+    today = timezone.localdate()
+    Visit.objects.bulk_create(
+        (Visit(umkm_id=u, pendamping_id=mentors[k], date=today - timedelta(days=rng.randint(0, 360)), is_demo=True)
+         for u, k in rng.choices(umkm, k=int(0.2 * n_umkm))),
+        batch_size=5000,
+    )
+    refresh_started = time.perf_counter()
+    stats.stats_refresh()
+    print(f"generated in {refresh_started - started:.0f} s; stats_refresh() of all UMKM took "
+          f"{time.perf_counter() - refresh_started:.1f} s")
+
+
+def timed(function, repeat: int):
+    samples = []
+    result = None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return statistics.median(samples), p95, result
+
+
+def plain_dashboard_figures():
+    """The dashboard's per-kecamatan figures straight from the raw tables."""
+    from django.db.models import Avg, Count, F, OuterRef, Window
+    from django.db.models.functions import RowNumber
+
+    from mapping.models import UMKM, Assessment, Product, RatingClass
+
+    latest = Assessment.objects.latest_verified_per_product()
+    top = RatingClass.objects.order_by("-min_score").first()
+    figures = {
+        "umkm": list(UMKM.objects.active().values("desa__kecamatan").annotate(n=Count("pk")).order_by()),
+        "products": list(Product.objects.active().values("umkm__desa__kecamatan").annotate(n=Count("pk")).order_by()),
+        "score": list(latest.values("product__umkm__desa__kecamatan", "product__sector")
+                      .annotate(avg=Avg("weighted_score")).order_by()),
+        "flagship": list(latest.filter(weighted_score__gte=top.min_score)
+                         .values("product__umkm__desa__kecamatan").annotate(n=Count("pk")).order_by()),
+        "sector_mix": list(UMKM.objects.active().filter(products__is_active=True)
+                           .values("desa__kecamatan", "products__sector").annotate(n=Count("pk", distinct=True)).order_by()),
+        "top3_per_desa": list(latest.annotate(position=Window(
+            RowNumber(), partition_by=[F("product__umkm__desa")],
+            order_by=[F("mpe_total").desc(), F("weighted_score").desc(), F("product__pk").asc()],
+        )).filter(position__lte=3).values("pk")),
+    }
+    return figures
+
+
+def main():
+    args = parse_args()
+    database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/purbalingga_bench")
+    ensure_database(database_url, args.rebuild)
+    configure(database_url)
+    populate(args.umkm)
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from mapping.models import UMKM, Assessment, Kecamatan, Product
+    from mentoring import dashboards
+    from mentoring.models import Visit
+
+    counts = (UMKM.objects.count(), Product.objects.count(), Assessment.objects.count(), Visit.objects.count())
+    print(f"data: {counts[0]} UMKM, {counts[1]} products, {counts[2]} assessments, {counts[3]} visits")
+    user = get_user_model().objects.get(username="demo.pimpinan")
+    client = Client()
+    client.force_login(user)
+    kecamatan = Kecamatan.objects.order_by("kode").first().kode
+
+    pages = {
+        "dashboard": "/dasbor/",
+        "dashboard?sektor=kerajinan&skala=mikro": "/dasbor/?sektor=kerajinan&skala=mikro",
+        "kecamatan.geojson": "/peta/kecamatan.geojson",
+        "ranking kabupaten": "/unggulan/",
+        f"ranking kecamatan {kecamatan}": f"/unggulan/kecamatan/{kecamatan}/",
+    }
+    rows, worst_page, worst_median, max_bytes = [], "", 0.0, 0
+    for name, url in pages.items():
+        client.get(url)  # warm caches and connections
+        median, p95, response = timed(lambda: client.get(url), args.repeat)
+        assert response.status_code == 200, (url, response.status_code)
+        size = len(response.content)
+        rows.append((name, median, p95, size))
+        max_bytes = max(max_bytes, size)
+        if median > worst_median:
+            worst_page, worst_median = name, median
+
+    filters = dashboards.DashboardFilters()
+    def precomputed():
+        return (dashboards.kecamatan_figures(user=user, filters=filters),
+                dashboards.top_flagships(user=user, filters=filters))
+    pre_median, pre_p95, _ = timed(precomputed, args.repeat)
+    plain_median, plain_p95, _ = timed(plain_dashboard_figures, max(3, args.repeat // 3))
+    speedup = plain_median / pre_median if pre_median else float("inf")
+
+    print(f"\n{'page / endpoint':45} {'median ms':>10} {'p95 ms':>10} {'bytes':>10}")
+    for name, median, p95, size in rows:
+        print(f"{name:45} {median:10.1f} {p95:10.1f} {size:10d}")
+    print(f"\n{'dashboard figures, precomputed (UMKMFact)':45} {pre_median:10.1f} {pre_p95:10.1f}")
+    print(f"{'dashboard figures, plain annotate/values':45} {plain_median:10.1f} {plain_p95:10.1f}")
+    print(f"speed-up of the precomputed figures over the plain approach: {speedup:.1f}x")
+    print(f"RESULT umkm={counts[0]} worst_page={worst_page.replace(' ', '_')} worst_median_ms={worst_median:.1f} "
+          f"worst_speedup_vs_plain={speedup:.1f} max_bytes={max_bytes}")
+
+
+if __name__ == "__main__":
+    main()
