@@ -114,10 +114,13 @@ def desa_ids_recently_covered(since: date) -> set[int]:
     Three indexed range scans instead of three subqueries per desa.
     """
     start = timezone.make_aware(datetime.combine(since, time.min))
+    def desa_of(queryset, path):
+        return set(queryset.order_by().values_list(path, flat=True).distinct())
+
     return (
-        set(Visit.objects.filter(date__gte=since).values_list("umkm__desa_id", flat=True).distinct())
-        | set(UMKM.objects.filter(updated_at__gte=start, is_demo=False).values_list("desa_id", flat=True).distinct())
-        | set(Assessment.objects.filter(created_at__gte=start).values_list("product__umkm__desa_id", flat=True).distinct())
+        desa_of(Visit.objects.filter(date__gte=since), "umkm__desa_id")
+        | desa_of(UMKM.objects.filter(updated_at__gte=start, is_demo=False), "desa_id")
+        | desa_of(Assessment.objects.filter(created_at__gte=start), "product__umkm__desa_id")
     )
 
 
@@ -201,15 +204,20 @@ def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) ->
     assessments = filters.assessments(
         Assessment.objects.visible_to(user).latest_verified_per_product().filter(product__is_active=True)
     )
-    ranked = (
-        assessments.select_related("product__sector", "product__umkm__desa__kecamatan")
-        .defer(*(f"product__umkm__{f}" for f in GEOMETRY_OF_DESA_AND_KECAMATAN))
-        .annotate(position=Window(
+    # The window runs over narrow rows; only the winners are then read in full.
+    winners = (
+        assessments.annotate(position=Window(
             RowNumber(), partition_by=[F("product__umkm__desa__kecamatan_id")],
             order_by=[F("mpe_total").desc(), F("weighted_score").desc(), F("product__name").asc(), F("product__pk").asc()],
         ))
-        .filter(position__lte=per_kecamatan)
-        .order_by("product__umkm__desa__kecamatan__kode", "position")
+        .filter(position__lte=per_kecamatan).values_list("pk", "position")
+    )
+    positions = dict(winners)
+    ranked = sorted(
+        Assessment.objects.filter(pk__in=positions)
+        .select_related("product__sector", "product__umkm__desa__kecamatan")
+        .defer("facts", *(f"product__umkm__{f}" for f in GEOMETRY_OF_DESA_AND_KECAMATAN)),
+        key=lambda a: (a.product.umkm.desa.kecamatan.kode, positions[a.pk]),
     )
     result = {}
     for assessment in ranked:
