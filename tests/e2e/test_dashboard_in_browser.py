@@ -1,0 +1,59 @@
+"""Desktop: the bupati's office opens the dashboard, switches the map metric, drills down
+to a desa and a UMKM, and exports the kecamatan table."""
+
+import csv
+import io
+
+import pytest
+from playwright.sync_api import expect
+
+from mapping import stats
+from mapping.access import Role
+from mapping.models import Assessment, Desa, Rubric
+from tests.conftest import user_with_role
+from tests.factories import ProductFactory, UMKMFactory
+
+
+@pytest.fixture
+def registry(live_wilayah):
+    user_with_role("pimpinan", Role.PIMPINAN)
+    assessor = user_with_role("pendamping.x", Role.PENDAMPING)
+    desa = Desa.objects.get(kode="33.03.14.2008")
+    umkm = UMKMFactory(desa=desa, name="Rambut Indah <b>Jaya</b>")
+    product = ProductFactory(umkm=umkm, name="Bulu mata")
+    rubric = Rubric.objects.current()
+    Assessment.objects.create(
+        product=product, rubric=rubric, status=Assessment.Status.VERIFIED, is_current=True,
+        weighted_score=80, mpe_total=500, assessed_by=assessor,
+    )
+    UMKMFactory.create_batch(3, desa=Desa.objects.get(kode="33.03.06.1011"))
+    stats.stats_refresh()
+
+
+def test_pimpinan_reads_the_dashboard_and_drills_down(live_server, registry, desktop_page):
+    page = desktop_page
+    page.goto(live_server.url + "/masuk/")
+    page.get_by_label("Nama pengguna").fill("pimpinan")
+    page.get_by_label("Kata sandi").fill("kata-sandi-uji-123")
+    page.get_by_role("button", name="Masuk").click()
+
+    expect(page.get_by_test_id("headline-umkm")).to_have_text("4")
+    frame = page.locator("#dashboard-map-frame")
+    expect(frame).to_have_attribute("data-loaded", "18")
+    expect(frame).to_have_attribute("data-metric", "umkm")
+    page.get_by_label("Warnai peta menurut").select_option("coverage")
+    expect(frame).to_have_attribute("data-metric", "coverage")
+    expect(page.locator("#map-legend")).to_contain_text("Cakupan desa (%)")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    rows = list(csv.reader(io.StringIO(download_info.value.path().read_text(encoding="utf-8-sig"))))
+    assert {row[1]: row[2] for row in rows[1:]}["Kalimanah"] == "3"
+
+    page.locator("#kecamatan-figures").get_by_role("link", name="Bojongsari").click()
+    page.get_by_role("link", name="Karangbanjar").click()
+    expect(page.get_by_role("heading", name="Produk unggulan Desa Karangbanjar")).to_be_visible()
+    # The business name is shown as text, never as HTML.
+    page.get_by_role("link", name="Rambut Indah <b>Jaya</b>").click()
+    expect(page.get_by_role("heading", name="Rambut Indah <b>Jaya</b>")).to_be_visible()
+    assert page.js_errors == []
