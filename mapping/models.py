@@ -824,3 +824,13 @@ class UMKMFact(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["kecamatan", "is_active"]), models.Index(fields=["desa", "is_active"])]
+
+
+class DashboardStamp(models.Model):
+    """A counter bumped by every write that changes dashboard figures.
+
+    Cached dashboard results are keyed by it, so they are recomputed on the first read
+    after any write ("invalidate, recompute on read") and never served stale.
+    """
+
+    version = models.BigIntegerField(default=0)

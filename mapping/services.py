@@ -407,6 +407,7 @@ def assessment_save(*, assessment, scores: dict[int, int], note: str, lq_overrid
         assessment.submitted_at = timezone.now()
         assessment.assessed_by = by
     assessment.save()
+    stats.stats_touch()
     return assessment
 
 
@@ -444,6 +445,7 @@ def assessment_return(*, assessment, by, comment: str) -> Assessment:
     assessment.return_comment = comment.strip()
     assessment.version += 1
     assessment.save()
+    stats.stats_touch()
     return assessment
 
 

@@ -10,10 +10,11 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from mapping.models import (
-    MARKET_REACH_BITS, UMKM, Assessment, Permit, Product, RatingClass, Sector, UMKMFact, reference_bits,
+    MARKET_REACH_BITS, DashboardStamp, UMKM, Assessment, Permit, Product, RatingClass, Sector, UMKMFact, reference_bits,
     size_class_for,
 )
 from mapping.readiness import PermitFact, readiness_items
@@ -21,9 +22,20 @@ from mapping.readiness import PermitFact, readiness_items
 CHUNK = 5000
 
 
+def stats_touch() -> None:
+    """Mark every cached dashboard result as outdated (call inside the write's transaction)."""
+    if not DashboardStamp.objects.filter(pk=1).update(version=F("version") + 1):
+        DashboardStamp.objects.get_or_create(pk=1, defaults={"version": 1})
+
+
+def stats_stamp() -> int:
+    return DashboardStamp.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
 @transaction.atomic
 def stats_refresh(*, umkm_ids=None) -> int:
     """Recompute the facts of the given UMKM (all UMKM when None); returns how many."""
+    stats_touch()
     if umkm_ids is None:
         UMKMFact.objects.all().delete()
         ids = list(UMKM.objects.order_by("pk").values_list("pk", flat=True))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from mapping import stats
 from mapping.admin import KecamatanFilter, ScopedAdminMixin
 from mapping.models import UMKM
 from mentoring.models import Assignment, FollowUp, Pendamping, Topic, Visit
@@ -128,6 +129,7 @@ class VisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        stats.stats_touch()
 
 
 class FollowUpKecamatanFilter(KecamatanFilter):

@@ -10,16 +10,21 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
+from django.core.cache import cache
 from django.utils import timezone
 
 from mapping.models import (
     GEOMETRY_OF_DESA_AND_KECAMATAN, MARKET_REACH_BITS, UMKM, Assessment, Desa, Kecamatan, Product,
     RatingClass, Sector, SizeClass, UMKMFact, reference_bits,
 )
+from mapping.access import sees_everything
 from mapping.rating import location_quotient
+from mapping.stats import stats_stamp
 from mentoring.models import Visit
 
 COVERAGE_DAYS = 90
+# A safety net only: every write bumps the stamp, which changes the key at once.
+DASHBOARD_CACHE_SECONDS = 15 * 60
 METRICS = ("umkm", "flagship", "avg_score", "ready_share", "coverage")
 
 
@@ -46,6 +51,12 @@ class DashboardFilters:
                 RatingClass.objects.filter(pk=params["kelas"]).first() if params.get("kelas", "").isdigit() else None
             ),
         )
+
+    def cache_key(self) -> str:
+        return "|".join(str(v) for v in (
+            self.sector.pk if self.sector else "", self.size_class, self.ready, self.market_reach,
+            self.rating_class.pk if self.rating_class else "",
+        ))
 
     def facts(self, user) -> QuerySet[UMKMFact]:
         facts = UMKMFact.objects.visible_to(user).active()
@@ -248,6 +259,28 @@ def monthly_trend(*, user, months: int = 12) -> dict:
         "assessments": per_month(Assessment.objects.visible_to(user).filter(created_at__gte=start), "created_at"),
         "visits": per_month(Visit.objects.visible_to(user).filter(date__gte=since), "date"),
     }
+
+
+def dashboard_data(*, user, filters: DashboardFilters) -> dict:
+    """Everything the kabupaten dashboard shows, cached until the next write.
+
+    The cache key holds the dashboard stamp (bumped in the transaction of every write that
+    changes a figure), the user's scope and the filters: the first read after a write
+    recomputes, the others are served from the cache.
+    """
+    scope = "all" if sees_everything(user) else f"user-{user.pk}"
+    key = "dashboard:%s:%s:%s" % (stats_stamp(), scope, filters.cache_key())
+    data = cache.get(key)
+    if data is None:
+        figures = kecamatan_figures(user=user, filters=filters)
+        data = {
+            "figures": figures,
+            "headline": headline(user=user, figures=figures),
+            "flagships": top_flagships(user=user, filters=filters),
+            "trend": monthly_trend(user=user),
+        }
+        cache.set(key, data, timeout=DASHBOARD_CACHE_SECONDS)
+    return data
 
 
 def filter_choices() -> dict:

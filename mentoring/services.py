@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from mapping import services as mapping_services
+from mapping import stats
 from mapping.access import Role
 from mapping.models import UMKM, Kecamatan
 from mentoring.models import Assignment, FollowUp, Pendamping, Topic, Visit
@@ -40,6 +41,7 @@ def visit_log(*, visit: Visit, topics, follow_ups: list[dict], token, by) -> Vis
         FollowUp(visit=visit, description=item["description"], due_date=item["due_date"])
         for item in follow_ups
     )
+    stats.stats_touch()
     return visit
 
 

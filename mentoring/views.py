@@ -157,19 +157,19 @@ DASHBOARD_SORT_KEYS = {
 @role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
 def dashboard(request):
     filters = dashboards.DashboardFilters.from_query(request.GET)
-    figures = dashboards.kecamatan_figures(user=request.user, filters=filters)
+    data = dashboards.dashboard_data(user=request.user, filters=filters)
     sort = request.GET.get("urut", "nama")
-    figures.sort(key=DASHBOARD_SORT_KEYS.get(sort.lstrip("-"), DASHBOARD_SORT_KEYS["nama"]),
-                 reverse=sort.startswith("-"))
+    figures = sorted(data["figures"], key=DASHBOARD_SORT_KEYS.get(sort.lstrip("-"), DASHBOARD_SORT_KEYS["nama"]),
+                     reverse=sort.startswith("-"))
     if request.GET.get("unduh") in ("csv", "xlsx"):
         return _dashboard_export(figures, fmt=request.GET["unduh"])
     context = {
         "filters": filters,
         "figures": figures,
         "sort": sort,
-        "headline": dashboards.headline(user=request.user, figures=figures),
-        "flagships": dashboards.top_flagships(user=request.user, filters=filters),
-        "trend": dashboards.monthly_trend(user=request.user),
+        "headline": data["headline"],
+        "flagships": data["flagships"],
+        "trend": data["trend"],
         "map_figures": {
             f.kode: {"nama": f.nama, **{m: float(f.metric(m)) if f.metric(m) is not None else None for m in dashboards.METRICS}}
             for f in figures

@@ -144,7 +144,22 @@ def test_dashboard_query_count_is_constant(client, world, django_assert_max_num_
     # session, user, role, navigation permissions (2), kecamatan, facts per kecamatan,
     # desa coverage (3 activity scans + desa list), sectors (2: mix and bits), sector mix,
     # headline visits and submissions, flagships (winners, then their rows), trend (3),
-    # filter choices (2): 23, whatever the number of rows.
-    with django_assert_max_num_queries(23):
+    # filter choices (2), the cache stamp: 24, whatever the number of rows.
+    with django_assert_max_num_queries(24):
         response = client.get(reverse("mentoring:dashboard"))
     assert response.context["headline"].umkm == 8
+
+
+def test_repeated_reads_come_from_the_cache_until_the_next_write(client, world, registry, django_assert_max_num_queries):
+    dashboard(client, world.users["pimpinan"])
+    # session, user, role, navigation permissions (2), the stamp, filter choices (2): the
+    # figures themselves come from the cache.
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("mentoring:dashboard"))
+    assert {f.kode: f.umkm for f in response.context["figures"]}["33.03.14"] == 3
+    services.survey_save(
+        UMKMFactory.build(desa=world.desa["X"], name="Sesudah"), fields=[], expected_version=None,
+        token=None, by=world.users["pendamping_a"],
+    )
+    _, figures = dashboard(client, world.users["pimpinan"])
+    assert figures["33.03.14"].umkm == 4
