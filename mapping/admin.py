@@ -82,6 +82,18 @@ class VersionedAdminMixin:
         super().save_formset(request, form, formset, change)
 
 
+class TouchesStatsMixin:
+    """Reference data edits (names, boundaries) show on cached maps and pages at once."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        stats.stats_touch()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        stats.stats_touch()
+
+
 class RefreshesStatsMixin:
     """Admin writes keep the dashboard figures fresh, as the portal's services do."""
 
@@ -196,7 +208,7 @@ class PermitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(ScopedAdminMixin, LeafletGeoAdmin):
+class KecamatanAdmin(TouchesStatsMixin, ScopedAdminMixin, LeafletGeoAdmin):
     list_display = ["kode", "nama", "desa_total"]
     fields = ["kode", "nama", "boundary", "centre"]
     search_fields = ["kode", "nama"]
@@ -211,7 +223,7 @@ class KecamatanAdmin(ScopedAdminMixin, LeafletGeoAdmin):
 
 
 @admin.register(Desa)
-class DesaAdmin(ScopedAdminMixin, LeafletGeoAdmin):
+class DesaAdmin(TouchesStatsMixin, ScopedAdminMixin, LeafletGeoAdmin):
     list_display = ["kode", "nama", "jenis_display", "kecamatan"]
     fields = ["kecamatan", "kode", "nama", "boundary", "centre"]
     list_filter = [JenisDesaFilter, "kecamatan"]
@@ -242,7 +254,7 @@ class DesaAdmin(ScopedAdminMixin, LeafletGeoAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(TouchesStatsMixin, admin.ModelAdmin):
     # Sector flags in the dashboard figures follow the sector list.
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -49,6 +49,7 @@ def wilayah_load(*, dry_run: bool = False) -> dict[str, int]:
             call_command(
                 "loaddata", *(str(FIXTURES_DIR / name) for name in REFERENCE_FIXTURES), verbosity=0
             )
+            stats.stats_touch()
             counts = {
                 "kecamatan": Kecamatan.objects.count(),
                 "desa": Desa.objects.count(),

@@ -9,6 +9,7 @@ and the admin) and by `manage.py rebuild_stats` after bulk loads.
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -30,6 +31,19 @@ def stats_touch() -> None:
 
 def stats_stamp() -> int:
     return DashboardStamp.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+CACHE_SECONDS = 15 * 60  # a safety net only: every write changes the stamp, and so the key
+
+
+def stats_cached(name: str, compute):
+    """`compute()`, cached until the next write that changes dashboard figures."""
+    key = f"stats:{stats_stamp()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=CACHE_SECONDS)
+    return value
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from mapping import selectors, services
+from mapping import selectors, services, stats
 from mapping.access import Role, role_required
 from mapping.forms import AssessmentForm, PermitForm, ProductForm, ReturnForm, UMKMForm
 from mapping.models import UMKM, Assessment, Desa, Kecamatan, Permit, Product
@@ -18,8 +18,8 @@ SURVEY_ROLES = (Role.PENDAMPING, Role.ADMIN_DINAS)
 @require_safe
 def home(request):
     context = {
-        "totals": selectors.portal_totals(),
-        "kecamatan_list": selectors.kecamatan_overview_list(),
+        "totals": stats.stats_cached("portal-totals", selectors.portal_totals),
+        "kecamatan_list": stats.stats_cached("kecamatan-overview", lambda: list(selectors.kecamatan_overview_list())),
     }
     return render(request, "mapping/home.html", context)
 
@@ -28,7 +28,7 @@ def home(request):
 @require_safe
 @cache_control(public=True, max_age=300)
 def kecamatan_geojson(request):
-    return JsonResponse(selectors.kecamatan_feature_collection())
+    return JsonResponse(stats.stats_cached("kecamatan-geojson", selectors.kecamatan_feature_collection))
 
 
 @require_safe
@@ -223,7 +223,8 @@ def assessment_review_list(request):
 
 @require_safe
 def ranking_kabupaten(request):
-    context = {"ranking": selectors.flagship_ranking(limit=20), "scope_title": _("Kabupaten Purbalingga")}
+    ranking = stats.stats_cached("ranking:kabupaten", lambda: selectors.flagship_ranking(limit=20))
+    context = {"ranking": ranking, "scope_title": _("Kabupaten Purbalingga")}
     return render(request, "mapping/ranking.html", context)
 
 
@@ -231,7 +232,8 @@ def ranking_kabupaten(request):
 def ranking_kecamatan(request, kode):
     kecamatan = get_object_or_404(Kecamatan.objects.defer("boundary"), kode=kode)
     context = {
-        "ranking": selectors.flagship_ranking(kecamatan=kecamatan),
+        "ranking": stats.stats_cached(f"ranking:kecamatan:{kecamatan.pk}",
+                                      lambda: selectors.flagship_ranking(kecamatan=kecamatan)),
         "scope_title": _("Kecamatan %(nama)s") % {"nama": kecamatan.nama},
         "kecamatan": kecamatan,
         "desa_list": Desa.objects.filter(kecamatan=kecamatan).defer("boundary", "centre"),
@@ -243,7 +245,7 @@ def ranking_kecamatan(request, kode):
 def ranking_desa(request, kode):
     desa = get_object_or_404(Desa.objects.with_kecamatan().defer("boundary", "kecamatan__boundary"), kode=kode)
     context = {
-        "ranking": selectors.flagship_ranking(desa=desa),
+        "ranking": stats.stats_cached(f"ranking:desa:{desa.pk}", lambda: selectors.flagship_ranking(desa=desa)),
         "scope_title": _("Produk unggulan %(jenis)s %(nama)s") % {"jenis": desa.get_jenis_display(), "nama": desa.nama},
         "kecamatan": desa.kecamatan,
         "desa": desa,

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
-from django.core.cache import cache
 from django.utils import timezone
 
 from mapping.models import (
@@ -19,12 +18,10 @@ from mapping.models import (
 )
 from mapping.access import sees_everything
 from mapping.rating import location_quotient
-from mapping.stats import stats_stamp
+from mapping.stats import stats_cached
 from mentoring.models import Visit
 
 COVERAGE_DAYS = 90
-# A safety net only: every write bumps the stamp, which changes the key at once.
-DASHBOARD_CACHE_SECONDS = 15 * 60
 METRICS = ("umkm", "flagship", "avg_score", "ready_share", "coverage")
 
 
@@ -269,18 +266,17 @@ def dashboard_data(*, user, filters: DashboardFilters) -> dict:
     recomputes, the others are served from the cache.
     """
     scope = "all" if sees_everything(user) else f"user-{user.pk}"
-    key = "dashboard:%s:%s:%s" % (stats_stamp(), scope, filters.cache_key())
-    data = cache.get(key)
-    if data is None:
+
+    def compute():
         figures = kecamatan_figures(user=user, filters=filters)
-        data = {
+        return {
             "figures": figures,
             "headline": headline(user=user, figures=figures),
             "flagships": top_flagships(user=user, filters=filters),
             "trend": monthly_trend(user=user),
         }
-        cache.set(key, data, timeout=DASHBOARD_CACHE_SECONDS)
-    return data
+
+    return stats_cached(f"dashboard:{scope}:{filters.cache_key()}", compute)
 
 
 def filter_choices() -> dict:
