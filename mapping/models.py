@@ -819,11 +819,18 @@ class UMKMFact(models.Model):
     score_sum = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     score_count = models.IntegerField(default=0)
     registered_on = models.DateField()
+    # The UMKM's location as plain numbers, so map endpoints can select a viewport.
+    lng = models.FloatField(null=True)
+    lat = models.FloatField(null=True)
 
     objects = UMKMFactQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["kecamatan", "is_active"]), models.Index(fields=["desa", "is_active"])]
+        indexes = [
+            models.Index(fields=["kecamatan", "is_active"]),
+            models.Index(fields=["desa", "is_active"]),
+            models.Index(fields=["lat", "lng"]),
+        ]
 
 
 class DashboardStamp(models.Model):

@@ -68,7 +68,8 @@ def stats_refresh(*, umkm_ids=None) -> int:
 
 def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[UMKMFact]:
     umkm_rows = UMKM.objects.filter(pk__in=ids).values(
-        "pk", "desa_id", "desa__kecamatan_id", "is_active", "capital", "annual_turnover", "nib", "created_at"
+        "pk", "desa_id", "desa__kecamatan_id", "is_active", "capital", "annual_turnover", "nib", "created_at",
+        "location",
     )
     products = defaultdict(list)
     for row in Product.objects.filter(umkm_id__in=ids, is_active=True).values(
@@ -92,6 +93,8 @@ def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[U
             is_active=row["is_active"], size_class=size_class, is_ready=bool(row["nib"]),
             registered_on=timezone.localdate(row["created_at"]), score_sum=Decimal(0),
         )
+        if row["location"]:
+            fact.lng, fact.lat = row["location"]["coordinates"][:2]
         for product in products[row["pk"]]:
             fact.product_count += 1
             fact.sector_mask |= bits["sector"][product["sector_id"]]

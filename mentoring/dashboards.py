@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mapping.models import (
     GEOMETRY_OF_DESA_AND_KECAMATAN, MARKET_REACH_BITS, UMKM, Assessment, Desa, Kecamatan, Product,
@@ -288,3 +289,59 @@ def filter_choices() -> dict:
         "metrics": METRICS,
     }
 
+
+
+POINTS_LIMIT = 2000
+AGGREGATE_BELOW_ZOOM = 14
+REGENCY_BBOX = (108.9, -7.7, 109.8, -7.0)
+
+
+class ViewportError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Viewport:
+    min_lng: float
+    min_lat: float
+    max_lng: float
+    max_lat: float
+    zoom: int
+
+    @classmethod
+    def from_query(cls, params) -> "Viewport":
+        """`bbox=minLng,minLat,maxLng,maxLat&zoom=Z`; the whole regency when absent."""
+        raw = params.get("bbox")
+        try:
+            box = [float(v) for v in raw.split(",")] if raw else list(REGENCY_BBOX)
+            zoom = int(params.get("zoom", "11"))
+        except ValueError:
+            raise ViewportError(_("bbox harus empat angka: bujur-min,lintang-min,bujur-maks,lintang-maks."))
+        if len(box) != 4 or box[0] >= box[2] or box[1] >= box[3]:
+            raise ViewportError(_("bbox harus empat angka: bujur-min,lintang-min,bujur-maks,lintang-maks."))
+        if not (-180 <= box[0] <= 180 and -180 <= box[2] <= 180 and -90 <= box[1] <= 90 and -90 <= box[3] <= 90):
+            raise ViewportError(_("bbox di luar rentang bujur/lintang."))
+        return cls(*box, zoom=max(0, min(zoom, 22)))
+
+
+def umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict:
+    """UMKM in the viewport as GeoJSON: single points when zoomed in and few enough,
+    otherwise one feature per desa with its count, so a browser never receives the
+    whole registry. Scoped to the user; names are data for text nodes, never HTML."""
+    facts = filters.facts(user).filter(
+        lng__gte=viewport.min_lng, lng__lte=viewport.max_lng, lat__gte=viewport.min_lat, lat__lte=viewport.max_lat,
+    )
+    if viewport.zoom >= AGGREGATE_BELOW_ZOOM:
+        rows = list(facts.values_list("umkm_id", "lng", "lat", "umkm__name", "desa__nama")[:POINTS_LIMIT + 1])
+        if len(rows) <= POINTS_LIMIT:
+            return {"type": "FeatureCollection", "aggregated": False, "features": [
+                {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lng, lat]},
+                 "properties": {"id": pk, "name": name, "desa": desa}}
+                for pk, lng, lat, name, desa in rows
+            ]}
+    counts = dict(facts.values("desa_id").annotate(n=Count("pk")).order_by().values_list("desa_id", "n"))
+    desa = Desa.objects.filter(pk__in=counts).only("nama", "centre").order_by("kode")
+    return {"type": "FeatureCollection", "aggregated": True, "features": [
+        {"type": "Feature", "geometry": d.centre, "properties": {"desa": d.nama, "count": counts[d.pk]}}
+        for d in desa
+    ]}

@@ -189,3 +189,16 @@ def _dashboard_export(figures, *, fmt: str):
         for f in figures
     )
     return table_response(headers=headers, rows=rows, fmt=fmt, filename="dasbor-kecamatan", title=_("Kecamatan"))
+
+
+@require_safe
+@role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
+def umkm_points(request):
+    try:
+        viewport = dashboards.Viewport.from_query(request.GET)
+    except dashboards.ViewportError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    filters = dashboards.DashboardFilters.from_query(request.GET)
+    response = JsonResponse(dashboards.umkm_points(user=request.user, filters=filters, viewport=viewport))
+    response["Cache-Control"] = "private, max-age=60"
+    return response

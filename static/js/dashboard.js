@@ -64,8 +64,45 @@
       select.addEventListener("change", paint);
       paint();
       frame.dataset.loaded = String(collection.features.length);
+      showPoints(map);
+      map.on("moveend", function () { showPoints(map); });
     }).catch(function (error) { frame.dataset.error = error.message; });
   });
+
+  // UMKM on the map: one circle per desa (with its count) when zoomed out, single UMKM
+  // when zoomed in. The server decides and never sends the whole registry.
+  var pointsLayer = null;
+  function showPoints(map) {
+    var bounds = map.getBounds();
+    var url = new URL(frame.dataset.pointsUrl, window.location.href);
+    url.searchParams.set("bbox", [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+      .map(function (v) { return v.toFixed(5); }).join(","));
+    url.searchParams.set("zoom", String(map.getZoom()));
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (collection) {
+      if (pointsLayer) { map.removeLayer(pointsLayer); }
+      pointsLayer = L.geoJSON(collection, {
+        pointToLayer: function (feature, latlng) {
+          var count = feature.properties.count;
+          return L.circleMarker(latlng, {
+            radius: count ? Math.min(4 + Math.sqrt(count), 18) : 5,
+            color: "#7a1f00", weight: 1, fillColor: "#ff7f50", fillOpacity: 0.7,
+          });
+        },
+        onEachFeature: function (feature, layer) {
+          var p = feature.properties;
+          var box = document.createElement("div");
+          var title = document.createElement("strong");
+          title.textContent = p.count ? p.desa : p.name;
+          box.appendChild(title);
+          box.appendChild(document.createElement("br"));
+          box.appendChild(document.createTextNode(p.count ? p.count + " UMKM" : p.desa));
+          layer.bindTooltip(box);
+        },
+      }).addTo(map);
+      frame.dataset.points = String(collection.features.length);
+      frame.dataset.aggregated = String(collection.aggregated);
+    }).catch(function (error) { frame.dataset.pointsError = error.message; });
+  }
 
   var canvas = document.getElementById("trend-chart");
   if (canvas && window.Chart) {

@@ -19,14 +19,15 @@ def registry(live_wilayah):
     user_with_role("pimpinan", Role.PIMPINAN)
     assessor = user_with_role("pendamping.x", Role.PENDAMPING)
     desa = Desa.objects.get(kode="33.03.14.2008")
-    umkm = UMKMFactory(desa=desa, name="Rambut Indah <b>Jaya</b>")
+    umkm = UMKMFactory(desa=desa, name="Rambut Indah <b>Jaya</b>", location=desa.centre)
     product = ProductFactory(umkm=umkm, name="Bulu mata")
     rubric = Rubric.objects.current()
     Assessment.objects.create(
         product=product, rubric=rubric, status=Assessment.Status.VERIFIED, is_current=True,
         weighted_score=80, mpe_total=500, assessed_by=assessor,
     )
-    UMKMFactory.create_batch(3, desa=Desa.objects.get(kode="33.03.06.1011"))
+    mewek = Desa.objects.get(kode="33.03.06.1011")
+    UMKMFactory.create_batch(3, desa=mewek, location=mewek.centre)
     stats.stats_refresh()
 
 
@@ -41,6 +42,8 @@ def test_pimpinan_reads_the_dashboard_and_drills_down(live_server, registry, des
     frame = page.locator("#dashboard-map-frame")
     expect(frame).to_have_attribute("data-loaded", "18")
     expect(frame).to_have_attribute("data-metric", "umkm")
+    expect(frame).to_have_attribute("data-aggregated", "true")  # one circle per desa
+    expect(frame.locator("path.leaflet-interactive")).to_have_count(18 + 2)
     page.get_by_label("Warnai peta menurut").select_option("coverage")
     expect(frame).to_have_attribute("data-metric", "coverage")
     expect(page.locator("#map-legend")).to_contain_text("Cakupan desa (%)")

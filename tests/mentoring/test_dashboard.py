@@ -163,3 +163,59 @@ def test_repeated_reads_come_from_the_cache_until_the_next_write(client, world, 
     )
     _, figures = dashboard(client, world.users["pimpinan"])
     assert figures["33.03.14"].umkm == 4
+
+
+def points(client, user, **params):
+    client.force_login(user)
+    return client.get(reverse("mentoring:umkm-points"), params)
+
+
+@pytest.fixture
+def located(world):
+    """Four UMKM with a location: three in Karangbanjar (Bojongsari), one in Mewek."""
+    x, y = world.desa["X"], world.desa["Y"]
+    for name in ("Satu", "Dua", '<img src=x onerror=alert(1)>'):
+        UMKMFactory(desa=x, name=name, location=x.centre)
+    UMKMFactory(desa=y, name="Empat", location=y.centre)
+    stats.stats_refresh()
+    return x, y
+
+
+def test_points_are_aggregated_per_desa_when_zoomed_out(client, world, located):
+    x, y = located
+    collection = points(client, world.users["pimpinan"], zoom=11).json()
+    assert collection["aggregated"] is True
+    counts = {f["properties"]["desa"]: f["properties"]["count"] for f in collection["features"]}
+    assert counts == {x.nama: 3, y.nama: 1}
+
+
+def test_points_are_single_umkm_in_a_zoomed_in_viewport(client, world, located):
+    x, _ = located
+    lng, lat = x.centre["coordinates"]
+    bbox = f"{lng - 0.01},{lat - 0.01},{lng + 0.01},{lat + 0.01}"
+    collection = points(client, world.users["pimpinan"], zoom=16, bbox=bbox).json()
+    assert collection["aggregated"] is False
+    names = sorted(f["properties"]["name"] for f in collection["features"])
+    # The name reaches the browser as a JSON string; the page writes it as text.
+    assert names == ["<img src=x onerror=alert(1)>", "Dua", "Satu"]
+
+
+def test_points_follow_scope_and_filters(client, world, located):
+    x, _ = located
+    mine = points(client, world.users["pendamping_a"], zoom=11).json()
+    assert {f["properties"]["desa"] for f in mine["features"]} == {x.nama}
+    none = points(client, world.users["pimpinan"], zoom=11, skala="besar").json()
+    assert none["features"] == []
+
+
+def test_a_malformed_viewport_is_refused_with_a_message(client, world):
+    response = points(client, world.users["pimpinan"], bbox="1,2,3")
+    assert response.status_code == 400
+    assert "bbox harus empat angka" in response.json()["error"]
+
+
+def test_points_query_count_is_constant(client, world, located, django_assert_max_num_queries):
+    client.force_login(world.users["pimpinan"])
+    # session, user, role, sector list (filters), aggregate per desa, desa centres: 6.
+    with django_assert_max_num_queries(6):
+        client.get(reverse("mentoring:umkm-points"), {"zoom": 11})

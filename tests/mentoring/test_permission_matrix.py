@@ -79,6 +79,10 @@ EXPECTED = {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
     },
+    "mentoring:umkm-points": {
+        "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
+        "pimpinan": (200, 405), "admin": (200, 405),
+    },
     "mentoring:coverage-report": {
         "anon": (LOGIN, 405), "pendamping_a": (403, 405), "pendamping_b": (403, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
