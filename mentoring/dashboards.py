@@ -20,7 +20,7 @@ from mapping.models import (
 from mapping.access import sees_everything
 from mapping.rating import location_quotient
 from mapping.stats import stats_cached
-from mentoring.models import Visit
+from mentoring.models import Assignment, Visit
 
 COVERAGE_DAYS = 90
 METRICS = ("umkm", "flagship", "avg_score", "ready_share", "coverage")
@@ -345,3 +345,37 @@ def umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict:
         {"type": "Feature", "geometry": d.centre, "properties": {"desa": d.nama, "count": counts[d.pk]}}
         for d in desa
     ]}
+
+
+def desa_figures(*, user, kecamatan, filters: DashboardFilters) -> list[KecamatanFigures]:
+    """The same figures per desa of one kecamatan (coverage is 100 % or 0 % per desa)."""
+    rows = {
+        d.pk: KecamatanFigures(d.kode, d.nama, desa_total=1)
+        for d in Desa.objects.filter(kecamatan=kecamatan).only("kode", "nama").order_by("kode")
+    }
+    for row in filters.facts(user).filter(kecamatan=kecamatan).values("desa_id").annotate(
+        umkm=Count("pk"), products=Sum("product_count"), flagship=Sum("flagship_count"),
+        score_sum=Sum("score_sum"), score_count=Sum("score_count"), ready=Count("pk", filter=Q(is_ready=True)),
+    ).order_by():
+        figures = rows.get(row.pop("desa_id"))
+        if figures is not None:
+            for name, value in row.items():
+                setattr(figures, name, value or 0)
+    covered = desa_ids_recently_covered(timezone.localdate() - timedelta(days=COVERAGE_DAYS))
+    for desa_id, figures in rows.items():
+        figures.desa_covered = int(desa_id in covered)
+    return list(rows.values())
+
+
+def kecamatan_mentors(*, kecamatan) -> list[dict]:
+    """The kecamatan's current pendamping with their visits of the last 90 days there."""
+    since = timezone.localdate() - timedelta(days=COVERAGE_DAYS)
+    return list(
+        Assignment.objects.current().filter(kecamatan=kecamatan, pendamping__is_active=True)
+        .values("pendamping__full_name")
+        .annotate(visits=Count(
+            "pendamping__visits",
+            filter=Q(pendamping__visits__date__gte=since, pendamping__visits__umkm__desa__kecamatan=kecamatan),
+        ))
+        .order_by("pendamping__full_name")
+    )

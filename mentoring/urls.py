@@ -12,5 +12,6 @@ urlpatterns = [
     path("tindak-lanjut/<int:pk>/selesai/", views.follow_up_done, name="follow-up-done"),
     path("laporan/cakupan/", views.coverage_report, name="coverage-report"),
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("dasbor/kecamatan/<str:kode>/", views.dashboard_kecamatan, name="dashboard-kecamatan"),
     path("peta/umkm.geojson", views.umkm_points, name="umkm-points"),
 ]

@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mapping import selectors as mapping_selectors
-from mapping.access import Role, role_of, role_required
+from mapping import stats
+from mapping.access import Role, role_of, role_required, sees_everything
 from mapping.exports import table_response
-from mapping.models import UMKM, Sector
+from mapping.models import UMKM, Kecamatan, Sector
 from mentoring import dashboards, selectors, services
 from mentoring.forms import FollowUpFormSet, VisitForm
 from mentoring.models import FollowUp
@@ -179,16 +180,47 @@ def dashboard(request):
     return render(request, "mentoring/dashboard.html", context)
 
 
-def _dashboard_export(figures, *, fmt: str):
+@require_safe
+@role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
+def dashboard_kecamatan(request, kode):
+    kecamatan = get_object_or_404(Kecamatan.objects.visible_to(request.user).defer("boundary"), kode=kode)
+    filters = dashboards.DashboardFilters.from_query(request.GET)
+    figures = stats.stats_cached(
+        f"desa-figures:{kecamatan.pk}:{'all' if sees_everything(request.user) else request.user.pk}:{filters.cache_key()}",
+        lambda: dashboards.desa_figures(user=request.user, kecamatan=kecamatan, filters=filters),
+    )
+    sort = request.GET.get("urut", "nama")
+    figures = sorted(figures, key=DASHBOARD_SORT_KEYS.get(sort.lstrip("-"), DASHBOARD_SORT_KEYS["nama"]),
+                     reverse=sort.startswith("-"))
+    if request.GET.get("unduh") in ("csv", "xlsx"):
+        return _dashboard_export(figures, fmt=request.GET["unduh"], filename=f"dasbor-desa-{kecamatan.kode}")
+    context = {
+        "kecamatan": kecamatan,
+        "filters": filters,
+        "figures": figures,
+        "sort": sort,
+        "ranking": stats.stats_cached(f"ranking:kecamatan:{kecamatan.pk}",
+                                      lambda: mapping_selectors.flagship_ranking(kecamatan=kecamatan)),
+        "mentors": dashboards.kecamatan_mentors(kecamatan=kecamatan),
+        "map_figures": {
+            f.kode: {"nama": f.nama, **{m: float(f.metric(m)) if f.metric(m) is not None else None for m in dashboards.METRICS}}
+            for f in figures
+        },
+        **dashboards.filter_choices(),
+    }
+    return render(request, "mentoring/dashboard_kecamatan.html", context)
+
+
+def _dashboard_export(figures, *, fmt: str, filename: str = "dasbor-kecamatan"):
     headers = [
-        _("Kode"), _("Kecamatan"), _("UMKM"), _("Produk"), _("Produk unggulan"), _("Rata-rata skor potensi"),
+        _("Kode"), _("Wilayah"), _("UMKM"), _("Produk"), _("Produk unggulan"), _("Rata-rata skor potensi"),
         _("UMKM siap legal (%)"), _("Desa terkunjungi 90 hari"), _("Jumlah desa"),
     ]
     rows = (
         [f.kode, f.nama, f.umkm, f.products, f.flagship, f.avg_score, f.ready_share, f.desa_covered, f.desa_total]
         for f in figures
     )
-    return table_response(headers=headers, rows=rows, fmt=fmt, filename="dasbor-kecamatan", title=_("Kecamatan"))
+    return table_response(headers=headers, rows=rows, fmt=fmt, filename=filename, title=_("Wilayah"))
 
 
 @require_safe

@@ -4,7 +4,8 @@
 (function () {
   "use strict";
   var figures = JSON.parse(document.getElementById("map-figures").textContent);
-  var trend = JSON.parse(document.getElementById("trend-data").textContent);
+  var trendSource = document.getElementById("trend-data");
+  var trend = trendSource ? JSON.parse(trendSource.textContent) : null;
   var select = document.getElementById("map-metric");
   var legend = document.getElementById("map-legend");
   var frame = document.getElementById("dashboard-map-frame");
@@ -105,7 +106,7 @@
   }
 
   var canvas = document.getElementById("trend-chart");
-  if (canvas && window.Chart) {
+  if (canvas && trend && window.Chart) {
     new window.Chart(canvas, {
       type: "line",
       data: {

@@ -54,7 +54,9 @@ def test_pimpinan_reads_the_dashboard_and_drills_down(live_server, registry, des
     assert {row[1]: row[2] for row in rows[1:]}["Kalimanah"] == "3"
 
     page.locator("#kecamatan-figures").get_by_role("link", name="Bojongsari").click()
-    page.get_by_role("link", name="Karangbanjar").click()
+    expect(page.get_by_role("heading", name="Kecamatan Bojongsari")).to_be_visible()
+    expect(page.locator("#dashboard-map-frame")).to_have_attribute("data-loaded", "13")
+    page.locator("#desa-figures").get_by_role("link", name="Karangbanjar").click()
     expect(page.get_by_role("heading", name="Produk unggulan Desa Karangbanjar")).to_be_visible()
     # The business name is shown as text, never as HTML.
     page.get_by_role("link", name="Rambut Indah <b>Jaya</b>").click()

@@ -126,7 +126,7 @@ def test_export_contains_exactly_the_filtered_rows(client, world, registry):
     client.force_login(world.users["pimpinan"])
     response = client.get(reverse("mentoring:dashboard"), {"sektor": "kerajinan", "unduh": "csv"})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Kode", "Kecamatan", "UMKM"]
+    assert rows[0][:3] == ["Kode", "Wilayah", "UMKM"]
     by_kode = {row[0]: row for row in rows[1:]}
     assert len(by_kode) == 18
     assert by_kode["33.03.14"][2] == "1" and by_kode["33.03.06"][2] == "0"
@@ -219,3 +219,27 @@ def test_points_query_count_is_constant(client, world, located, django_assert_ma
     # session, user, role, sector list (filters), aggregate per desa, desa centres: 6.
     with django_assert_max_num_queries(6):
         client.get(reverse("mentoring:umkm-points"), {"zoom": 11})
+
+
+def test_kecamatan_page_shows_each_desa_and_its_mentor(client, world, registry, django_assert_max_num_queries):
+    client.force_login(world.users["pimpinan"])
+    url = reverse("mentoring:dashboard-kecamatan", args=["33.03.14"])
+    # session, user, role, kecamatan, cache stamp, desa, facts per desa, coverage (3),
+    # ranking (rows, scores, levels, classes), mentors, navigation permissions (2),
+    # filter choices (2): at most 20 on a cold cache, whatever the number of rows.
+    with django_assert_max_num_queries(20):
+        response = client.get(url)
+    figures = {f.kode: f for f in response.context["figures"]}
+    assert len(figures) == 13
+    karangbanjar = figures["33.03.14.2008"]
+    assert karangbanjar.umkm == 3 and karangbanjar.flagship == 1 and karangbanjar.desa_covered == 1
+    assert figures["33.03.14.2001"].umkm == 0 and figures["33.03.14.2001"].desa_covered == 0
+    assert [m["pendamping__full_name"] for m in response.context["mentors"]] == ["Pendamping X"]
+    assert response.context["mentors"][0]["visits"] == 1
+    assert [r.assessment.product.umkm.name for r in response.context["ranking"]][0] == "Siap"
+
+
+def test_kecamatan_page_of_another_kecamatan_is_not_found_for_a_pendamping(client, world, registry):
+    client.force_login(world.users["pendamping_b"])
+    assert client.get(reverse("mentoring:dashboard-kecamatan", args=["33.03.14"])).status_code == 404
+    assert client.get(reverse("mentoring:dashboard-kecamatan", args=["33.03.06"])).status_code == 200

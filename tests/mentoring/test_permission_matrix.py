@@ -79,6 +79,10 @@ EXPECTED = {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
     },
+    "mentoring:dashboard-kecamatan": {
+        "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (404, 405),
+        "pimpinan": (200, 405), "admin": (200, 405),
+    },
     "mentoring:umkm-points": {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
@@ -119,6 +123,7 @@ def url_for(name, world):
         "mapping:assessment-verify": {"pk": world.assessment["X"].pk},
         "mapping:assessment-return": {"pk": world.assessment["X"].pk},
         "mapping:ranking-kecamatan": {"kode": world.kecamatan["X"].kode},
+        "mentoring:dashboard-kecamatan": {"kode": world.kecamatan["X"].kode},
         "mapping:ranking-desa": {"kode": world.desa["X"].kode},
     }
     if name in by_pattern:
