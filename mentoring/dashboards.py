@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import RowNumber, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -379,3 +379,24 @@ def kecamatan_mentors(*, kecamatan) -> list[dict]:
         ))
         .order_by("pendamping__full_name")
     )
+
+
+def desa_products(*, user, desa, filters: DashboardFilters):
+    """Active products of the desa's UMKM in the user's scope, with their current score."""
+    products = (
+        Product.objects.active().visible_to(user).filter(umkm__desa=desa)
+        .select_related("sector", "umkm").defer("umkm__location")
+        .annotate(score=Subquery(
+            Assessment.objects.filter(product=OuterRef("pk"), is_current=True).values("weighted_score")[:1]
+        ))
+        .order_by("umkm__name", "name", "pk")
+    )
+    if filters.sector:
+        products = products.filter(sector=filters.sector)
+    if filters.market_reach:
+        products = products.filter(market_reach=filters.market_reach)
+    if filters.size_class:
+        products = products.filter(umkm__fact__size_class=filters.size_class)
+    if filters.ready is not None:
+        products = products.filter(umkm__fact__is_ready=filters.ready)
+    return products

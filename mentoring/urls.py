@@ -13,5 +13,6 @@ urlpatterns = [
     path("laporan/cakupan/", views.coverage_report, name="coverage-report"),
     path("dasbor/", views.dashboard, name="dashboard"),
     path("dasbor/kecamatan/<str:kode>/", views.dashboard_kecamatan, name="dashboard-kecamatan"),
+    path("dasbor/desa/<str:kode>/", views.dashboard_desa, name="dashboard-desa"),
     path("peta/umkm.geojson", views.umkm_points, name="umkm-points"),
 ]

@@ -11,7 +11,7 @@ from mapping import selectors as mapping_selectors
 from mapping import stats
 from mapping.access import Role, role_of, role_required, sees_everything
 from mapping.exports import table_response
-from mapping.models import UMKM, Kecamatan, Sector
+from mapping.models import UMKM, Desa, Kecamatan, Sector
 from mentoring import dashboards, selectors, services
 from mentoring.forms import FollowUpFormSet, VisitForm
 from mentoring.models import FollowUp
@@ -209,6 +209,29 @@ def dashboard_kecamatan(request, kode):
         **dashboards.filter_choices(),
     }
     return render(request, "mentoring/dashboard_kecamatan.html", context)
+
+
+DESA_PRODUCTS_PER_PAGE = 25
+
+
+@require_safe
+@role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
+def dashboard_desa(request, kode):
+    desa = get_object_or_404(
+        Desa.objects.filter(kecamatan__in=Kecamatan.objects.visible_to(request.user))
+        .select_related("kecamatan").defer("kecamatan__boundary", "kecamatan__centre"),
+        kode=kode,
+    )
+    filters = dashboards.DashboardFilters.from_query(request.GET)
+    products = dashboards.desa_products(user=request.user, desa=desa, filters=filters)
+    context = {
+        "desa": desa,
+        "filters": filters,
+        "page": Paginator(products, DESA_PRODUCTS_PER_PAGE).get_page(request.GET.get("halaman")),
+        "ranking": stats.stats_cached(f"ranking:desa:{desa.pk}", lambda: mapping_selectors.flagship_ranking(desa=desa)),
+        "desa_feature": {"type": "Feature", "geometry": desa.boundary, "properties": {"kode": desa.kode, "nama": desa.nama}},
+    }
+    return render(request, "mentoring/dashboard_desa.html", context)
 
 
 def _dashboard_export(figures, *, fmt: str, filename: str = "dasbor-kecamatan"):

@@ -57,8 +57,10 @@ def test_pimpinan_reads_the_dashboard_and_drills_down(live_server, registry, des
     expect(page.get_by_role("heading", name="Kecamatan Bojongsari")).to_be_visible()
     expect(page.locator("#dashboard-map-frame")).to_have_attribute("data-loaded", "13")
     page.locator("#desa-figures").get_by_role("link", name="Karangbanjar").click()
-    expect(page.get_by_role("heading", name="Produk unggulan Desa Karangbanjar")).to_be_visible()
+    expect(page.get_by_role("heading", name="Desa Karangbanjar")).to_be_visible()
+    expect(page.locator("#desa-dashboard-map-frame")).to_have_attribute("data-points", "1")
+    expect(page.locator("#desa-ranking")).to_contain_text("Bulu mata")
     # The business name is shown as text, never as HTML.
-    page.get_by_role("link", name="Rambut Indah <b>Jaya</b>").click()
+    page.locator("#desa-products").get_by_role("link", name="Rambut Indah <b>Jaya</b>").click()
     expect(page.get_by_role("heading", name="Rambut Indah <b>Jaya</b>")).to_be_visible()
     assert page.js_errors == []

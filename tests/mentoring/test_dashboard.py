@@ -243,3 +243,20 @@ def test_kecamatan_page_of_another_kecamatan_is_not_found_for_a_pendamping(clien
     client.force_login(world.users["pendamping_b"])
     assert client.get(reverse("mentoring:dashboard-kecamatan", args=["33.03.14"])).status_code == 404
     assert client.get(reverse("mentoring:dashboard-kecamatan", args=["33.03.06"])).status_code == 200
+
+
+def test_desa_page_lists_its_products_with_scores(client, world, registry, django_assert_max_num_queries):
+    client.force_login(world.users["pimpinan"])
+    url = reverse("mentoring:dashboard-desa", args=["33.03.14.2008"])
+    # session, user, role, desa, product count and page, cache stamp, ranking (rows,
+    # scores, levels, classes), navigation permissions (2): at most 13.
+    with django_assert_max_num_queries(13):
+        response = client.get(url)
+    rows = {(p.umkm.name, p.name): p.score for p in response.context["page"]}
+    assert rows[("Siap", registry["ready_food"].name)] == Decimal("100.00")
+    assert rows[("UMKM X", "Produk X")] == Decimal("50.00")
+    assert len(rows) == 3
+    crafts = client.get(url, {"sektor": "kerajinan"}).context["page"]
+    assert [p.umkm.name for p in crafts] == ["Anyaman"]
+    client.force_login(world.users["pendamping_b"])
+    assert client.get(url).status_code == 404

@@ -83,6 +83,10 @@ EXPECTED = {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (404, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
     },
+    "mentoring:dashboard-desa": {
+        "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (404, 405),
+        "pimpinan": (200, 405), "admin": (200, 405),
+    },
     "mentoring:umkm-points": {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
@@ -124,6 +128,7 @@ def url_for(name, world):
         "mapping:assessment-return": {"pk": world.assessment["X"].pk},
         "mapping:ranking-kecamatan": {"kode": world.kecamatan["X"].kode},
         "mentoring:dashboard-kecamatan": {"kode": world.kecamatan["X"].kode},
+        "mentoring:dashboard-desa": {"kode": world.desa["X"].kode},
         "mapping:ranking-desa": {"kode": world.desa["X"].kode},
     }
     if name in by_pattern:

@@ -1,0 +1,30 @@
+// Desa dashboard: the desa boundary and its UMKM as single points (text tooltips only).
+(function () {
+  "use strict";
+  var frame = document.getElementById("desa-dashboard-map-frame");
+  var feature = JSON.parse(document.getElementById("desa-feature").textContent);
+  window.addEventListener("map:init", function (event) {
+    var map = event.detail.map;
+    if (!frame.contains(map.getContainer())) { return; }
+    var outline = L.geoJSON(feature, { style: { color: "#0b5394", weight: 2, fillOpacity: 0.08 } }).addTo(map);
+    var bounds = outline.getBounds();
+    map.fitBounds(bounds);
+    var url = new URL(frame.dataset.pointsUrl, window.location.href);
+    url.searchParams.set("bbox", [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+      .map(function (v) { return v.toFixed(5); }).join(","));
+    url.searchParams.set("zoom", "16");
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (collection) {
+      L.geoJSON(collection, {
+        pointToLayer: function (f, latlng) {
+          return L.circleMarker(latlng, { radius: f.properties.count ? 10 : 5, color: "#7a1f00", weight: 1, fillColor: "#ff7f50", fillOpacity: 0.8 });
+        },
+        onEachFeature: function (f, layer) {
+          var label = document.createElement("span");
+          label.textContent = f.properties.count ? f.properties.desa + ": " + f.properties.count + " UMKM" : f.properties.name;
+          layer.bindTooltip(label);
+        },
+      }).addTo(map);
+      frame.dataset.points = String(collection.features.length);
+    }).catch(function (error) { frame.dataset.error = error.message; });
+  });
+})();
