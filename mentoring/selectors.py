@@ -223,3 +223,23 @@ def _visits_by_month(visits, group_path: str) -> dict[tuple[int, date], int]:
 
 def _as_date(value) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def umkm_history(*, umkm) -> dict:
+    """The UMKM's assessments over time (per product) and its visits, newest first."""
+    assessments = list(
+        Assessment.objects.filter(product__umkm=umkm).select_related("product", "rubric", "assessed_by")
+        .order_by("product__name", "created_at", "pk")
+    )
+    series = {}
+    for a in assessments:
+        if a.status == Assessment.Status.VERIFIED and a.weighted_score is not None:
+            series.setdefault(a.product.name, []).append(
+                {"x": timezone.localtime(a.verified_at).date().isoformat() if a.verified_at else None,
+                 "y": float(a.weighted_score)}
+            )
+    visits = list(
+        Visit.objects.filter(umkm=umkm).select_related("pendamping").prefetch_related("topics", "follow_ups")
+        .order_by("-date", "-pk")
+    )
+    return {"assessments": assessments, "score_series": series, "visits": visits}

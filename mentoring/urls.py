@@ -14,5 +14,6 @@ urlpatterns = [
     path("dasbor/", views.dashboard, name="dashboard"),
     path("dasbor/kecamatan/<str:kode>/", views.dashboard_kecamatan, name="dashboard-kecamatan"),
     path("dasbor/desa/<str:kode>/", views.dashboard_desa, name="dashboard-desa"),
+    path("umkm/<int:pk>/riwayat/", views.umkm_history, name="umkm-history"),
     path("peta/umkm.geojson", views.umkm_points, name="umkm-points"),
 ]

@@ -211,6 +211,13 @@ def dashboard_kecamatan(request, kode):
     return render(request, "mentoring/dashboard_kecamatan.html", context)
 
 
+@require_safe
+@role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
+def umkm_history(request, pk):
+    umkm = get_object_or_404(UMKM.objects.visible_to(request.user).with_related(), pk=pk)
+    return render(request, "mentoring/umkm_history.html", {"umkm": umkm, **selectors.umkm_history(umkm=umkm)})
+
+
 DESA_PRODUCTS_PER_PAGE = 25
 
 

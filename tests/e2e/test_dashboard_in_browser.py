@@ -63,4 +63,7 @@ def test_pimpinan_reads_the_dashboard_and_drills_down(live_server, registry, des
     # The business name is shown as text, never as HTML.
     page.locator("#desa-products").get_by_role("link", name="Rambut Indah <b>Jaya</b>").click()
     expect(page.get_by_role("heading", name="Rambut Indah <b>Jaya</b>")).to_be_visible()
+    page.get_by_role("link", name="Riwayat penilaian dan kunjungan").click()
+    expect(page.locator("#assessment-history")).to_contain_text("Bulu mata")
+    expect(page.locator("#score-chart")).to_be_visible()
     assert page.js_errors == []

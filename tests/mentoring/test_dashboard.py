@@ -260,3 +260,18 @@ def test_desa_page_lists_its_products_with_scores(client, world, registry, djang
     assert [p.umkm.name for p in crafts] == ["Anyaman"]
     client.force_login(world.users["pendamping_b"])
     assert client.get(url).status_code == 404
+
+
+def test_umkm_history_shows_scores_over_time_and_visits(client, world, registry, django_assert_max_num_queries):
+    ready = UMKM.objects.get(name="Siap")
+    verify(world, registry["ready_food"], 3)  # a later, lower re-assessment
+    client.force_login(world.users["pimpinan"])
+    # session, user, role, UMKM, assessments, visits with topics and follow-ups,
+    # navigation permissions (2): 9.
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("mentoring:umkm-history", args=[ready.pk]))
+    series = response.context["score_series"][registry["ready_food"].name]
+    assert [point["y"] for point in series] == [100.0, 50.0]
+    assert len(response.context["assessments"]) == 2
+    visited = client.get(reverse("mentoring:umkm-history", args=[world.umkm["X"].pk])).context["visits"]
+    assert visited == [world.visit["X"]]

@@ -87,6 +87,10 @@ EXPECTED = {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (404, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
     },
+    "mentoring:umkm-history": {
+        "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (404, 405),
+        "pimpinan": (200, 405), "admin": (200, 405),
+    },
     "mentoring:umkm-points": {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
@@ -129,6 +133,7 @@ def url_for(name, world):
         "mapping:ranking-kecamatan": {"kode": world.kecamatan["X"].kode},
         "mentoring:dashboard-kecamatan": {"kode": world.kecamatan["X"].kode},
         "mentoring:dashboard-desa": {"kode": world.desa["X"].kode},
+        "mentoring:umkm-history": {"pk": world.umkm["X"].pk},
         "mapping:ranking-desa": {"kode": world.desa["X"].kode},
     }
     if name in by_pattern:
