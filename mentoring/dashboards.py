@@ -80,11 +80,16 @@ class DashboardFilters:
         if self.ready is not None:
             queryset = queryset.filter(product__umkm__fact__is_ready=self.ready)
         if self.rating_class:
-            higher = RatingClass.objects.filter(min_score__gt=self.rating_class.min_score).order_by("min_score").first()
-            queryset = queryset.filter(weighted_score__gte=self.rating_class.min_score)
-            if higher is not None:
-                queryset = queryset.filter(weighted_score__lt=higher.min_score)
+            low, high = self.score_range()
+            queryset = queryset.filter(weighted_score__gte=low)
+            if high is not None:
+                queryset = queryset.filter(weighted_score__lt=high)
         return queryset
+
+    def score_range(self):
+        """The 0–100 scores of the chosen rating class: [its minimum, the next class's minimum)."""
+        higher = RatingClass.objects.filter(min_score__gt=self.rating_class.min_score).order_by("min_score").first()
+        return self.rating_class.min_score, higher.min_score if higher else None
 
 
 @dataclass
@@ -399,4 +404,9 @@ def desa_products(*, user, desa, filters: DashboardFilters):
         products = products.filter(umkm__fact__size_class=filters.size_class)
     if filters.ready is not None:
         products = products.filter(umkm__fact__is_ready=filters.ready)
+    if filters.rating_class:
+        low, high = filters.score_range()
+        products = products.filter(score__gte=low)
+        if high is not None:
+            products = products.filter(score__lt=high)
     return products

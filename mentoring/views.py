@@ -162,8 +162,13 @@ def dashboard(request):
     sort = request.GET.get("urut", "nama")
     figures = sorted(data["figures"], key=DASHBOARD_SORT_KEYS.get(sort.lstrip("-"), DASHBOARD_SORT_KEYS["nama"]),
                      reverse=sort.startswith("-"))
-    if request.GET.get("unduh") in ("csv", "xlsx"):
-        return _dashboard_export(figures, fmt=request.GET["unduh"])
+    export = request.GET.get("unduh")
+    if export in ("csv", "xlsx"):
+        if request.GET.get("tabel") == "sektor":
+            return _sector_mix_export(figures, fmt=export)
+        if request.GET.get("tabel") == "unggulan":
+            return _flagship_export(data["flagships"], fmt=export)
+        return _dashboard_export(figures, fmt=export)
     context = {
         "filters": filters,
         "figures": figures,
@@ -231,6 +236,12 @@ def dashboard_desa(request, kode):
     )
     filters = dashboards.DashboardFilters.from_query(request.GET)
     products = dashboards.desa_products(user=request.user, desa=desa, filters=filters)
+    if request.GET.get("unduh") in ("csv", "xlsx"):
+        rows = ([p.name, p.umkm.name, p.sector.nama, p.get_market_reach_display(), p.score] for p in products)
+        return table_response(
+            headers=[_("Produk"), _("UMKM"), _("Sektor"), _("Jangkauan pasar"), _("Skor potensi")],
+            rows=rows, fmt=request.GET["unduh"], filename=f"produk-{desa.kode}", title=_("Produk"),
+        )
     context = {
         "desa": desa,
         "filters": filters,
@@ -239,6 +250,27 @@ def dashboard_desa(request, kode):
         "desa_feature": {"type": "Feature", "geometry": desa.boundary, "properties": {"kode": desa.kode, "nama": desa.nama}},
     }
     return render(request, "mentoring/dashboard_desa.html", context)
+
+
+def _sector_mix_export(figures, *, fmt: str):
+    sectors = list(Sector.objects.all())
+    headers = [_("Kecamatan")] + [f"{s.nama} (UMKM)" for s in sectors] + [f"{s.nama} (LQ)" for s in sectors]
+    rows = (
+        [f.nama] + [f.sectors[s.kode][0] for s in sectors] + [f.sectors[s.kode][1] for s in sectors]
+        for f in figures
+    )
+    return table_response(headers=headers, rows=rows, fmt=fmt, filename="sebaran-sektor", title=_("Sektor"))
+
+
+def _flagship_export(flagships, *, fmt: str):
+    rows = (
+        [kode, a.product.umkm.desa.kecamatan.nama, position, a.product.name, a.product.umkm.name,
+         a.product.umkm.desa.nama, a.product.sector.nama, a.weighted_score, a.mpe_total]
+        for kode, items in sorted(flagships.items()) for position, a in enumerate(items, start=1)
+    )
+    headers = [_("Kode"), _("Kecamatan"), _("Peringkat"), _("Produk"), _("UMKM"), _("Desa"), _("Sektor"),
+               _("Skor"), _("Total MPE")]
+    return table_response(headers=headers, rows=rows, fmt=fmt, filename="produk-unggulan", title=_("Unggulan"))
 
 
 def _dashboard_export(figures, *, fmt: str, filename: str = "dasbor-kecamatan"):

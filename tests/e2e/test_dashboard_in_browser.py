@@ -49,7 +49,7 @@ def test_pimpinan_reads_the_dashboard_and_drills_down(live_server, registry, des
     expect(page.locator("#map-legend")).to_contain_text("Cakupan desa (%)")
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="CSV").click()
+        page.get_by_role("link", name="CSV").first.click()
     rows = list(csv.reader(io.StringIO(download_info.value.path().read_text(encoding="utf-8-sig"))))
     assert {row[1]: row[2] for row in rows[1:]}["Kalimanah"] == "3"
 
@@ -60,6 +60,11 @@ def test_pimpinan_reads_the_dashboard_and_drills_down(live_server, registry, des
     expect(page.get_by_role("heading", name="Desa Karangbanjar")).to_be_visible()
     expect(page.locator("#desa-dashboard-map-frame")).to_have_attribute("data-points", "1")
     expect(page.locator("#desa-ranking")).to_contain_text("Bulu mata")
+    # The map popup of a UMKM named with HTML shows the name as text.
+    page.locator("#desa_map path.leaflet-interactive").last.hover()
+    tooltip = page.locator(".leaflet-tooltip")
+    expect(tooltip).to_have_text("Rambut Indah <b>Jaya</b>")
+    expect(tooltip.locator("b")).to_have_count(0)
     # The business name is shown as text, never as HTML.
     page.locator("#desa-products").get_by_role("link", name="Rambut Indah <b>Jaya</b>").click()
     expect(page.get_by_role("heading", name="Rambut Indah <b>Jaya</b>")).to_be_visible()

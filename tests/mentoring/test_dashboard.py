@@ -275,3 +275,32 @@ def test_umkm_history_shows_scores_over_time_and_visits(client, world, registry,
     assert len(response.context["assessments"]) == 2
     visited = client.get(reverse("mentoring:umkm-history", args=[world.umkm["X"].pk])).context["visits"]
     assert visited == [world.visit["X"]]
+
+
+def test_every_dashboard_table_exports_with_the_current_filters(client, world, registry):
+    import openpyxl
+
+    client.force_login(world.users["pimpinan"])
+    url = reverse("mentoring:dashboard")
+    sectors = list(csv.reader(io.StringIO(client.get(url, {"unduh": "csv", "tabel": "sektor"}).content.decode("utf-8-sig"))))
+    bojongsari = next(row for row in sectors if row[0] == "Bojongsari")
+    header = sectors[0]
+    assert bojongsari[header.index("Makanan & minuman (UMKM)")] == "2"
+    assert bojongsari[header.index("Kerajinan (LQ)")] == "1.667"
+    top = client.get(url, {"unduh": "xlsx", "tabel": "unggulan", "sektor": "makanan-minuman"})
+    sheet = openpyxl.load_workbook(io.BytesIO(top.content)).active
+    assert [sheet.cell(r, 4).value for r in range(2, sheet.max_row + 1)] == [registry["ready_food"].name, "Produk X"]
+    products = client.get(reverse("mentoring:dashboard-desa", args=["33.03.14.2008"]),
+                          {"unduh": "csv", "kelas": RatingClass.objects.get(name="Potensial").pk})
+    rows = list(csv.reader(io.StringIO(products.content.decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["Produk X"]
+
+
+def test_desa_geojson_is_one_query_and_cacheable(client, wilayah, django_assert_max_num_queries):
+    from mapping.models import Kecamatan
+
+    kecamatan = Kecamatan.objects.get(kode="33.03.14")
+    with django_assert_max_num_queries(2):  # the kecamatan, then its desa boundaries
+        response = client.get(reverse("mapping:desa-geojson"), {"kecamatan": kecamatan.pk})
+    assert len(response.json()["features"]) == 13
+    assert "max-age=300" in response["Cache-Control"] and response.has_header("ETag")
