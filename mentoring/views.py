@@ -248,6 +248,7 @@ def dashboard_desa(request, kode):
         "page": Paginator(products, DESA_PRODUCTS_PER_PAGE).get_page(request.GET.get("halaman")),
         "ranking": stats.stats_cached(f"ranking:desa:{desa.pk}", lambda: mapping_selectors.flagship_ranking(desa=desa)),
         "desa_feature": {"type": "Feature", "geometry": desa.boundary, "properties": {"kode": desa.kode, "nama": desa.nama}},
+        **dashboards.filter_choices(),
     }
     return render(request, "mentoring/dashboard_desa.html", context)
 

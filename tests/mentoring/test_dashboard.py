@@ -249,8 +249,8 @@ def test_desa_page_lists_its_products_with_scores(client, world, registry, djang
     client.force_login(world.users["pimpinan"])
     url = reverse("mentoring:dashboard-desa", args=["33.03.14.2008"])
     # session, user, role, desa, product count and page, cache stamp, ranking (rows,
-    # scores, levels, classes), navigation permissions (2): at most 13.
-    with django_assert_max_num_queries(13):
+    # scores, levels, classes), navigation permissions (2), filter choices (2): 15.
+    with django_assert_max_num_queries(15):
         response = client.get(url)
     rows = {(p.umkm.name, p.name): p.score for p in response.context["page"]}
     assert rows[("Siap", registry["ready_food"].name)] == Decimal("100.00")
