@@ -70,7 +70,7 @@ def populate(n_umkm: int):
     from django.utils import timezone
 
     from mapping import rating, services, stats
-    from mapping.models import UMKM, Assessment, AssessmentScore, Product, Rubric
+    from mapping.models import UMKM, Assessment, AssessmentScore, Product, Rubric, UMKMFact
     from mentoring import services as mentoring_services
     from mentoring.models import Pendamping, Visit
 
@@ -79,6 +79,10 @@ def populate(n_umkm: int):
     have = UMKM.objects.count()
     if have >= n_umkm:
         print(f"reusing {have} UMKM already in the bench database")
+        if UMKMFact.objects.count() != have or not UMKMFact.objects.exclude(lat=None).exists():
+            started = time.perf_counter()
+            stats.stats_refresh()  # figures from an older schema: rebuild them once
+            print(f"stats_refresh() of all UMKM took {time.perf_counter() - started:.1f} s")
         return
     started = time.perf_counter()
     services.demo_data_seed(umkm_count=n_umkm, seed=7, replace=True)
@@ -172,7 +176,7 @@ def main():
     from django.test import Client
 
     from mapping import stats
-    from mapping.models import UMKM, Assessment, Kecamatan, Product
+    from mapping.models import UMKM, Assessment, Desa, Kecamatan, Product
     from mentoring import dashboards
     from mentoring.models import Visit
 
@@ -182,10 +186,17 @@ def main():
     client = Client()
     client.force_login(user)
     kecamatan = Kecamatan.objects.order_by("kode").first().kode
+    desa = Desa.objects.filter(kecamatan__kode=kecamatan).order_by("kode").first()
+    lng, lat = desa.centre["coordinates"]
+    zoomed_in = f"{lng - 0.01:.5f},{lat - 0.01:.5f},{lng + 0.01:.5f},{lat + 0.01:.5f}"
 
     pages = {
         "dashboard": "/dasbor/",
         "dashboard?sektor=kerajinan&skala=mikro": "/dasbor/?sektor=kerajinan&skala=mikro",
+        f"dashboard kecamatan {kecamatan}": f"/dasbor/kecamatan/{kecamatan}/",
+        f"dashboard desa {desa.kode}": f"/dasbor/desa/{desa.kode}/",
+        "umkm.geojson (regency, per desa)": "/peta/umkm.geojson?zoom=11",
+        "umkm.geojson (zoomed in, points)": f"/peta/umkm.geojson?zoom=16&bbox={zoomed_in}",
         "kecamatan.geojson": "/peta/kecamatan.geojson",
         "ranking kabupaten": "/unggulan/",
         f"ranking kecamatan {kecamatan}": f"/unggulan/kecamatan/{kecamatan}/",
