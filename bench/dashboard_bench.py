@@ -141,7 +141,7 @@ def timed(function, repeat: int):
 
 def plain_dashboard_figures():
     """The dashboard's per-kecamatan figures straight from the raw tables."""
-    from django.db.models import Avg, Count, F, OuterRef, Window
+    from django.db.models import Avg, Count, F, Window
     from django.db.models.functions import RowNumber
 
     from mapping.models import UMKM, Assessment, Product, RatingClass

@@ -244,7 +244,7 @@ def monthly_trend(*, user, months: int = 12) -> dict:
     today = timezone.localdate()
     first = today.replace(day=1)
     starts = []
-    for _ in range(months):
+    for _month in range(months):
         starts.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     starts.reverse()
