@@ -332,7 +332,20 @@ class Viewport:
 def umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict:
     """UMKM in the viewport as GeoJSON: single points when zoomed in and few enough,
     otherwise one feature per desa with its count, so a browser never receives the
-    whole registry. Scoped to the user; names are data for text nodes, never HTML."""
+    whole registry. Scoped to the user; names are data for text nodes, never HTML.
+    Zoomed-out answers are kept until the next write, keyed by the viewport rounded to
+    0.01° (a few hundred metres: invisible at those zoom levels)."""
+    if viewport.zoom < AGGREGATE_BELOW_ZOOM:
+        scope = "all" if sees_everything(user) else f"user-{user.pk}"
+        box = ",".join(f"{v:.2f}" for v in (viewport.min_lng, viewport.min_lat, viewport.max_lng, viewport.max_lat))
+        return stats_cached(
+            f"points:{scope}:{filters.cache_key()}:{box}",
+            lambda: _umkm_points(user=user, filters=filters, viewport=viewport),
+        )
+    return _umkm_points(user=user, filters=filters, viewport=viewport)
+
+
+def _umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict:
     facts = filters.facts(user).filter(
         lng__gte=viewport.min_lng, lng__lte=viewport.max_lng, lat__gte=viewport.min_lat, lat__lte=viewport.max_lat,
     )
@@ -388,8 +401,11 @@ def kecamatan_mentors(*, kecamatan) -> list[dict]:
 
 def desa_products(*, user, desa, filters: DashboardFilters):
     """Active products of the desa's UMKM in the user's scope, with their current score."""
+    # The desa's UMKM ids first: lets PostgreSQL use the product → UMKM index instead of
+    # joining every product in the regency.
+    umkm_ids = list(UMKM.objects.filter(desa=desa).values_list("pk", flat=True))
     products = (
-        Product.objects.active().visible_to(user).filter(umkm__desa=desa)
+        Product.objects.active().visible_to(user).filter(umkm_id__in=umkm_ids)
         .select_related("sector", "umkm").defer("umkm__location")
         .annotate(score=Subquery(
             Assessment.objects.filter(product=OuterRef("pk"), is_current=True).values("weighted_score")[:1]

@@ -216,7 +216,7 @@ def test_a_malformed_viewport_is_refused_with_a_message(client, world):
 
 def test_points_query_count_is_constant(client, world, located, django_assert_max_num_queries):
     client.force_login(world.users["pimpinan"])
-    # session, user, role, sector list (filters), aggregate per desa, desa centres: 6.
+    # session, user, role, cache stamp, aggregate per desa, desa centres: 6.
     with django_assert_max_num_queries(6):
         client.get(reverse("mentoring:umkm-points"), {"zoom": 11})
 
@@ -248,9 +248,10 @@ def test_kecamatan_page_of_another_kecamatan_is_not_found_for_a_pendamping(clien
 def test_desa_page_lists_its_products_with_scores(client, world, registry, django_assert_max_num_queries):
     client.force_login(world.users["pimpinan"])
     url = reverse("mentoring:dashboard-desa", args=["33.03.14.2008"])
-    # session, user, role, desa, product count and page, cache stamp, ranking (rows,
-    # scores, levels, classes), navigation permissions (2), filter choices (2): 15.
-    with django_assert_max_num_queries(15):
+    # session, user, role, desa, its UMKM ids, product count and page, cache stamp,
+    # ranking (rows, scores, levels, classes), navigation permissions (2), filter
+    # choices (2): 16.
+    with django_assert_max_num_queries(16):
         response = client.get(url)
     rows = {(p.umkm.name, p.name): p.score for p in response.context["page"]}
     assert rows[("Siap", registry["ready_food"].name)] == Decimal("100.00")
