@@ -70,21 +70,24 @@ class DashboardFilters:
             facts = facts.filter(is_ready=self.ready)
         return facts
 
-    def assessments(self, queryset: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    def products(self, queryset: QuerySet, *, to_product: str = "", score: str = "weighted_score") -> QuerySet:
+        """Narrow products (or rows reaching a product through `to_product`, e.g.
+        "product__" for assessments) by the filters; `score` names the 0–100 score."""
+        lookups = {}
         if self.sector:
-            queryset = queryset.filter(product__sector=self.sector)
+            lookups[f"{to_product}sector"] = self.sector
         if self.market_reach:
-            queryset = queryset.filter(product__market_reach=self.market_reach)
+            lookups[f"{to_product}market_reach"] = self.market_reach
         if self.size_class:
-            queryset = queryset.filter(product__umkm__fact__size_class=self.size_class)
+            lookups[f"{to_product}umkm__fact__size_class"] = self.size_class
         if self.ready is not None:
-            queryset = queryset.filter(product__umkm__fact__is_ready=self.ready)
+            lookups[f"{to_product}umkm__fact__is_ready"] = self.ready
         if self.rating_class:
             low, high = self.score_range()
-            queryset = queryset.filter(weighted_score__gte=low)
+            lookups[f"{score}__gte"] = low
             if high is not None:
-                queryset = queryset.filter(weighted_score__lt=high)
-        return queryset
+                lookups[f"{score}__lt"] = high
+        return queryset.filter(**lookups)
 
     def score_range(self):
         """The 0–100 scores of the chosen rating class: [its minimum, the next class's minimum)."""
@@ -138,6 +141,15 @@ def desa_ids_recently_covered(since: date) -> set[int]:
     )
 
 
+def _figure_totals() -> dict:
+    """The sums of UMKMFact rows behind KecamatanFigures, for one group per row."""
+    return {
+        "umkm": Count("pk"), "products": Sum("product_count"), "flagship": Sum("flagship_count"),
+        "score_sum": Sum("score_sum"), "score_count": Sum("score_count"),
+        "ready": Count("pk", filter=Q(is_ready=True)),
+    }
+
+
 def kecamatan_figures(*, user, filters: DashboardFilters) -> list[KecamatanFigures]:
     """Per kecamatan in the user's scope: UMKM, products, flagships, average score,
     legal readiness, desa coverage and sector mix with LQ; five queries."""
@@ -146,10 +158,7 @@ def kecamatan_figures(*, user, filters: DashboardFilters) -> list[KecamatanFigur
         for k in Kecamatan.objects.visible_to(user).only("kode", "nama").order_by("kode")
     }
     facts = filters.facts(user)
-    for row in facts.values("kecamatan_id").annotate(
-        umkm=Count("pk"), products=Sum("product_count"), flagship=Sum("flagship_count"),
-        score_sum=Sum("score_sum"), score_count=Sum("score_count"), ready=Count("pk", filter=Q(is_ready=True)),
-    ).order_by():
+    for row in facts.values("kecamatan_id").annotate(**_figure_totals()).order_by():
         figures = rows.get(row.pop("kecamatan_id"))
         if figures is not None:
             for name, value in row.items():
@@ -215,8 +224,9 @@ def headline(*, user, figures: list[KecamatanFigures]) -> Headline:
 def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) -> dict[str, list[Assessment]]:
     """The best products of each kecamatan by their latest verified assessment (MPE, then
     score, then name), as {kecamatan kode: [assessment, ...]}; one query."""
-    assessments = filters.assessments(
-        Assessment.objects.visible_to(user).latest_verified_per_product().filter(product__is_active=True)
+    assessments = filters.products(
+        Assessment.objects.visible_to(user).latest_verified_per_product().filter(product__is_active=True),
+        to_product="product__",
     )
     # The window runs over narrow rows; only the winners are then read in full.
     winners = (
@@ -371,10 +381,7 @@ def desa_figures(*, user, kecamatan, filters: DashboardFilters) -> list[Kecamata
         d.pk: KecamatanFigures(d.kode, d.nama, desa_total=1)
         for d in Desa.objects.filter(kecamatan=kecamatan).only("kode", "nama").order_by("kode")
     }
-    for row in filters.facts(user).filter(kecamatan=kecamatan).values("desa_id").annotate(
-        umkm=Count("pk"), products=Sum("product_count"), flagship=Sum("flagship_count"),
-        score_sum=Sum("score_sum"), score_count=Sum("score_count"), ready=Count("pk", filter=Q(is_ready=True)),
-    ).order_by():
+    for row in filters.facts(user).filter(kecamatan=kecamatan).values("desa_id").annotate(**_figure_totals()).order_by():
         figures = rows.get(row.pop("desa_id"))
         if figures is not None:
             for name, value in row.items():
@@ -412,17 +419,4 @@ def desa_products(*, user, desa, filters: DashboardFilters):
         ))
         .order_by("umkm__name", "name", "pk")
     )
-    if filters.sector:
-        products = products.filter(sector=filters.sector)
-    if filters.market_reach:
-        products = products.filter(market_reach=filters.market_reach)
-    if filters.size_class:
-        products = products.filter(umkm__fact__size_class=filters.size_class)
-    if filters.ready is not None:
-        products = products.filter(umkm__fact__is_ready=filters.ready)
-    if filters.rating_class:
-        low, high = filters.score_range()
-        products = products.filter(score__gte=low)
-        if high is not None:
-            products = products.filter(score__lt=high)
-    return products
+    return filters.products(products, score="score")

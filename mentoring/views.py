@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -173,6 +174,7 @@ def dashboard(request):
         "filters": filters,
         "figures": figures,
         "sort": sort,
+        "boundaries_url": reverse("mapping:kecamatan-geojson"),
         "headline": data["headline"],
         "flagships": data["flagships"],
         "trend": data["trend"],
@@ -201,6 +203,7 @@ def dashboard_kecamatan(request, kode):
         return _dashboard_export(figures, fmt=request.GET["unduh"], filename=f"dasbor-desa-{kecamatan.kode}")
     context = {
         "kecamatan": kecamatan,
+        "boundaries_url": reverse("mapping:desa-geojson") + f"?kecamatan={kecamatan.pk}",
         "filters": filters,
         "figures": figures,
         "sort": sort,
