@@ -5,7 +5,7 @@ Every read is scoped with visible_to(user) and runs a fixed number of queries.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
@@ -21,6 +21,7 @@ from mapping.access import sees_everything
 from mapping.rating import location_quotient
 from mapping.stats import stats_cached
 from mentoring.models import Assignment, Visit
+from mentoring.selectors import desa_ids_recently_covered
 
 COVERAGE_DAYS = 90
 METRICS = ("umkm", "flagship", "avg_score", "ready_share", "coverage")
@@ -123,22 +124,6 @@ class KecamatanFigures:
 
     def metric(self, name: str):
         return getattr(self, name)
-
-
-def desa_ids_recently_covered(since: date) -> set[int]:
-    """Desa where some UMKM had a visit, a portal update or an assessment since `since`.
-
-    Three indexed range scans instead of three subqueries per desa.
-    """
-    start = timezone.make_aware(datetime.combine(since, time.min))
-    def desa_of(queryset, path):
-        return set(queryset.order_by().values_list(path, flat=True).distinct())
-
-    return (
-        desa_of(Visit.objects.filter(date__gte=since), "umkm__desa_id")
-        | desa_of(UMKM.objects.filter(updated_at__gte=start, is_demo=False), "desa_id")
-        | desa_of(Assessment.objects.filter(created_at__gte=start), "product__umkm__desa_id")
-    )
 
 
 def _figure_totals() -> dict:

@@ -1,7 +1,7 @@
 """Reads for the pendamping home page and the coverage report."""
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
@@ -26,35 +26,50 @@ def current_assignments(*, user) -> QuerySet[Assignment]:
     )
 
 
-def desa_coverage_list(*, user, days: int = COVERAGE_DAYS) -> QuerySet[Desa]:
-    """Desa the user may work in, each with its last visit date and whether it is covered.
+def desa_ids_recently_covered(since: date, *, within=None) -> set[int]:
+    """Desa (of `within`, a desa queryset, or all) where some UMKM had a visit or a survey
+    since `since`: registered or updated in the portal, or a product assessed.
 
-    A desa is covered when, within the last `days` days, some UMKM in it had a visit or
-    a survey: registered or updated in the portal, or a product assessed.
+    The one definition of "covered": three indexed range scans instead of three
+    subqueries per desa.
     """
-    since = timezone.localdate() - timedelta(days=days)
+    start = timezone.make_aware(datetime.combine(since, time.min))
+
+    def desa_of(queryset, path):
+        if within is not None:
+            queryset = queryset.filter(**{f"{path}__in": within.values("pk")})
+        return set(queryset.order_by().values_list(path, flat=True).distinct())
+
+    return (
+        desa_of(Visit.objects.filter(date__gte=since), "umkm__desa_id")
+        | desa_of(UMKM.objects.filter(updated_at__gte=start, is_demo=False), "desa_id")
+        | desa_of(Assessment.objects.filter(created_at__gte=start), "product__umkm__desa_id")
+    )
+
+
+def desa_coverage_list(*, user, days: int = COVERAGE_DAYS, with_boundary: bool = False) -> list[Desa]:
+    """Desa the user may work in, each with its last visit date and whether it is
+    covered (see desa_ids_recently_covered) in the last `days` days."""
     last_visit = (
         Visit.objects.filter(umkm__desa=OuterRef("pk")).order_by().values("umkm__desa")
         .annotate(last=Max("date")).values("last")
     )
-    return (
-        Desa.objects.editable_by(user).defer("boundary", "centre").select_related("kecamatan")
+    desa = Desa.objects.editable_by(user)
+    covered = desa_ids_recently_covered(timezone.localdate() - timedelta(days=days), within=desa)
+    rows = list(
+        desa.defer("centre", *([] if with_boundary else ["boundary"])).select_related("kecamatan")
         .defer("kecamatan__boundary", "kecamatan__centre")
-        .annotate(
-            last_visit=Subquery(last_visit),
-            covered=(
-                Exists(Visit.objects.filter(umkm__desa=OuterRef("pk"), date__gte=since))
-                | Exists(UMKM.objects.filter(desa=OuterRef("pk"), is_demo=False, updated_at__date__gte=since))
-                | Exists(Assessment.objects.filter(product__umkm__desa=OuterRef("pk"), created_at__date__gte=since))
-            ),
-        )
+        .annotate(last_visit=Subquery(last_visit))
         .order_by("kecamatan__kode", "kode")
     )
+    for row in rows:
+        row.covered = row.pk in covered
+    return rows
 
 
 def desa_coverage_feature_collection(*, user, days: int = COVERAGE_DAYS) -> dict:
     """The user's desa boundaries as GeoJSON with their coverage, for the home map."""
-    rows = desa_coverage_list(user=user, days=days).defer(None)
+    rows = desa_coverage_list(user=user, days=days, with_boundary=True)
     return {
         "type": "FeatureCollection",
         "features": [
