@@ -4,13 +4,44 @@ from django.db.models import Count
 from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
 from leaflet.admin import LeafletGeoAdmin
 
-from mapping import services, stats
+from mapping import resources, services, stats
+from mapping.imports import SPECS
 from mapping.models import (
-    UMKM, Assessment, AssessmentScore, Criterion, CriterionLevel, Desa, Kecamatan, Permit, Product,
+    UMKM, Assessment, AssessmentScore, Criterion, CriterionLevel, Desa, ImportBatch, Kecamatan, Permit, Product,
     RatingClass, Rubric, Sector, SizeClass,
 )
+
+
+class SpreadsheetAdminMixin(ExportMixin):
+    """Export with django-import-export (the template's columns, formula cells neutralised,
+    permission `<app>.export_<model>`), and a link to the portal's checked import.
+
+    Imports do not use the library's import view: its bulk mode cannot tie errors to
+    rows and its row-by-row mode is too slow for 100,000 rows (see mapping/imports.py).
+    """
+
+    formats = [XLSX, CSV]
+    export_form_class = ExportForm
+    import_export_change_list_template = "admin/spreadsheet_change_list.html"
+    spec_kind = ""
+
+    def changelist_view(self, request, extra_context=None):
+        spec = SPECS[self.spec_kind]
+        extra_context = {
+            **(extra_context or {}),
+            "spreadsheet_import_url": (
+                f"{reverse('mapping:transfers')}#impor-{spec.kind}"
+                if spec.importable and request.user.has_perm(spec.permission("import")) else ""
+            ),
+        }
+        return super().changelist_view(request, extra_context)
 
 
 class ScopedAdminMixin:
@@ -208,7 +239,9 @@ class PermitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(TouchesStatsMixin, ScopedAdminMixin, LeafletGeoAdmin):
+class KecamatanAdmin(SpreadsheetAdminMixin, TouchesStatsMixin, ScopedAdminMixin, LeafletGeoAdmin):
+    resource_classes = [resources.KecamatanResource]
+    spec_kind = "kecamatan"
     list_display = ["kode", "nama", "desa_total"]
     fields = ["kode", "nama", "boundary", "centre"]
     search_fields = ["kode", "nama"]
@@ -223,7 +256,9 @@ class KecamatanAdmin(TouchesStatsMixin, ScopedAdminMixin, LeafletGeoAdmin):
 
 
 @admin.register(Desa)
-class DesaAdmin(TouchesStatsMixin, ScopedAdminMixin, LeafletGeoAdmin):
+class DesaAdmin(SpreadsheetAdminMixin, TouchesStatsMixin, ScopedAdminMixin, LeafletGeoAdmin):
+    resource_classes = [resources.DesaResource]
+    spec_kind = "desa"
     list_display = ["kode", "nama", "jenis_display", "kecamatan"]
     fields = ["kecamatan", "kode", "nama", "boundary", "centre"]
     list_filter = [JenisDesaFilter, "kecamatan"]
@@ -254,7 +289,9 @@ class DesaAdmin(TouchesStatsMixin, ScopedAdminMixin, LeafletGeoAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(TouchesStatsMixin, admin.ModelAdmin):
+class SectorAdmin(SpreadsheetAdminMixin, TouchesStatsMixin, admin.ModelAdmin):
+    resource_classes = [resources.SectorResource]
+    spec_kind = "sektor"
     # Sector flags in the dashboard figures follow the sector list.
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -295,7 +332,9 @@ class PermitInline(admin.TabularInline):
 
 
 @admin.register(UMKM)
-class UMKMAdmin(RefreshesStatsMixin, VersionedAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
+class UMKMAdmin(SpreadsheetAdminMixin, RefreshesStatsMixin, VersionedAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
+    resource_classes = [resources.UMKMResource]
+    spec_kind = "umkm"
     form = VersionCheckedForm
 
     def umkm_ids_of(self, obj):
@@ -354,7 +393,9 @@ class UMKMAdmin(RefreshesStatsMixin, VersionedAdminMixin, ScopedAdminMixin, Leaf
 
 
 @admin.register(Product)
-class ProductAdmin(RefreshesStatsMixin, VersionedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class ProductAdmin(SpreadsheetAdminMixin, RefreshesStatsMixin, VersionedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.ProductResource]
+    spec_kind = "produk"
     form = VersionCheckedForm
     list_display = ["name", "umkm", "sector", "kecamatan_name", "market_reach", "price"]
     list_filter = [ProductKecamatanFilter, "sector", "market_reach", "is_active"]
@@ -481,7 +522,9 @@ class AssessmentKecamatanFilter(KecamatanFilter):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class AssessmentAdmin(SpreadsheetAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.AssessmentResource]
+    spec_kind = "penilaian"
     """Read-only record: assessments change only through the portal's workflow."""
 
     list_display = ["product", "status", "weighted_score", "mpe_total", "rubric", "assessed_by", "verified_at"]
@@ -495,3 +538,36 @@ class AssessmentAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """Import history for staff: read-only; the portal page shows errors and offers undo."""
+
+    list_display = ("created_at", "kind", "file_name", "created_by", "status", "counts_shown", "portal_link")
+    list_filter = ("status", "kind")
+    search_fields = ("file_name", "checksum", "created_by__username")
+    date_hierarchy = "created_at"
+    exclude = ("content",)
+    readonly_fields = [f.name for f in ImportBatch._meta.fields if f.name != "content"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).without_content().select_related("created_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("baru / diperbarui / tetap / galat"))
+    def counts_shown(self, obj):
+        c = obj.counts or {}
+        return f"{c.get('new', 0)} / {c.get('updated', 0)} / {c.get('unchanged', 0)} / {c.get('error', 0)}"
+
+    @admin.display(description=_("rincian"))
+    def portal_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("mapping:import-detail", args=[obj.pk]), _("buka"))

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -64,6 +66,14 @@ def user_stamp_field(verbose_name):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name=verbose_name, editable=False,
     )
+
+
+def transfer_permissions(model: str, label) -> list[tuple[str, str]]:
+    """Spreadsheet import and export each need their own permission (see mapping/imports.py)."""
+    return [
+        (f"import_{model}", format_lazy(_("Dapat mengimpor {} dari spreadsheet"), label)),
+        (f"export_{model}", format_lazy(_("Dapat mengekspor {} ke spreadsheet"), label)),
+    ]
 
 
 class Region(models.Model):
@@ -138,6 +148,7 @@ class Kecamatan(Region):
     class Meta(Region.Meta):
         verbose_name = _("kecamatan")
         verbose_name_plural = _("kecamatan")
+        permissions = transfer_permissions("kecamatan", _("kecamatan"))
         constraints = [
             models.UniqueConstraint(fields=["nama"], name="kecamatan_nama_unique"),
         ]
@@ -186,6 +197,7 @@ class Desa(Region):
     class Meta(Region.Meta):
         verbose_name = _("desa/kelurahan")
         verbose_name_plural = _("desa/kelurahan")
+        permissions = transfer_permissions("desa", _("desa/kelurahan"))
         constraints = [
             models.UniqueConstraint(
                 fields=["kecamatan", "nama"],
@@ -233,6 +245,7 @@ class Sector(models.Model):
         ordering = ["order", "nama"]
         verbose_name = _("sektor")
         verbose_name_plural = _("sektor")
+        permissions = transfer_permissions("sector", _("sektor"))
 
     def __str__(self):
         return self.nama
@@ -310,7 +323,29 @@ class UMKMQuerySet(ScopedQuerySet):
         return self.filter(permits__kind=kind).distinct()
 
 
+def umkm_kode_new() -> str:
+    """A random, stable code for a UMKM that has none of its own (e.g. UMKM-7K3QX9PD).
+
+    Spreadsheet imports match a UMKM by NIB, otherwise by this code, so every UMKM has one
+    from its first save, whichever path creates it.
+    """
+    return "UMKM-" + "".join(secrets.choice(KODE_ALPHABET) for _i in range(8))
+
+
+KODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread
+
+
 class UMKM(models.Model):
+    kode = models.CharField(
+        _("kode UMKM"), max_length=40, unique=True, default=umkm_kode_new,
+        validators=[RegexValidator(
+            r"^[0-9A-Za-z][0-9A-Za-z.\-/_]*\Z",
+            message=_("Kode UMKM hanya boleh berisi huruf, angka, titik, garis miring, - dan _."),
+        )],
+        help_text=_("Kode tetap untuk mencocokkan baris saat impor spreadsheet bila NIB kosong. "
+                    "Dibuat otomatis bila dikosongkan."),
+        error_messages={"unique": _("Kode UMKM ini sudah dipakai UMKM lain.")},
+    )
     name = models.CharField(_("nama usaha"), max_length=150)
     owner_name = models.CharField(_("nama pemilik"), max_length=150)
     nik = models.CharField(
@@ -370,6 +405,7 @@ class UMKM(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("UMKM")
         verbose_name_plural = _("UMKM")
+        permissions = transfer_permissions("umkm", _("UMKM"))
         constraints = [
             models.UniqueConstraint(
                 fields=["nib"],
@@ -573,6 +609,7 @@ class Product(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("produk")
         verbose_name_plural = _("produk")
+        permissions = transfer_permissions("product", _("produk"))
         constraints = [
             non_negative_constraint("monthly_capacity", "product"),
             non_negative_constraint("price", "product"),
@@ -741,6 +778,7 @@ class Assessment(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("penilaian potensi")
         verbose_name_plural = _("penilaian potensi")
+        permissions = transfer_permissions("assessment", _("penilaian potensi"))
         indexes = [
             models.Index(fields=["product", "status", "verified_at"]),
             models.Index(fields=["created_at"]),
@@ -841,3 +879,92 @@ class DashboardStamp(models.Model):
     """
 
     version = models.BigIntegerField(default=0)
+
+
+# --- Spreadsheet imports ------------------------------------------------------------------
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff with the model's import permission see every import; others their own."""
+        from mapping.access import Role, role_of
+
+        return self if role_of(user) is Role.ADMIN_DINAS else self.filter(created_by=user)
+
+    def without_content(self):
+        return self.defer("content", "errors", "sample")
+
+
+class ImportBatch(models.Model):
+    """One uploaded file, its dry run, its import and (perhaps) its undo.
+
+    The file's bytes are kept, so "Impor" writes exactly the file that was previewed
+    (its checksum is compared again), and the history says what came from where.
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("Sedang diperiksa")
+        READY = "ready", _("Siap diimpor")
+        INVALID = "invalid", _("Ada galat")
+        IMPORTING = "importing", _("Sedang diimpor")
+        DONE = "done", _("Selesai diimpor")
+        FAILED = "failed", _("Gagal, tidak ada yang disimpan")
+        UNDONE = "undone", _("Dibatalkan")
+
+    kind = models.CharField(_("jenis data"), max_length=20)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
+    file_name = models.CharField(_("nama berkas"), max_length=255)
+    file_size = models.PositiveIntegerField(_("ukuran (byte)"))
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("isi berkas"), editable=False)
+    created_by = user_stamp_field(_("diunggah oleh"))
+    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+    imported_at = models.DateTimeField(_("diimpor"), null=True, blank=True)
+    undone_by = user_stamp_field(_("dibatalkan oleh"))
+    undone_at = models.DateTimeField(_("dibatalkan"), null=True, blank=True)
+    # Progress of the running step, written outside its transaction so a page can poll it.
+    progress = models.PositiveIntegerField(_("baris diproses"), default=0)
+    total_rows = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    counts = models.JSONField(_("ringkasan"), default=dict, blank=True)
+    refusal = models.TextField(_("alasan berkas ditolak"), blank=True)
+    notes = models.JSONField(_("catatan pembacaan"), default=list, blank=True)
+    errors = models.JSONField(_("galat per baris"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("jumlah galat"), default=0)
+    sample = models.JSONField(_("contoh baris"), default=list, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("riwayat impor")
+        verbose_name_plural = _("riwayat impor")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
+
+
+class ImportChange(models.Model):
+    """A row an import created or changed, with its values before (None when created)."""
+
+    class Action(models.TextChoices):
+        NEW = "new", _("Baru")
+        UPDATED = "updated", _("Diperbarui")
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes")
+    row_number = models.PositiveIntegerField(_("baris"))
+    model = models.CharField(_("model"), max_length=40)
+    object_id = models.BigIntegerField(_("id objek"))
+    action = models.CharField(_("tindakan"), max_length=8, choices=Action.choices)
+    before = models.JSONField(_("nilai sebelumnya"), null=True, blank=True)
+    after = models.JSONField(_("nilai sesudah impor"))
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+        verbose_name = _("perubahan oleh impor")
+        verbose_name_plural = _("perubahan oleh impor")
+        indexes = [models.Index(fields=["model", "object_id"])]

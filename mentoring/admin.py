@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from mapping import stats
-from mapping.admin import KecamatanFilter, ScopedAdminMixin
+from mapping.admin import KecamatanFilter, ScopedAdminMixin, SpreadsheetAdminMixin
 from mapping.models import UMKM
 from mentoring.models import Assignment, FollowUp, Pendamping, Topic, Visit
+from mentoring.resources import AssignmentResource
 
 
 class NoDeleteMixin:
@@ -60,7 +61,9 @@ class CurrentAssignmentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class AssignmentAdmin(SpreadsheetAdminMixin, NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [AssignmentResource]
+    spec_kind = "penugasan"
     list_display = ["pendamping", "kecamatan", "start_date", "end_date", "is_current_display"]
     list_filter = [CurrentAssignmentFilter, "kecamatan"]
     search_fields = ["pendamping__full_name", "kecamatan__nama"]

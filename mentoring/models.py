@@ -12,7 +12,7 @@ from djgeojson.fields import PointField
 from mapping import geometry
 from mapping.access import Role, current_assignment_q, role_of, sees_everything
 from mapping.models import (
-    UMKM, Kecamatan, ScopedQuerySet, user_stamp_field, validate_phone, validate_photo_size,
+    UMKM, Kecamatan, ScopedQuerySet, transfer_permissions, user_stamp_field, validate_phone, validate_photo_size,
 )
 
 validate_nip = RegexValidator(
@@ -102,6 +102,7 @@ class Assignment(models.Model):
         ordering = ["kecamatan__kode", "-start_date"]
         verbose_name = _("penugasan")
         verbose_name_plural = _("penugasan")
+        permissions = transfer_permissions("assignment", _("penugasan"))
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date")),

@@ -9,6 +9,7 @@ from django.contrib.auth.management import create_permissions
 from mapping.access import Role
 
 CRUD = ("view", "add", "change", "delete")
+TRANSFER = ("import", "export")
 
 ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
     Role.ADMIN_DINAS: {
@@ -18,8 +19,15 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
                 "rubric", "criterion", "criterionlevel", "ratingclass", "assessment",
             )
         },
+        "mapping#transfer": {
+            **{m: TRANSFER for m in ("kecamatan", "desa", "sector", "umkm", "product", "assessment")},
+            # Import history is written by imports only, never edited by hand.
+            "importbatch": ("view",),
+            "importchange": ("view",),
+        },
         "mentoring": {
             **{m: CRUD for m in ("topic", "visit", "followup")},
+            "assignment#transfer": TRANSFER,
             # Pendamping and assignments are kept for history: deactivate or end, never delete.
             "pendamping": ("view", "add", "change"),
             "assignment": ("view", "add", "change"),
@@ -38,6 +46,11 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
         "mentoring": {
             **{m: ("view",) for m in ("pendamping", "assignment", "topic", "visit", "followup")},
             "visit#coverage": ("view_coverage_report",),
+            "assignment#transfer": ("export",),
+        },
+        # Exports for meetings; Pimpinan never writes, so never imports.
+        "mapping#transfer": {
+            m: ("export",) for m in ("kecamatan", "desa", "sector", "umkm", "product", "assessment")
         },
     },
     Role.PENDAMPING: {
@@ -46,6 +59,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
                                       "criterionlevel", "ratingclass")},
             **{m: ("view", "add", "change") for m in ("umkm", "product", "permit", "assessment")},
         },
+        # Only rows of their own kecamatan: the importer refuses a file with any other.
+        "mapping#transfer": {m: ("import", "export") for m in ("umkm", "product")},
         "mentoring": {
             **{m: ("view",) for m in ("pendamping", "assignment", "topic")},
             **{m: ("view", "add", "change") for m in ("visit", "followup")},
@@ -57,10 +72,14 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
 def codenames_for(role: Role) -> set[tuple[str, str]]:
     """(app_label, codename) pairs of the role's permissions."""
     pairs = set()
-    for app_label, models in ROLE_PERMISSIONS[role].items():
+    for app_key, models in ROLE_PERMISSIONS[role].items():
+        app_label = app_key.partition("#")[0]
         for model, actions in models.items():
             for action in actions:
-                codename = action if "#" in model else f"{action}_{model}"
+                name, _sep, kind = model.partition("#")
+                # "visit#coverage" lists whole codenames; "umkm#transfer" and an app's
+                # "#transfer" group list actions like the plain model entries.
+                codename = action if kind and kind != "transfer" else f"{action}_{name}"
                 pairs.add((app_label, codename))
     return pairs
 

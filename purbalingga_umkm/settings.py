@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "leaflet",
     "djgeojson",
     "axes",
+    "import_export",
     "mapping",
     "mentoring",
 ]
@@ -197,6 +198,21 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 PRODUCT_PHOTO_MAX_BYTES = env.int("PRODUCT_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 # A GPS fix less accurate than this (metres) is refused.
 LOCATION_MAX_ACCURACY_M = env.int("LOCATION_MAX_ACCURACY_M", default=100)
+
+# Spreadsheet imports (mapping/spreadsheets.py, mapping/imports.py).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+# An XLSX is a ZIP of XML: its unpacked size is checked before anything parses it.
+IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=300 * 1024 * 1024)
+# Checking and importing run in a background thread so no request waits on them; tests
+# run them inline. An import whose worker stops sending heartbeats is marked interrupted.
+IMPORT_IN_BACKGROUND = env.bool("IMPORT_IN_BACKGROUND", default=True)
+IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=120)
+# django-import-export (admin exports): each direction needs its own model permission,
+# e.g. mapping.export_umkm; the library's default is none at all.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 
 LOGGING = {
     "version": 1,

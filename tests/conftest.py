@@ -12,6 +12,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def imports_inline(settings):
+    """Imports run inside the request in tests; the browser test runs them in the background."""
+    settings.IMPORT_IN_BACKGROUND = False
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test's database starts over, and so must anything cached from it."""
     from django.core.cache import cache

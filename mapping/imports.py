@@ -1,0 +1,655 @@
+"""Spreadsheet imports: dry run, all-or-nothing import, history and undo.
+
+The flow, for every kind of data (the specs in mapping/resources.py and
+mentoring/resources.py):
+
+1. `import_start()` keeps the uploaded file (bytes, size, SHA-256) in an ImportBatch and
+   checks it: the file is read (mapping/spreadsheets.py), every cell parsed
+   (mapping/cells.py), rows resolved against the database set-wise (one query per lookup,
+   not per row) and compared with what is stored. Nothing is written but the batch: its
+   counts (new / updated / unchanged / error), every row error with row number, column,
+   value and message, and a bounded sample of rows.
+2. `import_confirm()` imports exactly that file (the checksum is compared again): the
+   same check runs once more against the current database, then everything is written
+   in one transaction, or nothing is, with an ImportChange per written row holding its
+   values before.
+3. `import_undo()` restores those values (and removes created rows) when no later edit
+   touched them, and otherwise says which rows block it.
+
+Checking and importing run in a background thread (IMPORT_IN_BACKGROUND) so no request
+waits on a 100,000-row file; the batch's progress is written outside the import's
+transaction so the page can show it.
+"""
+
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
+from django.db.models import Count, Subquery
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _, gettext_lazy
+
+from mapping import bulk
+from mapping.cells import CellError, is_blank, text
+from mapping.models import ImportBatch, ImportChange, Kecamatan
+from mapping.spreadsheets import FileRefused, header_key, table_read
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_EVERY = 5000
+MAX_STORED_ERRORS = 10_000
+SAMPLE_PER_ACTION = 10
+
+
+class Keep:
+    """A column the file does not have: the stored value stays (a default for new rows)."""
+
+    def __repr__(self):
+        return "KEEP"
+
+
+KEEP = Keep()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column: its header, what it means, and how a cell is read."""
+
+    name: str
+    header: str
+    help: str
+    example: object = ""
+    parse: object = text
+    required: bool = False
+    choices: tuple = ()
+
+
+class RowError(Exception):
+    def __init__(self, message, column: str = "", value: str = ""):
+        super().__init__(str(message))
+        self.message, self.column, self.value = str(message), column, value
+
+
+@dataclass(slots=True)
+class Resolved:
+    """A row ready to write: its key, the model's field values and where it belongs."""
+
+    key: object
+    values: tuple
+    kecamatan_id: int | None
+    label: str
+
+
+@dataclass(slots=True)
+class Existing:
+    pk: int
+    values: tuple
+    kecamatan_id: int | None
+    version: int | None = None
+
+
+@dataclass
+class Context:
+    user: object
+    scope: set | None  # kecamatan ids the user may write; None = everywhere
+    cache: dict = field(default_factory=dict)
+
+
+class ImportSpec:
+    """How one kind of data is imported and exported. Subclasses fill these in."""
+
+    kind = ""
+    label = ""
+    model = None
+    columns: tuple[Column, ...] = ()
+    fields: tuple[str, ...] = ()  # model attnames written, in the order of Resolved.values
+    readonly_headers: tuple[str, ...] = ()  # exported for reading, ignored on import
+    key_help = ""
+    creates = True  # False: rows must already exist (reference data with boundaries)
+    importable = True  # False: export only
+
+    @property
+    def permission_app(self) -> str:
+        return self.model._meta.app_label
+
+    def permission(self, action: str) -> str:
+        return f"{self.permission_app}.{action}_{self.model._meta.model_name}"
+
+    def header_keys(self) -> set[str]:
+        return {header_key(c.header) for c in self.columns}
+
+    def headers_missing(self, present: set[str]) -> list[str]:
+        return [c.header for c in self.columns if c.required and c.name not in present]
+
+    def prepare(self, ctx: Context) -> None:
+        """Load the lookups the rows need (a fixed number of queries)."""
+
+    def resolve(self, row: dict, ctx: Context) -> Resolved:
+        raise NotImplementedError
+
+    def existing(self, keys: list, ctx: Context) -> dict:
+        """The stored rows for `keys`, as {key: Existing}."""
+        raise NotImplementedError
+
+    def key_conflicts(self, kept: list, existing: dict, ctx: Context) -> dict:
+        """{key: message} for rows whose key clashes with another stored row."""
+        return {}
+
+    def new_instance(self, values: dict, ctx: Context):
+        return self.model(**values)
+
+    def update_extra(self, existing: Existing, ctx: Context) -> dict:
+        """Fields an import sets besides the spreadsheet's, e.g. the version."""
+        return {}
+
+    def after_write(self, ids: list[int]) -> None:
+        """Keep derived data (dashboard figures) in step, inside the transaction."""
+
+    def template_rows(self) -> list[list]:
+        return [[c.example for c in self.columns]]
+
+    def export_queryset(self, user):
+        raise NotImplementedError
+
+    def export_rows(self, queryset):
+        """Rows for export, aligned with export_headers()."""
+        raise NotImplementedError
+
+    def export_headers(self) -> list[str]:
+        return [c.header for c in self.columns] + list(self.readonly_headers)
+
+
+SPECS: dict[str, ImportSpec] = {}
+
+
+def spec_register(spec: ImportSpec) -> ImportSpec:
+    SPECS[spec.kind] = spec
+    return spec
+
+
+def specs_for(user, action: str) -> list[ImportSpec]:
+    """The kinds of data `user` may import (or export), in menu order."""
+    return [s for s in SPECS.values()
+            if (action != "import" or s.importable) and user.has_perm(s.permission(action))]
+
+
+# --- checking ------------------------------------------------------------------------------
+
+
+@dataclass
+class Plan:
+    new: list = field(default_factory=list)  # (row, Resolved)
+    updated: list = field(default_factory=list)  # (row, Resolved, Existing)
+    unchanged: int = 0
+    errors: list = field(default_factory=list)  # dicts: row, column, value, message
+    error_count: int = 0
+    error_rows: set = field(default_factory=set)
+    sample: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    total: int = 0
+
+    def error(self, row: int, message, column: str = "", value: str = "") -> None:
+        self.error_count += 1
+        self.error_rows.add(row)
+        if len(self.errors) < MAX_STORED_ERRORS:
+            self.errors.append({"row": row, "column": column, "value": value[:100], "message": str(message)})
+
+    @property
+    def counts(self) -> dict:
+        return {"new": len(self.new), "updated": len(self.updated), "unchanged": self.unchanged,
+                "error": len(self.error_rows), "total": self.total}
+
+
+def _scope_of(user) -> set | None:
+    from mapping.access import Role, role_of
+
+    if role_of(user) is Role.ADMIN_DINAS:
+        return None
+    return set(Kecamatan.objects.editable_by(user).values_list("pk", flat=True))
+
+
+def _progress(batch_id: int, done: int, total: int = 0) -> None:
+    # Outside any transaction of the import, so a polling page sees it at once.
+    ImportBatch.objects.filter(pk=batch_id).update(progress=done, total_rows=total, heartbeat_at=timezone.now())
+
+
+def _out_of_scope(spec, kecamatan_id) -> str:
+    nama = Kecamatan.objects.filter(pk=kecamatan_id).values_list("nama", flat=True).first() or "?"
+    return _("Baris ini %(what)s di Kecamatan %(kecamatan)s, di luar kecamatan tugas Anda: seluruh berkas "
+             "ditolak. Hapus baris ini atau minta Admin Dinas mengimpornya.") % {
+        "what": spec.model._meta.verbose_name, "kecamatan": nama}
+
+
+def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_id: int | None = None) -> Plan:
+    """Read and check a file against the database; writes nothing (but progress)."""
+    plan = Plan()
+    table = table_read(content, file_name, known_headers=spec.header_keys())
+    plan.notes = list(table.notes)
+    by_key = {header_key(c.header): c for c in spec.columns}
+    ignored = {header_key(h) for h in spec.readonly_headers}
+    mapping, unknown = [], []
+    for index, header in enumerate(table.headers):
+        key = header_key(header)
+        if not key or key in ignored:
+            continue
+        if key in by_key:
+            mapping.append((index, by_key[key]))
+        else:
+            unknown.append(str(header))
+    missing = spec.headers_missing({c.name for _i, c in mapping})
+    if unknown or missing:
+        parts = []
+        if missing:
+            parts.append(_("kolom wajib tidak ada: %(cols)s") % {"cols": ", ".join(missing)})
+        if unknown:
+            parts.append(_("kolom tidak dikenal: %(cols)s") % {"cols": ", ".join(unknown)})
+        raise FileRefused(
+            _("Judul kolom tidak cocok dengan templat %(kind)s — %(parts)s. Pakai judul kolom persis seperti "
+              "di templat (lembar Petunjuk menjelaskan setiap kolom).") % {"kind": spec.label, "parts": "; ".join(parts)}
+        )
+
+    ctx = Context(user=user, scope=_scope_of(user))
+    spec.prepare(ctx)
+    example = [text(column.example) for _i, column in mapping]
+    limit = settings.IMPORT_MAX_ROWS
+    seen: dict = {}
+    kept: list = []
+    for number, cells in table.rows:
+        if all(is_blank(c) for c in cells):
+            continue  # blank rows, e.g. trailing ones Excel keeps
+        plan.total += 1
+        if plan.total > limit:
+            raise FileRefused(
+                _("Berkas berisi lebih dari %(limit)s baris data; pecah menjadi beberapa berkas.") % {"limit": f"{limit:,}".replace(",", ".")}
+            )
+        if batch_id and plan.total % PROGRESS_EVERY == 0:
+            _progress(batch_id, plan.total)
+        if [text(cells[i]) if i < len(cells) else "" for i, _c in mapping] == example:
+            plan.error(number, _("Ini baris contoh dari templat: hapus baris ini."))
+            continue
+        row, failed = {}, False
+        for index, column in mapping:
+            raw = cells[index] if index < len(cells) else None
+            try:
+                value = column.parse(raw)
+            except CellError as error:
+                plan.error(number, str(error), column.header, text(raw))
+                failed = True
+                continue
+            if column.required and is_blank(value):
+                plan.error(number, _("Wajib diisi."), column.header, "")
+                failed = True
+            row[column.name] = value
+        if failed:
+            continue
+        try:
+            resolved = spec.resolve(row, ctx)
+        except RowError as error:
+            plan.error(number, error.message, error.column, error.value)
+            continue
+        if ctx.scope is not None and resolved.kecamatan_id not in ctx.scope:
+            plan.error(number, _out_of_scope(spec, resolved.kecamatan_id))
+            continue
+        if resolved.key in seen:
+            plan.error(number, _("Baris ini sama dengan baris %(row)s (%(key)s): setiap data hanya boleh satu baris.")
+                       % {"row": seen[resolved.key], "key": _key_text(resolved.key)})
+            continue
+        seen[resolved.key] = number
+        kept.append((number, resolved))
+    del seen
+    if plan.total == 0:
+        raise FileRefused(_("Berkas tidak berisi baris data di bawah baris judul kolom."))
+    if batch_id:
+        _progress(batch_id, plan.total, plan.total)
+
+    existing = spec.existing([r.key for _n, r in kept], ctx)
+    conflicts = spec.key_conflicts(kept, existing, ctx)
+    labels = [spec.model._meta.get_field(f).verbose_name for f in spec.fields]
+    for number, resolved in kept:
+        if resolved.key in conflicts:
+            plan.error(number, conflicts[resolved.key])
+            continue
+        found = existing.get(resolved.key)
+        if found is None:
+            if not spec.creates:
+                plan.error(number, _("Tidak ada %(what)s dengan kode %(key)s; impor ini hanya memperbarui data yang "
+                                     "sudah ada.") % {"what": spec.model._meta.verbose_name, "key": _key_text(resolved.key)})
+                continue
+            plan.new.append((number, resolved))
+            _sample(plan, number, "new", resolved.label)
+            continue
+        if ctx.scope is not None and found.kecamatan_id not in ctx.scope:
+            plan.error(number, _out_of_scope(spec, found.kecamatan_id))
+            continue
+        resolved.values = tuple(old if new is KEEP else new for new, old in zip(resolved.values, found.values))
+        if found.values == resolved.values:
+            plan.unchanged += 1
+            _sample(plan, number, "unchanged", resolved.label)
+            continue
+        plan.updated.append((number, resolved, found))
+        changes = [
+            f"{capfirst(label)}: {_shown(old)} → {_shown(new)}"
+            for label, old, new in zip(labels, found.values, resolved.values) if old != new
+        ]
+        _sample(plan, number, "updated", resolved.label, changes)
+    plan.errors.sort(key=lambda e: e["row"])
+    return plan
+
+
+def _key_text(key) -> str:
+    return " / ".join(str(k) for k in key) if isinstance(key, tuple) else str(key)
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict) and "coordinates" in value:
+        lng, lat = value["coordinates"][:2]
+        return f"{lat:.5f}, {lng:.5f}"
+    return str(value)
+
+
+def _sample(plan: Plan, row: int, action: str, label: str, changes=()) -> None:
+    if sum(1 for s in plan.sample if s["action"] == action) < SAMPLE_PER_ACTION:
+        plan.sample.append({"row": row, "action": action, "label": label, "changes": list(changes)[:6]})
+
+
+# --- running: the services the views call ------------------------------------------------
+
+
+def import_start(*, spec: ImportSpec, upload, user) -> ImportBatch:
+    """Keep the uploaded file and check it (in the background when configured)."""
+    if not user.has_perm(spec.permission("import")):
+        raise PermissionDenied
+    content = upload.read(settings.IMPORT_MAX_BYTES + 1)
+    batch = ImportBatch.objects.create(
+        kind=spec.kind, file_name=upload.name[:255], file_size=upload.size or len(content),
+        checksum=hashlib.sha256(content).hexdigest(), content=content, created_by=user,
+        heartbeat_at=timezone.now(),
+    )
+    _run_later(import_check, batch.pk)
+    return batch
+
+
+def import_check(batch_id: int) -> None:
+    batch = ImportBatch.objects.get(pk=batch_id)
+    spec = SPECS[batch.kind]
+    try:
+        plan = plan_build(spec=spec, content=bytes(batch.content), file_name=batch.file_name,
+                          user=batch.created_by, batch_id=batch.pk)
+    except FileRefused as refused:
+        _finish(batch, ImportBatch.Status.INVALID, refusal=str(refused))
+        return
+    except Exception:
+        logger.exception("Import check %s failed", batch_id)
+        _finish(batch, ImportBatch.Status.FAILED, refusal=_("Pemeriksaan berhenti karena galat sistem; tidak ada "
+                                                           "yang disimpan. Hubungi Admin Dinas."))
+        raise
+    status = ImportBatch.Status.INVALID if plan.error_count else ImportBatch.Status.READY
+    _finish(batch, status, plan=plan)
+
+
+def _finish(batch, status, *, plan: Plan | None = None, refusal: str = "", **extra) -> None:
+    values = {"status": status, "refusal": refusal, "heartbeat_at": timezone.now(), **extra}
+    if plan is not None:
+        values.update(counts=plan.counts, errors=plan.errors, error_count=plan.error_count,
+                      sample=plan.sample, notes=plan.notes, total_rows=plan.total, progress=plan.total)
+    ImportBatch.objects.filter(pk=batch.pk).update(**values)
+
+
+def import_confirm(*, batch: ImportBatch, user) -> None:
+    """Import a checked file (in the background when configured)."""
+    spec = SPECS[batch.kind]
+    if not user.has_perm(spec.permission("import")) or batch.created_by_id != user.pk:
+        raise PermissionDenied
+    updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READY).update(
+        status=ImportBatch.Status.IMPORTING, progress=0, heartbeat_at=timezone.now())
+    if updated:  # a second click on "Impor" finds the batch already importing
+        _run_later(import_commit, batch.pk)
+
+
+def import_commit(batch_id: int) -> None:
+    batch = ImportBatch.objects.get(pk=batch_id)
+    spec = SPECS[batch.kind]
+    content = bytes(batch.content)
+    if hashlib.sha256(content).hexdigest() != batch.checksum:
+        _finish(batch, ImportBatch.Status.FAILED, refusal=_("Isi berkas berbeda dari yang diperiksa; tidak ada yang "
+                                                           "disimpan."))
+        return
+    try:
+        plan = plan_build(spec=spec, content=content, file_name=batch.file_name, user=batch.created_by,
+                          batch_id=batch.pk)
+        if plan.error_count:
+            _finish(batch, ImportBatch.Status.INVALID, plan=plan,
+                    refusal=_("Data di portal berubah sejak pemeriksaan dan berkas kini berisi galat; tidak ada "
+                              "yang disimpan."))
+            return
+        plan_write(spec=spec, plan=plan, batch=batch)
+    except FileRefused as refused:
+        _finish(batch, ImportBatch.Status.FAILED, refusal=str(refused))
+        return
+    except (IntegrityError, EditedMeanwhile) as error:
+        _finish(batch, ImportBatch.Status.FAILED, refusal=_(
+            "Tidak ada yang disimpan: data berubah selama impor (%(error)s). Periksa ulang berkas lalu impor lagi.")
+            % {"error": error})
+        return
+    except Exception:
+        logger.exception("Import %s failed", batch_id)
+        _finish(batch, ImportBatch.Status.FAILED, refusal=_("Impor berhenti karena galat sistem; tidak ada yang "
+                                                           "disimpan. Hubungi Admin Dinas."))
+        raise
+    _finish(batch, ImportBatch.Status.DONE, plan=plan, imported_at=timezone.now())
+
+
+class EditedMeanwhile(Exception):
+    pass
+
+
+def _json(value):
+    if isinstance(value, (Decimal, date)):
+        return str(value)
+    return value
+
+
+@transaction.atomic
+def plan_write(*, spec: ImportSpec, plan: Plan, batch: ImportBatch) -> None:
+    """Write a checked plan: all rows and their history, or (on any error) nothing."""
+    model = spec.model
+    ctx = Context(user=batch.created_by, scope=None)
+    if plan.updated:
+        _versions_still(spec, plan.updated)
+    new_objs = [
+        spec.new_instance({f: v for f, v in zip(spec.fields, r.values) if v is not KEEP}, ctx) for _n, r in plan.new
+    ]
+    bulk.rows_insert(model, new_objs)
+    updated_objs, extra_fields = [], []
+    for _n, resolved, found in plan.updated:
+        extra = spec.update_extra(found, ctx)
+        extra_fields = list(extra)
+        updated_objs.append(model(pk=found.pk, **dict(zip(spec.fields, resolved.values)), **extra))
+    bulk.rows_update(model, updated_objs, list(spec.fields) + extra_fields)
+
+    label = model._meta.label_lower
+    changes = [
+        ImportChange(batch=batch, row_number=number, model=label, object_id=obj.pk, action=ImportChange.Action.NEW,
+                     before=None, after=_after(spec, obj))
+        for (number, _resolved), obj in zip(plan.new, new_objs)
+    ]
+    changes += [
+        ImportChange(batch=batch, row_number=number, model=label, object_id=found.pk,
+                     action=ImportChange.Action.UPDATED,
+                     before={f: _json(v) for f, v in zip(spec.fields, found.values)},
+                     after=_after(spec, obj))
+        for (number, _resolved, found), obj in zip(plan.updated, updated_objs)
+    ]
+    bulk.rows_insert(ImportChange, changes)
+    _progress(batch.pk, plan.total, plan.total)
+    spec.after_write([o.pk for o in new_objs] + [o.pk for o in updated_objs])
+
+
+def _after(spec, obj) -> dict:
+    after = {f: _json(getattr(obj, f)) for f in spec.fields}
+    if hasattr(obj, "version"):
+        after["version"] = obj.version
+    return after
+
+
+def _versions_still(spec, updated) -> None:
+    """Rows edited by someone between the check and the write are not overwritten."""
+    model = spec.model
+    if not hasattr(model, "version"):
+        return
+    expected = {found.pk: found.version for _n, _r, found in updated}
+    for chunk in bulk.in_chunks(list(expected)):
+        for pk, version in model.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "version"):
+            if expected[pk] != version:
+                raise EditedMeanwhile(_("%(what)s #%(pk)s diubah orang lain") % {
+                    "what": model._meta.verbose_name, "pk": pk})
+
+
+def import_mark_stale(batch: ImportBatch) -> ImportBatch:
+    """A check or import whose worker died (server restarted) is marked failed.
+
+    Its transaction never committed, so nothing of it is in the database.
+    """
+    stale_after = timezone.now() - timezone.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
+    if batch.is_running and batch.heartbeat_at and batch.heartbeat_at < stale_after:
+        ImportBatch.objects.filter(pk=batch.pk, status=batch.status).update(
+            status=ImportBatch.Status.FAILED,
+            refusal=_("Proses terhenti (server dimulai ulang?). Tidak ada yang disimpan; periksa ulang berkas ini."))
+        batch.refresh_from_db()
+    return batch
+
+
+def import_recheck(*, batch: ImportBatch, user) -> None:
+    if batch.created_by_id != user.pk or batch.status not in (ImportBatch.Status.FAILED, ImportBatch.Status.READY):
+        raise PermissionDenied
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.CHECKING, progress=0,
+                                                   heartbeat_at=timezone.now(), refusal="")
+    _run_later(import_check, batch.pk)
+
+
+def _run_later(function, batch_id: int) -> None:
+    if not settings.IMPORT_IN_BACKGROUND:
+        function(batch_id)
+        return
+
+    def work():
+        close_old_connections()
+        try:
+            function(batch_id)
+        except Exception:
+            logger.exception("Background import step failed")
+        finally:
+            connection.close()
+
+    transaction.on_commit(lambda: threading.Thread(target=work, name=f"import-{batch_id}", daemon=True).start())
+
+
+# --- undo ----------------------------------------------------------------------------------
+
+
+def import_undo(*, batch: ImportBatch, user) -> list[str]:
+    """Restore what the import changed; returns the reasons it cannot (nothing is done then)."""
+    spec = SPECS[batch.kind]
+    if not user.has_perm(spec.permission("import")):
+        raise PermissionDenied
+    if batch.status != ImportBatch.Status.DONE:
+        return [_("Hanya impor yang selesai yang bisa dibatalkan.")]
+    try:
+        with transaction.atomic():
+            blockers = _undo(spec, batch, user)
+            if blockers:
+                raise _Blocked(blockers)
+    except _Blocked as blocked:
+        return blocked.reasons
+    return []
+
+
+class _Blocked(Exception):
+    def __init__(self, reasons):
+        self.reasons = reasons
+
+
+def _undo(spec, batch, user) -> list[str]:
+    model = spec.model
+    locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if locked.status != ImportBatch.Status.DONE:
+        return [_("Impor ini sudah dibatalkan.")]
+    changes = list(batch.changes.values_list("row_number", "object_id", "action", "before", "after"))
+    ids = Subquery(batch.changes.values("object_id"))
+    check = list(spec.fields) + (["version"] if hasattr(model, "version") else [])
+    current = {row[0]: row[1:] for row in model.objects.filter(pk__in=ids).values_list("pk", *check)}
+    fields = [model._meta.get_field(f) for f in spec.fields]
+    # A later import of the same rows that was itself undone bumped the version twice
+    # (import, undo) and left the values as this import wrote them: not a later edit.
+    undone_later = dict(
+        ImportChange.objects.filter(
+            model=model._meta.label_lower, object_id__in=ids, batch__pk__gt=batch.pk,
+            batch__status=ImportBatch.Status.UNDONE,
+        ).values("object_id").annotate(n=Count("pk")).values_list("object_id", "n")
+    )
+    blockers = []
+    for number, object_id, action, _before, after in changes:
+        now = current.get(object_id)
+        if now is None:
+            blockers.append(_("Baris %(row)s: data ini sudah dihapus setelah impor.") % {"row": number})
+            continue
+        expected = [_value(f, after[name]) for name, f in zip(spec.fields, fields)]
+        if "version" in after:
+            expected.append(after["version"] + 2 * undone_later.get(object_id, 0))
+        if list(now) != expected:
+            blockers.append(_("Baris %(row)s: data ini diubah setelah impor (%(what)s #%(pk)s).") % {
+                "row": number, "what": model._meta.verbose_name, "pk": object_id})
+    new_ids = Subquery(batch.changes.filter(action=ImportChange.Action.NEW).values("object_id"))
+    for relation in model._meta.related_objects:
+        if relation.related_model._meta.label_lower in ("mapping.umkmfact",) or not relation.field.concrete:
+            continue
+        later = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": new_ids}).count()
+        if later:
+            blockers.append(_("%(n)s %(what)s dibuat kemudian untuk data baru dari impor ini; hapus atau pindahkan "
+                              "dulu.") % {"n": later, "what": relation.related_model._meta.verbose_name})
+    if blockers:
+        return blockers[:50] + ([_("… dan %(n)s lagi.") % {"n": len(blockers) - 50}] if len(blockers) > 50 else [])
+
+    restored = []
+    for number, object_id, action, before, after in changes:
+        if action != ImportChange.Action.UPDATED:
+            continue
+        values = {name: _value(f, before[name]) for name, f in zip(spec.fields, fields)}
+        obj = model(pk=object_id, **values)
+        if "version" in after:
+            obj.version = after["version"] + 2 * undone_later.get(object_id, 0) + 1
+        restored.append(obj)
+    bulk.rows_update(model, restored, list(spec.fields) + (["version"] if hasattr(model, "version") else []))
+    affected = [o.pk for o in restored]
+    model._base_manager.filter(pk__in=new_ids).delete()
+    spec.after_write(affected)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.UNDONE, undone_by=user, undone_at=timezone.now())
+    return []
+
+
+def _value(field, stored):
+    """A value kept as JSON in the history, back as the field's Python value."""
+    return None if stored is None else field.to_python(stored)
+
+
+STATUS_HELP = {
+    ImportBatch.Status.CHECKING: gettext_lazy("Berkas sedang diperiksa; belum ada yang disimpan."),
+    ImportBatch.Status.READY: gettext_lazy("Tidak ada galat. Periksa ringkasan dan contoh baris, lalu tekan Impor."),
+    ImportBatch.Status.INVALID: gettext_lazy("Berkas belum bisa diimpor. Perbaiki galat di bawah lalu unggah lagi; "
+                                             "tidak ada yang disimpan."),
+    ImportBatch.Status.IMPORTING: gettext_lazy("Sedang mengimpor dalam satu transaksi: semua baris tersimpan, "
+                                               "atau tidak sama sekali."),
+    ImportBatch.Status.DONE: gettext_lazy("Semua baris tersimpan."),
+    ImportBatch.Status.FAILED: gettext_lazy("Tidak ada yang disimpan."),
+    ImportBatch.Status.UNDONE: gettext_lazy("Impor ini sudah dibatalkan: data dikembalikan seperti sebelum impor."),
+}

@@ -1,0 +1,570 @@
+"""Spreadsheet mapping of the mapping app's data: columns, keys, lookups, exports.
+
+Each spec lists its columns once (Indonesian headers, the Petunjuk text, an example);
+the template, the importer, the portal export and the admin export all use them, so
+an exported file imports back unchanged. Lookups are set-wise: one query fills a
+dict (kode → id) and every row is then resolved in Python with its row number.
+"""
+
+import difflib
+import re
+from datetime import date
+
+import shapely
+from django.utils import timezone
+from django.utils.translation import gettext as _, gettext_lazy
+from import_export import resources
+
+from mapping import bulk, cells, stats
+from mapping.cells import CellError
+from mapping.exports import safe_cell
+from mapping.geometry import to_shape
+from mapping.imports import KEEP, Column, Context, Existing, ImportSpec, Resolved, RowError, spec_register
+from mapping.models import (
+    UMKM, Assessment, Desa, Kecamatan, Product, Sector, size_class_for,
+)
+
+
+PLACE_PREFIX = re.compile(r"^(desa|ds|kelurahan|kel|kecamatan|kec)\b\.?\s*", re.IGNORECASE)
+
+
+def place_key(name: str) -> str:
+    """Place names compare without case, spacing, punctuation or a Desa/Kel./Kec. prefix."""
+    name = PLACE_PREFIX.sub("", " ".join(str(name).split()))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", name.lower()).split())
+
+
+def _suggest(name: str, names: dict[str, str]) -> str:
+    close = difflib.get_close_matches(place_key(name), list(names), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return _(" Mungkin maksud Anda: %(names)s?") % {"names": ", ".join(names[c] for c in close)}
+
+
+class Wilayah:
+    """Every kecamatan and desa, loaded once (239 rows), for set-wise resolution."""
+
+    def __init__(self):
+        self.kecamatan = {}  # place_key(nama) or kode → (id, nama)
+        self.kecamatan_names = {}
+        for pk, kode, nama in Kecamatan.objects.values_list("pk", "kode", "nama"):
+            self.kecamatan[place_key(nama)] = self.kecamatan[kode] = (pk, nama)
+            self.kecamatan_names[place_key(nama)] = nama
+        self.desa_by_kode = {}
+        self.desa_by_name = {}  # (kecamatan id, place_key(nama)) → desa tuple
+        self.desa_names = {}  # kecamatan id → {place_key: nama}
+        self.kecamatan_of_name = {}  # place_key(desa nama) → [kecamatan nama]
+        for pk, kode, nama, kec_id, kec_nama in Desa.objects.values_list(
+            "pk", "kode", "nama", "kecamatan_id", "kecamatan__nama"
+        ):
+            desa = (pk, kode, nama, kec_id, kec_nama)
+            self.desa_by_kode[kode] = desa
+            self.desa_by_name[(kec_id, place_key(nama))] = desa
+            self.desa_names.setdefault(kec_id, {})[place_key(nama)] = nama
+            self.kecamatan_of_name.setdefault(place_key(nama), []).append(kec_nama)
+        self._shapes = None
+
+    def kecamatan_resolve(self, name: str):
+        found = self.kecamatan.get(name.strip()) or self.kecamatan.get(place_key(name))
+        if found is None:
+            raise RowError(_("Kecamatan %(name)s tidak ada di Purbalingga.%(hint)s") % {
+                "name": name, "hint": _suggest(name, self.kecamatan_names)}, "Kecamatan", name)
+        return found
+
+    def desa_resolve(self, *, kode: str, kecamatan: str, desa: str):
+        """(id, kode, nama, kecamatan id, kecamatan nama) from the code, or kecamatan + desa names."""
+        if kode:
+            found = self.desa_by_kode.get(kode.strip())
+            if found is None:
+                raise RowError(_("Kode desa %(kode)s tidak dikenal (format 33.03.NN.XNNN).") % {"kode": kode},
+                               "Kode Desa", kode)
+            if desa and place_key(desa) != place_key(found[2]):
+                raise RowError(_("Kode desa %(kode)s adalah %(nama)s, bukan %(desa)s: periksa salah satunya.") % {
+                    "kode": kode, "nama": found[2], "desa": desa}, "Kode Desa", kode)
+            if kecamatan and place_key(kecamatan) not in (place_key(found[4]), found[1][:8]):
+                raise RowError(_("Kode desa %(kode)s ada di Kecamatan %(kec)s, bukan %(given)s.") % {
+                    "kode": kode, "kec": found[4], "given": kecamatan}, "Kecamatan", kecamatan)
+            return found
+        if not desa:
+            raise RowError(_("Isi Kode Desa, atau Kecamatan dan Desa/Kelurahan."), "Desa/Kelurahan")
+        if not kecamatan:
+            elsewhere = self.kecamatan_of_name.get(place_key(desa), [])
+            hint = _(" Nama ini ada di Kecamatan %(list)s.") % {"list": ", ".join(elsewhere)} if elsewhere else ""
+            raise RowError(_("Isi Kecamatan: nama desa saja tidak cukup (beberapa nama desa ada di dua "
+                             "kecamatan).%(hint)s") % {"hint": hint}, "Kecamatan")
+        kec_id, kec_nama = self.kecamatan_resolve(kecamatan)
+        found = self.desa_by_name.get((kec_id, place_key(desa)))
+        if found is None:
+            elsewhere = [k for k in self.kecamatan_of_name.get(place_key(desa), []) if k != kec_nama]
+            hint = _suggest(desa, self.desa_names.get(kec_id, {}))
+            if elsewhere:
+                hint += _(" Desa bernama %(desa)s ada di Kecamatan %(list)s.") % {"desa": desa, "list": ", ".join(elsewhere)}
+            raise RowError(_("Desa/kelurahan %(desa)s tidak ada di Kecamatan %(kec)s.%(hint)s") % {
+                "desa": desa, "kec": kec_nama, "hint": hint}, "Desa/Kelurahan", desa)
+        return found
+
+    def point_problem(self, desa, lng: float, lat: float) -> str:
+        """Why (lng, lat) cannot be this desa's UMKM location, or ''."""
+        shapes = self._boundaries()
+        if shapely.contains_xy(shapes[desa[0]], lng, lat):
+            return ""
+        holder = next((pk for pk, shape in shapes.items() if shapely.contains_xy(shape, lng, lat)), None)
+        if holder is not None:
+            other = next(d for d in self.desa_by_kode.values() if d[0] == holder)
+            return _("Titik lokasi berada di %(desa)s (Kec. %(kec)s), bukan di %(chosen)s.") % {
+                "desa": other[2], "kec": other[4], "chosen": desa[2]}
+        if any(shapely.contains_xy(shape, lat, lng) for shape in shapes.values()):
+            return _("Lintang dan bujur tertukar: di Purbalingga lintang sekitar -7,4 dan bujur sekitar 109,3.")
+        return _("Titik lokasi berada di luar Kabupaten Purbalingga.")
+
+    def _boundaries(self):
+        if self._shapes is None:
+            self._shapes = {}
+            for pk, boundary in Desa.objects.values_list("pk", "boundary"):
+                shape = to_shape(boundary)
+                shapely.prepare(shape)
+                self._shapes[pk] = shape
+        return self._shapes
+
+
+def _present(row: dict, name: str, default=KEEP):
+    return row[name] if name in row else default
+
+
+# --- UMKM ----------------------------------------------------------------------------------
+
+
+def _this_year_at_most(value):
+    year = cells.integer(minimum=1900)(value)
+    if year is not None and year > timezone.localdate().year:
+        raise CellError(_("Tahun berdiri tidak boleh setelah tahun %(year)s.") % {"year": timezone.localdate().year})
+    return year
+
+
+def _kode_umkm(value) -> str:
+    result = cells.text_of(40)(value)
+    if result and not re.match(r"^[0-9A-Za-z][0-9A-Za-z.\-/_]*$", result):
+        raise CellError(_("Kode UMKM hanya boleh berisi huruf, angka, titik, garis miring, - dan _."))
+    return result
+
+
+class UMKMSpec(ImportSpec):
+    kind = "umkm"
+    label = gettext_lazy("UMKM")
+    model = UMKM
+    fields = ("kode", "nib", "name", "owner_name", "nik", "phone", "address", "desa_id", "location",
+              "founded_year", "workers", "capital", "annual_turnover", "is_active")
+    readonly_headers = ("Skala Usaha",)
+    key_help = gettext_lazy("Baris dicocokkan dengan UMKM yang sudah ada melalui NIB bila diisi, selain itu melalui "
+                            "Kode UMKM. Baris tanpa keduanya ditolak agar impor ulang tidak menggandakan data.")
+    columns = (
+        Column("kode", "Kode UMKM", gettext_lazy("Kode tetap UMKM (huruf, angka, . / - _). Kosongkan untuk UMKM baru "
+                                                  "ber-NIB: portal membuatkannya."), "PBG-BJS-0001", _kode_umkm),
+        Column("nib", "NIB", gettext_lazy("Nomor Induk Berusaha dari OSS, 13 digit. Format sel sebagai Teks."),
+               "9120001234567", cells.digits_id("NIB", 13)),
+        Column("name", "Nama Usaha", gettext_lazy("Nama usaha, maksimal 150 karakter."), "Keripik Singkong Sari Rasa",
+               cells.text_of(150), required=True),
+        Column("owner_name", "Nama Pemilik", gettext_lazy("Nama pemilik sesuai KTP."), "Siti Aminah",
+               cells.text_of(150), required=True),
+        Column("nik", "NIK Pemilik", gettext_lazy("Opsional, 16 digit sesuai KTP. Format sel sebagai Teks: angka 16 "
+                                                  "digit rusak bila disimpan sebagai angka."),
+               "3303014101800001", cells.digits_id("NIK", 16)),
+        Column("phone", "Telepon", gettext_lazy("Nomor telepon/WA, mis. 0812-2345-6789."), "0812-2345-6789", cells.phone),
+        Column("address", "Alamat", gettext_lazy("Alamat usaha (dusun, RT/RW)."), "Dusun Kalitengah RT 02/RW 01",
+               cells.text_of(255), required=True),
+        Column("kecamatan", "Kecamatan", gettext_lazy("Nama kecamatan (boleh dengan 'Kec.'). Wajib bila Kode Desa kosong."),
+               "Bojongsari"),
+        Column("desa", "Desa/Kelurahan", gettext_lazy("Nama desa/kelurahan (boleh dengan 'Desa'/'Kel.'). Nama desa "
+                                                      "dibaca bersama kecamatannya."), "Bojongsari"),
+        Column("desa_kode", "Kode Desa", gettext_lazy("Kode Kemendagri desa/kelurahan, mis. 33.03.14.2008. Bila diisi, "
+                                                      "kode ini yang dipakai."), "33.03.14.2008"),
+        Column("lat", "Lintang", gettext_lazy("Opsional. Lintang desimal, sekitar -7,4; harus di dalam desa yang dipilih."),
+               -7.3700, cells.coordinate),
+        Column("lng", "Bujur", gettext_lazy("Opsional. Bujur desimal, sekitar 109,3."), 109.3100, cells.coordinate),
+        Column("founded_year", "Tahun Berdiri", gettext_lazy("Tahun, 1900 sampai tahun ini."), 2015, _this_year_at_most),
+        Column("workers", "Tenaga Kerja", gettext_lazy("Jumlah orang, bilangan bulat ≥ 0. Kosong = 1."), 3,
+               cells.integer()),
+        Column("capital", "Modal Usaha (Rp)", gettext_lazy("Rupiah, di luar tanah dan bangunan (PP 7/2021). Boleh "
+                                                           "ditulis 25.000.000."), 25000000, cells.integer(), required=True),
+        Column("annual_turnover", "Omzet Tahunan (Rp)", gettext_lazy("Rupiah per tahun."), 120000000, cells.integer(),
+               required=True),
+        Column("is_active", "Aktif", gettext_lazy("'ya' atau 'tidak'. Kosong = ya."), "ya", cells.boolean(default=True),
+               choices=("ya", "tidak")),
+    )
+
+    def headers_missing(self, present):
+        missing = super().headers_missing(present)
+        if "nib" not in present and "kode" not in present:
+            missing.append("NIB / Kode UMKM")
+        if "desa_kode" not in present and not {"kecamatan", "desa"} <= present:
+            missing.append("Kode Desa / Kecamatan + Desa/Kelurahan")
+        return missing
+
+    def prepare(self, ctx):
+        ctx.cache["wilayah"] = Wilayah()
+
+    def resolve(self, row, ctx):
+        nib, kode = row.get("nib", ""), row.get("kode", "")
+        if not nib and not kode:
+            raise RowError(_("Isi NIB atau Kode UMKM: tanpa salah satunya, impor ulang akan menggandakan UMKM ini."), "NIB")
+        wilayah = ctx.cache["wilayah"]
+        desa = wilayah.desa_resolve(kode=row.get("desa_kode", ""), kecamatan=row.get("kecamatan", ""),
+                                    desa=row.get("desa", ""))
+        location = KEEP if "lat" not in row else None
+        lat, lng = row.get("lat"), row.get("lng")
+        if (lat is None) != (lng is None):
+            raise RowError(_("Isi Lintang dan Bujur keduanya, atau kosongkan keduanya."), "Lintang")
+        if lat is not None:
+            problem = wilayah.point_problem(desa, lng, lat)
+            if problem:
+                raise RowError(problem, "Lintang", f"{lat}, {lng}")
+            location = {"type": "Point", "coordinates": [lng, lat]}
+        values = (
+            kode or KEEP, _present(row, "nib"), row["name"], row["owner_name"], _present(row, "nik"),
+            _present(row, "phone"), row["address"], desa[0], location, _present(row, "founded_year"),
+            KEEP if "workers" not in row else (1 if row["workers"] is None else row["workers"]),
+            row["capital"], row["annual_turnover"], _present(row, "is_active"),
+        )
+        key = ("nib", nib) if nib else ("kode", kode)
+        return Resolved(key=key, values=values, kecamatan_id=desa[3], label=f"{row['name']} — {desa[2]}")
+
+    def existing(self, keys, ctx):
+        found = {}
+        columns = ("pk", "desa__kecamatan_id", "version") + self.fields
+        for kind in ("nib", "kode"):
+            wanted = [value for k, value in keys if k == kind]
+            for chunk in bulk.in_chunks(wanted):
+                for row in UMKM.objects.filter(**{f"{kind}__in": chunk}).values_list(*columns):
+                    pk, kecamatan_id, version, *values = row
+                    key_value = values[self.fields.index(kind)]
+                    found[(kind, key_value)] = Existing(pk, tuple(values), kecamatan_id, version)
+        return found
+
+    def key_conflicts(self, kept, existing, ctx) -> dict:
+        """Rows matched by NIB whose Kode UMKM belongs to another UMKM (one query)."""
+        codes = {r.values[0]: r.key for _n, r in kept if r.key[0] == "nib" and r.values[0] is not KEEP}
+        conflicts = {}
+        for chunk in bulk.in_chunks(list(codes)):
+            for pk, kode, nib in UMKM.objects.filter(kode__in=chunk).values_list("pk", "kode", "nib"):
+                match = existing.get(codes[kode])
+                if match is None or match.pk != pk:
+                    conflicts[codes[kode]] = _("Kode UMKM %(kode)s sudah dipakai UMKM lain (NIB %(nib)s).") % {
+                        "kode": kode, "nib": nib or "—"}
+        return conflicts
+
+    def new_instance(self, values, ctx):
+        return UMKM(**values, created_by=ctx.user, updated_by=ctx.user)
+
+    def update_extra(self, existing, ctx):
+        return {"version": existing.version + 1, "updated_by": ctx.user}
+
+    def after_write(self, ids):
+        stats.stats_refresh(umkm_ids=ids)
+
+    def export_queryset(self, user):
+        return UMKM.objects.visible_to(user).order_by("desa__kode", "pk")
+
+    def export_rows(self, queryset):
+        for row in queryset.values_list(
+            "kode", "nib", "name", "owner_name", "nik", "phone", "address", "desa__kecamatan__nama", "desa__nama",
+            "desa__kode", "location", "founded_year", "workers", "capital", "annual_turnover", "is_active",
+        ).iterator(chunk_size=5000):
+            *head, location, founded, workers, capital, turnover, active = row
+            lng, lat = location["coordinates"][:2] if location else (None, None)
+            yield [*head, lat, lng, founded, workers, capital, turnover, "ya" if active else "tidak",
+                   str(size_class_for(capital, turnover).label)]
+
+
+# --- Product ------------------------------------------------------------------------------
+
+
+class ProductSpec(ImportSpec):
+    kind = "produk"
+    label = gettext_lazy("Produk")
+    model = Product
+    fields = ("umkm_id", "name", "sector_id", "description", "monthly_capacity", "capacity_unit", "price",
+              "market_reach", "local_material_pct", "is_active")
+    readonly_headers = ("Nama Usaha", "Desa/Kelurahan", "Kecamatan")
+    key_help = gettext_lazy("Baris dicocokkan dengan produk yang sudah ada melalui Kode UMKM + Nama Produk (tanpa "
+                            "membedakan huruf besar/kecil). UMKM harus sudah terdaftar (impor UMKM lebih dulu).")
+    columns = (
+        Column("umkm", "Kode UMKM", gettext_lazy("Kode UMKM pemilik produk (lihat ekspor UMKM)."), "PBG-BJS-0001",
+               cells.text_of(40), required=True),
+        Column("name", "Nama Produk", gettext_lazy("Nama produk, maksimal 150 karakter."), "Keripik singkong balado",
+               cells.text_of(150), required=True),
+        Column("sector", "Sektor", gettext_lazy("Nama atau kode sektor (daftar pilihan di templat)."), "Makanan & minuman",
+               required=True),
+        Column("description", "Deskripsi", gettext_lazy("Opsional."), "Renyah, tanpa pengawet", cells.text_of(5000)),
+        Column("monthly_capacity", "Kapasitas per Bulan", gettext_lazy("Angka ≥ 0; desimal dengan koma."), 500,
+               cells.decimal()),
+        Column("capacity_unit", "Satuan", gettext_lazy("Satuan kapasitas dan harga. Kosong = buah/pcs."), "paket/bungkus",
+               cells.choice(dict(Product.CapacityUnit.choices)), choices=tuple(Product.CapacityUnit.labels)),
+        Column("price", "Harga (Rp)", gettext_lazy("Harga per satuan, rupiah."), 15000, cells.integer()),
+        Column("market_reach", "Jangkauan Pasar", gettext_lazy("Kosong = lokal."), "Kabupaten",
+               cells.choice(dict(Product.MarketReach.choices)), choices=tuple(Product.MarketReach.labels)),
+        Column("local_material_pct", "Bahan Baku Lokal (%)", gettext_lazy("0 sampai 100."), 80,
+               cells.integer(minimum=0, maximum=100)),
+        Column("is_active", "Aktif", gettext_lazy("'ya' atau 'tidak'. Kosong = ya."), "ya", cells.boolean(default=True),
+               choices=("ya", "tidak")),
+    )
+
+    def sector_choices(self) -> tuple:
+        return tuple(Sector.objects.values_list("nama", flat=True))
+
+    def prepare(self, ctx):
+        sectors = {}
+        for pk, kode, nama in Sector.objects.values_list("pk", "kode", "nama"):
+            sectors[kode.lower()] = sectors[nama.lower()] = pk
+        ctx.cache["sectors"] = sectors
+        ctx.cache["sector_names"] = list(Sector.objects.values_list("nama", flat=True))
+        # Every UMKM code (one query): a product file may name any UMKM of the regency.
+        ctx.cache["umkm"] = {
+            kode: (pk, kec_id, name) for pk, kode, kec_id, name in
+            UMKM.objects.values_list("pk", "kode", "desa__kecamatan_id", "name").iterator(chunk_size=10000)
+        }
+
+    def resolve(self, row, ctx):
+        umkm = ctx.cache["umkm"].get(row["umkm"])
+        if umkm is None:
+            raise RowError(_("Tidak ada UMKM dengan kode %(kode)s; impor UMKM-nya lebih dulu.") % {"kode": row["umkm"]},
+                           "Kode UMKM", row["umkm"])
+        sector = ctx.cache["sectors"].get(row["sector"].lower())
+        if sector is None:
+            raise RowError(_("Sektor %(value)s tidak dikenal. Pilihan: %(options)s.") % {
+                "value": row["sector"], "options": ", ".join(ctx.cache["sector_names"])}, "Sektor", row["sector"])
+        unit, reach = row.get("capacity_unit", KEEP), row.get("market_reach", KEEP)
+        values = (
+            umkm[0], row["name"], sector, _present(row, "description"), _present(row, "monthly_capacity"),
+            Product.CapacityUnit.PCS if unit is None else unit, _present(row, "price"),
+            Product.MarketReach.LOKAL if reach is None else reach, _present(row, "local_material_pct"),
+            _present(row, "is_active"),
+        )
+        return Resolved(key=(row["umkm"], row["name"].lower()), values=values, kecamatan_id=umkm[1],
+                        label=f"{row['name']} — {umkm[2]}")
+
+    def existing(self, keys, ctx):
+        kode_of = {v[0]: kode for kode, v in ctx.cache["umkm"].items()}
+        umkm_ids = sorted({ctx.cache["umkm"][kode][0] for kode, _name in keys})
+        found = {}
+        for chunk in bulk.in_chunks(umkm_ids):
+            for pk, kec_id, version, *values in Product.objects.filter(umkm_id__in=chunk).values_list(
+                "pk", "umkm__desa__kecamatan_id", "version", *self.fields
+            ):
+                found.setdefault((kode_of[values[0]], values[1].lower()), Existing(pk, tuple(values), kec_id, version))
+        return found
+
+    def new_instance(self, values, ctx):
+        return Product(**values, updated_by=ctx.user)
+
+    def update_extra(self, existing, ctx):
+        return {"version": existing.version + 1, "updated_by": ctx.user}
+
+    def after_write(self, ids):
+        umkm_ids = []
+        for chunk in bulk.in_chunks(ids):
+            umkm_ids += Product.objects.filter(pk__in=chunk).values_list("umkm_id", flat=True)
+        stats.stats_refresh(umkm_ids=umkm_ids)
+
+    def export_queryset(self, user):
+        return Product.objects.visible_to(user).order_by("umkm__desa__kode", "umkm_id", "pk")
+
+    def export_rows(self, queryset):
+        units, reaches = dict(Product.CapacityUnit.choices), dict(Product.MarketReach.choices)
+        for row in queryset.values_list(
+            "umkm__kode", "name", "sector__nama", "description", "monthly_capacity", "capacity_unit", "price",
+            "market_reach", "local_material_pct", "is_active", "umkm__name", "umkm__desa__nama",
+            "umkm__desa__kecamatan__nama",
+        ).iterator(chunk_size=5000):
+            kode, name, sector, description, capacity, unit, price, reach, local, active, *place = row
+            yield [kode, name, sector, description, capacity, str(units[unit]), price, str(reaches[reach]), local,
+                   "ya" if active else "tidak", *place]
+
+
+# --- Reference data: sektor, kecamatan, desa -----------------------------------------------
+
+
+class SectorSpec(ImportSpec):
+    kind = "sektor"
+    label = gettext_lazy("Sektor")
+    model = Sector
+    fields = ("kode", "nama", "order")
+    key_help = gettext_lazy("Baris dicocokkan melalui Kode Sektor; kode baru menambah sektor.")
+    columns = (
+        Column("kode", "Kode Sektor", gettext_lazy("Huruf kecil, angka dan tanda hubung, mis. makanan-olahan."),
+               "makanan-olahan", cells.text_of(40), required=True),
+        Column("nama", "Nama Sektor", gettext_lazy("Nama yang tampil di portal."), "Makanan olahan", cells.text_of(100),
+               required=True),
+        Column("order", "Urutan", gettext_lazy("Urutan tampil, bilangan bulat ≥ 0."), 1, cells.integer()),
+    )
+
+    def prepare(self, ctx):
+        ctx.cache["names"] = dict(Sector.objects.values_list("nama", "kode"))
+
+    def resolve(self, row, ctx):
+        kode = row["kode"]
+        if not re.match(r"^[-a-z0-9_]+$", kode):
+            raise RowError(_("Kode sektor hanya boleh huruf kecil, angka, - dan _."), "Kode Sektor", kode)
+        owner = ctx.cache["names"].get(row["nama"])
+        if owner not in (None, kode):
+            raise RowError(_("Nama sektor %(nama)s sudah dipakai sektor %(kode)s.") % {"nama": row["nama"], "kode": owner},
+                           "Nama Sektor", row["nama"])
+        order = row.get("order", KEEP)
+        return Resolved(key=kode, values=(kode, row["nama"], 0 if order is None else order), kecamatan_id=None,
+                        label=row["nama"])
+
+    def existing(self, keys, ctx):
+        return {kode: Existing(pk, (kode, nama, order), None)
+                for pk, kode, nama, order in Sector.objects.values_list("pk", "kode", "nama", "order")}
+
+    def after_write(self, ids):
+        stats.stats_touch()
+
+    def export_queryset(self, user):
+        return Sector.objects.all()
+
+    def export_rows(self, queryset):
+        yield from (list(r) for r in queryset.values_list("kode", "nama", "order"))
+
+
+class KecamatanSpec(ImportSpec):
+    kind = "kecamatan"
+    label = gettext_lazy("Kecamatan")
+    model = Kecamatan
+    fields = ("nama",)
+    creates = False
+    key_help = gettext_lazy("Hanya memperbarui nama kecamatan yang sudah ada, dicocokkan melalui Kode Kemendagri. "
+                            "Kecamatan baru dan batas wilayah dimuat dari berkas batas wilayah resmi (load_wilayah).")
+    columns = (
+        Column("kode", "Kode Kemendagri", gettext_lazy("Kode kecamatan, mis. 33.03.14."), "33.03.14",
+               cells.text_of(8), required=True),
+        Column("nama", "Nama Kecamatan", gettext_lazy("Nama resmi."), "Bojongsari", cells.text_of(100), required=True),
+    )
+
+    def resolve(self, row, ctx):
+        return Resolved(key=row["kode"], values=(row["nama"],), kecamatan_id=None, label=row["nama"])
+
+    def existing(self, keys, ctx):
+        return {kode: Existing(pk, (nama,), pk) for pk, kode, nama in Kecamatan.objects.values_list("pk", "kode", "nama")}
+
+    def after_write(self, ids):
+        stats.stats_touch()
+
+    def export_queryset(self, user):
+        return Kecamatan.objects.all()
+
+    def export_rows(self, queryset):
+        yield from (list(r) for r in queryset.values_list("kode", "nama"))
+
+
+class DesaSpec(ImportSpec):
+    kind = "desa"
+    label = gettext_lazy("Desa/Kelurahan")
+    model = Desa
+    fields = ("nama",)
+    creates = False
+    readonly_headers = ("Jenis", "Kecamatan")
+    key_help = gettext_lazy("Hanya memperbarui nama desa/kelurahan yang sudah ada, dicocokkan melalui Kode Kemendagri. "
+                            "Desa baru dan batas wilayah dimuat dari berkas batas wilayah resmi (load_wilayah).")
+    columns = (
+        Column("kode", "Kode Kemendagri", gettext_lazy("Kode desa/kelurahan, mis. 33.03.14.2008."), "33.03.14.2008",
+               cells.text_of(13), required=True),
+        Column("nama", "Nama Desa/Kelurahan", gettext_lazy("Nama resmi, tanpa awalan 'Desa'."), "Bojongsari",
+               cells.text_of(100), required=True),
+    )
+
+    def prepare(self, ctx):
+        ctx.cache["taken"] = {(kec, nama.lower()): kode for kode, kec, nama in
+                              Desa.objects.values_list("kode", "kecamatan_id", "nama")}
+        ctx.cache["kecamatan"] = dict(Desa.objects.values_list("kode", "kecamatan_id"))
+
+    def resolve(self, row, ctx):
+        kecamatan_id = ctx.cache["kecamatan"].get(row["kode"])
+        owner = ctx.cache["taken"].get((kecamatan_id, row["nama"].lower()))
+        if owner not in (None, row["kode"]):
+            raise RowError(_("Nama %(nama)s sudah dipakai desa %(kode)s di kecamatan yang sama.") % {
+                "nama": row["nama"], "kode": owner}, "Nama Desa/Kelurahan", row["nama"])
+        return Resolved(key=row["kode"], values=(row["nama"],), kecamatan_id=kecamatan_id, label=row["nama"])
+
+    def existing(self, keys, ctx):
+        return {kode: Existing(pk, (nama,), kec) for pk, kode, nama, kec in
+                Desa.objects.values_list("pk", "kode", "nama", "kecamatan_id")}
+
+    def after_write(self, ids):
+        stats.stats_touch()
+
+    def export_queryset(self, user):
+        return Desa.objects.all()
+
+    def export_rows(self, queryset):
+        for kode, nama, kecamatan in queryset.values_list("kode", "nama", "kecamatan__nama"):
+            jenis = Desa.Jenis.KELURAHAN.label if kode[9:10] == "1" else Desa.Jenis.DESA.label
+            yield [kode, nama, str(jenis), kecamatan]
+
+
+class AssessmentExportSpec(ImportSpec):
+    """Assessments are exported only: scores enter through the rating workflow, not files."""
+
+    kind = "penilaian"
+    label = gettext_lazy("Penilaian potensi")
+    model = Assessment
+    importable = False
+    columns = ()
+    readonly_headers = ("Kode UMKM", "Nama Usaha", "Produk", "Sektor", "Kecamatan", "Desa/Kelurahan", "Rubrik",
+                        "Status", "Skor (0-100)", "Total MPE", "Diverifikasi")
+
+    def export_queryset(self, user):
+        return Assessment.objects.visible_to(user).order_by("product__umkm__desa__kode", "product_id", "-created_at")
+
+    def export_rows(self, queryset):
+        statuses = dict(Assessment.Status.choices)
+        for row in queryset.values_list(
+            "product__umkm__kode", "product__umkm__name", "product__name", "product__sector__nama",
+            "product__umkm__desa__kecamatan__nama", "product__umkm__desa__nama", "rubric__version", "status",
+            "weighted_score", "mpe_total", "verified_at",
+        ).iterator(chunk_size=5000):
+            *head, rubric, status, score, mpe, verified = row
+            yield [*head, f"v{rubric}", str(statuses[status]), score, mpe,
+                   timezone.localtime(verified).date() if verified else None]
+
+
+for _spec in (UMKMSpec(), ProductSpec(), SectorSpec(), KecamatanSpec(), DesaSpec(), AssessmentExportSpec()):
+    spec_register(_spec)
+
+
+# --- django-import-export: the admin's export buttons --------------------------------------
+
+
+class SpecResource(resources.ModelResource):
+    """Admin exports through django-import-export, with the spec's columns and rows.
+
+    The same headers as the template, so an admin export imports back unchanged, and
+    every cell neutralised against formula injection (the library escapes only some
+    prefixes).
+    """
+
+    spec_kind = ""
+
+    def export(self, queryset=None, **kwargs):
+        import tablib
+
+        from mapping.imports import SPECS
+
+        spec = SPECS[self.spec_kind]
+        queryset = queryset if queryset is not None else spec.model.objects.all()
+        dataset = tablib.Dataset(headers=spec.export_headers(), title=str(spec.label)[:31])
+        for row in spec.export_rows(queryset):
+            dataset.append([safe_cell(c) for c in row])
+        return dataset
+
+
+def _resource(spec_model, kind):
+    meta = type("Meta", (), {"model": spec_model, "fields": ()})
+    return type(f"{spec_model.__name__}Resource", (SpecResource,), {"spec_kind": kind, "Meta": meta})
+
+
+UMKMResource = _resource(UMKM, "umkm")
+ProductResource = _resource(Product, "produk")
+SectorResource = _resource(Sector, "sektor")
+KecamatanResource = _resource(Kecamatan, "kecamatan")
+DesaResource = _resource(Desa, "desa")
+AssessmentResource = _resource(Assessment, "penilaian")

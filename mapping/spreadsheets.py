@@ -1,0 +1,278 @@
+"""Reading an uploaded CSV or XLSX into a header and rows of text, or refusing it.
+
+Everything that can be wrong with the *file* (rather than with a row) is decided here
+and raised as FileRefused with a message for the user: empty, too big, not a
+spreadsheet, a ZIP/XML bomb, no recognisable header row. Rows come out as lists of
+cell values with their row number in the file, so every later error can name it.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from defusedxml import ElementTree as SafeET
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+XLSX_MAGIC = b"PK\x03\x04"
+HEADER_SEARCH_ROWS = 10
+XML_PART = re.compile(r"\.(xml|rels)$")
+DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+FORMULA_TAG = re.compile(rb"<f[ >/]")
+FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[ >/]')
+SHEET_PATH = re.compile(r"^xl/worksheets/sheet\d+\.xml$")
+
+
+class FileRefused(Exception):
+    """The whole file is refused; the message says why and what to do."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    header_row: int  # 1-based row number of the header in the file
+    rows: "object"  # iterator of (row_number, [cells]); cells are str, float, bool or date
+    sheet: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_048_576:.1f}".replace(".", ",")
+
+
+def table_read(data: bytes, filename: str, *, known_headers: set[str]) -> Table:
+    """The data table of an uploaded file; `known_headers` (normalised) find the header row."""
+    if not data or not data.strip():
+        raise FileRefused(_("Berkas kosong: tidak ada baris untuk diimpor."))
+    limit = settings.IMPORT_MAX_BYTES
+    if len(data) > limit:
+        raise FileRefused(
+            _("Berkas terlalu besar (%(size)s MB); maksimal %(limit)s MB. Pecah menjadi beberapa berkas.")
+            % {"size": megabytes(len(data)), "limit": megabytes(limit)}
+        )
+    name = filename.lower()
+    if data.startswith(XLSX_MAGIC):
+        return _xlsx_read(data, known_headers)
+    if name.endswith((".xlsx", ".xlsm", ".xls")):
+        raise FileRefused(
+            _("Berkas %(name)s bukan XLSX yang sah (format Excel lama .xls tidak didukung). "
+              "Simpan ulang sebagai .xlsx atau CSV.") % {"name": filename}
+        )
+    return _csv_read(data, known_headers)
+
+
+def header_key(text) -> str:
+    """Headers compare without case, spacing, punctuation or a trailing note in brackets."""
+    text = re.sub(r"\(.*?\)|\*", " ", str(text or "")).lower()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text).split())
+
+
+def _find_header(rows, known_headers: set[str]):
+    """(index, header cells) of the first of the leading rows that names two known columns."""
+    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        if sum(header_key(c) in known_headers for c in cells) >= min(2, len(known_headers)):
+            return index, cells
+    return None, None
+
+
+def _headers_not_found(known_headers) -> FileRefused:
+    return FileRefused(
+        _("Baris judul kolom tidak ditemukan di %(n)s baris pertama. Pakai templat unduhan dan jangan "
+          "ubah judul kolomnya.") % {"n": HEADER_SEARCH_ROWS}
+    )
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def _csv_text(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1"
+
+
+def _csv_read(data: bytes, known_headers: set[str]) -> Table:
+    if b"\x00" in data[:4096]:
+        raise FileRefused(_("Berkas ini bukan CSV atau XLSX (berisi data biner)."))
+    try:
+        text, encoding = _csv_text(data)
+    except UnicodeDecodeError:
+        raise FileRefused(_("Berkas CSV tidak dapat dibaca sebagai UTF-8: simpan ulang sebagai 'CSV UTF-8'."))
+    first_lines = text[:8192].splitlines()[:HEADER_SEARCH_ROWS]
+    delimiter = max(";,\t", key=lambda d: sum(line.count(d) for line in first_lines))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    head = []
+    for cells in reader:
+        head.append(cells)
+        if len(head) == HEADER_SEARCH_ROWS:
+            break
+    index, headers = _find_header(head, known_headers)
+    if index is None:
+        raise _headers_not_found(known_headers)
+
+    def rows():
+        for number, cells in enumerate(head[index + 1:], start=index + 2):
+            yield number, cells
+        for number, cells in enumerate(reader, start=len(head) + 1):
+            yield number, cells
+
+    label = {";": _("titik koma"), ",": _("koma"), "\t": _("tab")}[delimiter]
+    return Table(
+        headers=headers, header_row=index + 1, rows=rows(),
+        notes=[_("CSV %(encoding)s, pemisah %(delimiter)s.") % {"encoding": encoding, "delimiter": label}],
+    )
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+
+def _zip_check(data: bytes) -> dict[str, list[str]]:
+    """Refuse a ZIP/XML bomb before any parser sees the workbook; return formula cells per sheet.
+
+    Sizes in the ZIP directory can lie, so every part is actually unpacked (in chunks,
+    stopping at the limit) and its XML checked for DTDs, which no spreadsheet needs and
+    which entity-expansion bombs rely on.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise FileRefused(_("Berkas XLSX rusak atau bukan XLSX (tidak dapat dibuka sebagai ZIP)."))
+    limit = settings.IMPORT_MAX_UNPACKED_BYTES
+    bomb = FileRefused(
+        _("Berkas ditolak: isi XLSX setelah dibuka lebih dari %(limit)s MB (kemungkinan 'zip bomb'). "
+          "Simpan ulang berkas dari Excel atau pecah menjadi beberapa berkas.") % {"limit": megabytes(limit)}
+    )
+    if len(entries) > 10_000 or sum(e.file_size for e in entries) > limit:
+        raise bomb
+    names = {e.filename for e in entries}
+    if "xl/workbook.xml" not in names:
+        raise FileRefused(_("Berkas ZIP ini bukan buku kerja Excel (xl/workbook.xml tidak ada)."))
+    unpacked = 0
+    formulas: dict[str, list[str]] = {}
+    try:
+        for entry in entries:
+            if not XML_PART.search(entry.filename):
+                continue
+            with archive.open(entry) as stream:
+                first = True
+                tail = b""
+                while chunk := stream.read(1 << 20):
+                    unpacked += len(chunk)
+                    if unpacked > limit:
+                        raise bomb
+                    if first and DTD.search(chunk[:4096]):
+                        raise FileRefused(
+                            _("Berkas ditolak: bagian %(part)s berisi deklarasi DTD/ENTITY yang tidak pernah "
+                              "dibuat Excel (pola serangan 'XML bomb').") % {"part": entry.filename}
+                        )
+                    first = False
+                    if SHEET_PATH.match(entry.filename) and FORMULA_TAG.search(tail + chunk):
+                        cells = formulas.setdefault(entry.filename, [])
+                        if len(cells) < 5:
+                            cells.extend(m.decode() for m in FORMULA_CELL.findall(tail + chunk))
+                    tail = chunk[-64:]
+        # The small structural parts go through defusedxml as well.
+        SafeET.fromstring(archive.read("xl/workbook.xml"))
+    except zipfile.BadZipFile:
+        raise FileRefused(_("Berkas XLSX rusak: isi ZIP tidak utuh (periksa CRC gagal)."))
+    except SafeET.ParseError:
+        raise FileRefused(_("Berkas XLSX rusak: xl/workbook.xml bukan XML yang sah."))
+    except Exception as error:  # defusedxml's DTD/entity refusals
+        if type(error).__module__.startswith("defusedxml"):
+            raise FileRefused(_("Berkas ditolak: XML berisi DTD/ENTITY (pola serangan 'XML bomb')."))
+        raise
+    return formulas
+
+
+def _cell(value):
+    if isinstance(value, datetime) and (value.hour, value.minute, value.second) == (0, 0, 0):
+        return value.date()
+    return value
+
+
+def _xlsx_read(data: bytes, known_headers: set[str]) -> Table:
+    import python_calamine
+
+    formulas = _zip_check(data)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception:
+        raise FileRefused(_("Berkas XLSX rusak atau dilindungi kata sandi: tidak dapat dibaca."))
+    chosen = None
+    for index, name in enumerate(workbook.sheet_names):
+        sheet = workbook.get_sheet_by_index(index)
+        head = []
+        for cells in sheet.iter_rows():
+            head.append(cells)
+            if len(head) == HEADER_SEARCH_ROWS:
+                break
+        header_index, headers = _find_header(head, known_headers)
+        if header_index is not None:
+            chosen = (index, name, sheet, header_index, headers)
+            break
+    if chosen is None:
+        raise _headers_not_found(known_headers)
+    index, name, sheet, header_index, headers = chosen
+    notes = [_("Lembar '%(sheet)s' dibaca; lembar lain diabaikan.") % {"sheet": name}] if len(
+        workbook.sheet_names) > 1 else []
+    sheet_formulas = formulas.get(f"xl/worksheets/sheet{index + 1}.xml")
+    if sheet_formulas:
+        notes.append(
+            _("Lembar berisi rumus (mis. sel %(cells)s): nilai hasil hitungan terakhir yang tersimpan di "
+              "berkas yang dipakai, bukan rumusnya.") % {"cells": ", ".join(sheet_formulas[:3])}
+        )
+    merged = _merged_fill(sheet, header_index)
+    if merged:
+        notes.append(_("Sel gabungan (merge) diisi dengan nilai sel kiri-atasnya."))
+
+    def rows():
+        start = sheet.start[0] if sheet.start else 0
+        for offset, cells in enumerate(sheet.iter_rows()):
+            if offset <= header_index:
+                continue
+            number = start + offset + 1
+            cells = [_cell(c) for c in cells]
+            for column, value in merged.get(number, ()):
+                if column < len(cells):
+                    cells[column] = value
+            yield number, cells
+
+    return Table(
+        headers=[str(h) for h in headers], header_row=header_index + 1, rows=rows(), sheet=name, notes=notes,
+    )
+
+
+def _merged_fill(sheet, header_index: int) -> dict[int, list[tuple[int, object]]]:
+    """Cells covered by a merged range below the header, with the value of its top-left cell.
+
+    Offices often merge a kecamatan or desa cell over the rows it applies to.
+    """
+    ranges = sheet.merged_cell_ranges or []
+    if not ranges:
+        return {}
+    grid = sheet.to_python(skip_empty_area=False) if len(ranges) else []
+    start_row, start_col = sheet.start or (0, 0)
+    fill: dict[int, list[tuple[int, object]]] = {}
+    for (top, left), (bottom, right) in ranges:
+        if bottom <= header_index + start_row:
+            continue
+        try:
+            value = grid[top - start_row][left - start_col]
+        except IndexError:
+            continue
+        for row in range(max(top, header_index + start_row + 1), bottom + 1):
+            for col in range(left, right + 1):
+                if (row, col) != (top, left):
+                    fill.setdefault(row + 1, []).append((col - start_col, _cell(value)))
+    return fill

@@ -1,0 +1,265 @@
+"""Spreadsheet import as staff and pendamping use it: upload, dry run, import, undo."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from mapping.models import UMKM, ImportBatch, ImportChange, Product, UMKMFact
+from tests.sheets import UMKM_HEADERS, csv_bytes, umkm_row, xlsx_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, content: bytes, name="umkm.csv", kind="umkm") -> ImportBatch:
+    response = client.post(reverse("mapping:import-upload", args=[kind]),
+                           {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 302, response
+    return ImportBatch.objects.latest("pk")
+
+
+def confirm(client, batch) -> ImportBatch:
+    response = client.post(reverse("mapping:import-confirm", args=[batch.pk]))
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    return batch
+
+
+@pytest.fixture
+def staff(client, world):
+    client.force_login(world.users["admin"])
+    return client
+
+
+# --- the dry run and the import --------------------------------------------------------------
+
+
+def test_dry_run_reports_counts_and_saves_nothing_until_confirmed(staff):
+    batch = upload(staff, csv_bytes([umkm_row(1), umkm_row(2)]))
+
+    assert batch.status == ImportBatch.Status.READY
+    assert batch.counts == {"new": 2, "updated": 0, "unchanged": 0, "error": 0, "total": 2}
+    assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
+    page = staff.get(reverse("mapping:import-detail", args=[batch.pk]))
+    assert "Keripik Uji 1 — Karangbanjar" in page.content.decode()
+
+    batch = confirm(staff, batch)
+
+    assert batch.status == ImportBatch.Status.DONE
+    saved = UMKM.objects.get(kode="BJS-0001")
+    assert (saved.desa.kode, saved.capital, saved.workers, saved.created_by.username) == (
+        "33.03.14.2008", 25_000_000, 3, "admin.dinas")
+    # Dashboard figures include the new UMKM at once.
+    assert UMKMFact.objects.filter(umkm=saved, kecamatan__kode="33.03.14").exists()
+
+
+def test_reimporting_the_same_file_changes_nothing(staff):
+    content = csv_bytes([umkm_row(1), umkm_row(2, NIB="9120001234567")])
+    confirm(staff, upload(staff, content))
+    before = list(UMKM.objects.filter(kode__startswith="BJS-").values_list("pk", "version", "updated_at"))
+
+    again = upload(staff, content)
+
+    assert again.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0, "total": 2}
+    confirm(staff, again)
+    assert list(UMKM.objects.filter(kode__startswith="BJS-").values_list("pk", "version", "updated_at")) == before
+    assert not again.changes.exists()
+
+
+def test_changed_rows_are_reported_with_their_changes_and_updated(staff):
+    confirm(staff, upload(staff, csv_bytes([umkm_row(1), umkm_row(2)])))
+
+    batch = upload(staff, csv_bytes([umkm_row(1, **{"Nama Usaha": "Keripik Baru"}), umkm_row(2)]))
+
+    assert batch.counts["updated"] == 1 and batch.counts["unchanged"] == 1
+    updated = next(s for s in batch.sample if s["action"] == "updated")
+    assert updated["row"] == 2 and "Nama usaha: Keripik Uji 1 → Keripik Baru" in updated["changes"]
+    confirm(staff, batch)
+    umkm = UMKM.objects.get(kode="BJS-0001")
+    assert (umkm.name, umkm.version) == ("Keripik Baru", 2)
+    change = ImportChange.objects.get(batch=batch)
+    assert change.before["name"] == "Keripik Uji 1" and change.after["name"] == "Keripik Baru"
+
+
+def test_umkm_is_matched_by_nib_before_its_code(staff, world):
+    world.umkm["X"].nib = "9120001234567"
+    world.umkm["X"].save()
+
+    batch = upload(staff, csv_bytes([umkm_row(1, NIB="9120001234567", **{"Kode UMKM": ""})]))
+
+    assert batch.counts["updated"] == 1
+    confirm(staff, batch)
+    world.umkm["X"].refresh_from_db()
+    assert world.umkm["X"].name == "Keripik Uji 1" and world.umkm["X"].kode != ""
+
+
+def test_a_column_missing_from_the_file_keeps_the_stored_values(staff, world):
+    world.umkm["X"].nik = "3303014101800001"
+    world.umkm["X"].save()
+    headers = [h for h in UMKM_HEADERS if h not in ("NIK Pemilik", "Telepon")]
+    row = umkm_row(1, **{"Kode UMKM": world.umkm["X"].kode, "Nama Usaha": "Nama baru"})
+
+    confirm(staff, upload(staff, csv_bytes([row], headers=headers)))
+
+    world.umkm["X"].refresh_from_db()
+    assert (world.umkm["X"].name, world.umkm["X"].nik) == ("Nama baru", "3303014101800001")
+
+
+def test_an_error_on_the_last_row_leaves_nothing(staff):
+    rows = [umkm_row(n) for n in range(1, 30)] + [umkm_row(30, **{"Modal Usaha (Rp)": "banyak"})]
+
+    batch = upload(staff, csv_bytes(rows))
+
+    assert batch.status == ImportBatch.Status.INVALID
+    assert batch.errors == [{"row": 31, "column": "Modal Usaha (Rp)", "value": "banyak",
+                             "message": "Bukan bilangan bulat: banyak."}]
+    # Confirming a file with errors is refused.
+    staff.post(reverse("mapping:import-confirm", args=[batch.pk]))
+    assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
+
+
+def test_a_crash_in_the_middle_of_writing_rolls_everything_back(staff, monkeypatch):
+    from mapping import stats
+
+    batch = upload(staff, csv_bytes([umkm_row(1), umkm_row(2)]))
+
+    def power_cut(**kwargs):
+        raise RuntimeError("server mati")
+
+    monkeypatch.setattr(stats, "stats_refresh", power_cut)  # after UMKM and history rows are written
+    with pytest.raises(RuntimeError):
+        staff.post(reverse("mapping:import-confirm", args=[batch.pk]))
+
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED
+    assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
+    assert not ImportChange.objects.exists()
+
+
+def test_a_worker_that_died_is_shown_as_stopped_and_can_be_checked_again(staff, settings):
+    from django.utils import timezone
+
+    batch = upload(staff, csv_bytes([umkm_row(1)]))
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.IMPORTING, heartbeat_at=timezone.now() - timezone.timedelta(minutes=10))
+
+    page = staff.get(reverse("mapping:import-detail", args=[batch.pk])).content.decode()
+
+    assert "Proses terhenti" in page
+    staff.post(reverse("mapping:import-recheck", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.READY
+
+
+def test_import_history_keeps_file_name_size_checksum_counts_and_errors(staff):
+    import hashlib
+
+    content = csv_bytes([umkm_row(1), umkm_row(2, Aktif="mungkin")])
+    batch = upload(staff, content, name="data-kecamatan.csv")
+
+    assert (batch.file_name, batch.file_size, batch.checksum) == (
+        "data-kecamatan.csv", len(content), hashlib.sha256(content).hexdigest())
+    assert batch.counts["error"] == 1 and batch.errors[0]["row"] == 3
+    history = staff.get(reverse("mapping:transfers")).content.decode()
+    assert "data-kecamatan.csv" in history
+    report = staff.get(reverse("mapping:import-error-report", args=[batch.pk]) + "?format=csv").content.decode("utf-8-sig")
+    assert "3,Aktif,mungkin" in report
+
+
+def test_preview_shows_a_bounded_sample_not_every_row(staff):
+    batch = upload(staff, csv_bytes([umkm_row(n) for n in range(1, 61)]))
+
+    assert batch.counts["new"] == 60
+    assert len(batch.sample) == 10
+    page = staff.get(reverse("mapping:import-detail", args=[batch.pk])).content.decode()
+    assert page.count("<tr><td>") <= 20
+
+
+def test_a_second_click_on_import_imports_once(staff):
+    batch = upload(staff, csv_bytes([umkm_row(1)]))
+    confirm(staff, batch)
+    confirm(staff, batch)
+
+    assert UMKM.objects.filter(kode="BJS-0001").count() == 1
+    assert ImportChange.objects.count() == 1
+
+
+def test_rows_edited_between_check_and_import_are_not_overwritten(staff, world):
+    batch = upload(staff, csv_bytes([umkm_row(1, **{"Kode UMKM": world.umkm["X"].kode})]))
+    from mapping import imports
+
+    plan = imports.plan_build(spec=imports.SPECS["umkm"], content=bytes(ImportBatch.objects.get(pk=batch.pk).content),
+                              file_name="umkm.csv", user=world.users["admin"])
+    UMKM.objects.filter(pk=world.umkm["X"].pk).update(name="Diubah di lapangan", version=5)
+
+    with pytest.raises(imports.EditedMeanwhile):
+        imports.plan_write(spec=imports.SPECS["umkm"], plan=plan, batch=batch)
+    assert UMKM.objects.get(pk=world.umkm["X"].pk).name == "Diubah di lapangan"
+
+
+# --- undo ------------------------------------------------------------------------------------
+
+
+def test_undo_restores_updated_rows_and_removes_created_ones(staff, world):
+    original = world.umkm["X"].name
+    batch = confirm(staff, upload(staff, csv_bytes([
+        umkm_row(1), umkm_row(2, **{"Kode UMKM": world.umkm["X"].kode, "Nama Usaha": "Ditimpa impor"}),
+    ])))
+
+    response = staff.post(reverse("mapping:import-undo", args=[batch.pk]), follow=True)
+
+    assert "Impor dibatalkan" in response.content.decode()
+    world.umkm["X"].refresh_from_db()
+    assert world.umkm["X"].name == original
+    assert world.umkm["X"].version == 3  # the import and its undo are both edits
+    assert not UMKM.objects.filter(kode="BJS-0001").exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.UNDONE and batch.undone_by == world.users["admin"]
+
+
+def test_undo_is_refused_naming_the_rows_edited_after_the_import(staff, world):
+    from mapping import services
+
+    batch = confirm(staff, upload(staff, csv_bytes([umkm_row(1), umkm_row(2)])))
+    edited = UMKM.objects.get(kode="BJS-0002")
+    edited.name = "Diubah pendamping"
+    services.versioned_save(edited, fields=["name"], expected_version=edited.version, by=world.users["admin"])
+    Product.objects.create(umkm=UMKM.objects.get(kode="BJS-0001"), name="Produk baru", sector_id=1)
+
+    response = staff.post(reverse("mapping:import-undo", args=[batch.pk]), follow=True)
+
+    page = response.content.decode()
+    assert "Baris 3: data ini diubah setelah impor" in page
+    assert "1 produk dibuat kemudian" in page
+    assert UMKM.objects.get(kode="BJS-0002").name == "Diubah pendamping"
+    assert UMKM.objects.filter(kode="BJS-0001").exists()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DONE
+
+
+# --- round trip ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exported_umkm_import_back_unchanged(staff, world, fmt):
+    world.umkm["X"].name = "=HYPERLINK(\"http://contoh\")"  # exported neutralised, read back as typed
+    world.umkm["X"].nik = "3303014101800001"
+    world.umkm["X"].location = world.desa["X"].centre
+    world.umkm["X"].save()
+    exported = staff.get(reverse("mapping:export-rows", args=["umkm"]) + f"?format={fmt}")
+    content = b"".join(exported.streaming_content) if exported.streaming else exported.content
+
+    batch = upload(staff, content, name=f"ekspor.{fmt}")
+
+    assert batch.status == ImportBatch.Status.READY, batch.errors or batch.refusal
+    assert batch.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0, "total": 2}
+
+
+def test_exported_products_import_back_unchanged(staff, world):
+    exported = staff.get(reverse("mapping:export-rows", args=["produk"]) + "?format=xlsx")
+
+    batch = upload(staff, exported.content, name="produk.xlsx", kind="produk")
+
+    assert batch.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0, "total": 2}, batch.errors
