@@ -1,8 +1,8 @@
 """Set-based writes for imports: a constant number of statements for any number of rows.
 
-On PostgreSQL rows are written with COPY (new rows get their ids from the table's
-sequence first, so history can point at them); elsewhere (SQLite for a first run)
-Django's bulk_create/bulk_update, whose batches SQLite's variable limit decides.
+New rows get their ids first (so history can point at them), then every row goes in
+with one statement: COPY on PostgreSQL, executemany on SQLite (the first-run database),
+where Django's bulk_create would split the rows by SQLite's 999-parameter limit.
 """
 
 import io
@@ -61,49 +61,72 @@ def _db_values(obj, fields, *, add: bool) -> list:
     return [f.get_db_prep_save(f.pre_save(obj, add), connection) for f in fields]
 
 
-def rows_insert(model, objs: list) -> None:
-    """Insert `objs` (unsaved instances) and set their primary keys."""
-    if not objs:
-        return
-    if not is_postgresql():
-        model.objects.bulk_create(objs, batch_size=2000)
-        return
+def _new_ids(model, count: int) -> list[int]:
+    """Ids for `count` new rows, taken before inserting so history can point at them."""
     pk = model._meta.pk
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [model._meta.db_table, pk.column, len(objs)],
-        )
-        for obj, (new_id,) in zip(objs, cursor.fetchall()):
+        if is_postgresql():
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [model._meta.db_table, pk.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite (first run, one writer): the write lock is held until the transaction ends.
+        table, column = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(pk.column)
+        cursor.execute(f"SELECT COALESCE(MAX({column}), 0) FROM {table}")
+        start = cursor.fetchone()[0]
+        if "sqlite_sequence" in connection.introspection.table_names(cursor):
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [model._meta.db_table])
+            row = cursor.fetchone()
+            start = max(start, row[0] if row else 0)
+        return list(range(start + 1, start + 1 + count))
+
+
+def rows_insert(model, objs: list) -> None:
+    """Insert `objs` (unsaved instances) in one statement; auto ids are set on them first."""
+    if not objs:
+        return
+    pk = model._meta.pk
+    if pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField"):
+        for obj, new_id in zip(objs, _new_ids(model, len(objs))):
             obj.pk = new_id
-    fields = [f for f in model._meta.concrete_fields]
-    _copy(model._meta.db_table, [f.column for f in fields], (_db_values(o, fields, add=True) for o in objs))
+    fields = list(model._meta.concrete_fields)
+    rows = (_db_values(o, fields, add=True) for o in objs)
+    if is_postgresql():
+        _copy(model._meta.db_table, [f.column for f in fields], rows)
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})", list(rows))
 
 
 def rows_update(model, objs: list, field_names: list[str]) -> None:
-    """Write `field_names` of `objs` (instances with primary keys) in one statement on PostgreSQL."""
+    """Write `field_names` of `objs` (instances with primary keys) in one statement."""
     if not objs:
         return
     fields = [model._meta.get_field(name) for name in field_names]
-    if not is_postgresql():
-        for obj in objs:  # auto_now fields take the current time, as save() would
-            for field in fields:
-                setattr(obj, field.attname, field.pre_save(obj, False))
-        model.objects.bulk_update(objs, field_names, batch_size=500)
-        return
     table = connection.ops.quote_name(model._meta.db_table)
     pk = model._meta.pk
+    quote = connection.ops.quote_name
+    if not is_postgresql():
+        assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments} WHERE {quote(pk.column)} = %s",
+                [_db_values(obj, fields, add=False) + [obj.pk] for obj in objs],
+            )
+        return
     columns = [pk.column] + [f.column for f in fields]
     with connection.cursor() as cursor:
         # Same column types as the table, without its NOT NULL constraints.
-        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+        quoted = ", ".join(quote(c) for c in columns)
         cursor.execute(f"CREATE TEMP TABLE import_update ON COMMIT DROP AS SELECT {quoted} FROM {table} WITH NO DATA")
         _copy("import_update", columns, ([obj.pk] + _db_values(obj, fields, add=False) for obj in objs))
-        assignments = ", ".join(
-            f"{connection.ops.quote_name(f.column)} = s.{connection.ops.quote_name(f.column)}" for f in fields
-        )
+        assignments = ", ".join(f"{quote(f.column)} = s.{quote(f.column)}" for f in fields)
         cursor.execute(
             f"UPDATE {table} AS t SET {assignments} FROM import_update AS s "
-            f"WHERE t.{connection.ops.quote_name(pk.column)} = s.{connection.ops.quote_name(pk.column)}"
+            f"WHERE t.{quote(pk.column)} = s.{quote(pk.column)}"
         )
         cursor.execute("DROP TABLE import_update")

@@ -947,6 +947,10 @@ class ImportBatch(models.Model):
     def is_running(self) -> bool:
         return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
 
+    @property
+    def rows_to_write(self) -> int:
+        return (self.counts or {}).get("new", 0) + (self.counts or {}).get("updated", 0)
+
 
 class ImportChange(models.Model):
     """A row an import created or changed, with its values before (None when created)."""

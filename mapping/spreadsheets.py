@@ -22,7 +22,8 @@ HEADER_SEARCH_ROWS = 10
 XML_PART = re.compile(r"\.(xml|rels)$")
 DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 FORMULA_TAG = re.compile(rb"<f[ >/]")
-FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*>\s*<f[ >/]')
+CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
+CACHED_VALUE = re.compile(rb"<v>[^<]+</v>")
 SHEET_PATH = re.compile(r"^xl/worksheets/sheet\d+\.xml$")
 
 
@@ -136,7 +137,7 @@ def _csv_read(data: bytes, known_headers: set[str]) -> Table:
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def _zip_check(data: bytes) -> dict[str, list[str]]:
+def _zip_check(data: bytes) -> list:
     """Refuse a ZIP/XML bomb before any parser sees the workbook; return formula cells per sheet.
 
     Sizes in the ZIP directory can lie, so every part is actually unpacked (in chunks,
@@ -159,7 +160,7 @@ def _zip_check(data: bytes) -> dict[str, list[str]]:
     if "xl/workbook.xml" not in names:
         raise FileRefused(_("Berkas ZIP ini bukan buku kerja Excel (xl/workbook.xml tidak ada)."))
     unpacked = 0
-    formulas: dict[str, list[str]] = {}
+    with_formulas = []
     try:
         for entry in entries:
             if not XML_PART.search(entry.filename):
@@ -178,12 +179,11 @@ def _zip_check(data: bytes) -> dict[str, list[str]]:
                         )
                     first = False
                     if SHEET_PATH.match(entry.filename) and FORMULA_TAG.search(tail + chunk):
-                        cells = formulas.setdefault(entry.filename, [])
-                        if len(cells) < 5:
-                            cells.extend(m.decode() for m in FORMULA_CELL.findall(tail + chunk))
-                    tail = chunk[-64:]
+                        with_formulas.append(entry.filename)
+                        break
+                    tail = chunk[-8:]
         # The small structural parts go through defusedxml as well.
-        SafeET.fromstring(archive.read("xl/workbook.xml"))
+        sheet_paths = _sheet_paths(archive)
     except zipfile.BadZipFile:
         raise FileRefused(_("Berkas XLSX rusak: isi ZIP tidak utuh (periksa CRC gagal)."))
     except SafeET.ParseError:
@@ -192,7 +192,42 @@ def _zip_check(data: bytes) -> dict[str, list[str]]:
         if type(error).__module__.startswith("defusedxml"):
             raise FileRefused(_("Berkas ditolak: XML berisi DTD/ENTITY (pola serangan 'XML bomb')."))
         raise
-    return formulas
+    return [
+        _formula_cells(archive.read(path)) if path in with_formulas else None for path in sheet_paths
+    ]
+
+
+RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+DOC_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_paths(archive) -> list[str]:
+    """Part names of the sheets in workbook order (sheet files keep their first numbering)."""
+    workbook = SafeET.fromstring(archive.read("xl/workbook.xml"))
+    try:
+        rels = SafeET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except KeyError:
+        rels = None
+    targets = {}
+    for rel in (rels if rels is not None else []):
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return [targets.get(sheet.get(DOC_REL), "") for sheet in workbook.iter(f"{MAIN_NS}sheet")]
+
+
+def _formula_cells(xml: bytes) -> dict[str, list[str]]:
+    """Cells holding a formula, and those whose last result is missing or an error."""
+    found = {"cells": [], "unusable": []}
+    for match in CELL.finditer(xml):
+        body = match.group(3) or b""
+        if b"<f" not in body:
+            continue
+        cell = match.group(1).decode()
+        found["cells"].append(cell)
+        if not CACHED_VALUE.search(body) or b't="e"' in match.group(2):
+            found["unusable"].append(cell)
+    return found
 
 
 def _cell(value):
@@ -226,11 +261,19 @@ def _xlsx_read(data: bytes, known_headers: set[str]) -> Table:
     index, name, sheet, header_index, headers = chosen
     notes = [_("Lembar '%(sheet)s' dibaca; lembar lain diabaikan.") % {"sheet": name}] if len(
         workbook.sheet_names) > 1 else []
-    sheet_formulas = formulas.get(f"xl/worksheets/sheet{index + 1}.xml")
+    sheet_formulas = formulas[index] if index < len(formulas) else None
+    if sheet_formulas and sheet_formulas["unusable"]:
+        raise FileRefused(
+            _("Berkas ditolak: %(n)s sel berisi rumus tanpa hasil hitungan yang tersimpan atau dengan hasil galat "
+              "(mis. sel %(cells)s). Buka berkas di Excel/LibreOffice, pastikan rumusnya benar, lalu salin dan "
+              "tempel sebagai nilai (Paste Values) sebelum mengunggah.")
+            % {"n": len(sheet_formulas["unusable"]), "cells": ", ".join(sheet_formulas["unusable"][:3])}
+        )
     if sheet_formulas:
         notes.append(
-            _("Lembar berisi rumus (mis. sel %(cells)s): nilai hasil hitungan terakhir yang tersimpan di "
-              "berkas yang dipakai, bukan rumusnya.") % {"cells": ", ".join(sheet_formulas[:3])}
+            _("Lembar berisi %(n)s sel rumus (mis. sel %(cells)s): yang dipakai adalah hasil hitungan terakhir "
+              "yang tersimpan di berkas, bukan rumusnya.") % {"n": len(sheet_formulas["cells"]),
+                                                           "cells": ", ".join(sheet_formulas["cells"][:3])}
         )
     merged = _merged_fill(sheet, header_index)
     if merged:

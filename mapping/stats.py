@@ -2,7 +2,7 @@
 
 Set-based: a refresh of N UMKM reads their products, permits and latest verified
 assessments in a fixed number of queries per chunk, computes in Python and writes
-with bulk_create. Called after every write that changes a UMKM's figures (services
+with one insert per chunk (mapping/bulk.py). Called after every write that changes a UMKM's figures (services
 and the admin) and by `manage.py rebuild_stats` after bulk loads.
 """
 
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from mapping import bulk
 from mapping.models import (
     MARKET_REACH_BITS, DashboardStamp, UMKM, Assessment, Permit, Product, RatingClass, Sector, UMKMFact, reference_bits,
     size_class_for,
@@ -55,13 +56,14 @@ def stats_refresh(*, umkm_ids=None) -> int:
         ids = list(UMKM.objects.order_by("pk").values_list("pk", flat=True))
     else:
         ids = sorted(set(umkm_ids))
-        UMKMFact.objects.filter(umkm_id__in=ids).delete()
+        for chunk in bulk.in_chunks(ids):
+            UMKMFact.objects.filter(umkm_id__in=chunk).delete()
     classes = sorted(RatingClass.objects.all(), key=lambda c: c.min_score, reverse=True)
     bits = {"sector": reference_bits(Sector), "class": reference_bits(RatingClass)}
     written = 0
     for start in range(0, len(ids), CHUNK):
         facts = _facts_for(ids[start:start + CHUNK], classes, bits)
-        UMKMFact.objects.bulk_create(facts, batch_size=2000)
+        bulk.rows_insert(UMKMFact, facts)
         written += len(facts)
     return written
 

@@ -110,6 +110,18 @@ class World:
             self.follow_up[side] = FollowUpFactory(visit=self.visit[side])
 
 
+    def import_batch(self):
+        """A checked UMKM file pendamping A uploaded, ready to import."""
+        from mapping.models import ImportBatch
+
+        if not hasattr(self, "_import_batch"):
+            self._import_batch = ImportBatch.objects.create(
+                kind="umkm", status=ImportBatch.Status.READY, file_name="umkm.csv", file_size=3, checksum="-",
+                content=b"x", created_by=self.users["pendamping_a"],
+            )
+        return self._import_batch
+
+
 @pytest.fixture
 def world(wilayah):
     return World()

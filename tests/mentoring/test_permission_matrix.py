@@ -32,6 +32,16 @@ STAFF_DECISION = {  # verify / return an assessment that pendamping A submitted
     "pimpinan": (405, 403), "admin": (405, 302),
 }
 
+# An import pendamping A uploaded (checked, ready): only A and staff see it; only A imports it.
+OWN_IMPORT_READ = {
+    "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (404, 405),
+    "pimpinan": (404, 405), "admin": (200, 405),
+}
+OWN_IMPORT_ACTION = {
+    "anon": (405, LOGIN), "pendamping_a": (405, 302), "pendamping_b": (405, 404),
+    "pimpinan": (405, 404), "admin": (405, 403),
+}
+
 EXPECTED = {
     "login": everyone(200, 200),
     "logout": everyone(405, 302),
@@ -99,6 +109,21 @@ EXPECTED = {
         "anon": (LOGIN, 405), "pendamping_a": (403, 405), "pendamping_b": (403, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
     },
+    "mapping:transfers": {**everyone(200, 405), "anon": (LOGIN, 405)},
+    # UMKM: pendamping import (their kecamatan only), Pimpinan only exports.
+    "mapping:import-template": {**everyone(200, 405), "anon": (LOGIN, 405), "pimpinan": (403, 405)},
+    "mapping:import-upload": {  # an empty POST is sent back with the form's message
+        "anon": (405, LOGIN), "pendamping_a": (405, 302), "pendamping_b": (405, 302),
+        "pimpinan": (405, 403), "admin": (405, 302),
+    },
+    "mapping:export-rows": {**everyone(200, 405), "anon": (LOGIN, 405)},
+    "mapping:import-detail": OWN_IMPORT_READ,
+    "mapping:import-status": OWN_IMPORT_READ,
+    "mapping:import-error-report": OWN_IMPORT_READ,
+    "mapping:import-confirm": OWN_IMPORT_ACTION,
+    "mapping:import-recheck": OWN_IMPORT_ACTION,
+    # Undo of an import that is not done answers with a message; staff may undo any import.
+    "mapping:import-undo": {**OWN_IMPORT_ACTION, "admin": (405, 302)},
 }
 
 
@@ -138,6 +163,10 @@ def url_for(name, world):
     }
     if name in by_pattern:
         return reverse(name, kwargs=by_pattern[name])
+    if name in ("mapping:import-template", "mapping:import-upload", "mapping:export-rows"):
+        return reverse(name, kwargs={"kind": "umkm"})
+    if name.startswith("mapping:import-"):
+        return reverse(name, kwargs={"pk": world.import_batch().pk})
     if name == "mapping:desa-geojson":
         return reverse(name) + f"?kecamatan={world.kecamatan['X'].pk}"
     if name == "mentoring:visit-create":

@@ -17,8 +17,12 @@ def test_role_groups_exist_with_their_permissions(db):
     perms = {g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()}
     assert {"Admin Dinas", "Pimpinan", "Pendamping"} <= set(perms)
     assert {"change_umkm", "delete_umkm", "view_coverage_report"} <= perms["Admin Dinas"]
-    assert {p for p in perms["Pimpinan"] if not p.startswith("view_")} == set()
-    assert {"add_umkm", "change_umkm", "add_visit"} <= perms["Pendamping"]
+    # Pimpinan reads and exports for meetings, nothing else.
+    assert {p for p in perms["Pimpinan"] if not p.startswith(("view_", "export_"))} == set()
+    assert {"export_umkm", "export_assessment"} <= perms["Pimpinan"]
+    assert {"add_umkm", "change_umkm", "add_visit", "import_umkm", "export_product"} <= perms["Pendamping"]
+    assert "import_sector" not in perms["Pendamping"] and "import_assignment" not in perms["Pendamping"]
+    assert {"import_desa", "import_assignment", "export_assessment"} <= perms["Admin Dinas"]
     assert "delete_umkm" not in perms["Pendamping"] and "view_coverage_report" not in perms["Pendamping"]
 
 

@@ -1,0 +1,313 @@
+"""Who may import and export what, where rows land, and what the importer costs."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from mapping import imports
+from mapping.models import UMKM, ImportBatch, Product
+from mentoring.models import Assignment
+from tests.mapping.test_imports import confirm, upload
+from tests.sheets import csv_bytes, umkm_row
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, world, role):
+    client.force_login(world.users[role])
+    return client
+
+
+# --- scope and permissions ---------------------------------------------------------------
+
+
+def test_pendamping_imports_umkm_of_their_own_kecamatan(client, world):
+    login(client, world, "pendamping_a")
+
+    batch = confirm(client, upload(client, csv_bytes([umkm_row(1), umkm_row(2)])))
+
+    assert batch.status == ImportBatch.Status.DONE
+    assert UMKM.objects.filter(kode__startswith="BJS-", created_by=world.users["pendamping_a"]).count() == 2
+
+
+def test_a_pendamping_file_with_one_row_in_another_kecamatan_is_refused_whole(client, world):
+    login(client, world, "pendamping_b")  # Kalimanah
+    rows = [umkm_row(1, Kecamatan="Kalimanah", **{"Desa/Kelurahan": "Kel. Mewek"}), umkm_row(2)]
+
+    batch = upload(client, csv_bytes(rows))
+
+    assert batch.status == ImportBatch.Status.INVALID
+    assert batch.counts["error"] == 1 and batch.errors[0]["row"] == 3
+    assert "Kecamatan Bojongsari, di luar kecamatan tugas Anda" in batch.errors[0]["message"]
+    client.post(reverse("mapping:import-confirm", args=[batch.pk]))
+    assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
+
+
+def test_a_pendamping_cannot_update_a_umkm_elsewhere_by_naming_its_code(client, world):
+    login(client, world, "pendamping_b")
+    row = umkm_row(1, Kecamatan="Kalimanah", **{"Desa/Kelurahan": "Mewek", "Kode UMKM": world.umkm["X"].kode})
+
+    batch = upload(client, csv_bytes([row]))
+
+    assert "Kecamatan Bojongsari, di luar kecamatan tugas Anda" in batch.errors[0]["message"]
+    world.umkm["X"].refresh_from_db()
+    assert world.umkm["X"].desa == world.desa["X"]
+
+
+def test_pendamping_exports_only_their_kecamatan(client, world):
+    login(client, world, "pendamping_a")
+
+    response = client.get(reverse("mapping:export-rows", args=["umkm"]) + "?format=csv")
+
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert world.umkm["X"].kode in body and world.umkm["Y"].kode not in body
+
+
+@pytest.mark.parametrize("role,kind,status", [
+    ("pimpinan", "umkm", 403),  # reads and exports, never imports
+    ("pendamping_a", "sektor", 403),  # reference data is the Dinas's
+    ("pendamping_a", "penugasan", 403),
+    ("admin", "penilaian", 404),  # assessments are export-only
+])
+def test_import_needs_the_models_import_permission(client, world, role, kind, status):
+    login(client, world, role)
+
+    assert client.get(reverse("mapping:import-template", args=[kind])).status_code == status
+    assert client.post(reverse("mapping:import-upload", args=[kind])).status_code == status
+    assert not ImportBatch.objects.exists()
+
+
+def test_export_needs_the_export_permission(client, world):
+    from django.contrib.auth.models import Group, Permission
+
+    login(client, world, "pimpinan")
+    assert client.get(reverse("mapping:export-rows", args=["umkm"])).status_code == 200
+    Group.objects.get(name="Pimpinan").permissions.remove(Permission.objects.get(codename="export_umkm"))
+    world.users["pimpinan"] = type(world.users["pimpinan"]).objects.get(pk=world.users["pimpinan"].pk)
+    login(client, world, "pimpinan")
+
+    assert client.get(reverse("mapping:export-rows", args=["umkm"])).status_code == 403
+
+
+def test_another_users_import_is_hidden_but_staff_see_all(client, world):
+    login(client, world, "pendamping_a")
+    batch = upload(client, csv_bytes([umkm_row(1)]))
+
+    login(client, world, "pendamping_b")
+    assert client.get(reverse("mapping:import-detail", args=[batch.pk])).status_code == 404
+    assert client.post(reverse("mapping:import-confirm", args=[batch.pk])).status_code == 404
+    login(client, world, "admin")
+    assert client.get(reverse("mapping:import-detail", args=[batch.pk])).status_code == 200
+    # Staff read it, but only its uploader imports exactly what they previewed.
+    assert client.post(reverse("mapping:import-confirm", args=[batch.pk])).status_code == 403
+
+
+# --- export safety -------------------------------------------------------------------------
+
+
+DANGEROUS = ["=1+2", "+62812", "-1+1", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def test_portal_export_neutralises_every_formula_trigger_and_keeps_nik_as_text(client, world):
+    for index, name in enumerate(DANGEROUS):
+        UMKM.objects.create(name=name, owner_name="x", address="x", desa=world.desa["X"], capital=1,
+                            annual_turnover=1, kode=f"BAHAYA-{index}", nik="3303014101800001")
+    login(client, world, "admin")
+
+    book = load_workbook(io.BytesIO(client.get(reverse("mapping:export-rows", args=["umkm"]) + "?format=xlsx").content))
+
+    rows = {r[0]: r for r in book.active.iter_rows(min_row=2, values_only=True)}
+    names = [rows[f"BAHAYA-{i}"][2] for i in range(len(DANGEROUS))]
+    # XML turns the carriage return into a line feed when read back; it stays neutralised.
+    assert names[:5] == ["'" + d for d in DANGEROUS[:5]] and names[5] in ("'\rCR", "'\nCR")
+    nik = next(row for row in book.active.iter_rows(min_row=2) if row[0].value == "BAHAYA-0")[4]
+    assert nik.value == "3303014101800001" and nik.number_format == "@"
+
+
+def test_admin_export_through_import_export_is_neutralised_too(client, world):
+    world.umkm["X"].name = "=HYPERLINK(\"http://jahat\")"
+    world.umkm["X"].save()
+    login(client, world, "admin")
+
+    response = client.post(reverse("admin:mapping_umkm_export"), {"format": "0", "resource": "0"})  # 0 = XLSX
+
+    assert response.status_code == 200, response.content[:500]
+    book = load_workbook(io.BytesIO(response.content))
+    names = [row[2] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert "'=HYPERLINK(\"http://jahat\")" in names
+
+
+def test_admin_export_needs_the_export_permission(client, world):
+    login(client, world, "pendamping_a")  # staff, but no export permission for sektor
+
+    assert client.get(reverse("admin:mapping_sector_export")).status_code == 403
+
+
+# --- desa resolution -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kecamatan,desa", [
+    ("KEC. BOJONGSARI", "Desa  Karangbanjar"),
+    ("bojongsari", "karangbanjar"),
+    ("", ""),  # the Kode Desa column alone
+])
+def test_desa_is_found_by_code_or_by_normalised_names(client, world, kecamatan, desa):
+    login(client, world, "admin")
+    row = umkm_row(1, Kecamatan=kecamatan, **{"Desa/Kelurahan": desa,
+                                               "Kode Desa": "" if desa else "33.03.14.2008"})
+
+    batch = upload(client, csv_bytes([row]))
+
+    assert batch.counts["new"] == 1, batch.errors
+
+
+def test_a_desa_name_alone_never_decides_between_kecamatan(client, world):
+    from mapping.models import Desa
+    from mapping.resources import place_key
+
+    names = {}
+    for nama, kecamatan in Desa.objects.values_list("nama", "kecamatan__nama"):
+        names.setdefault(place_key(nama), []).append(kecamatan)
+    twice = [n for n, k in names.items() if len(k) > 1]
+    assert len(twice) == 8
+    shared = Desa.objects.filter(nama__iexact=twice[0]).first().nama
+    login(client, world, "admin")
+
+    batch = upload(client, csv_bytes([umkm_row(1, Kecamatan="", **{"Desa/Kelurahan": shared})]))
+
+    message = batch.errors[0]["message"]
+    assert "Isi Kecamatan" in message
+    assert all(k in message for k in names[place_key(shared)])
+
+
+def test_an_unknown_desa_suggests_the_closest_names(client, world):
+    login(client, world, "admin")
+
+    batch = upload(client, csv_bytes([umkm_row(1, **{"Desa/Kelurahan": "Karangbanjer"})]))
+
+    assert batch.errors[0]["message"].startswith(
+        "Desa/kelurahan Karangbanjer tidak ada di Kecamatan Bojongsari. Mungkin maksud Anda: Karangbanjar")
+
+
+def test_a_location_outside_the_chosen_desa_is_a_row_error(client, world):
+    login(client, world, "admin")
+    lng, lat = world.desa["Y"].centre["coordinates"]
+
+    batch = upload(client, csv_bytes([umkm_row(1, Lintang=str(lat), Bujur=str(lng))]))
+
+    assert "bukan di Karangbanjar" in batch.errors[0]["message"] and batch.errors[0]["column"] == "Lintang"
+
+
+def test_the_same_umkm_twice_in_one_file_is_an_error_naming_the_first_row(client, world):
+    login(client, world, "admin")
+
+    batch = upload(client, csv_bytes([umkm_row(1), umkm_row(2), umkm_row(1)]))
+
+    assert batch.errors[0]["row"] == 4 and "sama dengan baris 2" in batch.errors[0]["message"]
+
+
+def test_a_row_without_nib_or_code_is_refused_so_reimports_cannot_duplicate(client, world):
+    login(client, world, "admin")
+
+    batch = upload(client, csv_bytes([umkm_row(1, **{"Kode UMKM": ""})]))
+
+    assert batch.errors[0]["column"] == "NIB" and "menggandakan" in batch.errors[0]["message"]
+
+
+# --- other kinds of data ---------------------------------------------------------------------
+
+
+def test_products_are_imported_for_existing_umkm_and_matched_by_name(client, world):
+    login(client, world, "admin")
+    headers = ["Kode UMKM", "Nama Produk", "Sektor", "Harga (Rp)", "Jangkauan Pasar"]
+    rows = [
+        {"Kode UMKM": world.umkm["X"].kode, "Nama Produk": "produk x", "Sektor": "kerajinan", "Harga (Rp)": "5000",
+         "Jangkauan Pasar": "Provinsi"},
+        {"Kode UMKM": world.umkm["X"].kode, "Nama Produk": "Gula semut", "Sektor": "Makanan & minuman",
+         "Harga (Rp)": "", "Jangkauan Pasar": ""},
+        {"Kode UMKM": "TIDAK-ADA", "Nama Produk": "Apa saja", "Sektor": "Jasa", "Harga (Rp)": "", "Jangkauan Pasar": ""},
+    ]
+
+    batch = upload(client, csv_bytes(rows, headers=headers), kind="produk")
+
+    assert batch.counts == {"new": 1, "updated": 1, "unchanged": 0, "error": 1, "total": 3}
+    assert "Tidak ada UMKM dengan kode TIDAK-ADA" in batch.errors[0]["message"]
+    batch = confirm(client, upload(client, csv_bytes(rows[:2], headers=headers), kind="produk"))
+    world.product["X"].refresh_from_db()
+    assert (world.product["X"].price, world.product["X"].market_reach, world.product["X"].sector.kode) == (
+        5000, "provinsi", "kerajinan")
+    assert Product.objects.get(name="Gula semut").market_reach == "lokal"
+
+
+def test_assignments_are_imported_and_overlaps_refused(client, world):
+    login(client, world, "admin")
+    headers = ["Username Pendamping", "Kecamatan", "Mulai", "Berakhir", "Catatan"]
+    rows = [
+        {"Username Pendamping": "pendamping.a", "Kecamatan": "Kutasari", "Mulai": "02/01/2026", "Catatan": "SK 1"},
+        # Pendamping A already covers Bojongsari with an open-ended assignment.
+        {"Username Pendamping": "pendamping.a", "Kecamatan": "33.03.14", "Mulai": "2020-01-01", "Berakhir": ""},
+    ]
+
+    batch = upload(client, csv_bytes(rows, headers=headers), kind="penugasan")
+
+    assert batch.counts["new"] == 1 and batch.counts["error"] == 1
+    assert batch.errors[0]["row"] == 3 and "bertumpang tindih" in batch.errors[0]["message"]
+    confirm(client, upload(client, csv_bytes(rows[:1], headers=headers), kind="penugasan"))
+    assert Assignment.objects.filter(pendamping__user__username="pendamping.a", kecamatan__nama="Kutasari",
+                                     note="SK 1").exists()
+
+
+def test_sectors_can_be_added_and_renamed_by_staff(client, world):
+    login(client, world, "admin")
+    rows = [{"Kode Sektor": "jasa", "Nama Sektor": "Jasa & layanan", "Urutan": "9"},
+            {"Kode Sektor": "batik", "Nama Sektor": "Batik", "Urutan": "12"}]
+
+    batch = confirm(client, upload(client, csv_bytes(rows), kind="sektor"))
+
+    assert batch.counts["new"] == 1 and batch.counts["updated"] == 1
+    from mapping.models import Sector
+    assert Sector.objects.get(kode="jasa").nama == "Jasa & layanan" and Sector.objects.filter(kode="batik").exists()
+
+
+def test_desa_names_are_updated_but_new_desa_are_not_created_from_a_sheet(client, world):
+    login(client, world, "admin")
+    rows = [{"Kode Kemendagri": "33.03.14.2008", "Nama Desa/Kelurahan": "Karangbanjar Baru"},
+            {"Kode Kemendagri": "33.03.14.2999", "Nama Desa/Kelurahan": "Desa Khayalan"}]
+
+    batch = upload(client, csv_bytes(rows), kind="desa")
+
+    assert batch.counts["updated"] == 1 and batch.counts["error"] == 1
+    assert "hanya memperbarui data yang sudah ada" in batch.errors[0]["message"]
+
+
+# --- cost ----------------------------------------------------------------------------------
+
+
+def _import_queries(django_assert_max_num_queries, world, rows, limit):
+    spec = imports.SPECS["umkm"]
+    user = type(world.users["admin"]).objects.get(pk=world.users["admin"].pk)  # role not yet cached
+    batch = ImportBatch.objects.create(kind="umkm", file_name="x.csv", file_size=1, checksum="x", content=b"",
+                                       created_by=user)
+    content = csv_bytes(rows)
+    with django_assert_max_num_queries(limit) as counted:
+        plan = imports.plan_build(spec=spec, content=content, file_name="x.csv", user=user)
+        imports.plan_write(spec=spec, plan=plan, batch=batch)
+    assert len(plan.new) + len(plan.updated) == len(rows)
+    return len(counted.captured_queries)
+
+
+def test_import_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):
+    existing = umkm_row(0, **{"Kode UMKM": world.umkm["X"].kode})
+    small = [existing] + [umkm_row(n) for n in range(1, 4)]
+    large = [existing] + [umkm_row(n) for n in range(100, 180)]
+
+    # Checking: wilayah (2), existing rows by NIB and by code (2), code conflicts (0–1).
+    # Writing: savepoint, version check, insert, update, history, and the dashboard figures'
+    # refresh (a fixed set per chunk of 5,000 UMKM).
+    few = _import_queries(django_assert_max_num_queries, world, small, 40)
+    UMKM.objects.filter(pk=world.umkm["X"].pk).update(name="lagi")
+    many = _import_queries(django_assert_max_num_queries, world, large, 40)
+
+    assert many == few
