@@ -175,12 +175,12 @@ class UMKMSpec(ImportSpec):
         Column("kecamatan", "Kecamatan", gettext_lazy("Nama kecamatan (boleh dengan 'Kec.'). Wajib bila Kode Desa kosong."),
                "Bojongsari"),
         Column("desa", "Desa/Kelurahan", gettext_lazy("Nama desa/kelurahan (boleh dengan 'Desa'/'Kel.'). Nama desa "
-                                                      "dibaca bersama kecamatannya."), "Bojongsari"),
+                                                      "dibaca bersama kecamatannya."), "Karangbanjar"),
         Column("desa_kode", "Kode Desa", gettext_lazy("Kode Kemendagri desa/kelurahan, mis. 33.03.14.2008. Bila diisi, "
                                                       "kode ini yang dipakai."), "33.03.14.2008"),
         Column("lat", "Lintang", gettext_lazy("Opsional. Lintang desimal, sekitar -7,4; harus di dalam desa yang dipilih."),
-               -7.3700, cells.coordinate),
-        Column("lng", "Bujur", gettext_lazy("Opsional. Bujur desimal, sekitar 109,3."), 109.3100, cells.coordinate),
+               -7.3520, cells.coordinate),
+        Column("lng", "Bujur", gettext_lazy("Opsional. Bujur desimal, sekitar 109,3."), 109.3367, cells.coordinate),
         Column("founded_year", "Tahun Berdiri", gettext_lazy("Tahun, 1900 sampai tahun ini."), 2015, _this_year_at_most),
         Column("workers", "Tenaga Kerja", gettext_lazy("Jumlah orang, bilangan bulat ≥ 0. Kosong = 1."), 3,
                cells.integer()),

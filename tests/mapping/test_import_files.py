@@ -253,3 +253,16 @@ def test_the_templates_example_row_is_not_imported_by_mistake(staff):
     batch = upload(staff, template, name="templat.xlsx")
 
     assert batch.errors[0]["row"] == 2 and "baris contoh" in batch.errors[0]["message"]
+
+
+@pytest.mark.parametrize("kind,column,value", [("umkm", 1, "CONTOH-2"), ("sektor", 3, 7)])
+def test_the_templates_example_is_itself_valid(staff, kind, column, value):
+    book = load_workbook(io.BytesIO(staff.get(reverse("mapping:import-template", args=[kind])).content))
+    sheet = book["Data"]
+    sheet.cell(row=2, column=column, value=value)  # no longer the untouched example row
+    output = io.BytesIO()
+    book.save(output)
+
+    batch = upload(staff, output.getvalue(), name="contoh.xlsx", kind=kind)
+
+    assert batch.status == ImportBatch.Status.READY, batch.errors or batch.refusal

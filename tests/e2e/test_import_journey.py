@@ -1,0 +1,72 @@
+"""Staff download the UMKM template, upload it with a bad row, fix it and import."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from mapping.access import Role
+from mapping.models import UMKM, ImportBatch
+from tests.conftest import user_with_role
+
+
+@pytest.fixture
+def dinas_staff(live_wilayah, settings):
+    settings.IMPORT_IN_BACKGROUND = True  # as in production: a thread, and the page polls its progress
+    return user_with_role("staf.impor", Role.ADMIN_DINAS, staff=True)
+
+
+def filled(template: bytes, *, bad: bool, path) -> str:
+    """The template with its example row replaced by two UMKM, the second perhaps with a bad desa."""
+    book = load_workbook(io.BytesIO(template))
+    sheet = book["Data"]
+    headers = [c.value for c in sheet[1]]
+    for n, desa in ((1, "Karangbanjar"), (2, "Karangbanjer" if bad else "Karangbanjar")):
+        row = {"Kode UMKM": f"BJS-E2E-{n}", "Nama Usaha": f"Gula Semut {n}", "Nama Pemilik": "Rukmini",
+               "Alamat": "Dusun Kalitengah", "Kecamatan": "Bojongsari", "Desa/Kelurahan": desa,
+               "Modal Usaha (Rp)": 15000000, "Omzet Tahunan (Rp)": 90000000, "Aktif": "ya"}
+        for column, header in enumerate(headers, start=1):  # over the example row, as a user types
+            sheet.cell(row=n + 1, column=column).value = row.get(header)
+    book.save(path)
+    return str(path)
+
+
+def test_staff_fix_a_row_error_and_import(live_server, dinas_staff, browser, tmp_path):
+    from tests.e2e.conftest import open_page
+
+    context, page = open_page(browser, "desktop")
+    page.goto(live_server.url + "/masuk/")
+    page.get_by_label("Nama pengguna").fill("staf.impor")
+    page.get_by_label("Kata sandi").fill("kata-sandi-uji-123")
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(live_server.url + "/data/")
+
+    card = page.locator("#impor-umkm")
+    with page.expect_download() as download:
+        card.get_by_role("link", name="Unduh templat XLSX").click()
+    template = open(download.value.path(), "rb").read()
+
+    card.get_by_label("Berkas CSV atau XLSX").set_input_files(filled(template, bad=True, path=tmp_path / "umkm.xlsx"))
+    card.get_by_role("button", name="Unggah dan periksa").click()
+
+    expect(page.locator("#import-status")).to_contain_text("Ada galat")
+    errors = page.locator("#import-errors")
+    expect(errors).to_contain_text("3")
+    expect(errors).to_contain_text("Desa/Kelurahan")
+    expect(errors).to_contain_text("Mungkin maksud Anda: Karangbanjar")
+    expect(page.get_by_role("button", name="Impor")).to_have_count(0)
+    assert not UMKM.objects.filter(kode__startswith="BJS-E2E").exists()
+
+    page.get_by_label("Berkas CSV atau XLSX").set_input_files(filled(template, bad=False, path=tmp_path / "umkm2.xlsx"))
+    page.get_by_role("button", name="Unggah dan periksa").click()
+
+    expect(page.locator("#import-status")).to_contain_text("Siap diimpor")
+    expect(page.locator("[data-count=new]")).to_have_text("2")
+    page.get_by_role("button", name="Impor 2 baris").click()
+
+    expect(page.locator("#import-status")).to_contain_text("Selesai diimpor")
+    assert set(UMKM.objects.filter(kode__startswith="BJS-E2E").values_list("desa__nama", flat=True)) == {"Karangbanjar"}
+    assert ImportBatch.objects.filter(status=ImportBatch.Status.DONE).count() == 1
+    assert page.js_errors == []
+    context.close()
