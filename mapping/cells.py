@@ -28,6 +28,12 @@ def is_blank(value) -> bool:
 
 def text(value) -> str:
     """The cell as text: whole floats without '.0', neutralised formulas restored."""
+    if type(value) is str:  # the common case first: most cells are text
+        value = " ".join(value.split()) if ("  " in value or value[:1].isspace() or value[-1:].isspace()
+                                             or "\n" in value or "\t" in value) else value
+        if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_TRIGGERS:
+            value = value[1:]
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):

@@ -142,11 +142,12 @@ class ImportSpec:
         """{key: message} for rows whose key clashes with another stored row."""
         return {}
 
-    def new_instance(self, values: dict, ctx: Context):
-        return self.model(**values)
+    def new_values(self, values: dict, ctx: Context) -> dict:
+        """A new row's values (attnames); fields left out take their defaults."""
+        return values
 
     def update_extra(self, existing: Existing, ctx: Context) -> dict:
-        """Fields an import sets besides the spreadsheet's, e.g. the version."""
+        """Fields (attnames) an import sets besides the spreadsheet's, e.g. the version."""
         return {}
 
     def after_write(self, ids: list[int]) -> None:
@@ -465,39 +466,38 @@ def plan_write(*, spec: ImportSpec, plan: Plan, batch: ImportBatch) -> None:
     ctx = Context(user=batch.created_by, scope=None)
     if plan.updated:
         _versions_still(spec, plan.updated)
-    new_objs = [
-        spec.new_instance({f: v for f, v in zip(spec.fields, r.values) if v is not KEEP}, ctx) for _n, r in plan.new
-    ]
-    bulk.rows_insert(model, new_objs)
-    updated_objs, extra_fields = [], []
+    new_rows = bulk.rows_insert(model, [
+        spec.new_values({f: v for f, v in zip(spec.fields, r.values) if v is not KEEP}, ctx) for _n, r in plan.new
+    ])
+    pk = model._meta.pk.attname
+    updated_rows, extra_fields = [], []
     for _n, resolved, found in plan.updated:
         extra = spec.update_extra(found, ctx)
         extra_fields = list(extra)
-        updated_objs.append(model(pk=found.pk, **dict(zip(spec.fields, resolved.values)), **extra))
-    bulk.rows_update(model, updated_objs, list(spec.fields) + extra_fields)
+        updated_rows.append({pk: found.pk, **dict(zip(spec.fields, resolved.values)), **extra})
+    bulk.rows_update(model, updated_rows, list(spec.fields) + extra_fields)
 
     label = model._meta.label_lower
     changes = [
-        ImportChange(batch=batch, row_number=number, model=label, object_id=obj.pk, action=ImportChange.Action.NEW,
-                     before=None, after=_after(spec, obj))
-        for (number, _resolved), obj in zip(plan.new, new_objs)
+        {"batch_id": batch.pk, "row_number": number, "model": label, "object_id": data[pk],
+         "action": ImportChange.Action.NEW, "before": None, "after": _after(spec, data)}
+        for (number, _resolved), data in zip(plan.new, new_rows)
     ]
     changes += [
-        ImportChange(batch=batch, row_number=number, model=label, object_id=found.pk,
-                     action=ImportChange.Action.UPDATED,
-                     before={f: _json(v) for f, v in zip(spec.fields, found.values)},
-                     after=_after(spec, obj))
-        for (number, _resolved, found), obj in zip(plan.updated, updated_objs)
+        {"batch_id": batch.pk, "row_number": number, "model": label, "object_id": found.pk,
+         "action": ImportChange.Action.UPDATED, "before": {f: _json(v) for f, v in zip(spec.fields, found.values)},
+         "after": _after(spec, data)}
+        for (number, _resolved, found), data in zip(plan.updated, updated_rows)
     ]
     bulk.rows_insert(ImportChange, changes)
     _progress(batch.pk, plan.total, plan.total)
-    spec.after_write([o.pk for o in new_objs] + [o.pk for o in updated_objs])
+    spec.after_write([data[pk] for data in new_rows] + [data[pk] for data in updated_rows])
 
 
-def _after(spec, obj) -> dict:
-    after = {f: _json(getattr(obj, f)) for f in spec.fields}
-    if hasattr(obj, "version"):
-        after["version"] = obj.version
+def _after(spec, data: dict) -> dict:
+    after = {f: _json(data[f]) for f in spec.fields}
+    if "version" in data:
+        after["version"] = data["version"]
     return after
 
 
@@ -508,7 +508,7 @@ def _versions_still(spec, updated) -> None:
         return
     expected = {found.pk: found.version for _n, _r, found in updated}
     for chunk in bulk.in_chunks(list(expected)):
-        for pk, version in model.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "version"):
+        for pk, version in model.objects.select_for_update().filter(pk__any_of=chunk).values_list("pk", "version"):
             if expected[pk] != version:
                 raise EditedMeanwhile(_("%(what)s #%(pk)s diubah orang lain") % {
                     "what": model._meta.verbose_name, "pk": pk})
@@ -620,16 +620,16 @@ def _undo(spec, batch, user) -> list[str]:
         return blockers[:50] + ([_("… dan %(n)s lagi.") % {"n": len(blockers) - 50}] if len(blockers) > 50 else [])
 
     restored = []
+    versioned = hasattr(model, "version")
     for number, object_id, action, before, after in changes:
         if action != ImportChange.Action.UPDATED:
             continue
         values = {name: _value(f, before[name]) for name, f in zip(spec.fields, fields)}
-        obj = model(pk=object_id, **values)
-        if "version" in after:
-            obj.version = after["version"] + 2 * undone_later.get(object_id, 0) + 1
-        restored.append(obj)
-    bulk.rows_update(model, restored, list(spec.fields) + (["version"] if hasattr(model, "version") else []))
-    affected = [o.pk for o in restored]
+        if versioned:
+            values["version"] = after["version"] + 2 * undone_later.get(object_id, 0) + 1
+        restored.append({model._meta.pk.attname: object_id, **values})
+    bulk.rows_update(model, restored, list(spec.fields) + (["version"] if versioned else []))
+    affected = [row[model._meta.pk.attname] for row in restored]
     model._base_manager.filter(pk__in=new_ids).delete()
     spec.after_write(affected)
     ImportBatch.objects.filter(pk=batch.pk).update(

@@ -8,7 +8,8 @@ dict (kode → id) and every row is then resolved in Python with its row number.
 
 import difflib
 import re
-from datetime import date
+import time
+from functools import lru_cache
 
 import shapely
 from django.utils import timezone
@@ -134,11 +135,20 @@ def _present(row: dict, name: str, default=KEEP):
 # --- UMKM ----------------------------------------------------------------------------------
 
 
+_year = cells.integer(minimum=1900)
+
+
 def _this_year_at_most(value):
-    year = cells.integer(minimum=1900)(value)
-    if year is not None and year > timezone.localdate().year:
+    year = _year(value)
+    if year is not None and year > _this_year(int(time.time() // 3600)):
         raise CellError(_("Tahun berdiri tidak boleh setelah tahun %(year)s.") % {"year": timezone.localdate().year})
     return year
+
+
+@lru_cache(maxsize=2)
+def _this_year(_hour: int) -> int:
+    """The local year, looked up once an hour rather than once a row."""
+    return timezone.localdate().year
 
 
 def _kode_umkm(value) -> str:
@@ -234,7 +244,7 @@ class UMKMSpec(ImportSpec):
         for kind in ("nib", "kode"):
             wanted = [value for k, value in keys if k == kind]
             for chunk in bulk.in_chunks(wanted):
-                for row in UMKM.objects.filter(**{f"{kind}__in": chunk}).values_list(*columns):
+                for row in UMKM.objects.filter(**{f"{kind}__any_of": chunk}).values_list(*columns):
                     pk, kecamatan_id, version, *values = row
                     key_value = values[self.fields.index(kind)]
                     found[(kind, key_value)] = Existing(pk, tuple(values), kecamatan_id, version)
@@ -245,18 +255,18 @@ class UMKMSpec(ImportSpec):
         codes = {r.values[0]: r.key for _n, r in kept if r.key[0] == "nib" and r.values[0] is not KEEP}
         conflicts = {}
         for chunk in bulk.in_chunks(list(codes)):
-            for pk, kode, nib in UMKM.objects.filter(kode__in=chunk).values_list("pk", "kode", "nib"):
+            for pk, kode, nib in UMKM.objects.filter(kode__any_of=chunk).values_list("pk", "kode", "nib"):
                 match = existing.get(codes[kode])
                 if match is None or match.pk != pk:
                     conflicts[codes[kode]] = _("Kode UMKM %(kode)s sudah dipakai UMKM lain (NIB %(nib)s).") % {
                         "kode": kode, "nib": nib or "—"}
         return conflicts
 
-    def new_instance(self, values, ctx):
-        return UMKM(**values, created_by=ctx.user, updated_by=ctx.user)
+    def new_values(self, values, ctx):
+        return {**values, "created_by_id": ctx.user.pk, "updated_by_id": ctx.user.pk}
 
     def update_extra(self, existing, ctx):
-        return {"version": existing.version + 1, "updated_by": ctx.user}
+        return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}
 
     def after_write(self, ids):
         stats.stats_refresh(umkm_ids=ids)
@@ -347,22 +357,22 @@ class ProductSpec(ImportSpec):
         umkm_ids = sorted({ctx.cache["umkm"][kode][0] for kode, _name in keys})
         found = {}
         for chunk in bulk.in_chunks(umkm_ids):
-            for pk, kec_id, version, *values in Product.objects.filter(umkm_id__in=chunk).values_list(
+            for pk, kec_id, version, *values in Product.objects.filter(umkm_id__any_of=chunk).values_list(
                 "pk", "umkm__desa__kecamatan_id", "version", *self.fields
             ):
                 found.setdefault((kode_of[values[0]], values[1].lower()), Existing(pk, tuple(values), kec_id, version))
         return found
 
-    def new_instance(self, values, ctx):
-        return Product(**values, updated_by=ctx.user)
+    def new_values(self, values, ctx):
+        return {**values, "updated_by_id": ctx.user.pk}
 
     def update_extra(self, existing, ctx):
-        return {"version": existing.version + 1, "updated_by": ctx.user}
+        return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}
 
     def after_write(self, ids):
         umkm_ids = []
         for chunk in bulk.in_chunks(ids):
-            umkm_ids += Product.objects.filter(pk__in=chunk).values_list("umkm_id", flat=True)
+            umkm_ids += Product.objects.filter(pk__any_of=chunk).values_list("umkm_id", flat=True)
         stats.stats_refresh(umkm_ids=umkm_ids)
 
     def export_queryset(self, user):

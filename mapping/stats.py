@@ -57,7 +57,7 @@ def stats_refresh(*, umkm_ids=None) -> int:
     else:
         ids = sorted(set(umkm_ids))
         for chunk in bulk.in_chunks(ids):
-            UMKMFact.objects.filter(umkm_id__in=chunk).delete()
+            UMKMFact.objects.filter(umkm_id__any_of=chunk).delete()
     classes = sorted(RatingClass.objects.all(), key=lambda c: c.min_score, reverse=True)
     bits = {"sector": reference_bits(Sector), "class": reference_bits(RatingClass)}
     written = 0
@@ -69,21 +69,21 @@ def stats_refresh(*, umkm_ids=None) -> int:
 
 
 def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[UMKMFact]:
-    umkm_rows = UMKM.objects.filter(pk__in=ids).values(
+    umkm_rows = UMKM.objects.filter(pk__any_of=ids).values(
         "pk", "desa_id", "desa__kecamatan_id", "is_active", "capital", "annual_turnover", "nib", "created_at",
         "location",
     )
     products = defaultdict(list)
-    for row in Product.objects.filter(umkm_id__in=ids, is_active=True).values(
+    for row in Product.objects.filter(umkm_id__any_of=ids, is_active=True).values(
         "pk", "umkm_id", "sector_id", "sector__kode", "market_reach"
     ):
         products[row["umkm_id"]].append(row)
     permits = defaultdict(list)
-    for row in Permit.objects.filter(umkm_id__in=ids).values("umkm_id", "product_id", "kind", "valid_until"):
+    for row in Permit.objects.filter(umkm_id__any_of=ids).values("umkm_id", "product_id", "kind", "valid_until"):
         permits[row.pop("umkm_id")].append(PermitFact(**row))
     scores = dict(
         Assessment.objects.latest_verified_per_product()
-        .filter(product__umkm_id__in=ids).values_list("product_id", "weighted_score")
+        .filter(product__umkm_id__any_of=ids).values_list("product_id", "weighted_score")
     )
     top_class = classes[0] if classes else None
 

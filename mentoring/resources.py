@@ -65,8 +65,8 @@ class AssignmentSpec(ImportSpec):
                 "pk", "pendamping_id", "kecamatan_id", "start_date", "end_date", "note")
         }
 
-    def new_instance(self, values, ctx):
-        return Assignment(**values, created_by=ctx.user)
+    def new_values(self, values, ctx):
+        return {**values, "created_by_id": ctx.user.pk}
 
     def after_write(self, ids):
         stats.stats_touch()

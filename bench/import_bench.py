@@ -1,0 +1,325 @@
+"""UMKM spreadsheet import speed and memory, against COPY and django-import-export's default.
+
+    python bench/import_bench.py [--rows 50000] [--ie-rows N] [--keep]
+
+Creates a fresh PostgreSQL database `purbalingga_importbench` (override with
+BENCH_DATABASE_URL), generates a realistic UMKM file of N rows (CSV and XLSX: desa by
+code or by kecamatan + desa name with "Desa"/"Kel." prefixes, NIB and NIK for some,
+locations inside their desa, rupiah with thousand separators) and measures:
+
+* the portal's import, through the same services the upload page calls
+  (import_start = the dry run, then import_confirm = re-check + all-or-nothing write,
+  history rows and dashboard figures included), once from CSV and once from XLSX, each
+  in a child process so its peak memory (ru_maxrss, the whole process) is its own;
+* PostgreSQL `COPY FROM STDIN` of the same rows, already resolved (the physical limit);
+* django-import-export in its default configuration with a plain ForeignKeyWidget on
+  the desa code (the floor), on --ie-rows rows (default: all).
+
+Prints a table and, last, a machine-readable RESULT line.
+"""
+
+import argparse
+import csv
+import io
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/purbalingga_importbench"
+HEADERS = [
+    "Kode UMKM", "NIB", "Nama Usaha", "Nama Pemilik", "NIK Pemilik", "Telepon", "Alamat", "Kecamatan",
+    "Desa/Kelurahan", "Kode Desa", "Lintang", "Bujur", "Tahun Berdiri", "Tenaga Kerja", "Modal Usaha (Rp)",
+    "Omzet Tahunan (Rp)", "Aktif",
+]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--ie-rows", type=int, default=None,
+                        help="Rows for the django-import-export baseline (default: --rows).")
+    parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
+    parser.add_argument("--child", nargs=2, metavar=("FORMAT", "PATH"), help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+def configure(database_url: str):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "purbalingga_umkm.settings")
+    os.environ["IMPORT_IN_BACKGROUND"] = "false"
+    os.environ["IMPORT_MAX_ROWS"] = "1000000"
+    os.environ["IMPORT_MAX_BYTES"] = str(500 * 1024 * 1024)
+    import django
+
+    django.setup()
+
+
+def recreate_database(database_url: str, drop_only=False):
+    import psycopg2
+    from psycopg2 import sql
+
+    name = database_url.rsplit("/", 1)[1]
+    admin = psycopg2.connect(database_url.rsplit("/", 1)[0] + "/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        if not drop_only:
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    admin.close()
+
+
+def generate_rows(n: int) -> list[dict]:
+    from mapping import demo_vocabulary as words
+    from mapping.models import Desa
+
+    rng = random.Random(2026)
+    desa = list(Desa.objects.select_related("kecamatan").values_list(
+        "kode", "nama", "kecamatan__nama", "centre"))
+    rows = []
+    for i in range(n):
+        kode, nama, kecamatan, centre = rng.choice(desa)
+        by_code = rng.random() < 0.5
+        lng, lat = centre["coordinates"]
+        capital = rng.randrange(5, 900) * 1_000_000
+        rows.append({
+            "Kode UMKM": f"IMP-{i:06d}",
+            "NIB": f"91{i:011d}" if rng.random() < 0.4 else "",
+            "Nama Usaha": f"{rng.choice(words.BUSINESS_PREFIXES)} {rng.choice(words.BUSINESS_WORDS)} {i}",
+            "Nama Pemilik": f"{rng.choice(words.FIRST_NAMES)} {rng.choice(words.LAST_NAMES)}".strip(),
+            "NIK Pemilik": f"3303{rng.randrange(10**11, 10**12)}" if rng.random() < 0.3 else "",
+            "Telepon": f"08{rng.randrange(10**9, 10**10)}",
+            "Alamat": f"{rng.choice(words.STREET_WORDS)} No. {rng.randrange(1, 200)}",
+            "Kecamatan": "" if by_code else rng.choice([kecamatan, f"Kec. {kecamatan}", kecamatan.upper()]),
+            "Desa/Kelurahan": "" if by_code else rng.choice([nama, f"Desa {nama}", nama.lower()]),
+            "Kode Desa": kode if by_code else "",
+            "Lintang": round(lat, 6) if rng.random() < 0.5 else "",
+            "Bujur": "",
+            "Tahun Berdiri": rng.randrange(1985, 2026),
+            "Tenaga Kerja": rng.randrange(1, 40),
+            "Modal Usaha (Rp)": f"{capital:,}".replace(",", ".") if rng.random() < 0.3 else capital,
+            "Omzet Tahunan (Rp)": capital * rng.randrange(2, 6),
+            "Aktif": "ya",
+        })
+        if rows[-1]["Lintang"] != "":
+            rows[-1]["Bujur"] = round(lng, 6)
+    return rows
+
+
+def write_files(rows: list[dict], folder: Path) -> dict[str, Path]:
+    from openpyxl import Workbook
+
+    csv_path = folder / "umkm.csv"
+    with open(csv_path, "w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(HEADERS)
+        for row in rows:
+            writer.writerow([row[h] for h in HEADERS])
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Data")
+    sheet.append(HEADERS)
+    for row in rows:
+        sheet.append([row[h] if row[h] != "" else None for h in HEADERS])
+    book.create_sheet("Petunjuk").append(["Lembar tambahan, diabaikan"])
+    xlsx_path = folder / "umkm.xlsx"
+    book.save(xlsx_path)
+    return {"csv": csv_path, "xlsx": xlsx_path}
+
+
+def clear_imported():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE mapping_importchange, mapping_importbatch, mapping_umkmfact, mapping_umkm CASCADE")
+        cursor.execute("ANALYZE")
+
+
+def child(fmt: str, path: str) -> None:
+    """One import through the portal's services; prints a JSON line."""
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mapping import imports
+    from mapping.models import ImportBatch
+
+    user = get_user_model().objects.get(username="bench.admin")
+    content = Path(path).read_bytes()
+    upload = SimpleUploadedFile(Path(path).name, content)
+    baseline_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with CaptureQueriesContext(connection) as check_queries:
+        started = time.perf_counter()
+        batch = imports.import_start(spec=imports.SPECS["umkm"], upload=upload, user=user)
+        check_s = time.perf_counter() - started
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    assert batch.status == ImportBatch.Status.READY, (batch.refusal, batch.errors[:3])
+    with CaptureQueriesContext(connection) as import_queries:
+        started = time.perf_counter()
+        imports.import_confirm(batch=batch, user=user)
+        import_s = time.perf_counter() - started
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DONE, batch.refusal
+    print(json.dumps({
+        "check_s": check_s, "import_s": import_s, "counts": batch.counts,
+        "check_queries": len(check_queries.captured_queries), "import_queries": len(import_queries.captured_queries),
+        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "baseline_mb": baseline_mb,
+    }))
+
+
+def run_child(fmt: str, path: Path) -> dict:
+    output = subprocess.run([sys.executable, __file__, "--child", fmt, str(path)], check=True,
+                            capture_output=True, text=True, env=os.environ.copy())
+    return json.loads(output.stdout.strip().splitlines()[-1])
+
+
+def copy_rows(rows: list[dict]) -> float:
+    """Seconds to COPY the rows (already resolved to desa ids) into the UMKM table."""
+    from django.db import connection, transaction
+
+    from mapping.models import Desa
+
+    desa_by_kode = dict(Desa.objects.values_list("kode", "pk"))
+    desa_by_name = {(k.lower(), d.lower()): pk for pk, k, d in Desa.objects.values_list("pk", "kecamatan__nama", "nama")}
+    buffer = io.StringIO()
+    now = "2026-11-28 00:00:00+07"
+    for row in rows:
+        if row["Kode Desa"]:
+            desa = desa_by_kode[row["Kode Desa"]]
+        else:
+            kecamatan = row["Kecamatan"].lower().removeprefix("kec. ")
+            desa = desa_by_name[(kecamatan, row["Desa/Kelurahan"].lower().removeprefix("desa "))]
+        location = (json.dumps({"type": "Point", "coordinates": [row["Bujur"], row["Lintang"]]})
+                    if row["Lintang"] != "" else "\\N")
+        capital = int(str(row["Modal Usaha (Rp)"]).replace(".", ""))
+        buffer.write("\t".join(str(v) for v in (
+            row["Kode UMKM"], row["NIB"], row["Nama Usaha"], row["Nama Pemilik"], row["NIK Pemilik"], row["Telepon"],
+            row["Alamat"], desa, location, row["Tahun Berdiri"], row["Tenaga Kerja"], capital,
+            row["Omzet Tahunan (Rp)"], "t", 1, "f", now, now,
+        )) + "\n")
+    columns = ("kode, nib, name, owner_name, nik, phone, address, desa_id, location, founded_year, workers, "
+               "capital, annual_turnover, is_active, version, is_demo, created_at, updated_at")
+    buffer.seek(0)
+    with transaction.atomic(), connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.cursor.copy_expert(f"COPY mapping_umkm ({columns}) FROM STDIN", buffer)
+        seconds = time.perf_counter() - started
+    return seconds
+
+
+def import_export_default(rows: list[dict]) -> float:
+    """Seconds for django-import-export's default import of the rows (desa by code only)."""
+    import tablib
+    from import_export import fields, resources, widgets
+
+    from mapping.models import UMKM, Desa
+
+    class PlainUMKMResource(resources.ModelResource):
+        kode = fields.Field(attribute="kode", column_name="Kode UMKM")
+        nib = fields.Field(attribute="nib", column_name="NIB")
+        name = fields.Field(attribute="name", column_name="Nama Usaha")
+        owner_name = fields.Field(attribute="owner_name", column_name="Nama Pemilik")
+        nik = fields.Field(attribute="nik", column_name="NIK Pemilik")
+        phone = fields.Field(attribute="phone", column_name="Telepon")
+        address = fields.Field(attribute="address", column_name="Alamat")
+        desa = fields.Field(attribute="desa", column_name="Kode Desa", widget=widgets.ForeignKeyWidget(Desa, "kode"))
+        founded_year = fields.Field(attribute="founded_year", column_name="Tahun Berdiri")
+        workers = fields.Field(attribute="workers", column_name="Tenaga Kerja")
+        capital = fields.Field(attribute="capital", column_name="Modal Usaha (Rp)")
+        annual_turnover = fields.Field(attribute="annual_turnover", column_name="Omzet Tahunan (Rp)")
+
+        class Meta:
+            model = UMKM
+            import_id_fields = ["kode"]
+            fields = ("kode", "nib", "name", "owner_name", "nik", "phone", "address", "desa", "founded_year",
+                      "workers", "capital", "annual_turnover")
+
+    kode_of = {(k.lower(), d.lower()): kode for kode, k, d in Desa.objects.values_list("kode", "kecamatan__nama", "nama")}
+    dataset = tablib.Dataset(headers=[h for h in HEADERS if h not in ("Kecamatan", "Desa/Kelurahan", "Lintang",
+                                                                         "Bujur", "Aktif")])
+    for row in rows:
+        desa = row["Kode Desa"] or kode_of[(row["Kecamatan"].lower().removeprefix("kec. "),
+                                             row["Desa/Kelurahan"].lower().removeprefix("desa "))]
+        values = {**row, "Kode Desa": desa, "Modal Usaha (Rp)": int(str(row["Modal Usaha (Rp)"]).replace(".", ""))}
+        dataset.append([values[h] for h in dataset.headers])
+    started = time.perf_counter()
+    result = PlainUMKMResource().import_data(dataset, dry_run=False, raise_errors=True)
+    seconds = time.perf_counter() - started
+    assert result.totals["new"] == len(rows), result.totals
+    return seconds
+
+
+def main():
+    args = parse_args()
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    if args.child:
+        configure(database_url)
+        child(*args.child)
+        return
+    recreate_database(database_url)
+    configure(database_url)
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from mapping import services
+
+    call_command("migrate", verbosity=0)
+    services.wilayah_load()
+    get_user_model().objects.create_superuser("bench.admin", "bench@example.invalid", "bench-password")
+
+    rows = generate_rows(args.rows)
+    with tempfile.TemporaryDirectory() as folder:
+        paths = write_files(rows, Path(folder))
+        sizes = {fmt: path.stat().st_size for fmt, path in paths.items()}
+        results = {}
+        for fmt in ("csv", "xlsx"):
+            clear_imported()
+            results[fmt] = run_child(fmt, paths[fmt])
+            assert results[fmt]["counts"]["new"] == args.rows, results[fmt]["counts"]
+    clear_imported()
+    copy_s = copy_rows(rows)
+    clear_imported()
+    ie_rows = args.ie_rows or args.rows
+    ie_s = import_export_default(rows[:ie_rows])
+    clear_imported()
+    if not args.keep:
+        from django.db import connections
+
+        connections.close_all()
+        recreate_database(database_url, drop_only=True)
+
+    n = args.rows
+    copy_rate = n / copy_s
+    ie_rate = ie_rows / ie_s
+    print(f"{n:,} UMKM rows; CSV {sizes['csv'] / 1e6:.1f} MB, XLSX {sizes['xlsx'] / 1e6:.1f} MB")
+    print(f"{'path':<44}{'seconds':>9}{'rows/s':>10}{'vs COPY':>9}{'queries':>9}{'peak MB':>9}")
+    for fmt in ("csv", "xlsx"):
+        r = results[fmt]
+        rate = n / r["import_s"]
+        print(f"{'portal dry run (' + fmt + ')':<44}{r['check_s']:>9.2f}{n / r['check_s']:>10,.0f}{'':>9}"
+              f"{r['check_queries']:>9}{'':>9}")
+        print(f"{'portal import: re-check + write (' + fmt + ')':<44}{r['import_s']:>9.2f}{rate:>10,.0f}"
+              f"{rate / copy_rate:>9.2f}{r['import_queries']:>9}{r['peak_mb']:>9.0f}")
+    print(f"{'PostgreSQL COPY FROM STDIN (resolved rows)':<44}{copy_s:>9.2f}{copy_rate:>10,.0f}{1:>9.2f}")
+    print(f"{'django-import-export default (' + str(ie_rows) + ' rows)':<44}{ie_s:>9.2f}{ie_rate:>10,.0f}"
+          f"{ie_rate / copy_rate:>9.2f}")
+    csv_rate, xlsx_rate = n / results["csv"]["import_s"], n / results["xlsx"]["import_s"]
+    print(f"RESULT rows={n} csv_rows_s={csv_rate:.0f} xlsx_rows_s={xlsx_rate:.0f} copy_rows_s={copy_rate:.0f} "
+          f"ie_default_rows_s={ie_rate:.0f} csv_vs_copy={csv_rate / copy_rate:.3f} "
+          f"xlsx_vs_copy={xlsx_rate / copy_rate:.3f} csv_vs_ie={csv_rate / ie_rate:.1f} "
+          f"xlsx_vs_ie={xlsx_rate / ie_rate:.1f} "
+          f"import_queries={max(results['csv']['import_queries'], results['xlsx']['import_queries'])} "
+          f"peak_mb={max(results['csv']['peak_mb'], results['xlsx']['peak_mb']):.0f}")
+
+
+if __name__ == "__main__":
+    main()
