@@ -81,9 +81,14 @@ class _Column:
         self.attname = field.attname
         self.stamp = now if (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)) else None
         self.to_copy = _copy_converter(field) if is_postgresql() else None
+        # A constant default is computed once; a callable one (a fresh code) per row.
+        self.fixed_default = None if callable(field.default) else field.get_default()
 
     def value(self, data: dict):
-        value = data[self.attname] if self.attname in data else self.field.get_default()
+        if self.attname in data:
+            value = data[self.attname]
+        else:
+            value = self.field.get_default() if callable(self.field.default) else self.fixed_default
         if value is None and self.stamp is not None:
             value = self.stamp
         return value
@@ -94,15 +99,38 @@ class _Column:
         return self.field.get_db_prep_save(value, connection)
 
 
+class _Lines(io.TextIOBase):
+    """A read-only text stream over generated COPY lines: the rows are never all in memory."""
+
+    def __init__(self, lines):
+        self._lines = lines
+        self._rest = ""
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        parts, total = [self._rest], len(self._rest)
+        while size is None or size < 0 or total < size:
+            line = next(self._lines, None)
+            if line is None:
+                break
+            parts.append(line)
+            total += len(line)
+        data = "".join(parts)
+        if size is None or size < 0:
+            self._rest = ""
+            return data
+        self._rest = data[size:]
+        return data[:size]
+
+
 def _copy(table: str, columns: list[str], lines) -> None:
-    buffer = io.StringIO()
-    for line in lines:
-        buffer.write("\t".join(line))
-        buffer.write("\n")
-    buffer.seek(0)
+    stream = _Lines("\t".join(line) + "\n" for line in lines)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
+        cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", stream,
+                                  size=1 << 20)
 
 
 def _new_ids(model, count: int) -> list[int]:
@@ -130,40 +158,45 @@ def _data(row) -> dict:
     return row if isinstance(row, dict) else row.__dict__
 
 
-def rows_insert(model, rows: list) -> list[dict]:
+def rows_insert(model, rows, count: int | None = None) -> list:
     """Insert `rows` (unsaved instances, or dicts of attname → value) in one statement.
 
-    Missing fields take their defaults, auto_now(_add) fields the current time, and auto
-    primary keys are assigned first (also on instances). Returns each row's full values.
+    `rows` may be a generator (with `count` when the primary key is automatic): rows are
+    prepared as the database reads them. Missing fields take their defaults, auto_now(_add) fields the current
+    time; auto primary keys are taken first (and set on instances). Returns the ids.
     """
-    if not rows:
+    pk = model._meta.pk
+    auto = pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField")
+    if auto and count is None:
+        rows = list(rows)
+        count = len(rows)
+    if auto and not count:
         return []
     now = timezone.now()
     columns = [_Column(f, now) for f in model._meta.concrete_fields]
-    pk = model._meta.pk
-    ids = (
-        _new_ids(model, len(rows)) if pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField")
-        else None
-    )
-    complete = []
-    for index, row in enumerate(rows):
-        data = _data(row)
-        values = {c.attname: c.value(data) for c in columns}
-        if ids is not None:
-            values[pk.attname] = ids[index]
-            if not isinstance(row, dict):
-                row.pk = ids[index]
-        complete.append(values)
-    lines = ([c.prepared(values[c.attname]) for c in columns] for values in complete)
+    ids = _new_ids(model, count) if auto else []
+
+    def lines():
+        for index, row in enumerate(rows):
+            data = _data(row)
+            if auto:
+                if isinstance(row, dict):
+                    data[pk.attname] = ids[index]
+                else:
+                    row.pk = ids[index]
+            else:
+                ids.append(data[pk.attname])
+            yield [c.prepared(c.value(data)) for c in columns]
+
     if is_postgresql():
-        _copy(model._meta.db_table, [c.field.column for c in columns], lines)
-        return complete
+        _copy(model._meta.db_table, [c.field.column for c in columns], lines())
+        return ids
     quote = connection.ops.quote_name
     names = ", ".join(quote(c.field.column) for c in columns)
     marks = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})", list(lines))
-    return complete
+        cursor.executemany(f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})", lines())
+    return ids
 
 
 def rows_update(model, rows: list, field_names: list[str]) -> None:

@@ -150,8 +150,12 @@ class ImportSpec:
         """Fields (attnames) an import sets besides the spreadsheet's, e.g. the version."""
         return {}
 
-    def after_write(self, ids: list[int]) -> None:
-        """Keep derived data (dashboard figures) in step, inside the transaction."""
+    def after_write(self, *, created, updated: list[int]) -> None:
+        """Keep derived data (dashboard figures) in step, inside the transaction.
+
+        `created` yields (id, Resolved) of new rows, `updated` lists changed ids; an undo
+        passes no created rows and the ids it restored.
+        """
 
     def template_rows(self) -> list[list]:
         return [[c.example for c in self.columns]]
@@ -466,9 +470,11 @@ def plan_write(*, spec: ImportSpec, plan: Plan, batch: ImportBatch) -> None:
     ctx = Context(user=batch.created_by, scope=None)
     if plan.updated:
         _versions_still(spec, plan.updated)
-    new_rows = bulk.rows_insert(model, [
+    versioned = hasattr(model, "version")
+    defaults = {f: model._meta.get_field(f).get_default() for f in spec.fields}
+    new_ids = bulk.rows_insert(model, (
         spec.new_values({f: v for f, v in zip(spec.fields, r.values) if v is not KEEP}, ctx) for _n, r in plan.new
-    ])
+    ), count=len(plan.new))
     pk = model._meta.pk.attname
     updated_rows, extra_fields = [], []
     for _n, resolved, found in plan.updated:
@@ -477,28 +483,32 @@ def plan_write(*, spec: ImportSpec, plan: Plan, batch: ImportBatch) -> None:
         updated_rows.append({pk: found.pk, **dict(zip(spec.fields, resolved.values)), **extra})
     bulk.rows_update(model, updated_rows, list(spec.fields) + extra_fields)
 
+    # What undo needs: the values before an update, and a way to tell a later edit. A
+    # versioned row's version says it (every edit path bumps it); others keep their values.
     label = model._meta.label_lower
-    changes = [
-        {"batch_id": batch.pk, "row_number": number, "model": label, "object_id": data[pk],
-         "action": ImportChange.Action.NEW, "before": None, "after": _after(spec, data)}
-        for (number, _resolved), data in zip(plan.new, new_rows)
-    ]
-    changes += [
+
+    def after_new(resolved):
+        if versioned:
+            return {"version": 1}
+        return {f: _json(defaults[f] if v is KEEP else v) for f, v in zip(spec.fields, resolved.values)}
+
+    def after_update(data):
+        return {"version": data["version"]} if versioned else {f: _json(data[f]) for f in spec.fields}
+
+    changes = (
+        {"batch_id": batch.pk, "row_number": number, "model": label, "object_id": object_id,
+         "action": ImportChange.Action.NEW, "before": None, "after": after_new(resolved)}
+        for (number, resolved), object_id in zip(plan.new, new_ids)
+    )
+    bulk.rows_insert(ImportChange, changes, count=len(plan.new))
+    bulk.rows_insert(ImportChange, [
         {"batch_id": batch.pk, "row_number": number, "model": label, "object_id": found.pk,
          "action": ImportChange.Action.UPDATED, "before": {f: _json(v) for f, v in zip(spec.fields, found.values)},
-         "after": _after(spec, data)}
+         "after": after_update(data)}
         for (number, _resolved, found), data in zip(plan.updated, updated_rows)
-    ]
-    bulk.rows_insert(ImportChange, changes)
+    ])
     _progress(batch.pk, plan.total, plan.total)
-    spec.after_write([data[pk] for data in new_rows] + [data[pk] for data in updated_rows])
-
-
-def _after(spec, data: dict) -> dict:
-    after = {f: _json(data[f]) for f in spec.fields}
-    if "version" in data:
-        after["version"] = data["version"]
-    return after
+    spec.after_write(created=zip(new_ids, (r for _n, r in plan.new)), updated=[data[pk] for data in updated_rows])
 
 
 def _versions_still(spec, updated) -> None:
@@ -602,10 +612,11 @@ def _undo(spec, batch, user) -> list[str]:
         if now is None:
             blockers.append(_("Baris %(row)s: data ini sudah dihapus setelah impor.") % {"row": number})
             continue
-        expected = [_value(f, after[name]) for name, f in zip(spec.fields, fields)]
         if "version" in after:
-            expected.append(after["version"] + 2 * undone_later.get(object_id, 0))
-        if list(now) != expected:
+            changed = now[-1] != after["version"] + 2 * undone_later.get(object_id, 0)
+        else:
+            changed = list(now) != [_value(f, after[name]) for name, f in zip(spec.fields, fields)]
+        if changed:
             blockers.append(_("Baris %(row)s: data ini diubah setelah impor (%(what)s #%(pk)s).") % {
                 "row": number, "what": model._meta.verbose_name, "pk": object_id})
     new_ids = Subquery(batch.changes.filter(action=ImportChange.Action.NEW).values("object_id"))
@@ -631,7 +642,7 @@ def _undo(spec, batch, user) -> list[str]:
     bulk.rows_update(model, restored, list(spec.fields) + (["version"] if versioned else []))
     affected = [row[model._meta.pk.attname] for row in restored]
     model._base_manager.filter(pk__in=new_ids).delete()
-    spec.after_write(affected)
+    spec.after_write(created=(), updated=affected)
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.UNDONE, undone_by=user, undone_at=timezone.now())
     return []

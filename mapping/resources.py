@@ -268,8 +268,16 @@ class UMKMSpec(ImportSpec):
     def update_extra(self, existing, ctx):
         return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}
 
-    def after_write(self, ids):
-        stats.stats_refresh(umkm_ids=ids)
+    def after_write(self, *, created, updated):
+        index = {name: i for i, name in enumerate(self.fields)}
+        stats.stats_add_new(umkm=(
+            {"umkm_id": pk, "kecamatan_id": r.kecamatan_id, "desa_id": r.values[index["desa_id"]],
+             "is_active": r.values[index["is_active"]] is not False, "nib": r.values[index["nib"]],
+             "capital": r.values[index["capital"]], "annual_turnover": r.values[index["annual_turnover"]],
+             "location": r.values[index["location"]]}
+            for pk, r in created
+        ))
+        stats.stats_refresh(umkm_ids=updated)
 
     def export_queryset(self, user):
         return UMKM.objects.visible_to(user).order_by("desa__kode", "pk")
@@ -369,9 +377,9 @@ class ProductSpec(ImportSpec):
     def update_extra(self, existing, ctx):
         return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}
 
-    def after_write(self, ids):
-        umkm_ids = []
-        for chunk in bulk.in_chunks(ids):
+    def after_write(self, *, created, updated):
+        umkm_ids = [r.values[0] for _pk, r in created]
+        for chunk in bulk.in_chunks(updated):
             umkm_ids += Product.objects.filter(pk__any_of=chunk).values_list("umkm_id", flat=True)
         stats.stats_refresh(umkm_ids=umkm_ids)
 
@@ -426,7 +434,7 @@ class SectorSpec(ImportSpec):
         return {kode: Existing(pk, (kode, nama, order), None)
                 for pk, kode, nama, order in Sector.objects.values_list("pk", "kode", "nama", "order")}
 
-    def after_write(self, ids):
+    def after_write(self, *, created, updated):
         stats.stats_touch()
 
     def export_queryset(self, user):
@@ -456,7 +464,7 @@ class KecamatanSpec(ImportSpec):
     def existing(self, keys, ctx):
         return {kode: Existing(pk, (nama,), pk) for pk, kode, nama in Kecamatan.objects.values_list("pk", "kode", "nama")}
 
-    def after_write(self, ids):
+    def after_write(self, *, created, updated):
         stats.stats_touch()
 
     def export_queryset(self, user):
@@ -499,7 +507,7 @@ class DesaSpec(ImportSpec):
         return {kode: Existing(pk, (nama,), kec) for pk, kode, nama, kec in
                 Desa.objects.values_list("pk", "kode", "nama", "kecamatan_id")}
 
-    def after_write(self, ids):
+    def after_write(self, *, created, updated):
         stats.stats_touch()
 
     def export_queryset(self, user):

@@ -68,6 +68,30 @@ def stats_refresh(*, umkm_ids=None) -> int:
     return written
 
 
+def stats_add_new(*, umkm) -> int:
+    """Facts of UMKM created just now, from their own values (no reading them back).
+
+    A new UMKM has no products, permits or assessments yet, so its facts follow from
+    its row alone: the same result stats_refresh() computes (a test holds them equal).
+    `umkm` yields dicts with umkm_id, kecamatan_id, desa_id, is_active, nib, capital,
+    annual_turnover and location. Returns how many were written.
+    """
+    stats_touch()
+    today = timezone.localdate()
+
+    def facts():
+        for row in umkm:
+            location = row["location"]
+            lng, lat = location["coordinates"][:2] if location else (None, None)
+            yield {
+                "umkm_id": row["umkm_id"], "kecamatan_id": row["kecamatan_id"], "desa_id": row["desa_id"],
+                "is_active": row["is_active"], "size_class": size_class_for(row["capital"], row["annual_turnover"]),
+                "is_ready": bool(row["nib"]), "score_sum": Decimal(0), "registered_on": today, "lng": lng, "lat": lat,
+            }
+
+    return len(bulk.rows_insert(UMKMFact, facts()))
+
+
 def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[UMKMFact]:
     umkm_rows = UMKM.objects.filter(pk__any_of=ids).values(
         "pk", "desa_id", "desa__kecamatan_id", "is_active", "capital", "annual_turnover", "nib", "created_at",

@@ -68,7 +68,7 @@ class AssignmentSpec(ImportSpec):
     def new_values(self, values, ctx):
         return {**values, "created_by_id": ctx.user.pk}
 
-    def after_write(self, ids):
+    def after_write(self, *, created, updated):
         stats.stats_touch()
 
     def export_queryset(self, user):

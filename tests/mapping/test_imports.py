@@ -80,7 +80,7 @@ def test_changed_rows_are_reported_with_their_changes_and_updated(staff):
     umkm = UMKM.objects.get(kode="BJS-0001")
     assert (umkm.name, umkm.version) == ("Keripik Baru", 2)
     change = ImportChange.objects.get(batch=batch)
-    assert change.before["name"] == "Keripik Uji 1" and change.after["name"] == "Keripik Baru"
+    assert change.before["name"] == "Keripik Uji 1" and change.after == {"version": 2}
 
 
 def test_umkm_is_matched_by_nib_before_its_code(staff, world):
@@ -263,3 +263,23 @@ def test_exported_products_import_back_unchanged(staff, world):
     batch = upload(staff, exported.content, name="produk.xlsx", kind="produk")
 
     assert batch.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0, "total": 2}, batch.errors
+
+
+def test_dashboard_figures_of_imported_umkm_equal_a_full_recount(staff, world):
+    from mapping import stats
+
+    lng, lat = world.desa["X"].centre["coordinates"]
+    confirm(staff, upload(staff, csv_bytes([
+        umkm_row(1, NIB="9120001234567", Lintang=str(lat), Bujur=str(lng)),
+        umkm_row(2, Aktif="tidak", **{"Modal Usaha (Rp)": "2000000000"}),
+    ])))
+    fields = ["umkm_id", "kecamatan_id", "desa_id", "is_active", "size_class", "is_ready", "sector_mask",
+              "product_count", "score_sum", "registered_on", "lng", "lat"]
+    written_by_import = list(UMKMFact.objects.filter(umkm__kode__startswith="BJS-").order_by("umkm_id").values(*fields))
+
+    stats.stats_refresh()
+
+    assert list(UMKMFact.objects.filter(umkm__kode__startswith="BJS-").order_by("umkm_id").values(*fields)) == (
+        written_by_import)
+    assert [f["size_class"] for f in written_by_import] == ["mikro", "kecil"]
+    assert [f["is_ready"] for f in written_by_import] == [True, False]
