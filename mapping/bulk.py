@@ -82,13 +82,14 @@ class _Column:
         self.stamp = now if (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)) else None
         self.to_copy = _copy_converter(field) if is_postgresql() else None
         # A constant default is computed once; a callable one (a fresh code) per row.
-        self.fixed_default = None if callable(field.default) else field.get_default()
+        self.factory = field.get_default if field.has_default() and callable(field.default) else None
+        self.fixed_default = None if self.factory else field.get_default()
 
     def value(self, data: dict):
         if self.attname in data:
             value = data[self.attname]
         else:
-            value = self.field.get_default() if callable(self.field.default) else self.fixed_default
+            value = self.factory() if self.factory else self.fixed_default
         if value is None and self.stamp is not None:
             value = self.stamp
         return value
@@ -158,12 +159,26 @@ def _data(row) -> dict:
     return row if isinstance(row, dict) else row.__dict__
 
 
-def rows_insert(model, rows, count: int | None = None) -> list:
-    """Insert `rows` (unsaved instances, or dicts of attname → value) in one statement.
+class _Default:
+    """In a row given as a sequence: this field takes its default (or its stored value)."""
 
-    `rows` may be a generator (with `count` when the primary key is automatic): rows are
-    prepared as the database reads them. Missing fields take their defaults, auto_now(_add) fields the current
-    time; auto primary keys are taken first (and set on instances). Returns the ids.
+    def __repr__(self):
+        return "DEFAULT"
+
+
+DEFAULT = _Default()
+
+
+def rows_insert(model, rows, *, count: int | None = None, fields: list[str] | None = None,
+                constants: dict | None = None) -> list:
+    """Insert `rows` in one statement (COPY on PostgreSQL); returns their primary keys.
+
+    Rows are unsaved instances or dicts of attname → value, or, with `fields`, sequences
+    of values in that order (DEFAULT for a field's default). `constants` sets the same
+    value on every row. Fields given nowhere take their defaults; auto_now(_add) fields
+    the current time. Auto primary keys are taken from the sequence first (and set on
+    instances and dicts). `rows` may be a generator (with `count` when the primary key
+    is automatic): rows are prepared as the database reads them.
     """
     pk = model._meta.pk
     auto = pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField")
@@ -175,18 +190,62 @@ def rows_insert(model, rows, count: int | None = None) -> list:
     now = timezone.now()
     columns = [_Column(f, now) for f in model._meta.concrete_fields]
     ids = _new_ids(model, count) if auto else []
+    constants = constants or {}
+    aligned = fields is not None
+    fields = fields if aligned else [c.attname for c in columns]
+    position = {name: index for index, name in enumerate(fields)}
+
+    # Per column: where its value comes from, and how it becomes text for COPY. Plain
+    # tuples and local names: this loop runs once per cell of every imported row.
+    plan = []
+    for c in columns:
+        convert = c.to_copy or (lambda v, f=c.field: f.get_db_prep_save(v, connection))
+        factory = c.factory
+        if c.attname in constants:
+            plan.append((None, convert(constants[c.attname]), None, None, convert))
+        elif c.attname == pk.attname and auto:
+            plan.append(("id", None, None, None, convert))
+        elif c.attname in position:
+            fixed = convert(c.stamp if c.stamp is not None else c.fixed_default) if factory is None else None
+            plan.append((position[c.attname], fixed, factory, c.stamp, convert))
+        elif factory is not None:
+            plan.append((None, None, factory, None, convert))
+        else:
+            plan.append((None, convert(c.stamp if c.stamp is not None else c.fixed_default), None, None, convert))
+
+    def values_of(row):
+        if aligned:
+            return row
+        data = _data(row)
+        return [data.get(name, DEFAULT) for name in fields]
 
     def lines():
         for index, row in enumerate(rows):
-            data = _data(row)
+            values = values_of(row)
             if auto:
+                new_id = ids[index]
                 if isinstance(row, dict):
-                    data[pk.attname] = ids[index]
-                else:
-                    row.pk = ids[index]
+                    row[pk.attname] = new_id
+                elif not aligned:
+                    row.pk = new_id
             else:
-                ids.append(data[pk.attname])
-            yield [c.prepared(c.value(data)) for c in columns]
+                ids.append(values[position[pk.attname]])
+            line = []
+            for source, fixed, factory, stamp, convert in plan:
+                if source is None:
+                    line.append(fixed if factory is None else convert(factory()))
+                    continue
+                if source == "id":
+                    line.append(convert(new_id))
+                    continue
+                value = values[source]
+                if value is DEFAULT:
+                    line.append(fixed if factory is None else convert(factory()))
+                elif value is None and stamp is not None:
+                    line.append(fixed)
+                else:
+                    line.append(convert(value))
+            yield line
 
     if is_postgresql():
         _copy(model._meta.db_table, [c.field.column for c in columns], lines())

@@ -16,6 +16,11 @@ from mapping.exports import FORMULA_TRIGGERS
 
 SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
+PHONE = re.compile(r"^\+?\d[\d\s\-]{5,18}$")
+RUPIAH = re.compile(r"^rp\.?", re.IGNORECASE)
+SEPARATORS = re.compile(r"[.,]")
+WHOLE_DECIMAL = re.compile(r"^-?\d+[.,]0+$")
+INTEGER = re.compile(r"^-?\d+$")
 
 
 class CellError(Exception):
@@ -23,17 +28,30 @@ class CellError(Exception):
 
 
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value == "" or (type(value) is str and not value.strip())
+
+
+def row_is_blank(cells) -> bool:
+    """A row with nothing in it (Excel keeps formatted empty rows below the data)."""
+    for value in cells:
+        if value is None or value == "":
+            continue
+        if type(value) is str and not value.strip():
+            continue
+        return False
+    return True
 
 
 def text(value) -> str:
     """The cell as text: whole floats without '.0', neutralised formulas restored."""
     if type(value) is str:  # the common case first: most cells are text
-        value = " ".join(value.split()) if ("  " in value or value[:1].isspace() or value[-1:].isspace()
-                                             or "\n" in value or "\t" in value) else value
-        if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_TRIGGERS:
-            value = value[1:]
-        return value
+        stripped = value.strip()
+        if "  " in stripped or "\n" in stripped or "\t" in stripped or "\r" in stripped:
+            stripped = " ".join(stripped.split())
+        # Our exports prefix text that a spreadsheet would run as a formula with an apostrophe.
+        if stripped[:1] == "'" and stripped[1:2] in FORMULA_TRIGGERS and len(stripped) > 1:
+            stripped = stripped[1:]
+        return stripped
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -89,31 +107,34 @@ def phone(value) -> str:
         digits = str(int(value))
         return "0" + digits if digits.startswith("8") else digits
     result = text(value)
-    if result and not re.match(r"^\+?\d[\d\s\-]{5,18}$", result):
+    if result and not PHONE.match(result):
         raise CellError(_("Nomor telepon hanya boleh berisi angka, spasi, tanda hubung, dan + di depan."))
     return result
 
 
 def _number_text(value) -> str:
-    result = text(value).replace(" ", "")
-    return re.sub(r"^rp\.?", "", result, flags=re.IGNORECASE)
+    return RUPIAH.sub("", text(value).replace(" ", ""))
 
 
 def integer(*, minimum: int | None = 0, maximum: int | None = None):
     def parse(value):
-        if is_blank(value):
+        if type(value) is str and value.isdigit():  # the common case: plain digits
+            number = int(value)
+        elif type(value) is int:
+            number = value
+        elif is_blank(value):
             return None
-        if isinstance(value, float):
+        elif isinstance(value, float):
             if not value.is_integer():
                 raise CellError(_("Harus bilangan bulat (tertulis %(value)s).") % {"value": value})
             number = int(value)
         else:
             raw = _number_text(value)
             if THOUSANDS.match(raw):
-                raw = re.sub(r"[.,]", "", raw)
-            elif re.match(r"^-?\d+[.,]0+$", raw):
-                raw = re.split(r"[.,]", raw)[0]
-            if not re.match(r"^-?\d+$", raw):
+                raw = SEPARATORS.sub("", raw)
+            elif WHOLE_DECIMAL.match(raw):
+                raw = SEPARATORS.split(raw)[0]
+            if not INTEGER.match(raw):
                 raise CellError(_("Bukan bilangan bulat: %(value)s.") % {"value": text(value)})
             number = int(raw)
         if minimum is not None and number < minimum:

@@ -37,7 +37,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _, gettext_lazy
 
 from mapping import bulk
-from mapping.cells import CellError, is_blank, text
+from mapping.cells import CellError, is_blank, row_is_blank, text
 from mapping.models import ImportBatch, ImportChange, Kecamatan
 from mapping.spreadsheets import FileRefused, header_key, table_read
 
@@ -48,14 +48,8 @@ MAX_STORED_ERRORS = 10_000
 SAMPLE_PER_ACTION = 10
 
 
-class Keep:
-    """A column the file does not have: the stored value stays (a default for new rows)."""
-
-    def __repr__(self):
-        return "KEEP"
-
-
-KEEP = Keep()
+# A column the file does not have: the stored value stays (a default for new rows).
+KEEP = bulk.DEFAULT
 
 
 @dataclass(frozen=True)
@@ -142,9 +136,9 @@ class ImportSpec:
         """{key: message} for rows whose key clashes with another stored row."""
         return {}
 
-    def new_values(self, values: dict, ctx: Context) -> dict:
-        """A new row's values (attnames); fields left out take their defaults."""
-        return values
+    def new_constants(self, ctx: Context) -> dict:
+        """Values (by attname) every new row gets besides the spreadsheet's, e.g. who made it."""
+        return {}
 
     def update_extra(self, existing: Existing, ctx: Context) -> dict:
         """Fields (attnames) an import sets besides the spreadsheet's, e.g. the version."""
@@ -197,6 +191,7 @@ class Plan:
     error_count: int = 0
     error_rows: set = field(default_factory=set)
     sample: list = field(default_factory=list)
+    sampled: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     total: int = 0
 
@@ -263,11 +258,12 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
     ctx = Context(user=user, scope=_scope_of(user))
     spec.prepare(ctx)
     example = [text(column.example) for _i, column in mapping]
+    first = mapping[0][0]
     limit = settings.IMPORT_MAX_ROWS
     seen: dict = {}
     kept: list = []
     for number, cells in table.rows:
-        if all(is_blank(c) for c in cells):
+        if row_is_blank(cells):
             continue  # blank rows, e.g. trailing ones Excel keeps
         plan.total += 1
         if plan.total > limit:
@@ -276,7 +272,9 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
             )
         if batch_id and plan.total % PROGRESS_EVERY == 0:
             _progress(batch_id, plan.total)
-        if [text(cells[i]) if i < len(cells) else "" for i, _c in mapping] == example:
+        if first < len(cells) and text(cells[first]) == example[0] and [
+            text(cells[i]) if i < len(cells) else "" for i, _c in mapping
+        ] == example:
             plan.error(number, _("Ini baris contoh dari templat: hapus baris ini."))
             continue
         row, failed = {}, False
@@ -362,7 +360,8 @@ def _shown(value) -> str:
 
 
 def _sample(plan: Plan, row: int, action: str, label: str, changes=()) -> None:
-    if sum(1 for s in plan.sample if s["action"] == action) < SAMPLE_PER_ACTION:
+    if plan.sampled.get(action, 0) < SAMPLE_PER_ACTION:
+        plan.sampled[action] = plan.sampled.get(action, 0) + 1
         plan.sample.append({"row": row, "action": action, "label": label, "changes": list(changes)[:6]})
 
 
@@ -472,9 +471,8 @@ def plan_write(*, spec: ImportSpec, plan: Plan, batch: ImportBatch) -> None:
         _versions_still(spec, plan.updated)
     versioned = hasattr(model, "version")
     defaults = {f: model._meta.get_field(f).get_default() for f in spec.fields}
-    new_ids = bulk.rows_insert(model, (
-        spec.new_values({f: v for f, v in zip(spec.fields, r.values) if v is not KEEP}, ctx) for _n, r in plan.new
-    ), count=len(plan.new))
+    new_ids = bulk.rows_insert(model, (r.values for _n, r in plan.new), count=len(plan.new),
+                               fields=list(spec.fields), constants=spec.new_constants(ctx))
     pk = model._meta.pk.attname
     updated_rows, extra_fields = [], []
     for _n, resolved, found in plan.updated:
@@ -487,20 +485,18 @@ def plan_write(*, spec: ImportSpec, plan: Plan, batch: ImportBatch) -> None:
     # versioned row's version says it (every edit path bumps it); others keep their values.
     label = model._meta.label_lower
 
-    def after_new(resolved):
-        if versioned:
-            return {"version": 1}
-        return {f: _json(defaults[f] if v is KEEP else v) for f, v in zip(spec.fields, resolved.values)}
-
     def after_update(data):
         return {"version": data["version"]} if versioned else {f: _json(data[f]) for f in spec.fields}
 
-    changes = (
-        {"batch_id": batch.pk, "row_number": number, "model": label, "object_id": object_id,
-         "action": ImportChange.Action.NEW, "before": None, "after": after_new(resolved)}
-        for (number, resolved), object_id in zip(plan.new, new_ids)
-    )
-    bulk.rows_insert(ImportChange, changes, count=len(plan.new))
+    common = {"batch_id": batch.pk, "model": label, "before": None, "action": ImportChange.Action.NEW}
+    if versioned:  # every new row is at version 1
+        bulk.rows_insert(ImportChange, zip((n for n, _r in plan.new), new_ids), count=len(plan.new),
+                         fields=["row_number", "object_id"], constants={**common, "after": {"version": 1}})
+    else:
+        bulk.rows_insert(ImportChange, (
+            (number, object_id, {f: _json(defaults[f] if v is KEEP else v) for f, v in zip(spec.fields, r.values)})
+            for (number, r), object_id in zip(plan.new, new_ids)
+        ), count=len(plan.new), fields=["row_number", "object_id", "after"], constants=common)
     bulk.rows_insert(ImportChange, [
         {"batch_id": batch.pk, "row_number": number, "model": label, "object_id": found.pk,
          "action": ImportChange.Action.UPDATED, "before": {f: _json(v) for f, v in zip(spec.fields, found.values)},

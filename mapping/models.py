@@ -844,8 +844,10 @@ class UMKMFact(models.Model):
     """
 
     umkm = models.OneToOneField(UMKM, on_delete=models.CASCADE, primary_key=True, related_name="fact")
-    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, related_name="+")
-    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+")
+    # Copies of the UMKM's own (constrained) desa and kecamatan: no database constraint of
+    # their own, which would only repeat the UMKM's check for every fact a bulk import writes.
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    desa = models.ForeignKey(Desa, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     is_active = models.BooleanField()
     size_class = models.CharField(max_length=10, choices=SizeClass.choices)
     is_ready = models.BooleanField(help_text="NIB held and every active product legally ready.")

@@ -29,6 +29,7 @@ from mapping.models import (
 PLACE_PREFIX = re.compile(r"^(desa|ds|kelurahan|kel|kecamatan|kec)\b\.?\s*", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def place_key(name: str) -> str:
     """Place names compare without case, spacing, punctuation or a Desa/Kel./Kec. prefix."""
     name = PLACE_PREFIX.sub("", " ".join(str(name).split()))
@@ -151,9 +152,13 @@ def _this_year(_hour: int) -> int:
     return timezone.localdate().year
 
 
+KODE_UMKM = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-/_]*$")
+_forty = cells.text_of(40)
+
+
 def _kode_umkm(value) -> str:
-    result = cells.text_of(40)(value)
-    if result and not re.match(r"^[0-9A-Za-z][0-9A-Za-z.\-/_]*$", result):
+    result = _forty(value)
+    if result and not KODE_UMKM.match(result):
         raise CellError(_("Kode UMKM hanya boleh berisi huruf, angka, titik, garis miring, - dan _."))
     return result
 
@@ -262,19 +267,17 @@ class UMKMSpec(ImportSpec):
                         "kode": kode, "nib": nib or "—"}
         return conflicts
 
-    def new_values(self, values, ctx):
-        return {**values, "created_by_id": ctx.user.pk, "updated_by_id": ctx.user.pk}
+    def new_constants(self, ctx):
+        return {"created_by_id": ctx.user.pk, "updated_by_id": ctx.user.pk}
 
     def update_extra(self, existing, ctx):
         return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}
 
     def after_write(self, *, created, updated):
-        index = {name: i for i, name in enumerate(self.fields)}
+        at = {name: i for i, name in enumerate(self.fields)}
         stats.stats_add_new(umkm=(
-            {"umkm_id": pk, "kecamatan_id": r.kecamatan_id, "desa_id": r.values[index["desa_id"]],
-             "is_active": r.values[index["is_active"]] is not False, "nib": r.values[index["nib"]],
-             "capital": r.values[index["capital"]], "annual_turnover": r.values[index["annual_turnover"]],
-             "location": r.values[index["location"]]}
+            (pk, r.kecamatan_id, r.values[at["desa_id"]], r.values[at["is_active"]] is not False,
+             r.values[at["nib"]], r.values[at["capital"]], r.values[at["annual_turnover"]], r.values[at["location"]])
             for pk, r in created
         ))
         stats.stats_refresh(umkm_ids=updated)
@@ -371,8 +374,8 @@ class ProductSpec(ImportSpec):
                 found.setdefault((kode_of[values[0]], values[1].lower()), Existing(pk, tuple(values), kec_id, version))
         return found
 
-    def new_values(self, values, ctx):
-        return {**values, "updated_by_id": ctx.user.pk}
+    def new_constants(self, ctx):
+        return {"updated_by_id": ctx.user.pk}
 
     def update_extra(self, existing, ctx):
         return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}

@@ -73,23 +73,21 @@ def stats_add_new(*, umkm) -> int:
 
     A new UMKM has no products, permits or assessments yet, so its facts follow from
     its row alone: the same result stats_refresh() computes (a test holds them equal).
-    `umkm` yields dicts with umkm_id, kecamatan_id, desa_id, is_active, nib, capital,
-    annual_turnover and location. Returns how many were written.
+    `umkm` yields (id, kecamatan id, desa id, is_active, nib, capital, annual turnover,
+    location) tuples. Returns how many were written.
     """
     stats_touch()
-    today = timezone.localdate()
 
     def facts():
-        for row in umkm:
-            location = row["location"]
+        for pk, kecamatan_id, desa_id, is_active, nib, capital, turnover, location in umkm:
             lng, lat = location["coordinates"][:2] if location else (None, None)
-            yield {
-                "umkm_id": row["umkm_id"], "kecamatan_id": row["kecamatan_id"], "desa_id": row["desa_id"],
-                "is_active": row["is_active"], "size_class": size_class_for(row["capital"], row["annual_turnover"]),
-                "is_ready": bool(row["nib"]), "score_sum": Decimal(0), "registered_on": today, "lng": lng, "lat": lat,
-            }
+            yield (pk, kecamatan_id, desa_id, is_active, size_class_for(capital, turnover), bool(nib), lng, lat)
 
-    return len(bulk.rows_insert(UMKMFact, facts()))
+    return len(bulk.rows_insert(
+        UMKMFact, facts(),
+        fields=["umkm_id", "kecamatan_id", "desa_id", "is_active", "size_class", "is_ready", "lng", "lat"],
+        constants={"registered_on": timezone.localdate(), "score_sum": Decimal(0)},
+    ))
 
 
 def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[UMKMFact]:

@@ -65,8 +65,8 @@ class AssignmentSpec(ImportSpec):
                 "pk", "pendamping_id", "kecamatan_id", "start_date", "end_date", "note")
         }
 
-    def new_values(self, values, ctx):
-        return {**values, "created_by_id": ctx.user.pk}
+    def new_constants(self, ctx):
+        return {"created_by_id": ctx.user.pk}
 
     def after_write(self, *, created, updated):
         stats.stats_touch()
