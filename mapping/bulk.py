@@ -7,6 +7,7 @@ where Django's bulk_create would split the rows by SQLite's 999-parameter limit.
 
 import io
 import json
+import re
 
 from django.db import connection
 from django.db.models import Field, ForeignObject, Lookup
@@ -54,7 +55,9 @@ def in_chunks(values: list) -> list[list]:
     return [values[i:i + SQLITE_IN_CHUNK] for i in range(0, len(values), SQLITE_IN_CHUNK)]
 
 
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\x01": "\\001"})
+COPY_UNESCAPES = {"\\\\": "\\", "\\t": "\t", "\\n": "\n", "\\r": "\r", "\\001": "\x01"}
+COPY_ESCAPE = re.compile(r"\\(?:\\|t|n|r|001)")
 NULL = r"\N"
 
 
@@ -299,3 +302,124 @@ def rows_update(model, rows: list, field_names: list[str]) -> None:
             f"WHERE t.{quote(pk.column)} = s.{quote(pk.column)}"
         )
         cursor.execute("DROP TABLE import_update")
+
+
+KEEP_CELL = "\x01"  # in a rendered line: the stored value stays (a new row takes the default)
+
+
+def _unescape(cell: str) -> str:
+    return COPY_ESCAPE.sub(lambda m: COPY_UNESCAPES[m.group(0)], cell) if "\\" in cell else cell
+
+
+class TextRows:
+    """Some fields of a model as one line of COPY text per row.
+
+    An import keeps each checked row this way: one string instead of a tuple of Python
+    objects (a third of the memory at 100,000 rows), compared with the stored row by
+    rendering that the same way, and written as it is. DEFAULT renders as KEEP_CELL.
+    """
+
+    def __init__(self, model, fields):
+        self.model = model
+        self.names = list(fields)
+        self.fields = [model._meta.get_field(name) for name in self.names]
+        self.to_text = [_copy_converter(f) for f in self.fields]
+
+    def render(self, values) -> str:
+        return "\t".join(KEEP_CELL if v is DEFAULT else convert(v) for convert, v in zip(self.to_text, values))
+
+    @staticmethod
+    def merge(line: str, stored: str) -> str:
+        """`line` with its KEEP cells taken from the stored row's line."""
+        if KEEP_CELL not in line:
+            return line
+        return "\t".join(old if new == KEEP_CELL else new for new, old in zip(line.split("\t"), stored.split("\t")))
+
+    def value(self, index: int, cell: str):
+        """The Python value of one cell (KEEP_CELL gives the field's default)."""
+        field = self.fields[index]
+        if cell == KEEP_CELL:
+            return field.get_default()
+        if cell == NULL:
+            return None
+        text = _unescape(cell)
+        internal = field.get_internal_type()
+        if internal == "JSONField":
+            return json.loads(text)
+        if internal == "BooleanField":
+            return text == "t"
+        return field.to_python(text)
+
+    def values(self, line: str) -> list:
+        return [self.value(i, cell) for i, cell in enumerate(line.split("\t"))]
+
+    def _plan(self, constants: dict, skip: set):
+        """Text (or factory) of every concrete field the lines leave out."""
+        now = timezone.now()
+        tail = []
+        for f in self.model._meta.concrete_fields:
+            if f.attname in skip:
+                continue
+            column = _Column(f, now)
+            value = constants[f.attname] if f.attname in constants else (
+                column.stamp if column.stamp is not None else column.fixed_default)
+            factory = None if f.attname in constants else column.factory
+            tail.append((f, value, factory))
+        return tail
+
+    def insert(self, lines, *, count: int, constants: dict | None = None) -> list[int]:
+        """Insert new rows from their lines in one statement; returns the ids given to them."""
+        if not count:
+            return []
+        pk = self.model._meta.pk
+        ids = _new_ids(self.model, count)
+        tail = self._plan(constants or {}, {pk.attname, *self.names})
+        columns = [pk.column] + [f.column for f in self.fields] + [f.column for f, _v, _fa in tail]
+        keep_factories = [f.get_default if f.has_default() and callable(f.default) else None for f in self.fields]
+        if is_postgresql():
+            keep_texts = [None if factory else convert(f.get_default())
+                          for f, convert, factory in zip(self.fields, self.to_text, keep_factories)]
+            fixed_tail = "\t".join(_copy_converter(f)(value) for f, value, factory in tail if factory is None)
+            if any(factory for _f, _v, factory in tail):
+                raise ValueError("TextRows.insert: fields outside the lines must have constant defaults")
+
+            def text_lines():
+                for new_id, line in zip(ids, lines):
+                    if KEEP_CELL in line:
+                        line = "\t".join(
+                            (keep_texts[i] if keep_factories[i] is None else self.to_text[i](keep_factories[i]()))
+                            if cell == KEEP_CELL else cell
+                            for i, cell in enumerate(line.split("\t"))
+                        )
+                    yield f"{new_id}\t{line}\t{fixed_tail}\n" if fixed_tail else f"{new_id}\t{line}\n"
+
+            quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+            with connection.cursor() as cursor:
+                cursor.cursor.copy_expert(
+                    f"COPY {connection.ops.quote_name(self.model._meta.db_table)} ({quoted}) FROM STDIN",
+                    _Lines(text_lines()), size=1 << 20)
+            return ids
+
+        def params():
+            for new_id, line in zip(ids, lines):
+                values = self.values(line)
+                for i, cell in enumerate(line.split("\t")):
+                    if cell == KEEP_CELL and keep_factories[i]:
+                        values[i] = keep_factories[i]()
+                yield [new_id] + [f.get_db_prep_save(v, connection) for f, v in zip(self.fields, values)] + [
+                    f.get_db_prep_save(factory() if factory else value, connection) for f, value, factory in tail]
+
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {quote(self.model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+                f"VALUES ({', '.join(['%s'] * len(columns))})", params())
+        return ids
+
+    def update(self, rows, *, extra: list[str] = ()) -> None:
+        """Write the lines' fields (and `extra` fields) of stored rows: (pk, line, extra values)."""
+        rows = [(pk, self.values(line), list(more)) for pk, line, more in rows]
+        names = self.names + list(extra)
+        rows_update(self.model, [
+            {self.model._meta.pk.attname: pk, **dict(zip(names, values + more))} for pk, values, more in rows
+        ], names)

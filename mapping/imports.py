@@ -79,6 +79,22 @@ class Resolved:
     values: tuple
     kecamatan_id: int | None
     label: str
+    also: object = None  # a second key the row names (a UMKM's code besides its NIB)
+
+
+@dataclass(slots=True)
+class Record:
+    """A checked row as the plan keeps it: its values as one line of text (bulk.TextRows)."""
+
+    number: int
+    key: object
+    kecamatan_id: int | None
+    line: str
+    label: str | None
+    also: object = None
+
+
+LABELS_KEPT = 2000  # rows whose label is kept for the sample; later rows are shown by number
 
 
 @dataclass(slots=True)
@@ -132,7 +148,7 @@ class ImportSpec:
         """The stored rows for `keys`, as {key: Existing}."""
         raise NotImplementedError
 
-    def key_conflicts(self, kept: list, existing: dict, ctx: Context) -> dict:
+    def key_conflicts(self, kept: list[Record], existing: dict, ctx: Context) -> dict:
         """{key: message} for rows whose key clashes with another stored row."""
         return {}
 
@@ -144,11 +160,11 @@ class ImportSpec:
         """Fields (attnames) an import sets besides the spreadsheet's, e.g. the version."""
         return {}
 
-    def after_write(self, *, created, updated: list[int]) -> None:
+    def after_write(self, *, codec, created, updated: list[int]) -> None:
         """Keep derived data (dashboard figures) in step, inside the transaction.
 
-        `created` yields (id, Resolved) of new rows, `updated` lists changed ids; an undo
-        passes no created rows and the ids it restored.
+        `created` yields (id, Record) of new rows (`codec` reads their lines), `updated`
+        lists changed ids; an undo passes no created rows and the ids it restored.
         """
 
     def template_rows(self) -> list[list]:
@@ -184,8 +200,8 @@ def specs_for(user, action: str) -> list[ImportSpec]:
 
 @dataclass
 class Plan:
-    new: list = field(default_factory=list)  # (row, Resolved)
-    updated: list = field(default_factory=list)  # (row, Resolved, Existing)
+    new: list = field(default_factory=list)  # Record
+    updated: list = field(default_factory=list)  # (Record, Existing, merged line)
     unchanged: int = 0
     errors: list = field(default_factory=list)  # dicts: row, column, value, message
     error_count: int = 0
@@ -257,6 +273,7 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
 
     ctx = Context(user=user, scope=_scope_of(user))
     spec.prepare(ctx)
+    codec = bulk.TextRows(spec.model, spec.fields)
     example = [text(column.example) for _i, column in mapping]
     first = mapping[0][0]
     limit = settings.IMPORT_MAX_ROWS
@@ -305,45 +322,52 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
                        % {"row": seen[resolved.key], "key": _key_text(resolved.key)})
             continue
         seen[resolved.key] = number
-        kept.append((number, resolved))
+        kept.append(Record(number, resolved.key, resolved.kecamatan_id, codec.render(resolved.values),
+                           resolved.label if len(kept) < LABELS_KEPT else None, resolved.also))
     del seen
     if plan.total == 0:
         raise FileRefused(_("Berkas tidak berisi baris data di bawah baris judul kolom."))
     if batch_id:
         _progress(batch_id, plan.total, plan.total)
 
-    existing = spec.existing([r.key for _n, r in kept], ctx)
+    existing = spec.existing([r.key for r in kept], ctx)
     conflicts = spec.key_conflicts(kept, existing, ctx)
-    labels = [spec.model._meta.get_field(f).verbose_name for f in spec.fields]
-    for number, resolved in kept:
-        if resolved.key in conflicts:
-            plan.error(number, conflicts[resolved.key])
+    for record in kept:
+        if record.key in conflicts:
+            plan.error(record.number, conflicts[record.key])
             continue
-        found = existing.get(resolved.key)
+        found = existing.get(record.key)
         if found is None:
             if not spec.creates:
-                plan.error(number, _("Tidak ada %(what)s dengan kode %(key)s; impor ini hanya memperbarui data yang "
-                                     "sudah ada.") % {"what": spec.model._meta.verbose_name, "key": _key_text(resolved.key)})
+                plan.error(record.number, _(
+                    "Tidak ada %(what)s dengan kode %(key)s; impor ini hanya memperbarui data yang sudah ada."
+                ) % {"what": spec.model._meta.verbose_name, "key": _key_text(record.key)})
                 continue
-            plan.new.append((number, resolved))
-            _sample(plan, number, "new", resolved.label)
+            plan.new.append(record)
+            _sample(plan, record, "new")
             continue
         if ctx.scope is not None and found.kecamatan_id not in ctx.scope:
-            plan.error(number, _out_of_scope(spec, found.kecamatan_id))
+            plan.error(record.number, _out_of_scope(spec, found.kecamatan_id))
             continue
-        resolved.values = tuple(old if new is KEEP else new for new, old in zip(resolved.values, found.values))
-        if found.values == resolved.values:
+        stored = codec.render(found.values)
+        merged = codec.merge(record.line, stored)
+        if merged == stored:
             plan.unchanged += 1
-            _sample(plan, number, "unchanged", resolved.label)
+            _sample(plan, record, "unchanged")
             continue
-        plan.updated.append((number, resolved, found))
-        changes = [
-            f"{capfirst(label)}: {_shown(old)} → {_shown(new)}"
-            for label, old, new in zip(labels, found.values, resolved.values) if old != new
-        ]
-        _sample(plan, number, "updated", resolved.label, changes)
+        plan.updated.append((record, found, merged))
+        if plan.sampled.get("updated", 0) < SAMPLE_PER_ACTION:
+            _sample(plan, record, "updated", _changes(codec, stored, merged))
     plan.errors.sort(key=lambda e: e["row"])
     return plan
+
+
+def _changes(codec, stored: str, merged: str) -> list[str]:
+    return [
+        f"{capfirst(field.verbose_name)}: {_shown(codec.value(i, old))} → {_shown(codec.value(i, new))}"
+        for i, (field, old, new) in enumerate(zip(codec.fields, stored.split("\t"), merged.split("\t")))
+        if old != new
+    ]
 
 
 def _key_text(key) -> str:
@@ -359,10 +383,11 @@ def _shown(value) -> str:
     return str(value)
 
 
-def _sample(plan: Plan, row: int, action: str, label: str, changes=()) -> None:
+def _sample(plan: Plan, record: Record, action: str, changes=()) -> None:
     if plan.sampled.get(action, 0) < SAMPLE_PER_ACTION:
         plan.sampled[action] = plan.sampled.get(action, 0) + 1
-        plan.sample.append({"row": row, "action": action, "label": label, "changes": list(changes)[:6]})
+        label = record.label or _("baris %(n)s") % {"n": record.number}
+        plan.sample.append({"row": record.number, "action": action, "label": label, "changes": list(changes)[:6]})
 
 
 # --- running: the services the views call ------------------------------------------------
@@ -378,15 +403,22 @@ def import_start(*, spec: ImportSpec, upload, user) -> ImportBatch:
         checksum=hashlib.sha256(content).hexdigest(), content=content, created_by=user,
         heartbeat_at=timezone.now(),
     )
+    del content
+    batch.content = b""  # kept in the database; the check reads it from there
     _run_later(import_check, batch.pk)
     return batch
 
 
+def _content(batch_id: int) -> bytes:
+    """The stored file (one copy in memory: the database's buffer is dropped at once)."""
+    return bytes(ImportBatch.objects.values_list("content", flat=True).get(pk=batch_id))
+
+
 def import_check(batch_id: int) -> None:
-    batch = ImportBatch.objects.get(pk=batch_id)
+    batch = ImportBatch.objects.without_content().select_related("created_by").get(pk=batch_id)
     spec = SPECS[batch.kind]
     try:
-        plan = plan_build(spec=spec, content=bytes(batch.content), file_name=batch.file_name,
+        plan = plan_build(spec=spec, content=_content(batch_id), file_name=batch.file_name,
                           user=batch.created_by, batch_id=batch.pk)
     except FileRefused as refused:
         _finish(batch, ImportBatch.Status.INVALID, refusal=str(refused))
@@ -420,9 +452,9 @@ def import_confirm(*, batch: ImportBatch, user) -> None:
 
 
 def import_commit(batch_id: int) -> None:
-    batch = ImportBatch.objects.get(pk=batch_id)
+    batch = ImportBatch.objects.without_content().select_related("created_by").get(pk=batch_id)
     spec = SPECS[batch.kind]
-    content = bytes(batch.content)
+    content = _content(batch_id)
     if hashlib.sha256(content).hexdigest() != batch.checksum:
         _finish(batch, ImportBatch.Status.FAILED, refusal=_("Isi berkas berbeda dari yang diperiksa; tidak ada yang "
                                                            "disimpan."))
@@ -467,44 +499,41 @@ def plan_write(*, spec: ImportSpec, plan: Plan, batch: ImportBatch) -> None:
     """Write a checked plan: all rows and their history, or (on any error) nothing."""
     model = spec.model
     ctx = Context(user=batch.created_by, scope=None)
+    codec = bulk.TextRows(model, spec.fields)
     if plan.updated:
         _versions_still(spec, plan.updated)
-    versioned = hasattr(model, "version")
-    defaults = {f: model._meta.get_field(f).get_default() for f in spec.fields}
-    new_ids = bulk.rows_insert(model, (r.values for _n, r in plan.new), count=len(plan.new),
-                               fields=list(spec.fields), constants=spec.new_constants(ctx))
-    pk = model._meta.pk.attname
-    updated_rows, extra_fields = [], []
-    for _n, resolved, found in plan.updated:
+    new_ids = codec.insert((r.line for r in plan.new), count=len(plan.new), constants=spec.new_constants(ctx))
+    extra = {}
+    updates = []
+    for record, found, merged in plan.updated:
         extra = spec.update_extra(found, ctx)
-        extra_fields = list(extra)
-        updated_rows.append({pk: found.pk, **dict(zip(spec.fields, resolved.values)), **extra})
-    bulk.rows_update(model, updated_rows, list(spec.fields) + extra_fields)
+        updates.append((found.pk, merged, list(extra.values())))
+    codec.update(updates, extra=list(extra))
 
     # What undo needs: the values before an update, and a way to tell a later edit. A
     # versioned row's version says it (every edit path bumps it); others keep their values.
+    versioned = hasattr(model, "version")
     label = model._meta.label_lower
-
-    def after_update(data):
-        return {"version": data["version"]} if versioned else {f: _json(data[f]) for f in spec.fields}
-
     common = {"batch_id": batch.pk, "model": label, "before": None, "action": ImportChange.Action.NEW}
     if versioned:  # every new row is at version 1
-        bulk.rows_insert(ImportChange, zip((n for n, _r in plan.new), new_ids), count=len(plan.new),
+        bulk.rows_insert(ImportChange, zip((r.number for r in plan.new), new_ids), count=len(plan.new),
                          fields=["row_number", "object_id"], constants={**common, "after": {"version": 1}})
     else:
         bulk.rows_insert(ImportChange, (
-            (number, object_id, {f: _json(defaults[f] if v is KEEP else v) for f, v in zip(spec.fields, r.values)})
-            for (number, r), object_id in zip(plan.new, new_ids)
+            (r.number, object_id, _jsonable(spec, codec.values(r.line))) for r, object_id in zip(plan.new, new_ids)
         ), count=len(plan.new), fields=["row_number", "object_id", "after"], constants=common)
     bulk.rows_insert(ImportChange, [
-        {"batch_id": batch.pk, "row_number": number, "model": label, "object_id": found.pk,
-         "action": ImportChange.Action.UPDATED, "before": {f: _json(v) for f, v in zip(spec.fields, found.values)},
-         "after": after_update(data)}
-        for (number, _resolved, found), data in zip(plan.updated, updated_rows)
+        {"batch_id": batch.pk, "row_number": record.number, "model": label, "object_id": found.pk,
+         "action": ImportChange.Action.UPDATED, "before": _jsonable(spec, found.values),
+         "after": {"version": found.version + 1} if versioned else _jsonable(spec, codec.values(merged))}
+        for record, found, merged in plan.updated
     ])
     _progress(batch.pk, plan.total, plan.total)
-    spec.after_write(created=zip(new_ids, (r for _n, r in plan.new)), updated=[data[pk] for data in updated_rows])
+    spec.after_write(codec=codec, created=zip(new_ids, plan.new), updated=[found.pk for _r, found, _m in plan.updated])
+
+
+def _jsonable(spec, values) -> dict:
+    return {f: _json(v) for f, v in zip(spec.fields, values)}
 
 
 def _versions_still(spec, updated) -> None:
@@ -512,7 +541,7 @@ def _versions_still(spec, updated) -> None:
     model = spec.model
     if not hasattr(model, "version"):
         return
-    expected = {found.pk: found.version for _n, _r, found in updated}
+    expected = {found.pk: found.version for _r, found, _m in updated}
     for chunk in bulk.in_chunks(list(expected)):
         for pk, version in model.objects.select_for_update().filter(pk__any_of=chunk).values_list("pk", "version"):
             if expected[pk] != version:
@@ -638,7 +667,7 @@ def _undo(spec, batch, user) -> list[str]:
     bulk.rows_update(model, restored, list(spec.fields) + (["version"] if versioned else []))
     affected = [row[model._meta.pk.attname] for row in restored]
     model._base_manager.filter(pk__in=new_ids).delete()
-    spec.after_write(created=(), updated=affected)
+    spec.after_write(codec=None, created=(), updated=affected)
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.UNDONE, undone_by=user, undone_at=timezone.now())
     return []

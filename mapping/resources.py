@@ -241,7 +241,8 @@ class UMKMSpec(ImportSpec):
             row["capital"], row["annual_turnover"], _present(row, "is_active"),
         )
         key = ("nib", nib) if nib else ("kode", kode)
-        return Resolved(key=key, values=values, kecamatan_id=desa[3], label=f"{row['name']} — {desa[2]}")
+        return Resolved(key=key, values=values, kecamatan_id=desa[3], label=f"{row['name']} — {desa[2]}",
+                        also=("kode", kode) if nib and kode else None)
 
     def existing(self, keys, ctx):
         found = {}
@@ -257,7 +258,7 @@ class UMKMSpec(ImportSpec):
 
     def key_conflicts(self, kept, existing, ctx) -> dict:
         """Rows matched by NIB whose Kode UMKM belongs to another UMKM (one query)."""
-        codes = {r.values[0]: r.key for _n, r in kept if r.key[0] == "nib" and r.values[0] is not KEEP}
+        codes = {r.also[1]: r.key for r in kept if r.also}
         conflicts = {}
         for chunk in bulk.in_chunks(list(codes)):
             for pk, kode, nib in UMKM.objects.filter(kode__any_of=chunk).values_list("pk", "kode", "nib"):
@@ -273,13 +274,17 @@ class UMKMSpec(ImportSpec):
     def update_extra(self, existing, ctx):
         return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}
 
-    def after_write(self, *, created, updated):
+    def after_write(self, *, codec, created, updated):
         at = {name: i for i, name in enumerate(self.fields)}
-        stats.stats_add_new(umkm=(
-            (pk, r.kecamatan_id, r.values[at["desa_id"]], r.values[at["is_active"]] is not False,
-             r.values[at["nib"]], r.values[at["capital"]], r.values[at["annual_turnover"]], r.values[at["location"]])
-            for pk, r in created
-        ))
+
+        def facts():
+            for pk, record in created:
+                cells = record.line.split("\t")
+                value = lambda name: codec.value(at[name], cells[at[name]])  # noqa: E731
+                yield (pk, record.kecamatan_id, int(cells[at["desa_id"]]), value("is_active"), value("nib"),
+                       value("capital"), value("annual_turnover"), value("location"))
+
+        stats.stats_add_new(umkm=facts())
         stats.stats_refresh(umkm_ids=updated)
 
     def export_queryset(self, user):
@@ -380,8 +385,8 @@ class ProductSpec(ImportSpec):
     def update_extra(self, existing, ctx):
         return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}
 
-    def after_write(self, *, created, updated):
-        umkm_ids = [r.values[0] for _pk, r in created]
+    def after_write(self, *, codec, created, updated):
+        umkm_ids = [int(record.line.split("\t", 1)[0]) for _pk, record in created]
         for chunk in bulk.in_chunks(updated):
             umkm_ids += Product.objects.filter(pk__any_of=chunk).values_list("umkm_id", flat=True)
         stats.stats_refresh(umkm_ids=umkm_ids)
@@ -437,7 +442,7 @@ class SectorSpec(ImportSpec):
         return {kode: Existing(pk, (kode, nama, order), None)
                 for pk, kode, nama, order in Sector.objects.values_list("pk", "kode", "nama", "order")}
 
-    def after_write(self, *, created, updated):
+    def after_write(self, *, codec, created, updated):
         stats.stats_touch()
 
     def export_queryset(self, user):
@@ -467,7 +472,7 @@ class KecamatanSpec(ImportSpec):
     def existing(self, keys, ctx):
         return {kode: Existing(pk, (nama,), pk) for pk, kode, nama in Kecamatan.objects.values_list("pk", "kode", "nama")}
 
-    def after_write(self, *, created, updated):
+    def after_write(self, *, codec, created, updated):
         stats.stats_touch()
 
     def export_queryset(self, user):
@@ -510,7 +515,7 @@ class DesaSpec(ImportSpec):
         return {kode: Existing(pk, (nama,), kec) for pk, kode, nama, kec in
                 Desa.objects.values_list("pk", "kode", "nama", "kecamatan_id")}
 
-    def after_write(self, *, created, updated):
+    def after_write(self, *, codec, created, updated):
         stats.stats_touch()
 
     def export_queryset(self, user):

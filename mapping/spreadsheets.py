@@ -6,6 +6,7 @@ spreadsheet, a ZIP/XML bomb, no recognisable header row. Rows come out as lists 
 cell values with their row number in the file, so every later error can name it.
 """
 
+import codecs
 import csv
 import io
 import re
@@ -89,29 +90,40 @@ def _headers_not_found(known_headers) -> FileRefused:
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def _csv_text(data: bytes) -> tuple[str, str]:
+def _decodes_as(data, encoding: str) -> bool:
+    """Whether all of `data` decodes, checked in 1 MB pieces (no full copy as text)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(view), 1 << 20):
+            decoder.decode(view[start:start + (1 << 20)])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _csv_encoding(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "UTF-8 (BOM)"
-    try:
-        return data.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "Latin-1"
+        if not _decodes_as(data, "utf-8"):
+            raise FileRefused(_("Berkas CSV bertanda UTF-8 tetapi isinya bukan UTF-8: simpan ulang sebagai 'CSV UTF-8'."))
+        return "utf-8-sig", "UTF-8 (BOM)"
+    if data.isascii() or _decodes_as(data, "utf-8"):
+        return "utf-8", "UTF-8"
+    if _decodes_as(data, "cp1252"):
+        return "cp1252", "Windows-1252"
+    return "latin-1", "Latin-1"
 
 
 def _csv_read(data: bytes, known_headers: set[str]) -> Table:
     if b"\x00" in data[:4096]:
         raise FileRefused(_("Berkas ini bukan CSV atau XLSX (berisi data biner)."))
-    try:
-        text, encoding = _csv_text(data)
-    except UnicodeDecodeError:
-        raise FileRefused(_("Berkas CSV tidak dapat dibaca sebagai UTF-8: simpan ulang sebagai 'CSV UTF-8'."))
-    first_lines = text[:8192].splitlines()[:HEADER_SEARCH_ROWS]
-    delimiter = max(";,\t", key=lambda d: sum(line.count(d) for line in first_lines))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    encoding, encoding_label = _csv_encoding(data)
+    # Decoded as it is read: the text of a 20 MB file is never held whole.
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    first_lines = data[:8192].decode(encoding if encoding != "utf-8-sig" else "utf-8", errors="replace").splitlines()
+    delimiter = max(";,\t", key=lambda d: sum(line.count(d) for line in first_lines[:HEADER_SEARCH_ROWS]))
+    reader = csv.reader(stream, delimiter=delimiter)
     head = []
     for cells in reader:
         head.append(cells)
@@ -130,7 +142,7 @@ def _csv_read(data: bytes, known_headers: set[str]) -> Table:
     label = {";": _("titik koma"), ",": _("koma"), "\t": _("tab")}[delimiter]
     return Table(
         headers=headers, header_row=index + 1, rows=rows(),
-        notes=[_("CSV %(encoding)s, pemisah %(delimiter)s.") % {"encoding": encoding, "delimiter": label}],
+        notes=[_("CSV %(encoding)s, pemisah %(delimiter)s.") % {"encoding": encoding_label, "delimiter": label}],
     )
 
 

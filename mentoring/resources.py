@@ -68,7 +68,7 @@ class AssignmentSpec(ImportSpec):
     def new_constants(self, ctx):
         return {"created_by_id": ctx.user.pk}
 
-    def after_write(self, *, created, updated):
+    def after_write(self, *, codec, created, updated):
         stats.stats_touch()
 
     def export_queryset(self, user):
