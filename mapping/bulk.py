@@ -198,23 +198,27 @@ def rows_insert(model, rows, *, count: int | None = None, fields: list[str] | No
     fields = fields if aligned else [c.attname for c in columns]
     position = {name: index for index, name in enumerate(fields)}
 
-    # Per column: where its value comes from, and how it becomes text for COPY. Plain
-    # tuples and local names: this loop runs once per cell of every imported row.
-    plan = []
-    for c in columns:
+    # Columns whose text is the same on every row are rendered once; per row only the
+    # others are converted. Plain tuples and local names: this loop runs for every cell.
+    base, dynamic = [], []
+    for index, c in enumerate(columns):
         convert = c.to_copy or (lambda v, f=c.field: f.get_db_prep_save(v, connection))
         factory = c.factory
+        fixed = convert(c.stamp if c.stamp is not None else c.fixed_default) if factory is None else None
         if c.attname in constants:
-            plan.append((None, convert(constants[c.attname]), None, None, convert))
+            base.append(convert(constants[c.attname]))
         elif c.attname == pk.attname and auto:
-            plan.append(("id", None, None, None, convert))
+            base.append(None)
+            dynamic.append((index, "id", None, None, convert))
         elif c.attname in position:
-            fixed = convert(c.stamp if c.stamp is not None else c.fixed_default) if factory is None else None
-            plan.append((position[c.attname], fixed, factory, c.stamp, convert))
+            base.append(None)
+            dynamic.append((index, position[c.attname], fixed, factory, convert))
         elif factory is not None:
-            plan.append((None, None, factory, None, convert))
+            base.append(None)
+            dynamic.append((index, None, None, factory, convert))
         else:
-            plan.append((None, convert(c.stamp if c.stamp is not None else c.fixed_default), None, None, convert))
+            base.append(fixed)
+    pk_position = position.get(pk.attname)
 
     def values_of(row):
         if aligned:
@@ -223,31 +227,28 @@ def rows_insert(model, rows, *, count: int | None = None, fields: list[str] | No
         return [data.get(name, DEFAULT) for name in fields]
 
     def lines():
-        for index, row in enumerate(rows):
+        for number, row in enumerate(rows):
             values = values_of(row)
             if auto:
-                new_id = ids[index]
+                new_id = ids[number]
                 if isinstance(row, dict):
                     row[pk.attname] = new_id
                 elif not aligned:
                     row.pk = new_id
             else:
-                ids.append(values[position[pk.attname]])
-            line = []
-            for source, fixed, factory, stamp, convert in plan:
-                if source is None:
-                    line.append(fixed if factory is None else convert(factory()))
-                    continue
+                ids.append(values[pk_position])
+            line = base.copy()
+            for index, source, fixed, factory, convert in dynamic:
                 if source == "id":
-                    line.append(convert(new_id))
+                    line[index] = convert(new_id)
                     continue
-                value = values[source]
+                value = DEFAULT if source is None else values[source]
                 if value is DEFAULT:
-                    line.append(fixed if factory is None else convert(factory()))
-                elif value is None and stamp is not None:
-                    line.append(fixed)
+                    line[index] = fixed if factory is None else convert(factory())
+                elif value is None and fixed is not None and columns[index].stamp is not None:
+                    line[index] = fixed
                 else:
-                    line.append(convert(value))
+                    line[index] = convert(value)
             yield line
 
     if is_postgresql():
@@ -326,7 +327,7 @@ class TextRows:
         self.to_text = [_copy_converter(f) for f in self.fields]
 
     def render(self, values) -> str:
-        return "\t".join(KEEP_CELL if v is DEFAULT else convert(v) for convert, v in zip(self.to_text, values))
+        return "\t".join([KEEP_CELL if v is DEFAULT else convert(v) for convert, v in zip(self.to_text, values)])
 
     @staticmethod
     def merge(line: str, stored: str) -> str:

@@ -122,7 +122,7 @@ def integer(*, minimum: int | None = 0, maximum: int | None = None):
             number = int(value)
         elif type(value) is int:
             number = value
-        elif is_blank(value):
+        elif type(value) is not float and is_blank(value):
             return None
         elif isinstance(value, float):
             if not value.is_integer():

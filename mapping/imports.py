@@ -276,6 +276,8 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
     codec = bulk.TextRows(spec.model, spec.fields)
     example = [text(column.example) for _i, column in mapping]
     first = mapping[0][0]
+    width = max(i for i, _c in mapping) + 1
+    readers = [(i, c.name, c.parse, c.required, c.header) for i, c in mapping]
     limit = settings.IMPORT_MAX_ROWS
     seen: dict = {}
     kept: list = []
@@ -294,19 +296,21 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
         ] == example:
             plan.error(number, _("Ini baris contoh dari templat: hapus baris ini."))
             continue
+        if len(cells) < width:
+            cells = list(cells) + [None] * (width - len(cells))
         row, failed = {}, False
-        for index, column in mapping:
-            raw = cells[index] if index < len(cells) else None
+        for index, name, parse, required, header in readers:
+            raw = cells[index]
             try:
-                value = column.parse(raw)
+                value = parse(raw)
             except CellError as error:
-                plan.error(number, str(error), column.header, text(raw))
+                plan.error(number, str(error), header, text(raw))
                 failed = True
                 continue
-            if column.required and is_blank(value):
-                plan.error(number, _("Wajib diisi."), column.header, "")
+            if required and is_blank(value):
+                plan.error(number, _("Wajib diisi."), header, "")
                 failed = True
-            row[column.name] = value
+            row[name] = value
         if failed:
             continue
         try:

@@ -7,6 +7,7 @@ dict (kode → id) and every row is then resolved in Python with its row number.
 """
 
 import difflib
+import json
 import re
 import time
 from functools import lru_cache
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 from import_export import resources
 
 from mapping import bulk, cells, stats
+from mapping.bulk import KEEP_CELL, NULL
 from mapping.cells import CellError
 from mapping.exports import safe_cell
 from mapping.geometry import to_shape
@@ -65,6 +67,7 @@ class Wilayah:
             self.desa_names.setdefault(kec_id, {})[place_key(nama)] = nama
             self.kecamatan_of_name.setdefault(place_key(nama), []).append(kec_nama)
         self._shapes = None
+        self._resolved = {}
 
     def kecamatan_resolve(self, name: str):
         found = self.kecamatan.get(name.strip()) or self.kecamatan.get(place_key(name))
@@ -74,7 +77,17 @@ class Wilayah:
         return found
 
     def desa_resolve(self, *, kode: str, kecamatan: str, desa: str):
-        """(id, kode, nama, kecamatan id, kecamatan nama) from the code, or kecamatan + desa names."""
+        """(id, kode, nama, kecamatan id, kecamatan nama) from the code, or kecamatan + desa names.
+
+        A file names the same few hundred desa over and over: each spelling is resolved once.
+        """
+        asked = (kode, kecamatan, desa)
+        found = self._resolved.get(asked)
+        if found is None:
+            found = self._resolved[asked] = self._desa_resolve(kode=kode, kecamatan=kecamatan, desa=desa)
+        return found
+
+    def _desa_resolve(self, *, kode: str, kecamatan: str, desa: str):
         if kode:
             found = self.desa_by_kode.get(kode.strip())
             if found is None:
@@ -278,11 +291,16 @@ class UMKMSpec(ImportSpec):
         at = {name: i for i, name in enumerate(self.fields)}
 
         def facts():
+            # Read straight from each line's text (see bulk.TextRows): no per-cell conversion.
             for pk, record in created:
                 cells = record.line.split("\t")
-                value = lambda name: codec.value(at[name], cells[at[name]])  # noqa: E731
-                yield (pk, record.kecamatan_id, int(cells[at["desa_id"]]), value("is_active"), value("nib"),
-                       value("capital"), value("annual_turnover"), value("location"))
+                location = cells[at["location"]]
+                yield (
+                    pk, record.kecamatan_id, int(cells[at["desa_id"]]), cells[at["is_active"]] != "f",
+                    cells[at["nib"]] not in ("", KEEP_CELL, NULL), int(cells[at["capital"]]),
+                    int(cells[at["annual_turnover"]]),
+                    json.loads(location) if location not in (KEEP_CELL, NULL) else None,
+                )
 
         stats.stats_add_new(umkm=facts())
         stats.stats_refresh(umkm_ids=updated)

@@ -297,7 +297,6 @@ def _xlsx_read(data: bytes, known_headers: set[str]) -> Table:
             if offset <= header_index:
                 continue
             number = start + offset + 1
-            cells = [_cell(c) for c in cells]
             for column, value in merged.get(number, ()):
                 if column < len(cells):
                     cells[column] = value
