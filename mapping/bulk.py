@@ -73,7 +73,15 @@ def _copy_converter(field):
         return lambda v: NULL if v is None else ("t" if v else "f")
     if internal in ("DateTimeField", "DateField"):
         return lambda v: NULL if v is None else v.isoformat()
+    if internal in NUMERIC_TYPES or field.is_relation:
+        return lambda v: NULL if v is None else str(v)  # digits never need escaping
     return lambda v: NULL if v is None else str(v).translate(COPY_ESCAPES)
+
+
+NUMERIC_TYPES = {
+    "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField",
+    "PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "FloatField", "DecimalField",
+}
 
 
 class _Column:
@@ -173,7 +181,7 @@ DEFAULT = _Default()
 
 
 def rows_insert(model, rows, *, count: int | None = None, fields: list[str] | None = None,
-                constants: dict | None = None) -> list:
+                constants: dict | None = None, want_ids: bool = True) -> list:
     """Insert `rows` in one statement (COPY on PostgreSQL); returns their primary keys.
 
     Rows are unsaved instances or dicts of attname → value, or, with `fields`, sequences
@@ -185,13 +193,17 @@ def rows_insert(model, rows, *, count: int | None = None, fields: list[str] | No
     """
     pk = model._meta.pk
     auto = pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField")
+    # When nobody needs the ids, PostgreSQL numbers the rows itself (no round trip for them).
+    numbered_by_database = auto and not want_ids and is_postgresql()
+    auto = auto and not numbered_by_database
     if auto and count is None:
         rows = list(rows)
         count = len(rows)
     if auto and not count:
         return []
     now = timezone.now()
-    columns = [_Column(f, now) for f in model._meta.concrete_fields]
+    columns = [_Column(f, now) for f in model._meta.concrete_fields
+               if not (numbered_by_database and f.primary_key)]
     ids = _new_ids(model, count) if auto else []
     constants = constants or {}
     aligned = fields is not None
@@ -235,7 +247,7 @@ def rows_insert(model, rows, *, count: int | None = None, fields: list[str] | No
                     row[pk.attname] = new_id
                 elif not aligned:
                     row.pk = new_id
-            else:
+            elif pk_position is not None:
                 ids.append(values[pk_position])
             line = base.copy()
             for index, source, fixed, factory, convert in dynamic:

@@ -24,6 +24,7 @@ transaction so the page can show it.
 import hashlib
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -43,7 +44,7 @@ from mapping.spreadsheets import FileRefused, header_key, table_read
 
 logger = logging.getLogger(__name__)
 
-PROGRESS_EVERY = 5000
+PROGRESS_EVERY = 1000  # rows between looks at the clock
 MAX_STORED_ERRORS = 10_000
 SAMPLE_PER_ACTION = 10
 
@@ -231,8 +232,22 @@ def _scope_of(user) -> set | None:
     return set(Kecamatan.objects.editable_by(user).values_list("pk", flat=True))
 
 
-def _progress(batch_id: int, done: int, total: int = 0) -> None:
-    # Outside any transaction of the import, so a polling page sees it at once.
+PROGRESS_SECONDS = 1.0
+_last_progress: dict[int, float] = {}
+
+
+def _progress(batch_id: int, done: int, total: int = 0, *, force: bool = False) -> None:
+    """Tell a polling page how far the check got: at most once a second (and at the end).
+
+    Written outside the import's transaction, so the page sees it at once.
+    """
+    now = time.monotonic()
+    if not force and now - _last_progress.get(batch_id, 0.0) < PROGRESS_SECONDS:
+        return
+    if force:
+        _last_progress.pop(batch_id, None)
+    else:
+        _last_progress[batch_id] = now
     ImportBatch.objects.filter(pk=batch_id).update(progress=done, total_rows=total, heartbeat_at=timezone.now())
 
 
@@ -332,7 +347,7 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
     if plan.total == 0:
         raise FileRefused(_("Berkas tidak berisi baris data di bawah baris judul kolom."))
     if batch_id:
-        _progress(batch_id, plan.total, plan.total)
+        _progress(batch_id, plan.total, plan.total, force=True)
 
     existing = spec.existing([r.key for r in kept], ctx)
     conflicts = spec.key_conflicts(kept, existing, ctx)
@@ -521,18 +536,18 @@ def plan_write(*, spec: ImportSpec, plan: Plan, batch: ImportBatch) -> None:
     common = {"batch_id": batch.pk, "model": label, "before": None, "action": ImportChange.Action.NEW}
     if versioned:  # every new row is at version 1
         bulk.rows_insert(ImportChange, zip((r.number for r in plan.new), new_ids), count=len(plan.new),
-                         fields=["row_number", "object_id"], constants={**common, "after": {"version": 1}})
+                         fields=["row_number", "object_id"], constants={**common, "after": {"version": 1}},
+                         want_ids=False)
     else:
         bulk.rows_insert(ImportChange, (
             (r.number, object_id, _jsonable(spec, codec.values(r.line))) for r, object_id in zip(plan.new, new_ids)
-        ), count=len(plan.new), fields=["row_number", "object_id", "after"], constants=common)
+        ), count=len(plan.new), fields=["row_number", "object_id", "after"], constants=common, want_ids=False)
     bulk.rows_insert(ImportChange, [
         {"batch_id": batch.pk, "row_number": record.number, "model": label, "object_id": found.pk,
          "action": ImportChange.Action.UPDATED, "before": _jsonable(spec, found.values),
          "after": {"version": found.version + 1} if versioned else _jsonable(spec, codec.values(merged))}
         for record, found, merged in plan.updated
     ])
-    _progress(batch.pk, plan.total, plan.total)
     spec.after_write(codec=codec, created=zip(new_ids, plan.new), updated=[found.pk for _r, found, _m in plan.updated])
 
 
