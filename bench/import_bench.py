@@ -33,6 +33,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import dashboard_bench  # noqa: E402  its Django set-up is shared
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/purbalingga_importbench"
 HEADERS = [
     "Kode UMKM", "NIB", "Nama Usaha", "Nama Pemilik", "NIK Pemilik", "Telepon", "Alamat", "Kecamatan",
@@ -52,16 +54,10 @@ def parse_args():
 
 
 def configure(database_url: str):
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "purbalingga_umkm.settings")
     os.environ["IMPORT_IN_BACKGROUND"] = "false"
     os.environ["IMPORT_MAX_ROWS"] = "1000000"
     os.environ["IMPORT_MAX_BYTES"] = str(500 * 1024 * 1024)
-    import django
-
-    django.setup()
+    dashboard_bench.configure(database_url)
 
 
 def recreate_database(database_url: str, drop_only=False):

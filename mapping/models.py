@@ -918,7 +918,7 @@ class ImportBatch(models.Model):
     file_name = models.CharField(_("nama berkas"), max_length=255)
     file_size = models.PositiveIntegerField(_("ukuran (byte)"))
     checksum = models.CharField(_("SHA-256"), max_length=64)
-    content = models.BinaryField(_("isi berkas"), editable=False)
+    content = models.BinaryField(_("isi berkas"), editable=False)  # zlib-compressed (imports._content)
     created_by = user_stamp_field(_("diunggah oleh"))
     created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
     imported_at = models.DateTimeField(_("diimpor"), null=True, blank=True)

@@ -1,3 +1,5 @@
+import zlib
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -117,7 +119,7 @@ class World:
         if not hasattr(self, "_import_batch"):
             self._import_batch = ImportBatch.objects.create(
                 kind="umkm", status=ImportBatch.Status.READY, file_name="umkm.csv", file_size=3, checksum="-",
-                content=b"x", created_by=self.users["pendamping_a"],
+                content=zlib.compress(b"x"), created_by=self.users["pendamping_a"],
             )
         return self._import_batch
 

@@ -190,7 +190,7 @@ def test_rows_edited_between_check_and_import_are_not_overwritten(staff, world):
     batch = upload(staff, csv_bytes([umkm_row(1, **{"Kode UMKM": world.umkm["X"].kode})]))
     from mapping import imports
 
-    plan = imports.plan_build(spec=imports.SPECS["umkm"], content=bytes(ImportBatch.objects.get(pk=batch.pk).content),
+    plan = imports.plan_build(spec=imports.SPECS["umkm"], content=imports._content(batch.pk),
                               file_name="umkm.csv", user=world.users["admin"])
     UMKM.objects.filter(pk=world.umkm["X"].pk).update(name="Diubah di lapangan", version=5)
 
