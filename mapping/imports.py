@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.db.models import Count, Subquery
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -169,9 +169,6 @@ class ImportSpec:
         `created` yields (id, Record) of new rows (`codec` reads their lines), `updated`
         lists changed ids; an undo passes no created rows and the ids it restored.
         """
-
-    def template_rows(self) -> list[list]:
-        return [[c.example for c in self.columns]]
 
     def export_queryset(self, user):
         raise NotImplementedError

@@ -22,7 +22,7 @@ from mapping.bulk import KEEP_CELL, NULL
 from mapping.cells import CellError
 from mapping.exports import safe_cell
 from mapping.geometry import to_shape
-from mapping.imports import KEEP, Column, Context, Existing, ImportSpec, Resolved, RowError, spec_register
+from mapping.imports import KEEP, Column, Existing, ImportSpec, Resolved, RowError, spec_register
 from mapping.models import (
     UMKM, Assessment, Desa, Kecamatan, Product, Sector, size_class_for,
 )
@@ -351,9 +351,6 @@ class ProductSpec(ImportSpec):
         Column("is_active", "Aktif", gettext_lazy("'ya' atau 'tidak'. Kosong = ya."), "ya", cells.boolean(default=True),
                choices=("ya", "tidak")),
     )
-
-    def sector_choices(self) -> tuple:
-        return tuple(Sector.objects.values_list("nama", flat=True))
 
     def prepare(self, ctx):
         sectors = {}

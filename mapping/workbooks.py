@@ -102,12 +102,11 @@ def rows_response(*, headers: list[str], rows, filename: str, fmt: str, title: s
         text_columns = {i for i, h in enumerate(headers) if h in TEXT_HEADERS}
         sheet.append([safe_cell(h) for h in headers])
         for row in rows:
-            out = []
-            for index, value in enumerate(row):
-                cell = WriteOnlyCell(sheet, value=safe_cell(value))
-                if index in text_columns:
-                    cell.number_format = "@"
-                out.append(cell)
+            out = [safe_cell(value) for value in row]
+            for index in text_columns:  # NIK, NIB and codes: text cells, formatted as text
+                if out[index] is not None:
+                    out[index] = WriteOnlyCell(sheet, value=out[index])
+                    out[index].number_format = "@"
             sheet.append(out)
         output = io.BytesIO()
         book.save(output)

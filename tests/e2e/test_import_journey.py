@@ -32,10 +32,11 @@ def filled(template: bytes, *, bad: bool, path) -> str:
     return str(path)
 
 
-def test_staff_fix_a_row_error_and_import(live_server, dinas_staff, browser, tmp_path):
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_staff_fix_a_row_error_and_import(live_server, dinas_staff, browser, tmp_path, viewport):
     from tests.e2e.conftest import open_page
 
-    context, page = open_page(browser, "desktop")
+    context, page = open_page(browser, viewport)
     page.goto(live_server.url + "/masuk/")
     page.get_by_label("Nama pengguna").fill("staf.impor")
     page.get_by_label("Kata sandi").fill("kata-sandi-uji-123")

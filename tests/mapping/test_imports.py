@@ -1,14 +1,11 @@
 """Spreadsheet import as staff and pendamping use it: upload, dry run, import, undo."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
 
 from mapping.models import UMKM, ImportBatch, ImportChange, Product, UMKMFact
-from tests.sheets import UMKM_HEADERS, csv_bytes, umkm_row, xlsx_bytes
+from tests.sheets import UMKM_HEADERS, csv_bytes, umkm_row
 
 pytestmark = pytest.mark.django_db
 
