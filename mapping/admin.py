@@ -32,6 +32,11 @@ class SpreadsheetAdminMixin(ExportMixin):
     import_export_change_list_template = "admin/spreadsheet_change_list.html"
     spec_kind = ""
 
+    def init_request_context_data(self, request, form):
+        context = super().init_request_context_data(request, form)
+        context["title"] = _("Ekspor %(what)s") % {"what": self.model._meta.verbose_name_plural}
+        return context
+
     def changelist_view(self, request, extra_context=None):
         spec = SPECS[self.spec_kind]
         extra_context = {

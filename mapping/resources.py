@@ -11,6 +11,7 @@ import json
 import re
 import time
 from functools import lru_cache
+from types import SimpleNamespace
 
 import shapely
 from django.utils import timezone
@@ -584,6 +585,12 @@ class SpecResource(resources.ModelResource):
     """
 
     spec_kind = ""
+
+    def get_user_visible_fields(self):
+        """The spec's headers, for the export page's list of columns."""
+        from mapping.imports import SPECS
+
+        return [SimpleNamespace(column_name=h) for h in SPECS[self.spec_kind].export_headers()]
 
     def export(self, queryset=None, **kwargs):
         import tablib

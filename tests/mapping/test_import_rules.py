@@ -311,3 +311,13 @@ def test_import_query_count_does_not_grow_with_rows(world, django_assert_max_num
     many = _import_queries(django_assert_max_num_queries, world, large, 40)
 
     assert many == few
+
+
+def test_admin_export_page_names_the_template_columns_in_indonesian(client, world):
+    login(client, world, "admin")
+
+    page = client.get(reverse("admin:mapping_umkm_export")).content.decode()
+
+    assert "Ekspor UMKM" in page and "Kode UMKM, NIB, Nama Usaha" in page and "Unduh" in page
+    changelist = client.get(reverse("admin:mapping_umkm_changelist")).content.decode()
+    assert "Impor dari spreadsheet" in changelist and reverse("mapping:transfers") + "#impor-umkm" in changelist
