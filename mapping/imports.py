@@ -163,12 +163,17 @@ class ImportSpec:
         """Fields (attnames) an import sets besides the spreadsheet's, e.g. the version."""
         return {}
 
-    def after_write(self, *, codec, created, updated: list[int]) -> None:
+    def after_write(self, *, codec, created, updated: list[int], removed_owners=()) -> None:
         """Keep derived data (dashboard figures) in step, inside the transaction.
 
         `created` yields (id, Record) of new rows (`codec` reads their lines), `updated`
-        lists changed ids; an undo passes no created rows and the ids it restored.
+        lists changed ids; an undo passes no created rows, the ids it restored and the
+        owners_of() the rows it removed.
         """
+
+    def owners_of(self, ids) -> list[int]:
+        """UMKM whose figures count these rows (read before an undo removes them)."""
+        return []
 
     def export_queryset(self, user):
         raise NotImplementedError
@@ -691,8 +696,16 @@ def _undo(spec, batch, user) -> list[str]:
         restored.append({model._meta.pk.attname: object_id, **values})
     bulk.rows_update(model, restored, list(spec.fields) + (["version"] if versioned else []))
     affected = [row[model._meta.pk.attname] for row in restored]
-    model._base_manager.filter(pk__in=new_ids).delete()
-    spec.after_write(codec=None, created=(), updated=affected)
+    owners = spec.owners_of(new_ids)
+    # Nothing refers to the created rows any more (checked above) but derived figures:
+    # plain DELETEs, not Django's object-by-object cascade, which at 100,000 rows would
+    # outlast the request.
+    for relation in model._meta.related_objects:
+        if relation.field.concrete:
+            relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": new_ids})._raw_delete(
+                using="default")
+    model._base_manager.filter(pk__in=new_ids)._raw_delete(using="default")
+    spec.after_write(codec=None, created=(), updated=affected, removed_owners=owners)
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.UNDONE, undone_by=user, undone_at=timezone.now())
     return []

@@ -288,7 +288,7 @@ class UMKMSpec(ImportSpec):
     def update_extra(self, existing, ctx):
         return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}
 
-    def after_write(self, *, codec, created, updated):
+    def after_write(self, *, codec, created, updated, removed_owners=()):
         at = {name: i for i, name in enumerate(self.fields)}
 
         def facts():
@@ -401,8 +401,11 @@ class ProductSpec(ImportSpec):
     def update_extra(self, existing, ctx):
         return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}
 
-    def after_write(self, *, codec, created, updated):
-        umkm_ids = [int(record.line.split("\t", 1)[0]) for _pk, record in created]
+    def owners_of(self, ids):
+        return list(Product.objects.filter(pk__in=ids).values_list("umkm_id", flat=True))
+
+    def after_write(self, *, codec, created, updated, removed_owners=()):
+        umkm_ids = [int(record.line.split("\t", 1)[0]) for _pk, record in created] + list(removed_owners)
         for chunk in bulk.in_chunks(updated):
             umkm_ids += Product.objects.filter(pk__any_of=chunk).values_list("umkm_id", flat=True)
         stats.stats_refresh(umkm_ids=umkm_ids)
@@ -458,7 +461,7 @@ class SectorSpec(ImportSpec):
         return {kode: Existing(pk, (kode, nama, order), None)
                 for pk, kode, nama, order in Sector.objects.values_list("pk", "kode", "nama", "order")}
 
-    def after_write(self, *, codec, created, updated):
+    def after_write(self, *, codec, created, updated, removed_owners=()):
         stats.stats_touch()
 
     def export_queryset(self, user):
@@ -488,7 +491,7 @@ class KecamatanSpec(ImportSpec):
     def existing(self, keys, ctx):
         return {kode: Existing(pk, (nama,), pk) for pk, kode, nama in Kecamatan.objects.values_list("pk", "kode", "nama")}
 
-    def after_write(self, *, codec, created, updated):
+    def after_write(self, *, codec, created, updated, removed_owners=()):
         stats.stats_touch()
 
     def export_queryset(self, user):
@@ -531,7 +534,7 @@ class DesaSpec(ImportSpec):
         return {kode: Existing(pk, (nama,), kec) for pk, kode, nama, kec in
                 Desa.objects.values_list("pk", "kode", "nama", "kecamatan_id")}
 
-    def after_write(self, *, codec, created, updated):
+    def after_write(self, *, codec, created, updated, removed_owners=()):
         stats.stats_touch()
 
     def export_queryset(self, user):

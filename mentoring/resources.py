@@ -68,7 +68,7 @@ class AssignmentSpec(ImportSpec):
     def new_constants(self, ctx):
         return {"created_by_id": ctx.user.pk}
 
-    def after_write(self, *, codec, created, updated):
+    def after_write(self, *, codec, created, updated, removed_owners=()):
         stats.stats_touch()
 
     def export_queryset(self, user):

@@ -280,3 +280,16 @@ def test_dashboard_figures_of_imported_umkm_equal_a_full_recount(staff, world):
         written_by_import)
     assert [f["size_class"] for f in written_by_import] == ["mikro", "kecil"]
     assert [f["is_ready"] for f in written_by_import] == [True, False]
+
+
+def test_undoing_a_product_import_puts_the_dashboard_figures_back(staff, world):
+    headers = ["Kode UMKM", "Nama Produk", "Sektor"]
+    rows = [{"Kode UMKM": world.umkm["X"].kode, "Nama Produk": name, "Sektor": "Kerajinan"}
+            for name in ("Tas pandan", "Tikar pandan")]
+    batch = confirm(staff, upload(staff, csv_bytes(rows, headers=headers), kind="produk"))
+    assert UMKMFact.objects.get(umkm=world.umkm["X"]).product_count == 3
+
+    staff.post(reverse("mapping:import-undo", args=[batch.pk]))
+
+    assert not Product.objects.filter(name__in=["Tas pandan", "Tikar pandan"]).exists()
+    assert UMKMFact.objects.get(umkm=world.umkm["X"]).product_count == 1
