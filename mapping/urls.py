@@ -30,6 +30,7 @@ urlpatterns = [
     path("data/riwayat/<int:pk>/", views.import_detail, name="import-detail"),
     path("data/riwayat/<int:pk>/status/", views.import_status, name="import-status"),
     path("data/riwayat/<int:pk>/galat/", views.import_error_report, name="import-error-report"),
+    path("data/riwayat/<int:pk>/laporan/", views.import_row_report, name="import-row-report"),
     path("data/riwayat/<int:pk>/impor/", views.import_confirm, name="import-confirm"),
     path("data/riwayat/<int:pk>/periksa-ulang/", views.import_recheck, name="import-recheck"),
     path("data/riwayat/<int:pk>/batalkan/", views.import_undo, name="import-undo"),

@@ -14,7 +14,7 @@ from mapping import imports, selectors, services, stats, workbooks
 from mapping.exports import CONTENT_TYPES, table_response
 from mapping.access import Role, role_required
 from mapping.forms import AssessmentForm, ImportUploadForm, PermitForm, ProductForm, ReturnForm, UMKMForm
-from mapping.models import UMKM, Assessment, Desa, ImportBatch, Kecamatan, Permit, Product
+from mapping.models import UMKM, Assessment, Desa, ImportBatch, ImportChange, Kecamatan, Permit, Product
 
 SURVEY_ROLES = (Role.PENDAMPING, Role.ADMIN_DINAS)
 
@@ -357,6 +357,24 @@ def import_error_report(request, pk):
         rows.append(["", "", "", _("… dan %(n)s galat lainnya tidak dicantumkan.") % {"n": batch.error_count - len(rows)}])
     return table_response(headers=[_("Baris"), _("Kolom"), _("Nilai"), _("Galat")], rows=rows,
                           filename=f"galat-impor-{batch.pk}", fmt=request.GET.get("format", "csv"), title=_("Galat"))
+
+
+@require_safe
+@login_required
+def import_row_report(request, pk):
+    """Every row an import created or updated, with the id it has in the portal."""
+    batch = _batch_for(request, pk)
+    if batch.status not in (ImportBatch.Status.DONE, ImportBatch.Status.UNDONE):
+        raise Http404
+    actions = dict(ImportChange.Action.choices)
+    rows = (
+        [number, str(actions[action]), object_id]
+        for number, action, object_id in batch.changes.order_by("row_number").values_list(
+            "row_number", "action", "object_id").iterator(chunk_size=5000)
+    )
+    return workbooks.rows_response(headers=[_("Baris"), _("Tindakan"), _("ID di portal")], rows=rows,
+                                   filename=f"laporan-impor-{batch.pk}", fmt=request.GET.get("format", "csv"),
+                                   title=_("Laporan"))
 
 
 @require_POST

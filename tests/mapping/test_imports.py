@@ -45,6 +45,9 @@ def test_dry_run_reports_counts_and_saves_nothing_until_confirmed(staff):
     batch = confirm(staff, batch)
 
     assert batch.status == ImportBatch.Status.DONE
+    report = staff.get(reverse("mapping:import-row-report", args=[batch.pk]))
+    assert b"".join(report.streaming_content).decode("utf-8-sig").splitlines()[1:] == [
+        f"2,Baru,{UMKM.objects.get(kode='BJS-0001').pk}", f"3,Baru,{UMKM.objects.get(kode='BJS-0002').pk}"]
     saved = UMKM.objects.get(kode="BJS-0001")
     assert (saved.desa.kode, saved.capital, saved.workers, saved.created_by.username) == (
         "33.03.14.2008", 25_000_000, 3, "admin.dinas")

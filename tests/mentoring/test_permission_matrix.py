@@ -120,6 +120,8 @@ EXPECTED = {
     "mapping:import-detail": OWN_IMPORT_READ,
     "mapping:import-status": OWN_IMPORT_READ,
     "mapping:import-error-report": OWN_IMPORT_READ,
+    # Only once imported: the batch in the matrix is merely checked.
+    "mapping:import-row-report": {**OWN_IMPORT_READ, "pendamping_a": (404, 405), "admin": (404, 405)},
     "mapping:import-confirm": OWN_IMPORT_ACTION,
     "mapping:import-recheck": OWN_IMPORT_ACTION,
     # Undo of an import that is not done answers with a message; staff may undo any import.
