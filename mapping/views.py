@@ -274,7 +274,8 @@ def _spec_for(request, kind: str, action: str):
 
 
 def _batch_for(request, pk: int):
-    batch = get_object_or_404(ImportBatch.objects.visible_to(request.user).without_content(), pk=pk)
+    batch = get_object_or_404(
+        ImportBatch.objects.visible_to(request.user).defer("content").select_related("created_by", "undone_by"), pk=pk)
     return imports.import_mark_stale(batch)
 
 

@@ -321,3 +321,19 @@ def test_admin_export_page_names_the_template_columns_in_indonesian(client, worl
     assert "Ekspor UMKM" in page and "Kode UMKM, NIB, Nama Usaha" in page and "Unduh" in page
     changelist = client.get(reverse("admin:mapping_umkm_changelist")).content.decode()
     assert "Impor dari spreadsheet" in changelist and reverse("mapping:transfers") + "#impor-umkm" in changelist
+
+
+def test_import_history_and_detail_pages_run_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    login(client, world, "admin")
+    for n in range(6):
+        upload(client, csv_bytes([umkm_row(n)], headers=None))
+    batch = ImportBatch.objects.latest("pk")
+
+    # session, user, role; the batch page, its count and the kinds' permissions — never per batch.
+    with django_assert_max_num_queries(8):
+        history = client.get(reverse("mapping:transfers"))
+    with django_assert_max_num_queries(6):
+        detail = client.get(reverse("mapping:import-detail", args=[batch.pk]))
+
+    assert history.content.decode().count("umkm.csv") == 6
+    assert "Siap diimpor" in detail.content.decode()
