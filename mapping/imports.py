@@ -255,8 +255,10 @@ def _progress(batch_id: int, done: int, total: int = 0, *, force: bool = False) 
     ImportBatch.objects.filter(pk=batch_id).update(progress=done, total_rows=total, heartbeat_at=timezone.now())
 
 
-def _out_of_scope(spec, kecamatan_id) -> str:
-    nama = Kecamatan.objects.filter(pk=kecamatan_id).values_list("nama", flat=True).first() or "?"
+def _out_of_scope(spec, ctx: Context, kecamatan_id) -> str:
+    if "kecamatan_names" not in ctx.cache:  # one query for the whole file, only when needed
+        ctx.cache["kecamatan_names"] = dict(Kecamatan.objects.values_list("pk", "nama"))
+    nama = ctx.cache["kecamatan_names"].get(kecamatan_id, "?")
     return _("Baris ini %(what)s di Kecamatan %(kecamatan)s, di luar kecamatan tugas Anda: seluruh berkas "
              "ditolak. Hapus baris ini atau minta Admin Dinas mengimpornya.") % {
         "what": spec.model._meta.verbose_name, "kecamatan": nama}
@@ -338,7 +340,7 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
             plan.error(number, error.message, error.column, error.value)
             continue
         if ctx.scope is not None and resolved.kecamatan_id not in ctx.scope:
-            plan.error(number, _out_of_scope(spec, resolved.kecamatan_id))
+            plan.error(number, _out_of_scope(spec, ctx, resolved.kecamatan_id))
             continue
         if resolved.key in seen:
             plan.error(number, _("Baris ini sama dengan baris %(row)s (%(key)s): setiap data hanya boleh satu baris.")
@@ -370,7 +372,7 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
             _sample(plan, record, "new")
             continue
         if ctx.scope is not None and found.kecamatan_id not in ctx.scope:
-            plan.error(record.number, _out_of_scope(spec, found.kecamatan_id))
+            plan.error(record.number, _out_of_scope(spec, ctx, found.kecamatan_id))
             continue
         stored = codec.render(found.values)
         merged = codec.merge(record.line, stored)

@@ -337,3 +337,18 @@ def test_import_history_and_detail_pages_run_a_fixed_number_of_queries(client, w
 
     assert history.content.decode().count("umkm.csv") == 6
     assert "Siap diimpor" in detail.content.decode()
+
+
+def test_a_file_full_of_rows_elsewhere_costs_no_query_per_row(client, world, django_assert_max_num_queries):
+    login(client, world, "pendamping_b")
+    few = csv_bytes([umkm_row(n) for n in range(2)])
+    many = csv_bytes([umkm_row(n) for n in range(60)])
+    counts = []
+    for content in (few, many):
+        user = type(world.users["pendamping_b"]).objects.get(pk=world.users["pendamping_b"].pk)  # role not cached
+        with django_assert_max_num_queries(20) as counted:
+            plan = imports.plan_build(spec=imports.SPECS["umkm"], content=content, file_name="x.csv", user=user)
+        counts.append(len(counted.captured_queries))
+        assert plan.error_count == len(plan.error_rows) and "di luar kecamatan tugas Anda" in plan.errors[0]["message"]
+
+    assert counts[0] == counts[1]
