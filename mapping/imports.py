@@ -178,8 +178,9 @@ class ImportSpec:
     def export_queryset(self, user):
         raise NotImplementedError
 
-    def export_rows(self, queryset):
-        """Rows for export, aligned with export_headers()."""
+    def export_rows(self, queryset, *, personal: bool = True):
+        """Rows for export, aligned with export_headers(); without personal data (NIK)
+        unless `personal` (for those who may change the rows, UU 27/2022)."""
         raise NotImplementedError
 
     def export_headers(self) -> list[str]:

@@ -309,12 +309,14 @@ class UMKMSpec(ImportSpec):
     def export_queryset(self, user):
         return UMKM.objects.visible_to(user).order_by("desa__kode", "pk")
 
-    def export_rows(self, queryset):
+    def export_rows(self, queryset, *, personal: bool = True):
         for row in queryset.values_list(
             "kode", "nib", "name", "owner_name", "nik", "phone", "address", "desa__kecamatan__nama", "desa__nama",
             "desa__kode", "location", "founded_year", "workers", "capital", "annual_turnover", "is_active",
         ).iterator(chunk_size=5000):
             *head, location, founded, workers, capital, turnover, active = row
+            if not personal:
+                head[4] = ""  # NIK Pemilik
             lng, lat = location["coordinates"][:2] if location else (None, None)
             yield [*head, lat, lng, founded, workers, capital, turnover, "ya" if active else "tidak",
                    str(size_class_for(capital, turnover).label)]
@@ -413,7 +415,7 @@ class ProductSpec(ImportSpec):
     def export_queryset(self, user):
         return Product.objects.visible_to(user).order_by("umkm__desa__kode", "umkm_id", "pk")
 
-    def export_rows(self, queryset):
+    def export_rows(self, queryset, *, personal: bool = True):
         units, reaches = dict(Product.CapacityUnit.choices), dict(Product.MarketReach.choices)
         for row in queryset.values_list(
             "umkm__kode", "name", "sector__nama", "description", "monthly_capacity", "capacity_unit", "price",
@@ -467,7 +469,7 @@ class SectorSpec(ImportSpec):
     def export_queryset(self, user):
         return Sector.objects.all()
 
-    def export_rows(self, queryset):
+    def export_rows(self, queryset, *, personal: bool = True):
         yield from (list(r) for r in queryset.values_list("kode", "nama", "order"))
 
 
@@ -497,7 +499,7 @@ class KecamatanSpec(ImportSpec):
     def export_queryset(self, user):
         return Kecamatan.objects.all()
 
-    def export_rows(self, queryset):
+    def export_rows(self, queryset, *, personal: bool = True):
         yield from (list(r) for r in queryset.values_list("kode", "nama"))
 
 
@@ -540,7 +542,7 @@ class DesaSpec(ImportSpec):
     def export_queryset(self, user):
         return Desa.objects.all()
 
-    def export_rows(self, queryset):
+    def export_rows(self, queryset, *, personal: bool = True):
         for kode, nama, kecamatan in queryset.values_list("kode", "nama", "kecamatan__nama"):
             jenis = Desa.Jenis.KELURAHAN.label if kode[9:10] == "1" else Desa.Jenis.DESA.label
             yield [kode, nama, str(jenis), kecamatan]
@@ -560,7 +562,7 @@ class AssessmentExportSpec(ImportSpec):
     def export_queryset(self, user):
         return Assessment.objects.visible_to(user).order_by("product__umkm__desa__kode", "product_id", "-created_at")
 
-    def export_rows(self, queryset):
+    def export_rows(self, queryset, *, personal: bool = True):
         statuses = dict(Assessment.Status.choices)
         for row in queryset.values_list(
             "product__umkm__kode", "product__umkm__name", "product__name", "product__sector__nama",

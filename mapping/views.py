@@ -418,6 +418,7 @@ def export_rows(request, kind):
     """A spec's rows in the user's scope, with the template's headers (re-importable)."""
     spec = _spec_for(request, kind, "export")
     return workbooks.rows_response(
-        headers=spec.export_headers(), rows=spec.export_rows(spec.export_queryset(request.user)),
+        headers=spec.export_headers(),
+        rows=spec.export_rows(spec.export_queryset(request.user), personal=request.user.has_perm(spec.permission("change"))),
         filename=f"ekspor-{spec.kind}", fmt=request.GET.get("format", "xlsx"), title=str(spec.label),
     )

@@ -74,7 +74,7 @@ class AssignmentSpec(ImportSpec):
     def export_queryset(self, user):
         return Assignment.objects.visible_to(user).order_by("kecamatan__kode", "start_date")
 
-    def export_rows(self, queryset):
+    def export_rows(self, queryset, *, personal: bool = True):
         for row in queryset.values_list(
             "pendamping__user__username", "kecamatan__nama", "start_date", "end_date", "note", "pendamping__full_name"
         ):

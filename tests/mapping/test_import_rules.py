@@ -352,3 +352,16 @@ def test_a_file_full_of_rows_elsewhere_costs_no_query_per_row(client, world, dja
         assert plan.error_count == len(plan.error_rows) and "di luar kecamatan tugas Anda" in plan.errors[0]["message"]
 
     assert counts[0] == counts[1]
+
+
+def test_pimpinan_exports_umkm_without_nik(client, world):
+    world.umkm["X"].nik = "3303014101800001"
+    world.umkm["X"].save()
+
+    login(client, world, "pimpinan")
+    body = b"".join(client.get(reverse("mapping:export-rows", args=["umkm"]) + "?format=csv").streaming_content)
+    login(client, world, "pendamping_a")
+    own = b"".join(client.get(reverse("mapping:export-rows", args=["umkm"]) + "?format=csv").streaming_content)
+
+    assert world.umkm["X"].kode.encode() in body and b"3303014101800001" not in body
+    assert b"3303014101800001" in own
