@@ -266,3 +266,16 @@ def test_the_templates_example_is_itself_valid(staff, kind, column, value):
     batch = upload(staff, output.getvalue(), name="contoh.xlsx", kind=kind)
 
     assert batch.status == ImportBatch.Status.READY, batch.errors or batch.refusal
+
+
+def test_title_rows_above_the_header_are_skipped_and_row_numbers_stay_the_files(staff):
+    def title_rows(sheet):
+        sheet.insert_rows(1, amount=2)
+        sheet["A1"] = "DATA UMKM KECAMATAN BOJONGSARI TAHUN 2026"
+        sheet.merge_cells("A1:Q1")
+
+    rows = [umkm_row(1), umkm_row(2, **{"Modal Usaha (Rp)": "banyak"})]
+    batch = upload(staff, xlsx_bytes(rows, edit=title_rows), name="umkm.xlsx")
+
+    assert batch.counts["total"] == 2
+    assert [(e["row"], e["column"]) for e in batch.errors] == [(5, "Modal Usaha (Rp)")]
