@@ -13,10 +13,10 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from mapping.exports import FORMULA_TRIGGERS
+from mapping.models import validate_phone
 
 SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
-PHONE = re.compile(r"^\+?\d[\d\s\-]{5,18}$")
 RUPIAH = re.compile(r"^rp\.?", re.IGNORECASE)
 SEPARATORS = re.compile(r"[.,]")
 WHOLE_DECIMAL = re.compile(r"^-?\d+[.,]0+$")
@@ -107,8 +107,8 @@ def phone(value) -> str:
         digits = str(int(value))
         return "0" + digits if digits.startswith("8") else digits
     result = text(value)
-    if result and not PHONE.match(result):
-        raise CellError(_("Nomor telepon hanya boleh berisi angka, spasi, tanda hubung, dan + di depan."))
+    if result and not validate_phone.regex.match(result):
+        raise CellError(validate_phone.message)
     return result
 
 

@@ -1,14 +1,20 @@
 """CSV and XLSX responses for tables, safe to open in a spreadsheet."""
 
-import tablib
-from django.http import HttpResponse
+import csv
+import io
+
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# Identifiers that must stay text in Excel (a 16-digit NIK does not survive a number).
+TEXT_HEADERS = {"NIB", "NIK Pemilik", "Kode UMKM", "Kode Desa", "Kode Kemendagri", "Telepon", "Kode Sektor"}
 
 
 def safe_cell(value):
@@ -21,17 +27,53 @@ def safe_cell(value):
     return value
 
 
-def table_response(*, headers: list[str], rows, filename: str, fmt: str, title: str = "Data") -> HttpResponse:
-    """A download of `rows` as CSV (UTF-8 with BOM, for Excel) or XLSX."""
-    dataset = tablib.Dataset(headers=[safe_cell(h) for h in headers], title=title[:31])
+def _xlsx(headers: list[str], rows, title: str) -> bytes:
+    """A write-only workbook (constant memory per row); identifiers as text cells."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(str(title)[:31])
+    text_columns = [i for i, h in enumerate(headers) if h in TEXT_HEADERS]
+    sheet.append([safe_cell(str(h)) for h in headers])
     for row in rows:
-        dataset.append([safe_cell(cell) for cell in row])
+        out = [safe_cell(value) for value in row]
+        for index in text_columns:
+            if out[index] is not None:
+                out[index] = WriteOnlyCell(sheet, value=out[index])
+                out[index].number_format = "@"
+        sheet.append(out)
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+def _csv_chunks(headers: list[str], rows):
+    """UTF-8 with BOM (so Excel reads it as UTF-8), in chunks of 1,000 rows."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    writer.writerow([safe_cell(str(h)) for h in headers])
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(["" if v is None else safe_cell(v) for v in row])
+        if count % 1000 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def table_response(*, headers: list[str], rows, filename: str, fmt: str, title: str = "Data",
+                   stream: bool = False) -> HttpResponse:
+    """A download of `rows` as CSV or XLSX, every cell neutralised.
+
+    `stream` sends a CSV as it is written (exports of 100,000 rows); an XLSX is always
+    built first, as a ZIP must be.
+    """
     if fmt == "xlsx":
-        body = dataset.export("xlsx")
+        response = HttpResponse(_xlsx(headers, rows, title), content_type=CONTENT_TYPES["xlsx"])
     else:
         fmt = "csv"
-        body = "\ufeff" + dataset.export("csv")
+        chunks = _csv_chunks(headers, rows)
+        response = (StreamingHttpResponse(chunks, content_type=CONTENT_TYPES["csv"]) if stream
+                    else HttpResponse("".join(chunks), content_type=CONTENT_TYPES["csv"]))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.{fmt}"'
     return response

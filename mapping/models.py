@@ -335,13 +335,16 @@ def umkm_kode_new() -> str:
 KODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O or 1/I to misread
 
 
+validate_umkm_kode = RegexValidator(
+    r"^[0-9A-Za-z][0-9A-Za-z.\-/_]*\Z",
+    message=_("Kode UMKM hanya boleh berisi huruf, angka, titik, garis miring, - dan _."),
+)
+
+
 class UMKM(models.Model):
     kode = models.CharField(
         _("kode UMKM"), max_length=40, unique=True, default=umkm_kode_new,
-        validators=[RegexValidator(
-            r"^[0-9A-Za-z][0-9A-Za-z.\-/_]*\Z",
-            message=_("Kode UMKM hanya boleh berisi huruf, angka, titik, garis miring, - dan _."),
-        )],
+        validators=[validate_umkm_kode],
         help_text=_("Kode tetap untuk mencocokkan baris saat impor spreadsheet bila NIB kosong. "
                     "Dibuat otomatis bila dikosongkan."),
         error_messages={"unique": _("Kode UMKM ini sudah dipakai UMKM lain.")},

@@ -25,7 +25,8 @@ from mapping.exports import safe_cell
 from mapping.geometry import to_shape
 from mapping.imports import KEEP, Column, Existing, ImportSpec, Resolved, RowError, spec_register
 from mapping.models import (
-    UMKM, Assessment, Desa, Kecamatan, Product, Sector, size_class_for,
+    SWAPPED_COORDINATES_MESSAGE, UMKM, Assessment, Desa, Kecamatan, Product, Sector, size_class_for,
+    validate_umkm_kode,
 )
 
 
@@ -130,7 +131,7 @@ class Wilayah:
             return _("Titik lokasi berada di %(desa)s (Kec. %(kec)s), bukan di %(chosen)s.") % {
                 "desa": other[2], "kec": other[4], "chosen": desa[2]}
         if any(shapely.contains_xy(shape, lat, lng) for shape in shapes.values()):
-            return _("Lintang dan bujur tertukar: di Purbalingga lintang sekitar -7,4 dan bujur sekitar 109,3.")
+            return str(SWAPPED_COORDINATES_MESSAGE)
         return _("Titik lokasi berada di luar Kabupaten Purbalingga.")
 
     def _boundaries(self):
@@ -166,14 +167,13 @@ def _this_year(_hour: int) -> int:
     return timezone.localdate().year
 
 
-KODE_UMKM = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.\-/_]*$")
 _forty = cells.text_of(40)
 
 
 def _kode_umkm(value) -> str:
     result = _forty(value)
-    if result and not KODE_UMKM.match(result):
-        raise CellError(_("Kode UMKM hanya boleh berisi huruf, angka, titik, garis miring, - dan _."))
+    if result and not validate_umkm_kode.regex.match(result):
+        raise CellError(validate_umkm_kode.message)
     return result
 
 

@@ -373,9 +373,9 @@ def import_row_report(request, pk):
         for number, action, object_id in batch.changes.order_by("row_number").values_list(
             "row_number", "action", "object_id").iterator(chunk_size=5000)
     )
-    return workbooks.rows_response(headers=[_("Baris"), _("Tindakan"), _("ID di portal")], rows=rows,
-                                   filename=f"laporan-impor-{batch.pk}", fmt=request.GET.get("format", "csv"),
-                                   title=_("Laporan"))
+    return table_response(headers=[_("Baris"), _("Tindakan"), _("ID di portal")], rows=rows,
+                          filename=f"laporan-impor-{batch.pk}", fmt=request.GET.get("format", "csv"),
+                          title=_("Laporan"), stream=True)
 
 
 @require_POST
@@ -417,8 +417,7 @@ def import_undo(request, pk):
 def export_rows(request, kind):
     """A spec's rows in the user's scope, with the template's headers (re-importable)."""
     spec = _spec_for(request, kind, "export")
-    return workbooks.rows_response(
-        headers=spec.export_headers(),
-        rows=spec.export_rows(spec.export_queryset(request.user), personal=request.user.has_perm(spec.permission("change"))),
-        filename=f"ekspor-{spec.kind}", fmt=request.GET.get("format", "xlsx"), title=str(spec.label),
-    )
+    # Personal data (NIK) only for those who may change the rows.
+    rows = spec.export_rows(spec.export_queryset(request.user), personal=request.user.has_perm(spec.permission("change")))
+    return table_response(headers=spec.export_headers(), rows=rows, filename=f"ekspor-{spec.kind}",
+                          fmt=request.GET.get("format", "xlsx"), title=str(spec.label), stream=True)

@@ -1,22 +1,15 @@
-"""XLSX files the portal hands out: import templates and exports of a spec's rows."""
+"""The XLSX templates the portal hands out for imports (exports: mapping/exports.py)."""
 
-import csv
 import io
 
-from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from mapping.exports import CONTENT_TYPES, safe_cell
+from mapping.exports import TEXT_HEADERS, safe_cell
 from mapping.models import Kecamatan, Sector
-
-# Identifiers that must stay text in Excel (a 16-digit NIK does not survive a number).
-TEXT_HEADERS = {"NIB", "NIK Pemilik", "Kode UMKM", "Kode Desa", "Kode Kemendagri", "Telepon", "Kode Sektor"}
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
@@ -88,45 +81,3 @@ def template_workbook(spec) -> bytes:
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
-
-
-def _stamped(filename: str, fmt: str) -> str:
-    return f'attachment; filename="{filename}-{timezone.localtime().strftime("%Y%m%d-%H%M")}.{fmt}"'
-
-
-def rows_response(*, headers: list[str], rows, filename: str, fmt: str, title: str) -> HttpResponse:
-    """Rows as CSV (streamed, UTF-8 with BOM) or XLSX (write-only), every cell neutralised."""
-    if fmt == "xlsx":
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(title[:31])
-        text_columns = {i for i, h in enumerate(headers) if h in TEXT_HEADERS}
-        sheet.append([safe_cell(h) for h in headers])
-        for row in rows:
-            out = [safe_cell(value) for value in row]
-            for index in text_columns:  # NIK, NIB and codes: text cells, formatted as text
-                if out[index] is not None:
-                    out[index] = WriteOnlyCell(sheet, value=out[index])
-                    out[index].number_format = "@"
-            sheet.append(out)
-        output = io.BytesIO()
-        book.save(output)
-        response = HttpResponse(output.getvalue(), content_type=CONTENT_TYPES["xlsx"])
-    else:
-        fmt = "csv"
-
-        def lines():
-            buffer = io.StringIO()
-            writer = csv.writer(buffer)
-            yield "\ufeff"
-            writer.writerow([safe_cell(h) for h in headers])
-            for count, row in enumerate(rows, start=1):
-                writer.writerow(["" if v is None else safe_cell(v) for v in row])
-                if count % 1000 == 0:
-                    yield buffer.getvalue()
-                    buffer.seek(0)
-                    buffer.truncate()
-            yield buffer.getvalue()
-
-        response = StreamingHttpResponse(lines(), content_type=CONTENT_TYPES["csv"])
-    response["Content-Disposition"] = _stamped(filename, fmt)
-    return response

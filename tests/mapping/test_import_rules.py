@@ -365,3 +365,14 @@ def test_pimpinan_exports_umkm_without_nik(client, world):
 
     assert world.umkm["X"].kode.encode() in body and b"3303014101800001" not in body
     assert b"3303014101800001" in own
+
+
+def test_swapped_latitude_and_longitude_get_the_portals_own_message(client, world):
+    from mapping.models import SWAPPED_COORDINATES_MESSAGE
+
+    login(client, world, "admin")
+    lng, lat = world.desa["X"].centre["coordinates"]
+
+    batch = upload(client, csv_bytes([umkm_row(1, Lintang=str(lng), Bujur=str(lat))]))
+
+    assert batch.errors[0]["message"] == str(SWAPPED_COORDINATES_MESSAGE)
