@@ -69,7 +69,8 @@ def populate(n_umkm: int):
     from django.core.management import call_command
     from django.utils import timezone
 
-    from mapping import rating, services, stats
+    from mapping import rating, services
+    from mapping.services.facts import facts_changed
     from mapping.models import UMKM, Assessment, AssessmentScore, Product, Rubric, UMKMFact
     from mentoring import services as mentoring_services
     from mentoring.models import Pendamping, Visit
@@ -81,7 +82,7 @@ def populate(n_umkm: int):
         print(f"reusing {have} UMKM already in the bench database")
         if UMKMFact.objects.count() != have or not UMKMFact.objects.exclude(lat=None).exists():
             started = time.perf_counter()
-            stats.stats_refresh()  # figures from an older schema: rebuild them once
+            facts_changed(everything=True)  # figures from an older schema: rebuild them once
             print(f"stats_refresh() of all UMKM took {time.perf_counter() - started:.1f} s")
         return
     started = time.perf_counter()
@@ -122,7 +123,7 @@ def populate(n_umkm: int):
         batch_size=5000,
     )
     refresh_started = time.perf_counter()
-    stats.stats_refresh()
+    facts_changed(everything=True)
     print(f"generated in {refresh_started - started:.0f} s; stats_refresh() of all UMKM took "
           f"{time.perf_counter() - refresh_started:.1f} s")
 
@@ -184,7 +185,7 @@ def main():
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from mapping import stats
+    from mapping.services.facts import facts_changed
     from mapping.models import UMKM, Assessment, Desa, Kecamatan, Product
     from mentoring import dashboards
     from mentoring.models import Visit
@@ -211,7 +212,7 @@ def main():
         f"ranking kecamatan {kecamatan}": f"/unggulan/kecamatan/{kecamatan}/",
     }
     rows, worst_page, worst_median, max_bytes = [], "", 0.0, 0
-    stats.stats_touch()
+    facts_changed()
     for name, url in pages.items():
         client.get(url)  # warm caches and connections
         median, p95, response = timed(lambda: client.get(url), args.repeat)
@@ -225,7 +226,7 @@ def main():
     filters = dashboards.DashboardFilters()
 
     def recomputed():  # the first read after a write: figures from UMKMFact, no cache
-        stats.stats_touch()
+        facts_changed()
         return dashboards.dashboard_data(user=user, filters=filters)
 
     def served():  # every other read: the figures kept since the last write

@@ -4,49 +4,15 @@ from django.db.models import Count
 from django import forms
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
-from django.urls import reverse
-from django.utils.html import format_html
-from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
-from import_export.forms import ExportForm
 from leaflet.admin import LeafletGeoAdmin
 
-from mapping import resources, services, stats
-from mapping.imports import SPECS
+from mapping import services, spreadsheet_specs as specs
 from mapping.models import (
-    UMKM, Assessment, AssessmentScore, Criterion, CriterionLevel, Desa, ImportBatch, Kecamatan, Permit, Product,
+    UMKM, Assessment, AssessmentScore, Criterion, CriterionLevel, Desa, Kecamatan, Permit, Product,
     RatingClass, Rubric, Sector, SizeClass,
 )
-
-
-class SpreadsheetAdminMixin(ExportMixin):
-    """Export with django-import-export (the template's columns, formula cells neutralised,
-    permission `<app>.export_<model>`), and a link to the portal's checked import.
-
-    Imports do not use the library's import view: its bulk mode cannot tie errors to
-    rows and its row-by-row mode is too slow for 100,000 rows (see mapping/imports.py).
-    """
-
-    formats = [XLSX, CSV]
-    export_form_class = ExportForm
-    import_export_change_list_template = "admin/spreadsheet_change_list.html"
-    spec_kind = ""
-
-    def init_request_context_data(self, request, form):
-        context = super().init_request_context_data(request, form)
-        context["title"] = _("Ekspor %(what)s") % {"what": self.model._meta.verbose_name_plural}
-        return context
-
-    def changelist_view(self, request, extra_context=None):
-        spec = SPECS[self.spec_kind]
-        extra_context = {
-            **(extra_context or {}),
-            "spreadsheet_import_url": (
-                f"{reverse('mapping:transfers')}#impor-{spec.kind}"
-                if spec.importable and request.user.has_perm(spec.permission("import")) else ""
-            ),
-        }
-        return super().changelist_view(request, extra_context)
+from mapping.services.facts import facts_changed
+from spreadsheets.admin import SpreadsheetAdminMixin
 
 
 class ScopedAdminMixin:
@@ -118,37 +84,39 @@ class VersionedAdminMixin:
         super().save_formset(request, form, formset, change)
 
 
-class TouchesStatsMixin:
-    """Reference data edits (names, boundaries) show on cached maps and pages at once."""
+class FactsAdminMixin:
+    """Every admin write that changes figures goes through facts_changed(), as the
+    portal's do: a save with its inlines, a delete, and the bulk action "Hapus yang
+    dipilih" (delete_queryset), which Django's signals-free bulk delete would skip.
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        stats.stats_touch()
+    `facts_of(queryset)` says what changed (the keywords of facts_changed); read before
+    a delete, since the rows are gone after it.
+    """
 
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        stats.stats_touch()
-
-
-class RefreshesStatsMixin:
-    """Admin writes keep the dashboard figures fresh, as the portal's services do."""
-
-    def umkm_ids_of(self, obj) -> list[int]:
-        return [obj.umkm_id]
+    def facts_of(self, queryset) -> dict:
+        return {}  # names and boundaries: only the cached figures are outdated
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        stats.stats_refresh(umkm_ids=self.umkm_ids_of(form.instance))
+        facts_changed(**self.facts_of(self.model._default_manager.filter(pk=form.instance.pk)))
 
     def delete_model(self, request, obj):
-        ids = self.umkm_ids_of(obj)
+        changed = self.facts_of(self.model._default_manager.filter(pk=obj.pk))
         super().delete_model(request, obj)
-        stats.stats_refresh(umkm_ids=ids)
+        facts_changed(**changed)
 
     def delete_queryset(self, request, queryset):
-        ids = [i for obj in queryset for i in self.umkm_ids_of(obj)]
+        changed = self.facts_of(queryset)
         super().delete_queryset(request, queryset)
-        stats.stats_refresh(umkm_ids=ids)
+        facts_changed(**changed)
+
+
+class ReferenceListAdminMixin(FactsAdminMixin):
+    """Sectors and rating classes: each has its flag in every UMKM's figures, and a
+    class threshold re-classes every product, so any change recomputes them all."""
+
+    def facts_of(self, queryset) -> dict:
+        return {"everything": True}
 
 
 class JenisDesaFilter(admin.SimpleListFilter):
@@ -244,8 +212,8 @@ class PermitFilter(admin.SimpleListFilter):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(SpreadsheetAdminMixin, TouchesStatsMixin, ScopedAdminMixin, LeafletGeoAdmin):
-    resource_classes = [resources.KecamatanResource]
+class KecamatanAdmin(SpreadsheetAdminMixin, FactsAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
+    resource_classes = [specs.KecamatanResource]
     spec_kind = "kecamatan"
     list_display = ["kode", "nama", "desa_total"]
     fields = ["kode", "nama", "boundary", "centre"]
@@ -261,8 +229,8 @@ class KecamatanAdmin(SpreadsheetAdminMixin, TouchesStatsMixin, ScopedAdminMixin,
 
 
 @admin.register(Desa)
-class DesaAdmin(SpreadsheetAdminMixin, TouchesStatsMixin, ScopedAdminMixin, LeafletGeoAdmin):
-    resource_classes = [resources.DesaResource]
+class DesaAdmin(SpreadsheetAdminMixin, FactsAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
+    resource_classes = [specs.DesaResource]
     spec_kind = "desa"
     list_display = ["kode", "nama", "jenis_display", "kecamatan"]
     fields = ["kecamatan", "kode", "nama", "boundary", "centre"]
@@ -294,13 +262,9 @@ class DesaAdmin(SpreadsheetAdminMixin, TouchesStatsMixin, ScopedAdminMixin, Leaf
 
 
 @admin.register(Sector)
-class SectorAdmin(SpreadsheetAdminMixin, TouchesStatsMixin, admin.ModelAdmin):
-    resource_classes = [resources.SectorResource]
+class SectorAdmin(SpreadsheetAdminMixin, ReferenceListAdminMixin, admin.ModelAdmin):
+    resource_classes = [specs.SectorResource]
     spec_kind = "sektor"
-    # Sector flags in the dashboard figures follow the sector list.
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        stats.stats_refresh()
 
     list_display = ["nama", "kode", "order", "product_total"]
     list_editable = ["order"]
@@ -337,13 +301,13 @@ class PermitInline(admin.TabularInline):
 
 
 @admin.register(UMKM)
-class UMKMAdmin(SpreadsheetAdminMixin, RefreshesStatsMixin, VersionedAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
-    resource_classes = [resources.UMKMResource]
+class UMKMAdmin(SpreadsheetAdminMixin, FactsAdminMixin, VersionedAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
+    resource_classes = [specs.UMKMResource]
     spec_kind = "umkm"
     form = VersionCheckedForm
 
-    def umkm_ids_of(self, obj):
-        return [obj.pk]
+    def facts_of(self, queryset):
+        return {"umkm_ids": list(queryset.values_list("pk", flat=True))}
 
     list_display = [
         "name", "owner_name", "desa_name", "kecamatan_name", "size_class_display",
@@ -398,8 +362,8 @@ class UMKMAdmin(SpreadsheetAdminMixin, RefreshesStatsMixin, VersionedAdminMixin,
 
 
 @admin.register(Product)
-class ProductAdmin(SpreadsheetAdminMixin, RefreshesStatsMixin, VersionedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    resource_classes = [resources.ProductResource]
+class ProductAdmin(SpreadsheetAdminMixin, FactsAdminMixin, VersionedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    resource_classes = [specs.ProductResource]
     spec_kind = "produk"
     form = VersionCheckedForm
     list_display = ["name", "umkm", "sector", "kecamatan_name", "market_reach", "price"]
@@ -407,6 +371,9 @@ class ProductAdmin(SpreadsheetAdminMixin, RefreshesStatsMixin, VersionedAdminMix
     search_fields = ["name", "umkm__name", "description"]
     autocomplete_fields = ["umkm"]
     list_per_page = 50
+
+    def facts_of(self, queryset):
+        return {"umkm_ids": list(queryset.values_list("umkm_id", flat=True))}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_related()
@@ -498,17 +465,8 @@ class CriterionAdmin(LockedRubricMixin, admin.ModelAdmin):
 
 
 @admin.register(RatingClass)
-class RatingClassAdmin(admin.ModelAdmin):
+class RatingClassAdmin(ReferenceListAdminMixin, admin.ModelAdmin):
     list_display = ["name", "min_score", "colour"]
-
-    # New thresholds re-class every product: all dashboard figures are rebuilt.
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        stats.stats_refresh()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        stats.stats_refresh()
 
 
 class AssessmentScoreInline(admin.TabularInline):
@@ -528,7 +486,7 @@ class AssessmentKecamatanFilter(KecamatanFilter):
 
 @admin.register(Assessment)
 class AssessmentAdmin(SpreadsheetAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
-    resource_classes = [resources.AssessmentResource]
+    resource_classes = [specs.AssessmentResource]
     spec_kind = "penilaian"
     """Read-only record: assessments change only through the portal's workflow."""
 
@@ -543,36 +501,3 @@ class AssessmentAdmin(SpreadsheetAdminMixin, ScopedAdminMixin, admin.ModelAdmin)
 
     def has_add_permission(self, request):
         return False
-
-
-@admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
-    """Import history for staff: read-only; the portal page shows errors and offers undo."""
-
-    list_display = ("created_at", "kind", "file_name", "created_by", "status", "counts_shown", "portal_link")
-    list_filter = ("status", "kind")
-    search_fields = ("file_name", "checksum", "created_by__username")
-    date_hierarchy = "created_at"
-    exclude = ("content",)
-    readonly_fields = [f.name for f in ImportBatch._meta.fields if f.name != "content"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).without_content().select_related("created_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("baru / diperbarui / tetap / galat"))
-    def counts_shown(self, obj):
-        c = obj.counts or {}
-        return f"{c.get('new', 0)} / {c.get('updated', 0)} / {c.get('unchanged', 0)} / {c.get('error', 0)}"
-
-    @admin.display(description=_("rincian"))
-    def portal_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("mapping:import-detail", args=[obj.pk]), _("buka"))

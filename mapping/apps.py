@@ -6,5 +6,3 @@ class MappingConfig(AppConfig):
     name = "mapping"
     verbose_name = _("Pemetaan UMKM")
 
-    def ready(self):
-        from mapping import resources  # noqa: F401  registers the import/export specs

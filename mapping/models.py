@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from djgeojson.fields import MultiPolygonField, PointField
 
 from mapping import geometry
-from mapping.access import kecamatan_scope_q
+from purbalingga_umkm.fields import user_stamp_field
+from purbalingga_umkm.scope import ScopedQuerySet
 
 KABUPATEN_KODE = "33.03"
 
@@ -60,14 +61,6 @@ def non_negative_constraint(field: str, model: str) -> models.CheckConstraint:
     )
 
 
-def user_stamp_field(verbose_name):
-    """Who created, changed or closed a row: kept when the account is later removed."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=verbose_name, editable=False,
-    )
-
-
 def transfer_permissions(model: str, label) -> list[tuple[str, str]]:
     """Spreadsheet import and export each need their own permission (see mapping/imports.py)."""
     return [
@@ -108,23 +101,6 @@ class Region(models.Model):
                 raise ValidationError(
                     {"centre": _("Titik tengah harus berada di dalam batas wilayah.")}
                 )
-
-
-class ScopedQuerySet(models.QuerySet):
-    """Role scoping shared by every model that belongs to a kecamatan (see access.py).
-
-    Views, admin, exports and map endpoints all start from visible_to() or editable_by().
-    """
-
-    kecamatan_path = "desa__kecamatan"
-
-    def visible_to(self, user):
-        scope = kecamatan_scope_q(user, self.kecamatan_path, for_change=False)
-        return self if scope is None else self.filter(scope)
-
-    def editable_by(self, user):
-        scope = kecamatan_scope_q(user, self.kecamatan_path, for_change=True)
-        return self if scope is None else self.filter(scope)
 
 
 class CodedQuerySet(models.QuerySet):
@@ -238,6 +214,9 @@ class Sector(models.Model):
     kode = models.SlugField(_("kode"), max_length=40, unique=True)
     nama = models.CharField(_("nama sektor"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    # Its flag in the dashboard figures' masks (UMKMFact): given once, never changed or
+    # reused, so deleting one never renumbers the others (mapping.services.facts.fact_bits_assign).
+    fact_bit = models.PositiveSmallIntegerField(null=True, unique=True, editable=False)
 
     objects = CodedQuerySet.as_manager()
 
@@ -720,6 +699,9 @@ class RatingClass(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     colour = models.CharField(_("warna"), max_length=7, default="#6c757d")
+    # Its flag in the dashboard figures' masks (UMKMFact): given once, never changed or
+    # reused, so deleting one never renumbers the others (mapping.services.facts.fact_bits_assign).
+    fact_bit = models.PositiveSmallIntegerField(null=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-min_score"]
@@ -821,10 +803,18 @@ def bit(position: int) -> int:
     return 1 << position
 
 
-def reference_bits(model) -> dict[int, int]:
-    """Flag of each sector or rating class: by rank of its id, so adding one keeps the
-    others' flags (removing one needs a stats rebuild, which the admin triggers)."""
-    return {pk: bit(i) for i, pk in enumerate(model.objects.order_by("pk").values_list("pk", flat=True))}
+def fact_mask(obj) -> int:
+    """The flag of a sector or rating class in the facts' masks (0 before it has one:
+    then no fact carries it either)."""
+    return 0 if obj.fact_bit is None else bit(obj.fact_bit)
+
+
+class FactBitCounter(models.Model):
+    """How many fact bits a model (sector, ratingclass) has ever handed out: a bit is
+    never given twice, even after its row is deleted."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    used = models.PositiveSmallIntegerField(default=0)
 
 
 MARKET_REACH_BITS = {value: bit(index) for index, value in enumerate(Product.MarketReach.values)}
@@ -840,7 +830,7 @@ class UMKMFactQuerySet(ScopedQuerySet):
 class UMKMFact(models.Model):
     """One UMKM's figures, denormalised for dashboards at 100,000 UMKM.
 
-    Rebuilt by mapping.stats.stats_refresh() whenever the UMKM, its products, permits or
+    Rebuilt by mapping.facts_changed(everything=True) whenever the UMKM, its products, permits or
     assessments change, so a dashboard never reads stale figures after a write.
     Masks hold one flag per sector, market reach and rating class of the UMKM's active
     products (see reference_bits).
@@ -874,108 +864,3 @@ class UMKMFact(models.Model):
             models.Index(fields=["desa", "is_active"]),
             models.Index(fields=["lat", "lng"]),
         ]
-
-
-class DashboardStamp(models.Model):
-    """A counter bumped by every write that changes dashboard figures.
-
-    Cached dashboard results are keyed by it, so they are recomputed on the first read
-    after any write ("invalidate, recompute on read") and never served stale.
-    """
-
-    version = models.BigIntegerField(default=0)
-
-
-# --- Spreadsheet imports ------------------------------------------------------------------
-
-
-class ImportBatchQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Staff with the model's import permission see every import; others their own."""
-        from mapping.access import Role, role_of
-
-        return self if role_of(user) is Role.ADMIN_DINAS else self.filter(created_by=user)
-
-    def without_content(self):
-        return self.defer("content", "errors", "sample")
-
-
-class ImportBatch(models.Model):
-    """One uploaded file, its dry run, its import and (perhaps) its undo.
-
-    The file's bytes are kept, so "Impor" writes exactly the file that was previewed
-    (its checksum is compared again), and the history says what came from where.
-    """
-
-    class Status(models.TextChoices):
-        CHECKING = "checking", _("Sedang diperiksa")
-        READY = "ready", _("Siap diimpor")
-        INVALID = "invalid", _("Ada galat")
-        IMPORTING = "importing", _("Sedang diimpor")
-        DONE = "done", _("Selesai diimpor")
-        FAILED = "failed", _("Gagal, tidak ada yang disimpan")
-        UNDONE = "undone", _("Dibatalkan")
-
-    kind = models.CharField(_("jenis data"), max_length=20)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CHECKING)
-    file_name = models.CharField(_("nama berkas"), max_length=255)
-    file_size = models.PositiveIntegerField(_("ukuran (byte)"))
-    checksum = models.CharField(_("SHA-256"), max_length=64)
-    content = models.BinaryField(_("isi berkas"), editable=False)  # zlib-compressed (imports._content)
-    created_by = user_stamp_field(_("diunggah oleh"))
-    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
-    imported_at = models.DateTimeField(_("diimpor"), null=True, blank=True)
-    undone_by = user_stamp_field(_("dibatalkan oleh"))
-    undone_at = models.DateTimeField(_("dibatalkan"), null=True, blank=True)
-    # Progress of the running step, written outside its transaction so a page can poll it.
-    progress = models.PositiveIntegerField(_("baris diproses"), default=0)
-    total_rows = models.PositiveIntegerField(_("jumlah baris"), default=0)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    counts = models.JSONField(_("ringkasan"), default=dict, blank=True)
-    refusal = models.TextField(_("alasan berkas ditolak"), blank=True)
-    notes = models.JSONField(_("catatan pembacaan"), default=list, blank=True)
-    errors = models.JSONField(_("galat per baris"), default=list, blank=True)
-    error_count = models.PositiveIntegerField(_("jumlah galat"), default=0)
-    sample = models.JSONField(_("contoh baris"), default=list, blank=True)
-
-    objects = ImportBatchQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("riwayat impor")
-        verbose_name_plural = _("riwayat impor")
-
-    def __str__(self):
-        return f"{self.file_name} ({self.get_status_display()})"
-
-    @property
-    def is_running(self) -> bool:
-        return self.status in (self.Status.CHECKING, self.Status.IMPORTING)
-
-    @property
-    def rows_to_write(self) -> int:
-        return (self.counts or {}).get("new", 0) + (self.counts or {}).get("updated", 0)
-
-
-class ImportChange(models.Model):
-    """A row an import created or changed, with its values before (None when created)."""
-
-    class Action(models.TextChoices):
-        NEW = "new", _("Baru")
-        UPDATED = "updated", _("Diperbarui")
-
-    # Written only together with its batch (which is never deleted): no per-row database check,
-    # which would cost a lookup for each of an import's 100,000 rows at commit.
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="changes", db_constraint=False)
-    row_number = models.PositiveIntegerField(_("baris"))
-    model = models.CharField(_("model"), max_length=40)
-    object_id = models.BigIntegerField(_("id objek"))
-    action = models.CharField(_("tindakan"), max_length=8, choices=Action.choices)
-    before = models.JSONField(_("nilai sebelumnya"), null=True, blank=True)
-    after = models.JSONField(_("nilai sesudah impor"))
-
-    class Meta:
-        ordering = ["batch", "row_number"]
-        verbose_name = _("perubahan oleh impor")
-        verbose_name_plural = _("perubahan oleh impor")
-        indexes = [models.Index(fields=["model", "object_id"])]

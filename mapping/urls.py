@@ -23,15 +23,5 @@ urlpatterns = [
     path("unggulan/", views.ranking_kabupaten, name="ranking-kabupaten"),
     path("unggulan/kecamatan/<str:kode>/", views.ranking_kecamatan, name="ranking-kecamatan"),
     path("unggulan/desa/<str:kode>/", views.ranking_desa, name="ranking-desa"),
-    path("data/", views.transfers, name="transfers"),
-    path("data/templat/<slug:kind>.xlsx", views.import_template, name="import-template"),
-    path("data/impor/<slug:kind>/", views.import_upload, name="import-upload"),
-    path("data/ekspor/<slug:kind>/", views.export_rows, name="export-rows"),
-    path("data/riwayat/<int:pk>/", views.import_detail, name="import-detail"),
-    path("data/riwayat/<int:pk>/status/", views.import_status, name="import-status"),
-    path("data/riwayat/<int:pk>/galat/", views.import_error_report, name="import-error-report"),
-    path("data/riwayat/<int:pk>/laporan/", views.import_row_report, name="import-row-report"),
-    path("data/riwayat/<int:pk>/impor/", views.import_confirm, name="import-confirm"),
-    path("data/riwayat/<int:pk>/periksa-ulang/", views.import_recheck, name="import-recheck"),
-    path("data/riwayat/<int:pk>/batalkan/", views.import_undo, name="import-undo"),
 ]
+

@@ -1,20 +1,17 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from mapping import imports, selectors, services, stats, workbooks
-from mapping.exports import CONTENT_TYPES, table_response
-from mapping.access import Role, role_required
-from mapping.forms import AssessmentForm, ImportUploadForm, PermitForm, ProductForm, ReturnForm, UMKMForm
-from mapping.models import UMKM, Assessment, Desa, ImportBatch, ImportChange, Kecamatan, Permit, Product
+from mapping import selectors, services
+from mapping.forms import AssessmentForm, PermitForm, ProductForm, ReturnForm, UMKMForm
+from mapping.models import UMKM, Assessment, Desa, Kecamatan, Permit, Product
+from purbalingga_umkm.figures import figures_cached
+from purbalingga_umkm.roles import Role, role_required
 
 SURVEY_ROLES = (Role.PENDAMPING, Role.ADMIN_DINAS)
 
@@ -22,8 +19,8 @@ SURVEY_ROLES = (Role.PENDAMPING, Role.ADMIN_DINAS)
 @require_safe
 def home(request):
     context = {
-        "totals": stats.stats_cached("portal-totals", selectors.portal_totals),
-        "kecamatan_list": stats.stats_cached("kecamatan-overview", lambda: list(selectors.kecamatan_overview_list())),
+        "totals": figures_cached("portal-totals", selectors.portal_totals),
+        "kecamatan_list": figures_cached("kecamatan-overview", lambda: list(selectors.kecamatan_overview_list())),
     }
     return render(request, "mapping/home.html", context)
 
@@ -32,7 +29,7 @@ def home(request):
 @require_safe
 @cache_control(public=True, max_age=300)
 def kecamatan_geojson(request):
-    return JsonResponse(stats.stats_cached("kecamatan-geojson", selectors.kecamatan_feature_collection))
+    return JsonResponse(figures_cached("kecamatan-geojson", selectors.kecamatan_feature_collection))
 
 
 @require_safe
@@ -227,7 +224,7 @@ def assessment_review_list(request):
 
 @require_safe
 def ranking_kabupaten(request):
-    ranking = stats.stats_cached("ranking:kabupaten", lambda: selectors.flagship_ranking(limit=20))
+    ranking = figures_cached("ranking:kabupaten", lambda: selectors.flagship_ranking(limit=20))
     context = {"ranking": ranking, "scope_title": _("Kabupaten Purbalingga")}
     return render(request, "mapping/ranking.html", context)
 
@@ -236,7 +233,7 @@ def ranking_kabupaten(request):
 def ranking_kecamatan(request, kode):
     kecamatan = get_object_or_404(Kecamatan.objects.defer("boundary"), kode=kode)
     context = {
-        "ranking": stats.stats_cached(f"ranking:kecamatan:{kecamatan.pk}",
+        "ranking": figures_cached(f"ranking:kecamatan:{kecamatan.pk}",
                                       lambda: selectors.flagship_ranking(kecamatan=kecamatan)),
         "scope_title": _("Kecamatan %(nama)s") % {"nama": kecamatan.nama},
         "kecamatan": kecamatan,
@@ -249,175 +246,9 @@ def ranking_kecamatan(request, kode):
 def ranking_desa(request, kode):
     desa = get_object_or_404(Desa.objects.with_kecamatan().defer("boundary", "kecamatan__boundary"), kode=kode)
     context = {
-        "ranking": stats.stats_cached(f"ranking:desa:{desa.pk}", lambda: selectors.flagship_ranking(desa=desa)),
+        "ranking": figures_cached(f"ranking:desa:{desa.pk}", lambda: selectors.flagship_ranking(desa=desa)),
         "scope_title": _("Produk unggulan %(jenis)s %(nama)s") % {"jenis": desa.get_jenis_display(), "nama": desa.nama},
         "kecamatan": desa.kecamatan,
         "desa": desa,
     }
     return render(request, "mapping/ranking.html", context)
-
-
-# --- Spreadsheet import and export ----------------------------------------------------------
-
-ERRORS_PER_PAGE = 50
-BATCHES_PER_PAGE = 20
-
-
-def _spec_for(request, kind: str, action: str):
-    """The import/export spec of `kind`, if the user holds its permission (403 otherwise)."""
-    spec = imports.SPECS.get(kind)
-    if spec is None or (action == "import" and not spec.importable):
-        raise Http404
-    if not request.user.has_perm(spec.permission(action)):
-        raise PermissionDenied
-    return spec
-
-
-def _batch_for(request, pk: int):
-    batch = get_object_or_404(
-        ImportBatch.objects.visible_to(request.user).defer("content").select_related("created_by", "undone_by"), pk=pk)
-    return imports.import_mark_stale(batch)
-
-
-@require_safe
-@login_required
-def transfers(request):
-    """Import and export: templates, upload, exports, and the user's import history."""
-    importable = imports.specs_for(request.user, "import")
-    exportable = imports.specs_for(request.user, "export")
-    if not importable and not exportable:
-        raise PermissionDenied
-    batches = ImportBatch.objects.visible_to(request.user).without_content().select_related("created_by")
-    context = {
-        "importable": importable,
-        "exportable": exportable,
-        "form": ImportUploadForm(),
-        "page": Paginator(batches, BATCHES_PER_PAGE).get_page(request.GET.get("halaman")),
-        "kinds": {s.kind: s.label for s in imports.SPECS.values()},
-        "max_rows": settings.IMPORT_MAX_ROWS,
-        "max_mb": settings.IMPORT_MAX_BYTES // 1_048_576,
-    }
-    return render(request, "mapping/transfers.html", context)
-
-
-@require_safe
-@login_required
-def import_template(request, kind):
-    spec = _spec_for(request, kind, "import")
-    response = HttpResponse(workbooks.template_workbook(spec), content_type=CONTENT_TYPES["xlsx"])
-    response["Content-Disposition"] = f'attachment; filename="templat-impor-{spec.kind}.xlsx"'
-    return response
-
-
-@require_POST
-@login_required
-def import_upload(request, kind):
-    spec = _spec_for(request, kind, "import")
-    form = ImportUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for error in form.errors.get("file", []):
-            messages.error(request, error)
-        return redirect(f"{reverse('mapping:transfers')}?jenis={spec.kind}")
-    batch = imports.import_start(spec=spec, upload=form.cleaned_data["file"], user=request.user)
-    return redirect("mapping:import-detail", pk=batch.pk)
-
-
-@require_safe
-@login_required
-def import_detail(request, pk):
-    batch = _batch_for(request, pk)
-    spec = imports.SPECS[batch.kind]
-    context = {
-        "batch": batch,
-        "spec": spec,
-        "status_help": imports.STATUS_HELP[batch.status],
-        "errors": Paginator(batch.errors, ERRORS_PER_PAGE).get_page(request.GET.get("halaman")),
-        "can_act": batch.created_by_id == request.user.pk and request.user.has_perm(spec.permission("import")),
-        "can_undo": request.user.has_perm(spec.permission("import")),
-        "form": ImportUploadForm(),
-    }
-    return render(request, "mapping/import_detail.html", context)
-
-
-@require_safe
-@login_required
-def import_status(request, pk):
-    batch = _batch_for(request, pk)
-    return JsonResponse({
-        "status": batch.status, "label": batch.get_status_display(), "running": batch.is_running,
-        "progress": batch.progress, "total": batch.total_rows,
-    })
-
-
-@require_safe
-@login_required
-def import_error_report(request, pk):
-    batch = _batch_for(request, pk)
-    rows = [[e["row"], e["column"], e["value"], e["message"]] for e in batch.errors]
-    if batch.error_count > len(batch.errors):
-        rows.append(["", "", "", _("… dan %(n)s galat lainnya tidak dicantumkan.") % {"n": batch.error_count - len(rows)}])
-    return table_response(headers=[_("Baris"), _("Kolom"), _("Nilai"), _("Galat")], rows=rows,
-                          filename=f"galat-impor-{batch.pk}", fmt=request.GET.get("format", "csv"), title=_("Galat"))
-
-
-@require_safe
-@login_required
-def import_row_report(request, pk):
-    """Every row an import created or updated, with the id it has in the portal."""
-    batch = _batch_for(request, pk)
-    if batch.status not in (ImportBatch.Status.DONE, ImportBatch.Status.UNDONE):
-        raise Http404
-    actions = dict(ImportChange.Action.choices)
-    rows = (
-        [number, str(actions[action]), object_id]
-        for number, action, object_id in batch.changes.order_by("row_number").values_list(
-            "row_number", "action", "object_id").iterator(chunk_size=5000)
-    )
-    return table_response(headers=[_("Baris"), _("Tindakan"), _("ID di portal")], rows=rows,
-                          filename=f"laporan-impor-{batch.pk}", fmt=request.GET.get("format", "csv"),
-                          title=_("Laporan"), stream=True)
-
-
-@require_POST
-@login_required
-def import_confirm(request, pk):
-    batch = _batch_for(request, pk)
-    if batch.status != ImportBatch.Status.READY:
-        messages.error(request, _("Berkas ini tidak dalam status siap diimpor (%(status)s).") % {
-            "status": batch.get_status_display()})
-        return redirect("mapping:import-detail", pk=batch.pk)
-    imports.import_confirm(batch=batch, user=request.user)
-    return redirect("mapping:import-detail", pk=batch.pk)
-
-
-@require_POST
-@login_required
-def import_recheck(request, pk):
-    batch = _batch_for(request, pk)
-    imports.import_recheck(batch=batch, user=request.user)
-    return redirect("mapping:import-detail", pk=batch.pk)
-
-
-@require_POST
-@login_required
-def import_undo(request, pk):
-    batch = _batch_for(request, pk)
-    blockers = imports.import_undo(batch=batch, user=request.user)
-    if blockers:
-        messages.error(request, _("Impor ini tidak dibatalkan; tidak ada yang diubah. Penyebabnya:"))
-        for reason in blockers:
-            messages.warning(request, reason)
-    else:
-        messages.success(request, _("Impor dibatalkan: data dikembalikan seperti sebelum impor."))
-    return redirect("mapping:import-detail", pk=batch.pk)
-
-
-@require_safe
-@login_required
-def export_rows(request, kind):
-    """A spec's rows in the user's scope, with the template's headers (re-importable)."""
-    spec = _spec_for(request, kind, "export")
-    # Personal data (NIK) only for those who may change the rows.
-    rows = spec.export_rows(spec.export_queryset(request.user), personal=request.user.has_perm(spec.permission("change")))
-    return table_response(headers=spec.export_headers(), rows=rows, filename=f"ekspor-{spec.kind}",
-                          fmt=request.GET.get("format", "xlsx"), title=str(spec.label), stream=True)

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from mapping import stats
-from mapping.admin import KecamatanFilter, ScopedAdminMixin, SpreadsheetAdminMixin
+from django.db.models import Prefetch
+
+from mapping.admin import FactsAdminMixin, KecamatanFilter, ScopedAdminMixin
 from mapping.models import UMKM
 from mentoring.models import Assignment, FollowUp, Pendamping, Topic, Visit
-from mentoring.resources import AssignmentResource
+from mentoring.spreadsheet_specs import AssignmentResource
+from spreadsheets.admin import SpreadsheetAdminMixin
 
 
 class NoDeleteMixin:
@@ -30,11 +32,14 @@ class PendampingAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     inlines = [AssignmentInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user").prefetch_related("assignments__kecamatan")
+        in_force = Assignment.objects.in_force().select_related("kecamatan").defer(
+            "kecamatan__boundary", "kecamatan__centre")
+        return super().get_queryset(request).select_related("user").prefetch_related(
+            Prefetch("assignments", queryset=in_force, to_attr="assignments_in_force"))
 
     @admin.display(description=_("kecamatan saat ini"))
     def current_kecamatan(self, obj):
-        return ", ".join(a.kecamatan.nama for a in obj.assignments.all() if a.is_current) or "—"
+        return ", ".join(a.kecamatan.nama for a in obj.assignments_in_force) or "—"
 
     def save_formset(self, request, form, formset, change):
         for assignment in formset.save(commit=False):
@@ -52,7 +57,7 @@ class CurrentAssignmentFilter(admin.SimpleListFilter):
         return [("aktif", _("Berlaku")), ("berakhir", _("Berakhir / belum mulai"))]
 
     def queryset(self, request, queryset):
-        current = Assignment.objects.current().values("pk")
+        current = Assignment.objects.in_force().values("pk")
         if self.value() == "aktif":
             return queryset.filter(pk__in=current)
         if self.value() == "berakhir":
@@ -73,11 +78,11 @@ class AssignmentAdmin(SpreadsheetAdminMixin, NoDeleteMixin, ScopedAdminMixin, ad
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("pendamping").defer(
             "kecamatan__boundary", "kecamatan__centre"
-        ).select_related("kecamatan")
+        ).select_related("kecamatan").with_in_force()
 
-    @admin.display(description=_("berlaku"), boolean=True)
+    @admin.display(description=_("berlaku"), boolean=True, ordering="in_force")
     def is_current_display(self, obj):
-        return obj.is_current
+        return obj.in_force
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -104,7 +109,7 @@ class VisitKecamatanFilter(KecamatanFilter):
 
 
 @admin.register(Visit)
-class VisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class VisitAdmin(FactsAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "umkm", "pendamping", "topic_list", "is_demo"]
     list_filter = [VisitKecamatanFilter, "topics", "is_demo"]
     date_hierarchy = "date"
@@ -132,7 +137,6 @@ class VisitAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        stats.stats_touch()
 
 
 class FollowUpKecamatanFilter(KecamatanFilter):

@@ -7,4 +7,8 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Pendampingan")
 
     def ready(self):
-        from mentoring import resources  # noqa: F401  registers the assignment import/export spec
+        from mentoring.models import kecamatan_ids_assigned_to
+        from purbalingga_umkm.scope import assigned_kecamatan_register
+
+        # Mapping's rows are scoped by kecamatan; which kecamatan a pendamping has is ours to say.
+        assigned_kecamatan_register(kecamatan_ids_assigned_to)

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from mapping.models import (
     GEOMETRY_OF_DESA_AND_KECAMATAN, MARKET_REACH_BITS, UMKM, Assessment, Desa, Kecamatan, Product,
-    RatingClass, Sector, SizeClass, UMKMFact, reference_bits,
+    RatingClass, Sector, SizeClass, UMKMFact, fact_mask,
 )
-from mapping.access import sees_everything
 from mapping.rating import location_quotient
-from mapping.stats import stats_cached
+from purbalingga_umkm.figures import figures_cached
+from purbalingga_umkm.roles import sees_everything
 from mentoring.models import Assignment, Visit
 from mentoring.selectors import desa_ids_recently_covered
 
@@ -60,11 +60,11 @@ class DashboardFilters:
     def facts(self, user) -> QuerySet[UMKMFact]:
         facts = UMKMFact.objects.visible_to(user).active()
         if self.sector:
-            facts = facts.alias(sector_hit=F("sector_mask").bitand(reference_bits(Sector)[self.sector.pk])).filter(sector_hit__gt=0)
+            facts = facts.alias(sector_hit=F("sector_mask").bitand(fact_mask(self.sector))).filter(sector_hit__gt=0)
         if self.market_reach:
             facts = facts.alias(reach_hit=F("reach_mask").bitand(MARKET_REACH_BITS[self.market_reach])).filter(reach_hit__gt=0)
         if self.rating_class:
-            facts = facts.alias(class_hit=F("class_mask").bitand(reference_bits(RatingClass)[self.rating_class.pk])).filter(class_hit__gt=0)
+            facts = facts.alias(class_hit=F("class_mask").bitand(fact_mask(self.rating_class))).filter(class_hit__gt=0)
         if self.size_class:
             facts = facts.filter(size_class=self.size_class)
         if self.ready is not None:
@@ -160,13 +160,12 @@ def kecamatan_figures(*, user, filters: DashboardFilters) -> list[KecamatanFigur
 
 def _add_sector_mix(rows: dict, facts: QuerySet[UMKMFact]) -> None:
     sectors = list(Sector.objects.all())
-    bits = reference_bits(Sector)
     with_products = facts.filter(product_count__gt=0)
     counts = {
         f"s{s.pk}": Count("pk", filter=Q(**{f"hit_{s.pk}__gt": 0})) for s in sectors
     }
     annotated = with_products.alias(
-        **{f"hit_{s.pk}": F("sector_mask").bitand(bits[s.pk]) for s in sectors}
+        **{f"hit_{s.pk}": F("sector_mask").bitand(fact_mask(s)) for s in sectors}
     ).values("kecamatan_id").annotate(total=Count("pk"), **counts).order_by()
     per_kecamatan = {row["kecamatan_id"]: row for row in annotated}
     regency_total = sum(row["total"] for row in per_kecamatan.values())
@@ -277,7 +276,7 @@ def dashboard_data(*, user, filters: DashboardFilters) -> dict:
             "trend": monthly_trend(user=user),
         }
 
-    return stats_cached(f"dashboard:{scope}:{filters.cache_key()}", compute)
+    return figures_cached(f"dashboard:{scope}:{filters.cache_key()}", compute)
 
 
 def filter_choices() -> dict:
@@ -333,7 +332,7 @@ def umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict:
     if viewport.zoom < AGGREGATE_BELOW_ZOOM:
         scope = "all" if sees_everything(user) else f"user-{user.pk}"
         box = ",".join(f"{v:.2f}" for v in (viewport.min_lng, viewport.min_lat, viewport.max_lng, viewport.max_lat))
-        return stats_cached(
+        return figures_cached(
             f"points:{scope}:{filters.cache_key()}:{box}",
             lambda: _umkm_points(user=user, filters=filters, viewport=viewport),
         )
@@ -381,7 +380,7 @@ def kecamatan_mentors(*, kecamatan) -> list[dict]:
     """The kecamatan's current pendamping with their visits of the last 90 days there."""
     since = timezone.localdate() - timedelta(days=COVERAGE_DAYS)
     return list(
-        Assignment.objects.current().filter(kecamatan=kecamatan, pendamping__is_active=True)
+        Assignment.objects.in_force().filter(kecamatan=kecamatan)
         .values("pendamping__full_name")
         .annotate(visits=Count(
             "pendamping__visits",

@@ -4,16 +4,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djgeojson.fields import PointField
 
 from mapping import geometry
-from mapping.access import Role, current_assignment_q, role_of, sees_everything
-from mapping.models import (
-    UMKM, Kecamatan, ScopedQuerySet, transfer_permissions, user_stamp_field, validate_phone, validate_photo_size,
-)
+from mapping.models import UMKM, Kecamatan, transfer_permissions, validate_phone, validate_photo_size
+from purbalingga_umkm.fields import user_stamp_field
+from purbalingga_umkm.roles import Role, role_of, sees_everything
+from purbalingga_umkm.scope import ScopedQuerySet
 
 validate_nip = RegexValidator(
     r"^\d{18}\Z", message=_("NIP harus tepat 18 digit angka."), code="invalid_nip"
@@ -59,10 +59,20 @@ class Pendamping(models.Model):
 
 
 class AssignmentQuerySet(models.QuerySet):
-    def current(self, on=None):
-        """Assignments in force on `on` (today): started, and not yet at their end date."""
+    def in_force(self, on=None):
+        """Assignments in force on `on` (today): the one definition, used for access too.
+
+        Started, not yet at their end date (the end date is the day access stops: an
+        assignment ended today no longer counts), of a pendamping who is active.
+        """
         on = on or timezone.localdate()
-        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gt=on))
+        return self.filter(start_date__lte=on, pendamping__is_active=True).filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=on)
+        )
+
+    def with_in_force(self, on=None):
+        """Each assignment annotated with `in_force` (for lists that show every one)."""
+        return self.annotate(in_force=Exists(self.model.objects.in_force(on).filter(pk=OuterRef("pk"))))
 
     def of_user(self, user):
         return self.filter(pendamping__user=user)
@@ -113,11 +123,6 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.pendamping} — {self.kecamatan}"
-
-    @property
-    def is_current(self) -> bool:
-        today = timezone.localdate()
-        return self.start_date <= today and (self.end_date is None or self.end_date > today)
 
     def clean(self):
         super().clean()
@@ -208,9 +213,8 @@ class Visit(models.Model):
         if self.date and self.date > timezone.localdate():
             errors["date"] = _("Tanggal kunjungan tidak boleh di masa depan.")
         elif self.date and self.pendamping_id and self.umkm_id:
-            assigned = Assignment.objects.filter(
-                current_assignment_q(self.pendamping.user, on=self.date),
-                kecamatan_id=self.umkm.desa.kecamatan_id,
+            assigned = Assignment.objects.in_force(on=self.date).filter(
+                pendamping=self.pendamping_id, kecamatan_id=self.umkm.desa.kecamatan_id,
             )
             if not assigned.exists():
                 errors["date"] = _(
@@ -272,3 +276,9 @@ class FollowUp(models.Model):
         super().clean()
         if self.due_date and self.visit_id and self.due_date < self.visit.date:
             raise ValidationError({"due_date": _("Tenggat tidak boleh sebelum tanggal kunjungan.")})
+
+
+def kecamatan_ids_assigned_to(user):
+    """The scope hook (purbalingga_umkm/scope.py): kecamatan ids of the user's assignments
+    in force today, as a subquery."""
+    return Assignment.objects.in_force().filter(pendamping__user=user).values_list("kecamatan_id", flat=True)

@@ -1,12 +1,12 @@
 """The three roles as Django groups and the model permissions each one holds.
 
-Applied by migrations (and `manage.py sync_roles`); the row-level scope of each role
-is in mapping/access.py.
+Applied by migrations (and `manage.py sync_roles`); the roles themselves are in
+purbalingga_umkm/roles.py and the row-level scope in purbalingga_umkm/scope.py.
 """
 
 from django.contrib.auth.management import create_permissions
 
-from mapping.access import Role
+from purbalingga_umkm.roles import Role
 
 CRUD = ("view", "add", "change", "delete")
 TRANSFER = ("import", "export")
@@ -21,10 +21,9 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
         },
         "mapping#transfer": {
             **{m: TRANSFER for m in ("kecamatan", "desa", "sector", "umkm", "product", "assessment")},
-            # Import history is written by imports only, never edited by hand.
-            "importbatch": ("view",),
-            "importchange": ("view",),
         },
+        # Import history is written by imports only, never edited by hand.
+        "spreadsheets": {"importbatch": ("view",), "importchange": ("view",)},
         "mentoring": {
             **{m: CRUD for m in ("topic", "visit", "followup")},
             "assignment#transfer": TRANSFER,

@@ -20,7 +20,7 @@ def pendamping_of(user) -> Pendamping | None:
 def current_assignments(*, user) -> QuerySet[Assignment]:
     """The user's assignments in force today, with their kecamatan (no geometry)."""
     return (
-        Assignment.objects.current().of_user(user).filter(pendamping__is_active=True)
+        Assignment.objects.in_force().of_user(user)
         .select_related("kecamatan").defer("kecamatan__boundary", "kecamatan__centre")
         .order_by("kecamatan__kode")
     )
@@ -173,7 +173,7 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
     )
     by_kecamatan_month = _visits_by_month(visits, "umkm__desa__kecamatan")
     mentors_by_kecamatan = {}
-    for assignment in Assignment.objects.current().select_related("pendamping").order_by("pendamping__full_name"):
+    for assignment in Assignment.objects.in_force().select_related("pendamping").order_by("pendamping__full_name"):
         mentors_by_kecamatan.setdefault(assignment.kecamatan_id, []).append(assignment.pendamping.full_name)
 
     per_kecamatan = [
@@ -191,7 +191,7 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
 
     pendamping_rows = list(
         Pendamping.objects.filter(
-            Q(assignments__in=Assignment.objects.current()) | Q(visits__in=visits)
+            Q(assignments__in=Assignment.objects.in_force()) | Q(visits__in=visits)
         ).distinct().annotate(
             umkm_visited=Coalesce(
                 Subquery(
@@ -206,7 +206,7 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
     )
     by_pendamping_month = _visits_by_month(visits, "pendamping")
     assigned = {}
-    for pendamping_id, kecamatan_id in Assignment.objects.current().values_list("pendamping_id", "kecamatan_id"):
+    for pendamping_id, kecamatan_id in Assignment.objects.in_force().values_list("pendamping_id", "kecamatan_id"):
         assigned.setdefault(pendamping_id, []).append(kecamatan_id)
 
     per_pendamping = []

@@ -6,14 +6,14 @@ from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from mapping import services as mapping_services
-from mapping import stats
-from mapping.access import Role
+from mapping import demo as mapping_demo
 from mapping.models import UMKM, Kecamatan
+from mapping.services import created_once, facts_changed
+from purbalingga_umkm.roles import Role
 from mentoring.models import Assignment, FollowUp, Pendamping, Topic, Visit
 
 
@@ -24,24 +24,15 @@ def visit_log(*, visit: Visit, topics, follow_ups: list[dict], token, by) -> Vis
     A second request carrying the same token (double tap, resend on a slow network)
     returns the visit saved by the first one instead of creating a duplicate.
     """
-    if token:
-        existing = Visit.objects.filter(submission_token=token).first()
-        if existing is not None:
-            return existing
-    visit.submission_token = token
-    visit.created_by = by
-    try:
-        with transaction.atomic():
-            visit.save()
-    except IntegrityError:
-        # Both requests passed the check above at the same moment; the first one won.
-        return Visit.objects.get(submission_token=token)
+    saved = created_once(Visit, visit, token=token, by=by)
+    if saved is not visit:
+        return saved  # sent before: its topics and follow-ups are stored already
     visit.topics.set(topics)
     FollowUp.objects.bulk_create(
         FollowUp(visit=visit, description=item["description"], due_date=item["due_date"])
         for item in follow_ups
     )
-    stats.stats_touch()
+    facts_changed()
     return visit
 
 
@@ -70,8 +61,8 @@ def demo_mentoring_seed(*, seed: int = 2026, visits_per_kecamatan: int = 40, wit
     from django.contrib.auth.models import Group
 
     User = get_user_model()
-    prefix = mapping_services.DEMO_USERNAME_PREFIX
-    password = mapping_services.DEMO_PASSWORD
+    prefix = mapping_demo.DEMO_USERNAME_PREFIX
+    password = mapping_demo.DEMO_PASSWORD
     accounts = []
     # Hashing is deliberately slow; 19 accounts share one hash of the same password.
     password_hash = make_password(password)
@@ -109,7 +100,7 @@ def demo_mentoring_seed(*, seed: int = 2026, visits_per_kecamatan: int = 40, wit
         visits = _demo_visits(mentors, random.Random(seed), visits_per_kecamatan)
     assessments = 0
     if with_assessments:
-        assessments = mapping_services.demo_assessments_seed(
+        assessments = mapping_demo.demo_assessments_seed(
             rng=random.Random(seed + 1),
             assessor_by_kecamatan={kecamatan.pk: pendamping.user for pendamping, kecamatan in mentors},
             verifier=User.objects.get(username=f"{prefix}admin"),

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mapping import selectors as mapping_selectors
-from mapping import stats
-from mapping.access import Role, role_of, role_required, sees_everything
-from mapping.exports import table_response
+from purbalingga_umkm.figures import figures_cached
+from purbalingga_umkm.roles import Role, role_of, role_required, sees_everything
+from purbalingga_umkm.tables import table_response
 from mapping.models import UMKM, Desa, Kecamatan, Sector
 from mentoring import dashboards, selectors, services
 from mentoring.forms import FollowUpFormSet, VisitForm
@@ -192,7 +192,7 @@ def dashboard(request):
 def dashboard_kecamatan(request, kode):
     kecamatan = get_object_or_404(Kecamatan.objects.visible_to(request.user).defer("boundary"), kode=kode)
     filters = dashboards.DashboardFilters.from_query(request.GET)
-    figures = stats.stats_cached(
+    figures = figures_cached(
         f"desa-figures:{kecamatan.pk}:{'all' if sees_everything(request.user) else request.user.pk}:{filters.cache_key()}",
         lambda: dashboards.desa_figures(user=request.user, kecamatan=kecamatan, filters=filters),
     )
@@ -207,7 +207,7 @@ def dashboard_kecamatan(request, kode):
         "filters": filters,
         "figures": figures,
         "sort": sort,
-        "ranking": stats.stats_cached(f"ranking:kecamatan:{kecamatan.pk}",
+        "ranking": figures_cached(f"ranking:kecamatan:{kecamatan.pk}",
                                       lambda: mapping_selectors.flagship_ranking(kecamatan=kecamatan)),
         "mentors": dashboards.kecamatan_mentors(kecamatan=kecamatan),
         "map_figures": {
@@ -249,7 +249,7 @@ def dashboard_desa(request, kode):
         "desa": desa,
         "filters": filters,
         "page": Paginator(products, DESA_PRODUCTS_PER_PAGE).get_page(request.GET.get("halaman")),
-        "ranking": stats.stats_cached(f"ranking:desa:{desa.pk}", lambda: mapping_selectors.flagship_ranking(desa=desa)),
+        "ranking": figures_cached(f"ranking:desa:{desa.pk}", lambda: mapping_selectors.flagship_ranking(desa=desa)),
         "desa_feature": {"type": "Feature", "geometry": desa.boundary, "properties": {"kode": desa.kode, "nama": desa.nama}},
         **dashboards.filter_choices(),
     }

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "djgeojson",
     "axes",
     "import_export",
+    "purbalingga_umkm",
+    "spreadsheets",
     "mapping",
     "mentoring",
 ]
@@ -76,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mapping.context_processors.portal_role",
+                "purbalingga_umkm.roles.portal_role",
             ],
         },
     },

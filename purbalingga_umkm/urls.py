@@ -15,6 +15,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("mentoring.urls")),
     path("", include("mapping.urls")),
+    path("", include("spreadsheets.urls")),
 ]
 
 if settings.DEBUG:

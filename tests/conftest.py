@@ -1,10 +1,65 @@
+import fcntl
+import os
 import zlib
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
 
 from mapping import services
 from mapping.models import Assessment, Desa, Kecamatan, Rubric
+
+
+TEST_SETTINGS_MODULE = "purbalingga_umkm.settings_test"
+
+
+def pytest_configure(config):
+    """Processes the tests start (manage.py, `make setup`) are not the test run: they load
+    manage.py's own settings module, as in production, not pytest.ini's test settings."""
+    if os.environ.get("DJANGO_SETTINGS_MODULE") == TEST_SETTINGS_MODULE:
+        del os.environ["DJANGO_SETTINGS_MODULE"]
+
+
+def _newest_mtime(directories) -> float:
+    newest = 0.0
+    for directory in directories:
+        for root, _dirs, files in os.walk(directory):
+            newest = max([newest, os.stat(root).st_mtime, *(os.stat(os.path.join(root, f)).st_mtime for f in files)])
+    return newest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_files_collected():
+    """The hashed static files and their manifest, collected into STATIC_ROOT (as `make test`
+    did with collectstatic) when the manifest is missing or older than a static source file.
+
+    A lock keeps two test runs sharing the checkout from collecting at the same time.
+    """
+    from django.apps import apps
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+    from django.core.management import call_command
+    from django.utils.module_loading import import_string
+
+    storage_class = import_string(settings.STORAGES["staticfiles"]["BACKEND"])
+    if not issubclass(storage_class, ManifestFilesMixin):
+        return  # DEBUG=true: files are served from their sources, nothing to collect
+    static_root = Path(settings.STATIC_ROOT)
+    manifest = static_root / storage_class.manifest_name
+    sources = [Path(d[1] if isinstance(d, (list, tuple)) else d) for d in settings.STATICFILES_DIRS]
+    sources += [Path(app.path) / "static" for app in apps.get_app_configs()]
+    sources = [d for d in sources if d.is_dir()]
+
+    def up_to_date() -> bool:
+        return manifest.is_file() and manifest.stat().st_mtime >= _newest_mtime(sources)
+
+    if up_to_date():
+        return
+    static_root.parent.mkdir(parents=True, exist_ok=True)
+    with open(static_root.parent / f".{static_root.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not up_to_date():
+            call_command("collectstatic", interactive=False, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
@@ -17,6 +72,17 @@ def fast_password_hashing(settings):
 def imports_inline(settings):
     """Imports run inside the request in tests; the browser test runs them in the background."""
     settings.IMPORT_IN_BACKGROUND = False
+
+
+@pytest.fixture(autouse=True)
+def commits_at_once(request, monkeypatch):
+    """Figures are outdated after a write's transaction commits. A test's writes run in
+    a transaction that never commits, so here they count as committed at once; tests
+    marked `real_commits` (transactional databases) keep the real behaviour."""
+    if request.node.get_closest_marker("real_commits") is None:
+        from purbalingga_umkm import figures
+
+        monkeypatch.setattr(figures, "after_commit", lambda function: function())
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +145,7 @@ class World:
     """
 
     def __init__(self):
-        from mapping.access import Role
+        from purbalingga_umkm.roles import Role
         from tests.factories import (
             AssignmentFactory, FollowUpFactory, PendampingFactory, PermitFactory, ProductFactory,
             UMKMFactory, VisitFactory,
@@ -114,7 +180,7 @@ class World:
 
     def import_batch(self):
         """A checked UMKM file pendamping A uploaded, ready to import."""
-        from mapping.models import ImportBatch
+        from spreadsheets.models import ImportBatch
 
         if not hasattr(self, "_import_batch"):
             self._import_batch = ImportBatch.objects.create(

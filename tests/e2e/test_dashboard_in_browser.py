@@ -7,8 +7,8 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from mapping import stats
-from mapping.access import Role
+from mapping.services.facts import facts_changed
+from purbalingga_umkm.roles import Role
 from mapping.models import Assessment, Desa, Rubric
 from tests.conftest import user_with_role
 from tests.factories import ProductFactory, UMKMFactory
@@ -28,7 +28,7 @@ def registry(live_wilayah):
     )
     mewek = Desa.objects.get(kode="33.03.06.1011")
     UMKMFactory.create_batch(3, desa=mewek, location=mewek.centre)
-    stats.stats_refresh()
+    facts_changed(everything=True)
 
 
 def test_pimpinan_reads_the_dashboard_and_drills_down(live_server, registry, desktop_page):

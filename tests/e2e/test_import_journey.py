@@ -6,8 +6,9 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from mapping.access import Role
-from mapping.models import UMKM, ImportBatch
+from purbalingga_umkm.roles import Role
+from mapping.models import UMKM
+from spreadsheets.models import ImportBatch
 from tests.conftest import user_with_role
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from mapping.access import Role
+from purbalingga_umkm.roles import Role
 from mapping.models import Desa, Kecamatan
 from mentoring.models import FollowUp, Visit
 from tests.conftest import user_with_role

@@ -4,7 +4,7 @@ Desktop: staff verify it, and the product appears in the desa's flagship ranking
 import pytest
 from playwright.sync_api import expect
 
-from mapping.access import Role
+from purbalingga_umkm.roles import Role
 from mapping.models import UMKM, Assessment, Desa, Kecamatan
 from tests.conftest import user_with_role
 from tests.factories import AssignmentFactory, PendampingFactory

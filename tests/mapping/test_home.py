@@ -3,21 +3,20 @@
 import pytest
 from django.urls import reverse
 
-from mapping.stats import stats_touch
-
 from mapping.models import Desa, Kecamatan
+from mapping.services.facts import facts_changed
 from tests.factories import ProductFactory, UMKMFactory
 
 pytestmark = pytest.mark.django_db
 
 
 # These tests write with the ORM directly, so they mark the cached figures outdated
-# themselves, as every service and admin write does (see mapping/stats.py).
+# themselves, as every service and admin write does (see mapping/services/facts.py).
 
 
 def test_landing_page_lists_the_kecamatan_stored_in_the_database(client, wilayah):
     Kecamatan.objects.filter(kode="33.03.17").update(nama="Karangjambu Uji")
-    stats_touch()
+    facts_changed()
     response = client.get(reverse("mapping:home"))
     content = response.content.decode()
     assert response.status_code == 200
@@ -30,7 +29,7 @@ def test_landing_page_lists_the_kecamatan_stored_in_the_database(client, wilayah
 def test_landing_page_counts_active_umkm_per_kecamatan(client, desa_bojongsari):
     UMKMFactory.create_batch(2, desa=desa_bojongsari)
     UMKMFactory(desa=desa_bojongsari, is_active=False)
-    stats_touch()
+    facts_changed()
     response = client.get(reverse("mapping:home"))
     rows = {k.kode: k for k in response.context["kecamatan_list"]}
     assert rows["33.03.14"].umkm_count == 2
@@ -43,7 +42,7 @@ def test_landing_page_counts_active_umkm_per_kecamatan(client, desa_bojongsari):
 def test_kecamatan_geojson_serves_the_boundaries_and_names_from_the_database(client, desa_bojongsari):
     Kecamatan.objects.filter(kode="33.03.17").update(nama="Karangjambu Uji")
     UMKMFactory(desa=desa_bojongsari)
-    stats_touch()
+    facts_changed()
     response = client.get(reverse("mapping:kecamatan-geojson"))
     collection = response.json()
     assert response.status_code == 200
@@ -63,10 +62,10 @@ def test_kecamatan_geojson_answers_304_when_the_browser_has_it(client, wilayah):
 
 def test_landing_page_labels_demo_data_only_when_there_is_some(client, desa_bojongsari):
     UMKMFactory(desa=desa_bojongsari)
-    stats_touch()
+    facts_changed()
     assert b'data-testid="demo-banner"' not in client.get(reverse("mapping:home")).content
     UMKMFactory(desa=desa_bojongsari, is_demo=True)
-    stats_touch()
+    facts_changed()
     assert b'data-testid="demo-banner"' in client.get(reverse("mapping:home")).content
 
 

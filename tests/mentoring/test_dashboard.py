@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from mapping import services, stats
+from mapping import services
+from mapping.services.facts import facts_changed
 from mapping.models import UMKM, Assessment, Desa, Permit, RatingClass, Sector
 from tests.factories import PermitFactory, ProductFactory, UMKMFactory
 
@@ -45,7 +46,7 @@ def registry(world):
     ProductFactory(umkm=UMKMFactory(desa=y, name="Nopia"), sector=food)
     verify(world, ready_food, 5)   # score 100: Unggulan
     verify(world, world.product["X"], 3)  # score 50: Potensial
-    stats.stats_refresh()
+    facts_changed(everything=True)
     return {"ready_food": ready_food}
 
 
@@ -139,7 +140,7 @@ def test_dashboard_query_count_is_constant(client, world, django_assert_max_num_
             ProductFactory.create_batch(2, umkm=umkm)
     for product in world.umkm["X"].products.all()[:2]:
         verify(world, product, 4)
-    stats.stats_refresh()
+    facts_changed(everything=True)
     client.force_login(world.users["pimpinan"])
     # session, user, role, navigation permissions (2), kecamatan, facts per kecamatan,
     # desa coverage (3 activity scans + desa list), sectors (2: mix and bits), sector mix,
@@ -177,7 +178,7 @@ def located(world):
     for name in ("Satu", "Dua", '<img src=x onerror=alert(1)>'):
         UMKMFactory(desa=x, name=name, location=x.centre)
     UMKMFactory(desa=y, name="Empat", location=y.centre)
-    stats.stats_refresh()
+    facts_changed(everything=True)
     return x, y
 
 

@@ -109,23 +109,23 @@ EXPECTED = {
         "anon": (LOGIN, 405), "pendamping_a": (403, 405), "pendamping_b": (403, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
     },
-    "mapping:transfers": {**everyone(200, 405), "anon": (LOGIN, 405)},
+    "spreadsheets:transfers": {**everyone(200, 405), "anon": (LOGIN, 405)},
     # UMKM: pendamping import (their kecamatan only), Pimpinan only exports.
-    "mapping:import-template": {**everyone(200, 405), "anon": (LOGIN, 405), "pimpinan": (403, 405)},
-    "mapping:import-upload": {  # an empty POST is sent back with the form's message
+    "spreadsheets:import-template": {**everyone(200, 405), "anon": (LOGIN, 405), "pimpinan": (403, 405)},
+    "spreadsheets:import-upload": {  # an empty POST is sent back with the form's message
         "anon": (405, LOGIN), "pendamping_a": (405, 302), "pendamping_b": (405, 302),
         "pimpinan": (405, 403), "admin": (405, 302),
     },
-    "mapping:export-rows": {**everyone(200, 405), "anon": (LOGIN, 405)},
-    "mapping:import-detail": OWN_IMPORT_READ,
-    "mapping:import-status": OWN_IMPORT_READ,
-    "mapping:import-error-report": OWN_IMPORT_READ,
+    "spreadsheets:export-rows": {**everyone(200, 405), "anon": (LOGIN, 405)},
+    "spreadsheets:import-detail": OWN_IMPORT_READ,
+    "spreadsheets:import-status": OWN_IMPORT_READ,
+    "spreadsheets:import-error-report": OWN_IMPORT_READ,
     # Only once imported: the batch in the matrix is merely checked.
-    "mapping:import-row-report": {**OWN_IMPORT_READ, "pendamping_a": (404, 405), "admin": (404, 405)},
-    "mapping:import-confirm": OWN_IMPORT_ACTION,
-    "mapping:import-recheck": OWN_IMPORT_ACTION,
+    "spreadsheets:import-row-report": {**OWN_IMPORT_READ, "pendamping_a": (404, 405), "admin": (404, 405)},
+    "spreadsheets:import-confirm": OWN_IMPORT_ACTION,
+    "spreadsheets:import-recheck": OWN_IMPORT_ACTION,
     # Undo of an import that is not done answers with a message; staff may undo any import.
-    "mapping:import-undo": {**OWN_IMPORT_ACTION, "admin": (405, 302)},
+    "spreadsheets:import-undo": {**OWN_IMPORT_ACTION, "admin": (405, 302)},
 }
 
 
@@ -165,9 +165,9 @@ def url_for(name, world):
     }
     if name in by_pattern:
         return reverse(name, kwargs=by_pattern[name])
-    if name in ("mapping:import-template", "mapping:import-upload", "mapping:export-rows"):
+    if name in ("spreadsheets:import-template", "spreadsheets:import-upload", "spreadsheets:export-rows"):
         return reverse(name, kwargs={"kind": "umkm"})
-    if name.startswith("mapping:import-"):
+    if name.startswith("spreadsheets:import-"):
         return reverse(name, kwargs={"pk": world.import_batch().pk})
     if name == "mapping:desa-geojson":
         return reverse(name) + f"?kecamatan={world.kecamatan['X'].pk}"

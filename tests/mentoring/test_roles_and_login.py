@@ -56,7 +56,7 @@ def test_seed_demo_creates_one_pendamping_per_kecamatan(wilayah):
     out = StringIO()
     call_command("seed_demo", "--umkm", "60", stdout=out)
     assert Pendamping.objects.filter(is_demo=True).count() == 18
-    assert set(Assignment.objects.current().values_list("kecamatan_id", flat=True)) == set(
+    assert set(Assignment.objects.in_force().values_list("kecamatan_id", flat=True)) == set(
         Kecamatan.objects.values_list("pk", flat=True)
     )
     assert "demo.pimpinan / demo-Purbalingga-2026" in out.getvalue()

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from mapping.access import Role
+from purbalingga_umkm.roles import Role
 from mapping.models import UMKM, Desa, Kecamatan, Product
 from mentoring.models import Assignment, FollowUp, Visit
 from tests.conftest import user_with_role

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from mapping import services as mapping_services
+from mapping import demo as mapping_demo
 from mapping.models import UMKM
 from mentoring import services
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
             self.stdout.write(f"[dry-run] {UMKM.objects.demo().count()} UMKM demo akan dihapus.")
             return
         mentoring_rows = services.demo_mentoring_clear()
-        deleted = mapping_services.demo_data_clear()
+        deleted = mapping_demo.demo_data_clear()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Dihapus: {deleted['rows'] + mentoring_rows} baris data demo, "

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from mapping import services as mapping_services
-from mapping import stats
+from mapping import demo as mapping_demo
+from mapping.services.facts import facts_changed
 from mentoring import services
 
 
@@ -27,11 +27,11 @@ class Command(BaseCommand):
         if replace:
             services.demo_mentoring_clear()
         try:
-            result = mapping_services.demo_data_seed(umkm_count=umkm, seed=seed, replace=replace)
+            result = mapping_demo.demo_data_seed(umkm_count=umkm, seed=seed, replace=replace)
         except ValueError as error:
             raise CommandError(str(error)) from error
         mentoring = services.demo_mentoring_seed(seed=seed)
-        stats.stats_refresh()
+        facts_changed(everything=True)
         if result.skipped:
             self.stdout.write(
                 f"Data demo sudah ada ({result.umkm} UMKM); tidak diubah. Pakai --replace untuk membuat ulang."

@@ -12,8 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from mapping.exports import FORMULA_TRIGGERS
-from mapping.models import validate_phone
+from purbalingga_umkm.tables import FORMULA_TRIGGERS
 
 SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
@@ -101,15 +100,19 @@ def digits_id(label: str, length: int):
     return parse
 
 
-def phone(value) -> str:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        # Excel drops the leading zero of 0812…; a number starting with 8 is a mobile number.
-        digits = str(int(value))
-        return "0" + digits if digits.startswith("8") else digits
-    result = text(value)
-    if result and not validate_phone.regex.match(result):
-        raise CellError(validate_phone.message)
-    return result
+def phone(validator):
+    """A phone number checked by the model's `validator` (a RegexValidator), so a file
+    and a form accept the same numbers."""
+    def parse(value) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            # Excel drops the leading zero of 0812…; a number starting with 8 is a mobile number.
+            digits = str(int(value))
+            return "0" + digits if digits.startswith("8") else digits
+        result = text(value)
+        if result and not validator.regex.match(result):
+            raise CellError(validator.message)
+        return result
+    return parse
 
 
 def _number_text(value) -> str:

@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from mapping import imports
-from mapping.models import UMKM, ImportBatch, Product
+from spreadsheets import imports
+from mapping.models import UMKM, Product
+from spreadsheets.models import ImportBatch
 from mentoring.models import Assignment
-from tests.mapping.test_imports import confirm, upload
+from tests.spreadsheets.test_imports import confirm, upload
 from tests.sheets import csv_bytes, umkm_row
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def test_a_pendamping_file_with_one_row_in_another_kecamatan_is_refused_whole(cl
     assert batch.status == ImportBatch.Status.INVALID
     assert batch.counts["error"] == 1 and batch.errors[0]["row"] == 3
     assert "Kecamatan Bojongsari, di luar kecamatan tugas Anda" in batch.errors[0]["message"]
-    client.post(reverse("mapping:import-confirm", args=[batch.pk]))
+    client.post(reverse("spreadsheets:import-confirm", args=[batch.pk]))
     assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
 
 
@@ -59,7 +60,7 @@ def test_a_pendamping_cannot_update_a_umkm_elsewhere_by_naming_its_code(client, 
 def test_pendamping_exports_only_their_kecamatan(client, world):
     login(client, world, "pendamping_a")
 
-    response = client.get(reverse("mapping:export-rows", args=["umkm"]) + "?format=csv")
+    response = client.get(reverse("spreadsheets:export-rows", args=["umkm"]) + "?format=csv")
 
     body = b"".join(response.streaming_content).decode("utf-8-sig")
     assert world.umkm["X"].kode in body and world.umkm["Y"].kode not in body
@@ -74,8 +75,8 @@ def test_pendamping_exports_only_their_kecamatan(client, world):
 def test_import_needs_the_models_import_permission(client, world, role, kind, status):
     login(client, world, role)
 
-    assert client.get(reverse("mapping:import-template", args=[kind])).status_code == status
-    assert client.post(reverse("mapping:import-upload", args=[kind])).status_code == status
+    assert client.get(reverse("spreadsheets:import-template", args=[kind])).status_code == status
+    assert client.post(reverse("spreadsheets:import-upload", args=[kind])).status_code == status
     assert not ImportBatch.objects.exists()
 
 
@@ -83,12 +84,12 @@ def test_export_needs_the_export_permission(client, world):
     from django.contrib.auth.models import Group, Permission
 
     login(client, world, "pimpinan")
-    assert client.get(reverse("mapping:export-rows", args=["umkm"])).status_code == 200
+    assert client.get(reverse("spreadsheets:export-rows", args=["umkm"])).status_code == 200
     Group.objects.get(name="Pimpinan").permissions.remove(Permission.objects.get(codename="export_umkm"))
     world.users["pimpinan"] = type(world.users["pimpinan"]).objects.get(pk=world.users["pimpinan"].pk)
     login(client, world, "pimpinan")
 
-    assert client.get(reverse("mapping:export-rows", args=["umkm"])).status_code == 403
+    assert client.get(reverse("spreadsheets:export-rows", args=["umkm"])).status_code == 403
 
 
 def test_another_users_import_is_hidden_but_staff_see_all(client, world):
@@ -96,12 +97,12 @@ def test_another_users_import_is_hidden_but_staff_see_all(client, world):
     batch = upload(client, csv_bytes([umkm_row(1)]))
 
     login(client, world, "pendamping_b")
-    assert client.get(reverse("mapping:import-detail", args=[batch.pk])).status_code == 404
-    assert client.post(reverse("mapping:import-confirm", args=[batch.pk])).status_code == 404
+    assert client.get(reverse("spreadsheets:import-detail", args=[batch.pk])).status_code == 404
+    assert client.post(reverse("spreadsheets:import-confirm", args=[batch.pk])).status_code == 404
     login(client, world, "admin")
-    assert client.get(reverse("mapping:import-detail", args=[batch.pk])).status_code == 200
+    assert client.get(reverse("spreadsheets:import-detail", args=[batch.pk])).status_code == 200
     # Staff read it, but only its uploader imports exactly what they previewed.
-    assert client.post(reverse("mapping:import-confirm", args=[batch.pk])).status_code == 403
+    assert client.post(reverse("spreadsheets:import-confirm", args=[batch.pk])).status_code == 403
 
 
 # --- export safety -------------------------------------------------------------------------
@@ -116,7 +117,7 @@ def test_portal_export_neutralises_every_formula_trigger_and_keeps_nik_as_text(c
                             annual_turnover=1, kode=f"BAHAYA-{index}", nik="3303014101800001")
     login(client, world, "admin")
 
-    book = load_workbook(io.BytesIO(client.get(reverse("mapping:export-rows", args=["umkm"]) + "?format=xlsx").content))
+    book = load_workbook(io.BytesIO(client.get(reverse("spreadsheets:export-rows", args=["umkm"]) + "?format=xlsx").content))
 
     rows = {r[0]: r for r in book.active.iter_rows(min_row=2, values_only=True)}
     names = [rows[f"BAHAYA-{i}"][2] for i in range(len(DANGEROUS))]
@@ -165,7 +166,7 @@ def test_desa_is_found_by_code_or_by_normalised_names(client, world, kecamatan, 
 
 def test_a_desa_name_alone_never_decides_between_kecamatan(client, world):
     from mapping.models import Desa
-    from mapping.resources import place_key
+    from mapping.spreadsheet_specs import place_key
 
     names = {}
     for nama, kecamatan in Desa.objects.values_list("nama", "kecamatan__nama"):
@@ -320,7 +321,7 @@ def test_admin_export_page_names_the_template_columns_in_indonesian(client, worl
 
     assert "Ekspor UMKM" in page and "Kode UMKM, NIB, Nama Usaha" in page and "Unduh" in page
     changelist = client.get(reverse("admin:mapping_umkm_changelist")).content.decode()
-    assert "Impor dari spreadsheet" in changelist and reverse("mapping:transfers") + "#impor-umkm" in changelist
+    assert "Impor dari spreadsheet" in changelist and reverse("spreadsheets:transfers") + "#impor-umkm" in changelist
 
 
 def test_import_history_and_detail_pages_run_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
@@ -331,9 +332,9 @@ def test_import_history_and_detail_pages_run_a_fixed_number_of_queries(client, w
 
     # session, user, role; the batch page, its count and the kinds' permissions — never per batch.
     with django_assert_max_num_queries(8):
-        history = client.get(reverse("mapping:transfers"))
+        history = client.get(reverse("spreadsheets:transfers"))
     with django_assert_max_num_queries(6):
-        detail = client.get(reverse("mapping:import-detail", args=[batch.pk]))
+        detail = client.get(reverse("spreadsheets:import-detail", args=[batch.pk]))
 
     assert history.content.decode().count("umkm.csv") == 6
     assert "Siap diimpor" in detail.content.decode()
@@ -359,9 +360,9 @@ def test_pimpinan_exports_umkm_without_nik(client, world):
     world.umkm["X"].save()
 
     login(client, world, "pimpinan")
-    body = b"".join(client.get(reverse("mapping:export-rows", args=["umkm"]) + "?format=csv").streaming_content)
+    body = b"".join(client.get(reverse("spreadsheets:export-rows", args=["umkm"]) + "?format=csv").streaming_content)
     login(client, world, "pendamping_a")
-    own = b"".join(client.get(reverse("mapping:export-rows", args=["umkm"]) + "?format=csv").streaming_content)
+    own = b"".join(client.get(reverse("spreadsheets:export-rows", args=["umkm"]) + "?format=csv").streaming_content)
 
     assert world.umkm["X"].kode.encode() in body and b"3303014101800001" not in body
     assert b"3303014101800001" in own

@@ -1,4 +1,8 @@
-"""CSV and XLSX responses for tables, safe to open in a spreadsheet."""
+"""CSV and XLSX responses for tables, safe to open in a spreadsheet.
+
+Every download of the portal goes through table_response(): dashboard tables, reports,
+spreadsheet exports and import error lists.
+"""
 
 import csv
 import io
@@ -13,8 +17,6 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-# Identifiers that must stay text in Excel (a 16-digit NIK does not survive a number).
-TEXT_HEADERS = {"NIB", "NIK Pemilik", "Kode UMKM", "Kode Desa", "Kode Kemendagri", "Telepon", "Kode Sektor"}
 
 
 def safe_cell(value):
@@ -27,11 +29,12 @@ def safe_cell(value):
     return value
 
 
-def _xlsx(headers: list[str], rows, title: str) -> bytes:
-    """A write-only workbook (constant memory per row); identifiers as text cells."""
+def _xlsx(headers: list[str], rows, title: str, text_headers) -> bytes:
+    """A write-only workbook (constant memory per row); identifiers as text cells, since
+    Excel turns a 16-digit NIK typed into a number cell into 3.30301E+15."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(str(title)[:31])
-    text_columns = [i for i, h in enumerate(headers) if h in TEXT_HEADERS]
+    text_columns = [i for i, h in enumerate(headers) if h in text_headers]
     sheet.append([safe_cell(str(h)) for h in headers])
     for row in rows:
         out = [safe_cell(value) for value in row]
@@ -61,14 +64,14 @@ def _csv_chunks(headers: list[str], rows):
 
 
 def table_response(*, headers: list[str], rows, filename: str, fmt: str, title: str = "Data",
-                   stream: bool = False) -> HttpResponse:
+                   stream: bool = False, text_headers=()) -> HttpResponse:
     """A download of `rows` as CSV or XLSX, every cell neutralised.
 
     `stream` sends a CSV as it is written (exports of 100,000 rows); an XLSX is always
-    built first, as a ZIP must be.
+    built first, as a ZIP must be. Columns named in `text_headers` are text cells.
     """
     if fmt == "xlsx":
-        response = HttpResponse(_xlsx(headers, rows, title), content_type=CONTENT_TYPES["xlsx"])
+        response = HttpResponse(_xlsx(headers, rows, title, set(text_headers)), content_type=CONTENT_TYPES["xlsx"])
     else:
         fmt = "csv"
         chunks = _csv_chunks(headers, rows)

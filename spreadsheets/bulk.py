@@ -378,6 +378,11 @@ class TextRows:
     def values(self, line: str) -> list:
         return [self.value(i, cell) for i, cell in enumerate(line.split("\t"))]
 
+    def values_of(self, line: str, indexes) -> dict:
+        """{field name: Python value} of the cells at `indexes` (the others stay undecoded)."""
+        cells = line.split("\t")
+        return {self.names[i]: self.value(i, cells[i]) for i in indexes}
+
     def _plan(self, constants: dict, skip: set):
         """Text (or factory) of every concrete field the lines leave out."""
         now = timezone.now()

@@ -1,14 +1,17 @@
-"""Spreadsheet mapping of pendamping assignments (penugasan)."""
+"""Spreadsheet spec of pendamping assignments (penugasan); discovered by the engine."""
 
 from django.utils.translation import gettext as _, gettext_lazy
 
-from mapping import cells, stats
-from mapping.imports import KEEP, Column, Existing, ImportSpec, Resolved, RowError, spec_register
-from mapping.resources import SpecResource, Wilayah
+from mapping.services.facts import facts_changed
+from mapping.spreadsheet_specs import MappingSpec, Wilayah, kecamatan_names
 from mentoring.models import Assignment, Pendamping
+from spreadsheets import cells
+from spreadsheets.resources import SpecResource
+from spreadsheets.specs import KEEP, Column, Existing, Resolved, RowError, register
 
 
-class AssignmentSpec(ImportSpec):
+@register
+class AssignmentSpec(MappingSpec):
     kind = "penugasan"
     label = gettext_lazy("Penugasan pendamping")
     model = Assignment
@@ -19,7 +22,8 @@ class AssignmentSpec(ImportSpec):
     columns = (
         Column("username", "Username Pendamping", gettext_lazy("Nama pengguna akun pendamping di portal."),
                "pendamping.bojongsari", cells.text_of(150), required=True),
-        Column("kecamatan", "Kecamatan", gettext_lazy("Nama atau kode kecamatan."), "Bojongsari", required=True),
+        Column("kecamatan", "Kecamatan", gettext_lazy("Nama atau kode kecamatan."), "Bojongsari", required=True,
+               choices=kecamatan_names),
         Column("start_date", "Mulai", gettext_lazy("Tanggal mulai (31/12/2026 atau 2026-12-31)."), "2026-01-02",
                cells.a_date, required=True),
         Column("end_date", "Berakhir", gettext_lazy("Opsional. Pada tanggal ini akses ke kecamatan berhenti."), "",
@@ -68,8 +72,8 @@ class AssignmentSpec(ImportSpec):
     def new_constants(self, ctx):
         return {"created_by_id": ctx.user.pk}
 
-    def after_write(self, *, codec, created, updated, removed_owners=()):
-        stats.stats_touch()
+    def after_write(self, *, created, updated, removed_owners=()):
+        facts_changed()
 
     def export_queryset(self, user):
         return Assignment.objects.visible_to(user).order_by("kecamatan__kode", "start_date")
@@ -83,9 +87,6 @@ class AssignmentSpec(ImportSpec):
 
 def _keep_or(row, name):
     return row[name] if name in row else KEEP
-
-
-spec_register(AssignmentSpec())
 
 
 class AssignmentResource(SpecResource):

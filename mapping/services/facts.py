@@ -1,56 +1,89 @@
-"""Keeps the dashboard figures (UMKMFact) in step with the registry.
+"""Keeps the dashboard figures (UMKMFact) true: facts_changed() is the one entry point.
+
+Every write that changes what a leader sees — portal services, the admin (single and
+bulk), imports and their undo, demo data — calls facts_changed() inside its
+transaction. It recomputes the facts of the UMKM concerned (or all of them when a
+reference list changed) and marks every cached figure outdated once the transaction
+commits (purbalingga_umkm/figures.py).
 
 Set-based: a refresh of N UMKM reads their products, permits and latest verified
 assessments in a fixed number of queries per chunk, computes in Python and writes
-with one insert per chunk (mapping/bulk.py). Called after every write that changes a UMKM's figures (services
-and the admin) and by `manage.py rebuild_stats` after bulk loads.
+with one insert per chunk (spreadsheets/bulk.py). `manage.py rebuild_stats` recomputes
+everything after a load that went around the portal.
 """
 
 from collections import defaultdict
 from decimal import Decimal
 
-from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mapping import bulk
 from mapping.models import (
-    MARKET_REACH_BITS, DashboardStamp, UMKM, Assessment, Permit, Product, RatingClass, Sector, UMKMFact, reference_bits,
+    MARKET_REACH_BITS, UMKM, Assessment, FactBitCounter, Permit, Product, RatingClass, Sector, UMKMFact, bit,
     size_class_for,
 )
 from mapping.readiness import PermitFact, readiness_items
+from purbalingga_umkm.figures import figures_changed
+from spreadsheets import bulk
 
 CHUNK = 5000
 
 
-def stats_touch() -> None:
-    """Mark every cached dashboard result as outdated (call inside the write's transaction)."""
-    if not DashboardStamp.objects.filter(pk=1).update(version=F("version") + 1):
-        DashboardStamp.objects.get_or_create(pk=1, defaults={"version": 1})
-
-
-def stats_stamp() -> int:
-    return DashboardStamp.objects.filter(pk=1).values_list("version", flat=True).first() or 0
-
-
-CACHE_SECONDS = 15 * 60  # a safety net only: every write changes the stamp, and so the key
-
-
-def stats_cached(name: str, compute):
-    """`compute()`, cached until the next write that changes dashboard figures."""
-    key = f"stats:{stats_stamp()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=CACHE_SECONDS)
-    return value
-
-
 @transaction.atomic
-def stats_refresh(*, umkm_ids=None) -> int:
+def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False) -> int:
+    """The one call after a write that changes figures; returns how many facts were written.
+
+    - `umkm_ids`: UMKM whose row, products, permits or assessments changed (or were
+      deleted): their facts are recomputed now, in the caller's transaction.
+    - `new_umkm`: UMKM a bulk import just created, as (id, kecamatan id, desa id,
+      is_active, nib, capital, annual turnover, location) tuples: their facts follow
+      from these values alone (stats_add_new).
+    - `everything`: a reference list changed (sectors, rating classes): every new
+      sector or class gets its fact bit, and all facts are recomputed.
+    - nothing: names, boundaries, visits — only the cached figures are outdated.
+
+    In every case the cached figures are outdated once the transaction commits.
+    """
+    figures_changed()
+    if everything:
+        fact_bits_assign()
+        return _refresh(None)
+    written = _add_new(new_umkm) if new_umkm is not None else 0
+    ids = [pk for pk in umkm_ids if pk is not None]
+    return written + (_refresh(ids) if ids else 0)
+
+
+def fact_bits_assign() -> None:
+    """Give every sector and rating class without one its fact bit, never used before."""
+    for model in (Sector, RatingClass):
+        missing = list(model.objects.filter(fact_bit__isnull=True).order_by("pk").values_list("pk", flat=True))
+        if not missing:
+            continue
+        name = model._meta.model_name
+        counter, _created = FactBitCounter.objects.select_for_update().get_or_create(pk=name)
+        taken = model.objects.exclude(fact_bit__isnull=True).order_by("-fact_bit").values_list("fact_bit", flat=True)
+        position = max(counter.used, (taken.first() or -1) + 1)
+        for pk in missing:
+            try:
+                bit(position)
+            except ValueError:
+                raise ValidationError(_(
+                    "Daftar %(what)s sudah memakai semua 63 tempat di angka dasbor; hubungi pengembang."
+                ) % {"what": model._meta.verbose_name}) from None
+            model.objects.filter(pk=pk).update(fact_bit=position)
+            position += 1
+        FactBitCounter.objects.filter(pk=name).update(used=position)
+
+
+def _bits(model) -> dict[int, int]:
+    return {pk: bit(position) for pk, position in model.objects.exclude(fact_bit__isnull=True)
+            .values_list("pk", "fact_bit")}
+
+
+def _refresh(umkm_ids) -> int:
     """Recompute the facts of the given UMKM (all UMKM when None); returns how many."""
-    stats_touch()
     if umkm_ids is None:
         UMKMFact.objects.all().delete()
         ids = list(UMKM.objects.order_by("pk").values_list("pk", flat=True))
@@ -59,7 +92,7 @@ def stats_refresh(*, umkm_ids=None) -> int:
         for chunk in bulk.in_chunks(ids):
             UMKMFact.objects.filter(umkm_id__any_of=chunk).delete()
     classes = sorted(RatingClass.objects.all(), key=lambda c: c.min_score, reverse=True)
-    bits = {"sector": reference_bits(Sector), "class": reference_bits(RatingClass)}
+    bits = {"sector": _bits(Sector), "class": _bits(RatingClass)}
     written = 0
     for start in range(0, len(ids), CHUNK):
         facts = _facts_for(ids[start:start + CHUNK], classes, bits)
@@ -68,15 +101,14 @@ def stats_refresh(*, umkm_ids=None) -> int:
     return written
 
 
-def stats_add_new(*, umkm) -> int:
+def _add_new(umkm) -> int:
     """Facts of UMKM created just now, from their own values (no reading them back).
 
     A new UMKM has no products, permits or assessments yet, so its facts follow from
-    its row alone: the same result stats_refresh() computes (a test holds them equal).
+    its row alone: the same result _refresh() computes (a test holds them equal).
     `umkm` yields (id, kecamatan id, desa id, is_active, nib, capital, annual turnover,
     location) tuples. Returns how many were written.
     """
-    stats_touch()
 
     def facts():
         for pk, kecamatan_id, desa_id, is_active, nib, capital, turnover, location in umkm:
@@ -121,7 +153,7 @@ def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[U
             fact.lng, fact.lat = row["location"]["coordinates"][:2]
         for product in products[row["pk"]]:
             fact.product_count += 1
-            fact.sector_mask |= bits["sector"][product["sector_id"]]
+            fact.sector_mask |= bits["sector"].get(product["sector_id"], 0)
             fact.reach_mask |= MARKET_REACH_BITS[product["market_reach"]]
             items = readiness_items(
                 sector_kode=product["sector__kode"], has_nib=bool(row["nib"]), size_class=size_class,
@@ -134,7 +166,7 @@ def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[U
                 fact.score_count += 1
                 rating_class = next((c for c in classes if score >= c.min_score), None)
                 if rating_class is not None:
-                    fact.class_mask |= bits["class"][rating_class.pk]
+                    fact.class_mask |= bits["class"].get(rating_class.pk, 0)
                     fact.flagship_count += rating_class == top_class
         facts.append(fact)
     return facts

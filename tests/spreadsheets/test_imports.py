@@ -4,21 +4,22 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from mapping.models import UMKM, ImportBatch, ImportChange, Product, UMKMFact
+from mapping.models import UMKM, Product, UMKMFact
+from spreadsheets.models import ImportBatch, ImportChange
 from tests.sheets import UMKM_HEADERS, csv_bytes, umkm_row
 
 pytestmark = pytest.mark.django_db
 
 
 def upload(client, content: bytes, name="umkm.csv", kind="umkm") -> ImportBatch:
-    response = client.post(reverse("mapping:import-upload", args=[kind]),
+    response = client.post(reverse("spreadsheets:import-upload", args=[kind]),
                            {"file": SimpleUploadedFile(name, content)})
     assert response.status_code == 302, response
     return ImportBatch.objects.latest("pk")
 
 
 def confirm(client, batch) -> ImportBatch:
-    response = client.post(reverse("mapping:import-confirm", args=[batch.pk]))
+    response = client.post(reverse("spreadsheets:import-confirm", args=[batch.pk]))
     assert response.status_code == 302
     batch.refresh_from_db()
     return batch
@@ -39,13 +40,13 @@ def test_dry_run_reports_counts_and_saves_nothing_until_confirmed(staff):
     assert batch.status == ImportBatch.Status.READY
     assert batch.counts == {"new": 2, "updated": 0, "unchanged": 0, "error": 0, "total": 2}
     assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
-    page = staff.get(reverse("mapping:import-detail", args=[batch.pk]))
+    page = staff.get(reverse("spreadsheets:import-detail", args=[batch.pk]))
     assert "Keripik Uji 1 — Karangbanjar" in page.content.decode()
 
     batch = confirm(staff, batch)
 
     assert batch.status == ImportBatch.Status.DONE
-    report = staff.get(reverse("mapping:import-row-report", args=[batch.pk]))
+    report = staff.get(reverse("spreadsheets:import-row-report", args=[batch.pk]))
     assert b"".join(report.streaming_content).decode("utf-8-sig").splitlines()[1:] == [
         f"2,Baru,{UMKM.objects.get(kode='BJS-0001').pk}", f"3,Baru,{UMKM.objects.get(kode='BJS-0002').pk}"]
     saved = UMKM.objects.get(kode="BJS-0001")
@@ -116,21 +117,21 @@ def test_an_error_on_the_last_row_leaves_nothing(staff):
     assert batch.errors == [{"row": 31, "column": "Modal Usaha (Rp)", "value": "banyak",
                              "message": "Bukan bilangan bulat: banyak."}]
     # Confirming a file with errors is refused.
-    staff.post(reverse("mapping:import-confirm", args=[batch.pk]))
+    staff.post(reverse("spreadsheets:import-confirm", args=[batch.pk]))
     assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
 
 
 def test_a_crash_in_the_middle_of_writing_rolls_everything_back(staff, monkeypatch):
-    from mapping import stats
+    from mapping.services import facts
 
     batch = upload(staff, csv_bytes([umkm_row(1), umkm_row(2)]))
 
-    def power_cut(**kwargs):
+    def power_cut(*args, **kwargs):
         raise RuntimeError("server mati")
 
-    monkeypatch.setattr(stats, "stats_refresh", power_cut)  # after UMKM and history rows are written
+    monkeypatch.setattr(facts, "_add_new", power_cut)  # after UMKM and history rows are written
     with pytest.raises(RuntimeError):
-        staff.post(reverse("mapping:import-confirm", args=[batch.pk]))
+        staff.post(reverse("spreadsheets:import-confirm", args=[batch.pk]))
 
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
@@ -145,10 +146,10 @@ def test_a_worker_that_died_is_shown_as_stopped_and_can_be_checked_again(staff, 
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.IMPORTING, heartbeat_at=timezone.now() - timezone.timedelta(minutes=10))
 
-    page = staff.get(reverse("mapping:import-detail", args=[batch.pk])).content.decode()
+    page = staff.get(reverse("spreadsheets:import-detail", args=[batch.pk])).content.decode()
 
     assert "Proses terhenti" in page
-    staff.post(reverse("mapping:import-recheck", args=[batch.pk]))
+    staff.post(reverse("spreadsheets:import-recheck", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.READY
 
@@ -162,9 +163,9 @@ def test_import_history_keeps_file_name_size_checksum_counts_and_errors(staff):
     assert (batch.file_name, batch.file_size, batch.checksum) == (
         "data-kecamatan.csv", len(content), hashlib.sha256(content).hexdigest())
     assert batch.counts["error"] == 1 and batch.errors[0]["row"] == 3
-    history = staff.get(reverse("mapping:transfers")).content.decode()
+    history = staff.get(reverse("spreadsheets:transfers")).content.decode()
     assert "data-kecamatan.csv" in history
-    report = staff.get(reverse("mapping:import-error-report", args=[batch.pk]) + "?format=csv").content.decode("utf-8-sig")
+    report = staff.get(reverse("spreadsheets:import-error-report", args=[batch.pk]) + "?format=csv").content.decode("utf-8-sig")
     assert "3,Aktif,mungkin" in report
 
 
@@ -173,7 +174,7 @@ def test_preview_shows_a_bounded_sample_not_every_row(staff):
 
     assert batch.counts["new"] == 60
     assert len(batch.sample) == 10
-    page = staff.get(reverse("mapping:import-detail", args=[batch.pk])).content.decode()
+    page = staff.get(reverse("spreadsheets:import-detail", args=[batch.pk])).content.decode()
     assert page.count("<tr><td>") <= 20
 
 
@@ -188,7 +189,7 @@ def test_a_second_click_on_import_imports_once(staff):
 
 def test_rows_edited_between_check_and_import_are_not_overwritten(staff, world):
     batch = upload(staff, csv_bytes([umkm_row(1, **{"Kode UMKM": world.umkm["X"].kode})]))
-    from mapping import imports
+    from spreadsheets import imports
 
     plan = imports.plan_build(spec=imports.SPECS["umkm"], content=imports._content(batch.pk),
                               file_name="umkm.csv", user=world.users["admin"])
@@ -208,7 +209,7 @@ def test_undo_restores_updated_rows_and_removes_created_ones(staff, world):
         umkm_row(1), umkm_row(2, **{"Kode UMKM": world.umkm["X"].kode, "Nama Usaha": "Ditimpa impor"}),
     ])))
 
-    response = staff.post(reverse("mapping:import-undo", args=[batch.pk]), follow=True)
+    response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]), follow=True)
 
     assert "Impor dibatalkan" in response.content.decode()
     world.umkm["X"].refresh_from_db()
@@ -228,7 +229,7 @@ def test_undo_is_refused_naming_the_rows_edited_after_the_import(staff, world):
     services.versioned_save(edited, fields=["name"], expected_version=edited.version, by=world.users["admin"])
     Product.objects.create(umkm=UMKM.objects.get(kode="BJS-0001"), name="Produk baru", sector_id=1)
 
-    response = staff.post(reverse("mapping:import-undo", args=[batch.pk]), follow=True)
+    response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]), follow=True)
 
     page = response.content.decode()
     assert "Baris 3: data ini diubah setelah impor" in page
@@ -248,7 +249,7 @@ def test_exported_umkm_import_back_unchanged(staff, world, fmt):
     world.umkm["X"].nik = "3303014101800001"
     world.umkm["X"].location = world.desa["X"].centre
     world.umkm["X"].save()
-    exported = staff.get(reverse("mapping:export-rows", args=["umkm"]) + f"?format={fmt}")
+    exported = staff.get(reverse("spreadsheets:export-rows", args=["umkm"]) + f"?format={fmt}")
     content = b"".join(exported.streaming_content) if exported.streaming else exported.content
 
     batch = upload(staff, content, name=f"ekspor.{fmt}")
@@ -258,7 +259,7 @@ def test_exported_umkm_import_back_unchanged(staff, world, fmt):
 
 
 def test_exported_products_import_back_unchanged(staff, world):
-    exported = staff.get(reverse("mapping:export-rows", args=["produk"]) + "?format=xlsx")
+    exported = staff.get(reverse("spreadsheets:export-rows", args=["produk"]) + "?format=xlsx")
 
     batch = upload(staff, exported.content, name="produk.xlsx", kind="produk")
 
@@ -266,7 +267,7 @@ def test_exported_products_import_back_unchanged(staff, world):
 
 
 def test_dashboard_figures_of_imported_umkm_equal_a_full_recount(staff, world):
-    from mapping import stats
+    from mapping.services.facts import facts_changed
 
     lng, lat = world.desa["X"].centre["coordinates"]
     confirm(staff, upload(staff, csv_bytes([
@@ -277,7 +278,7 @@ def test_dashboard_figures_of_imported_umkm_equal_a_full_recount(staff, world):
               "product_count", "score_sum", "registered_on", "lng", "lat"]
     written_by_import = list(UMKMFact.objects.filter(umkm__kode__startswith="BJS-").order_by("umkm_id").values(*fields))
 
-    stats.stats_refresh()
+    facts_changed(everything=True)
 
     assert list(UMKMFact.objects.filter(umkm__kode__startswith="BJS-").order_by("umkm_id").values(*fields)) == (
         written_by_import)
@@ -292,7 +293,7 @@ def test_undoing_a_product_import_puts_the_dashboard_figures_back(staff, world):
     batch = confirm(staff, upload(staff, csv_bytes(rows, headers=headers), kind="produk"))
     assert UMKMFact.objects.get(umkm=world.umkm["X"]).product_count == 3
 
-    staff.post(reverse("mapping:import-undo", args=[batch.pk]))
+    staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]))
 
     assert not Product.objects.filter(name__in=["Tas pandan", "Tikar pandan"]).exists()
     assert UMKMFact.objects.get(umkm=world.umkm["X"]).product_count == 1

@@ -1,4 +1,6 @@
-"""Spreadsheet mapping of the mapping app's data: columns, keys, lookups, exports.
+"""Spreadsheet specs of the mapping app's data: columns, keys, lookups, exports.
+
+Discovered by the spreadsheets engine at start-up (see spreadsheets/specs.py).
 
 Each spec lists its columns once (Indonesian headers, the Petunjuk text, an example);
 the template, the importer, the portal export and the admin export all use them, so
@@ -7,27 +9,24 @@ dict (kode → id) and every row is then resolved in Python with its row number.
 """
 
 import difflib
-import json
 import re
 import time
 from functools import lru_cache
-from types import SimpleNamespace
 
 import shapely
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
-from import_export import resources
 
-from mapping import bulk, cells, stats
-from mapping.bulk import KEEP_CELL, NULL
-from mapping.cells import CellError
-from mapping.exports import safe_cell
 from mapping.geometry import to_shape
-from mapping.imports import KEEP, Column, Existing, ImportSpec, Resolved, RowError, spec_register
 from mapping.models import (
     SWAPPED_COORDINATES_MESSAGE, UMKM, Assessment, Desa, Kecamatan, Product, Sector, size_class_for,
-    validate_umkm_kode,
+    validate_phone, validate_umkm_kode,
 )
+from mapping.services.facts import facts_changed
+from spreadsheets import bulk, cells
+from spreadsheets.cells import CellError
+from spreadsheets.resources import SpecResource
+from spreadsheets.specs import KEEP, Column, Existing, ImportSpec, Resolved, RowError, register
 
 
 PLACE_PREFIX = re.compile(r"^(desa|ds|kelurahan|kel|kecamatan|kec)\b\.?\s*", re.IGNORECASE)
@@ -144,6 +143,21 @@ class Wilayah:
         return self._shapes
 
 
+def kecamatan_names() -> list[str]:
+    return list(Kecamatan.objects.values_list("nama", flat=True))
+
+
+def sector_names() -> list[str]:
+    return list(Sector.objects.values_list("nama", flat=True))
+
+
+class MappingSpec(ImportSpec):
+    """Rows that belong to a kecamatan of Purbalingga."""
+
+    def area_names(self):
+        return dict(Kecamatan.objects.values_list("pk", "nama"))
+
+
 def _present(row: dict, name: str, default=KEEP):
     return row[name] if name in row else default
 
@@ -177,36 +191,40 @@ def _kode_umkm(value) -> str:
     return result
 
 
-class UMKMSpec(ImportSpec):
+@register
+class UMKMSpec(MappingSpec):
     kind = "umkm"
     label = gettext_lazy("UMKM")
     model = UMKM
     fields = ("kode", "nib", "name", "owner_name", "nik", "phone", "address", "desa_id", "location",
               "founded_year", "workers", "capital", "annual_turnover", "is_active")
     readonly_headers = ("Skala Usaha",)
+    derived_models = ("mapping.umkmfact",)
+    written_fields = ("desa_id", "is_active", "nib", "capital", "annual_turnover", "location")
     key_help = gettext_lazy("Baris dicocokkan dengan UMKM yang sudah ada melalui NIB bila diisi, selain itu melalui "
                             "Kode UMKM. Baris tanpa keduanya ditolak agar impor ulang tidak menggandakan data.")
     columns = (
         Column("kode", "Kode UMKM", gettext_lazy("Kode tetap UMKM (huruf, angka, . / - _). Kosongkan untuk UMKM baru "
-                                                  "ber-NIB: portal membuatkannya."), "PBG-BJS-0001", _kode_umkm),
+                                                  "ber-NIB: portal membuatkannya."), "PBG-BJS-0001", _kode_umkm, text=True),
         Column("nib", "NIB", gettext_lazy("Nomor Induk Berusaha dari OSS, 13 digit. Format sel sebagai Teks."),
-               "9120001234567", cells.digits_id("NIB", 13)),
+               "9120001234567", cells.digits_id("NIB", 13), text=True),
         Column("name", "Nama Usaha", gettext_lazy("Nama usaha, maksimal 150 karakter."), "Keripik Singkong Sari Rasa",
                cells.text_of(150), required=True),
         Column("owner_name", "Nama Pemilik", gettext_lazy("Nama pemilik sesuai KTP."), "Siti Aminah",
                cells.text_of(150), required=True),
         Column("nik", "NIK Pemilik", gettext_lazy("Opsional, 16 digit sesuai KTP. Format sel sebagai Teks: angka 16 "
                                                   "digit rusak bila disimpan sebagai angka."),
-               "3303014101800001", cells.digits_id("NIK", 16)),
-        Column("phone", "Telepon", gettext_lazy("Nomor telepon/WA, mis. 0812-2345-6789."), "0812-2345-6789", cells.phone),
+               "3303014101800001", cells.digits_id("NIK", 16), text=True),
+        Column("phone", "Telepon", gettext_lazy("Nomor telepon/WA, mis. 0812-2345-6789."), "0812-2345-6789",
+               cells.phone(validate_phone), text=True),
         Column("address", "Alamat", gettext_lazy("Alamat usaha (dusun, RT/RW)."), "Dusun Kalitengah RT 02/RW 01",
                cells.text_of(255), required=True),
         Column("kecamatan", "Kecamatan", gettext_lazy("Nama kecamatan (boleh dengan 'Kec.'). Wajib bila Kode Desa kosong."),
-               "Bojongsari"),
+               "Bojongsari", choices=kecamatan_names),
         Column("desa", "Desa/Kelurahan", gettext_lazy("Nama desa/kelurahan (boleh dengan 'Desa'/'Kel.'). Nama desa "
                                                       "dibaca bersama kecamatannya."), "Karangbanjar"),
         Column("desa_kode", "Kode Desa", gettext_lazy("Kode Kemendagri desa/kelurahan, mis. 33.03.14.2008. Bila diisi, "
-                                                      "kode ini yang dipakai."), "33.03.14.2008"),
+                                                      "kode ini yang dipakai."), "33.03.14.2008", text=True),
         Column("lat", "Lintang", gettext_lazy("Opsional. Lintang desimal, sekitar -7,4; harus di dalam desa yang dipilih."),
                -7.3520, cells.coordinate),
         Column("lng", "Bujur", gettext_lazy("Opsional. Bujur desimal, sekitar 109,3."), 109.3367, cells.coordinate),
@@ -288,23 +306,13 @@ class UMKMSpec(ImportSpec):
     def update_extra(self, existing, ctx):
         return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}
 
-    def after_write(self, *, codec, created, updated, removed_owners=()):
-        at = {name: i for i, name in enumerate(self.fields)}
-
-        def facts():
-            # Read straight from each line's text (see bulk.TextRows): no per-cell conversion.
-            for pk, record in created:
-                cells = record.line.split("\t")
-                location = cells[at["location"]]
-                yield (
-                    pk, record.kecamatan_id, int(cells[at["desa_id"]]), cells[at["is_active"]] != "f",
-                    cells[at["nib"]] not in ("", KEEP_CELL, NULL), int(cells[at["capital"]]),
-                    int(cells[at["annual_turnover"]]),
-                    json.loads(location) if location not in (KEEP_CELL, NULL) else None,
-                )
-
-        stats.stats_add_new(umkm=facts())
-        stats.stats_refresh(umkm_ids=updated)
+    def after_write(self, *, created, updated, removed_owners=()):
+        new_umkm = (
+            (row.pk, row.kecamatan_id, v["desa_id"], v["is_active"], v["nib"], v["capital"], v["annual_turnover"],
+             v["location"])
+            for row in created for v in (row.values,)
+        )
+        facts_changed(new_umkm=new_umkm, umkm_ids=updated)
 
     def export_queryset(self, user):
         return UMKM.objects.visible_to(user).order_by("desa__kode", "pk")
@@ -325,22 +333,24 @@ class UMKMSpec(ImportSpec):
 # --- Product ------------------------------------------------------------------------------
 
 
-class ProductSpec(ImportSpec):
+@register
+class ProductSpec(MappingSpec):
     kind = "produk"
     label = gettext_lazy("Produk")
     model = Product
     fields = ("umkm_id", "name", "sector_id", "description", "monthly_capacity", "capacity_unit", "price",
               "market_reach", "local_material_pct", "is_active")
     readonly_headers = ("Nama Usaha", "Desa/Kelurahan", "Kecamatan")
+    written_fields = ("umkm_id",)
     key_help = gettext_lazy("Baris dicocokkan dengan produk yang sudah ada melalui Kode UMKM + Nama Produk (tanpa "
                             "membedakan huruf besar/kecil). UMKM harus sudah terdaftar (impor UMKM lebih dulu).")
     columns = (
         Column("umkm", "Kode UMKM", gettext_lazy("Kode UMKM pemilik produk (lihat ekspor UMKM)."), "PBG-BJS-0001",
-               cells.text_of(40), required=True),
+               cells.text_of(40), required=True, text=True),
         Column("name", "Nama Produk", gettext_lazy("Nama produk, maksimal 150 karakter."), "Keripik singkong balado",
                cells.text_of(150), required=True),
         Column("sector", "Sektor", gettext_lazy("Nama atau kode sektor (daftar pilihan di templat)."), "Makanan & minuman",
-               required=True),
+               required=True, choices=sector_names),
         Column("description", "Deskripsi", gettext_lazy("Opsional."), "Renyah, tanpa pengawet", cells.text_of(5000)),
         Column("monthly_capacity", "Kapasitas per Bulan", gettext_lazy("Angka ≥ 0; desimal dengan koma."), 500,
                cells.decimal()),
@@ -406,11 +416,11 @@ class ProductSpec(ImportSpec):
     def owners_of(self, ids):
         return list(Product.objects.filter(pk__in=ids).values_list("umkm_id", flat=True))
 
-    def after_write(self, *, codec, created, updated, removed_owners=()):
-        umkm_ids = [int(record.line.split("\t", 1)[0]) for _pk, record in created] + list(removed_owners)
+    def after_write(self, *, created, updated, removed_owners=()):
+        umkm_ids = [row.values["umkm_id"] for row in created] + list(removed_owners)
         for chunk in bulk.in_chunks(updated):
             umkm_ids += Product.objects.filter(pk__any_of=chunk).values_list("umkm_id", flat=True)
-        stats.stats_refresh(umkm_ids=umkm_ids)
+        facts_changed(umkm_ids=umkm_ids)
 
     def export_queryset(self, user):
         return Product.objects.visible_to(user).order_by("umkm__desa__kode", "umkm_id", "pk")
@@ -430,6 +440,7 @@ class ProductSpec(ImportSpec):
 # --- Reference data: sektor, kecamatan, desa -----------------------------------------------
 
 
+@register
 class SectorSpec(ImportSpec):
     kind = "sektor"
     label = gettext_lazy("Sektor")
@@ -438,7 +449,7 @@ class SectorSpec(ImportSpec):
     key_help = gettext_lazy("Baris dicocokkan melalui Kode Sektor; kode baru menambah sektor.")
     columns = (
         Column("kode", "Kode Sektor", gettext_lazy("Huruf kecil, angka dan tanda hubung, mis. makanan-olahan."),
-               "makanan-olahan", cells.text_of(40), required=True),
+               "makanan-olahan", cells.text_of(40), required=True, text=True),
         Column("nama", "Nama Sektor", gettext_lazy("Nama yang tampil di portal."), "Makanan olahan", cells.text_of(100),
                required=True),
         Column("order", "Urutan", gettext_lazy("Urutan tampil, bilangan bulat ≥ 0."), 1, cells.integer()),
@@ -463,8 +474,8 @@ class SectorSpec(ImportSpec):
         return {kode: Existing(pk, (kode, nama, order), None)
                 for pk, kode, nama, order in Sector.objects.values_list("pk", "kode", "nama", "order")}
 
-    def after_write(self, *, codec, created, updated, removed_owners=()):
-        stats.stats_touch()
+    def after_write(self, *, created, updated, removed_owners=()):
+        facts_changed(everything=any(True for _row in created))
 
     def export_queryset(self, user):
         return Sector.objects.all()
@@ -473,7 +484,8 @@ class SectorSpec(ImportSpec):
         yield from (list(r) for r in queryset.values_list("kode", "nama", "order"))
 
 
-class KecamatanSpec(ImportSpec):
+@register
+class KecamatanSpec(MappingSpec):
     kind = "kecamatan"
     label = gettext_lazy("Kecamatan")
     model = Kecamatan
@@ -483,7 +495,7 @@ class KecamatanSpec(ImportSpec):
                             "Kecamatan baru dan batas wilayah dimuat dari berkas batas wilayah resmi (load_wilayah).")
     columns = (
         Column("kode", "Kode Kemendagri", gettext_lazy("Kode kecamatan, mis. 33.03.14."), "33.03.14",
-               cells.text_of(8), required=True),
+               cells.text_of(8), required=True, text=True),
         Column("nama", "Nama Kecamatan", gettext_lazy("Nama resmi."), "Bojongsari", cells.text_of(100), required=True),
     )
 
@@ -493,8 +505,8 @@ class KecamatanSpec(ImportSpec):
     def existing(self, keys, ctx):
         return {kode: Existing(pk, (nama,), pk) for pk, kode, nama in Kecamatan.objects.values_list("pk", "kode", "nama")}
 
-    def after_write(self, *, codec, created, updated, removed_owners=()):
-        stats.stats_touch()
+    def after_write(self, *, created, updated, removed_owners=()):
+        facts_changed()
 
     def export_queryset(self, user):
         return Kecamatan.objects.all()
@@ -503,7 +515,8 @@ class KecamatanSpec(ImportSpec):
         yield from (list(r) for r in queryset.values_list("kode", "nama"))
 
 
-class DesaSpec(ImportSpec):
+@register
+class DesaSpec(MappingSpec):
     kind = "desa"
     label = gettext_lazy("Desa/Kelurahan")
     model = Desa
@@ -514,7 +527,7 @@ class DesaSpec(ImportSpec):
                             "Desa baru dan batas wilayah dimuat dari berkas batas wilayah resmi (load_wilayah).")
     columns = (
         Column("kode", "Kode Kemendagri", gettext_lazy("Kode desa/kelurahan, mis. 33.03.14.2008."), "33.03.14.2008",
-               cells.text_of(13), required=True),
+               cells.text_of(13), required=True, text=True),
         Column("nama", "Nama Desa/Kelurahan", gettext_lazy("Nama resmi, tanpa awalan 'Desa'."), "Bojongsari",
                cells.text_of(100), required=True),
     )
@@ -536,8 +549,8 @@ class DesaSpec(ImportSpec):
         return {kode: Existing(pk, (nama,), kec) for pk, kode, nama, kec in
                 Desa.objects.values_list("pk", "kode", "nama", "kecamatan_id")}
 
-    def after_write(self, *, codec, created, updated, removed_owners=()):
-        stats.stats_touch()
+    def after_write(self, *, created, updated, removed_owners=()):
+        facts_changed()
 
     def export_queryset(self, user):
         return Desa.objects.all()
@@ -548,6 +561,7 @@ class DesaSpec(ImportSpec):
             yield [kode, nama, str(jenis), kecamatan]
 
 
+@register
 class AssessmentExportSpec(ImportSpec):
     """Assessments are exported only: scores enter through the rating workflow, not files."""
 
@@ -574,50 +588,52 @@ class AssessmentExportSpec(ImportSpec):
                    timezone.localtime(verified).date() if verified else None]
 
 
-for _spec in (UMKMSpec(), ProductSpec(), SectorSpec(), KecamatanSpec(), DesaSpec(), AssessmentExportSpec()):
-    spec_register(_spec)
+# --- django-import-export: the admin's export buttons -------------------------------------
 
 
-# --- django-import-export: the admin's export buttons --------------------------------------
+class UMKMResource(SpecResource):
+    spec_kind = "umkm"
+
+    class Meta:
+        model = UMKM
+        fields = ()
 
 
-class SpecResource(resources.ModelResource):
-    """Admin exports through django-import-export, with the spec's columns and rows.
+class ProductResource(SpecResource):
+    spec_kind = "produk"
 
-    The same headers as the template, so an admin export imports back unchanged, and
-    every cell neutralised against formula injection (the library escapes only some
-    prefixes).
-    """
-
-    spec_kind = ""
-
-    def get_user_visible_fields(self):
-        """The spec's headers, for the export page's list of columns."""
-        from mapping.imports import SPECS
-
-        return [SimpleNamespace(column_name=h) for h in SPECS[self.spec_kind].export_headers()]
-
-    def export(self, queryset=None, **kwargs):
-        import tablib
-
-        from mapping.imports import SPECS
-
-        spec = SPECS[self.spec_kind]
-        queryset = queryset if queryset is not None else spec.model.objects.all()
-        dataset = tablib.Dataset(headers=spec.export_headers(), title=str(spec.label)[:31])
-        for row in spec.export_rows(queryset):
-            dataset.append([safe_cell(c) for c in row])
-        return dataset
+    class Meta:
+        model = Product
+        fields = ()
 
 
-def _resource(spec_model, kind):
-    meta = type("Meta", (), {"model": spec_model, "fields": ()})
-    return type(f"{spec_model.__name__}Resource", (SpecResource,), {"spec_kind": kind, "Meta": meta})
+class SectorResource(SpecResource):
+    spec_kind = "sektor"
+
+    class Meta:
+        model = Sector
+        fields = ()
 
 
-UMKMResource = _resource(UMKM, "umkm")
-ProductResource = _resource(Product, "produk")
-SectorResource = _resource(Sector, "sektor")
-KecamatanResource = _resource(Kecamatan, "kecamatan")
-DesaResource = _resource(Desa, "desa")
-AssessmentResource = _resource(Assessment, "penilaian")
+class KecamatanResource(SpecResource):
+    spec_kind = "kecamatan"
+
+    class Meta:
+        model = Kecamatan
+        fields = ()
+
+
+class DesaResource(SpecResource):
+    spec_kind = "desa"
+
+    class Meta:
+        model = Desa
+        fields = ()
+
+
+class AssessmentResource(SpecResource):
+    spec_kind = "penilaian"
+
+    class Meta:
+        model = Assessment
+        fields = ()

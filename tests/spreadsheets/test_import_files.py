@@ -8,8 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from mapping.models import UMKM, ImportBatch
-from tests.mapping.test_imports import confirm, upload
+from mapping.models import UMKM
+from spreadsheets.models import ImportBatch
+from tests.spreadsheets.test_imports import confirm, upload
 from tests.sheets import UMKM_HEADERS, csv_bytes, umkm_row, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +168,7 @@ def test_missing_and_unknown_headers_are_both_listed(staff):
 def test_a_file_over_the_size_limit_is_refused_before_it_is_stored(staff, settings):
     settings.IMPORT_MAX_BYTES = 1000
 
-    response = staff.post(reverse("mapping:import-upload", args=["umkm"]),
+    response = staff.post(reverse("spreadsheets:import-upload", args=["umkm"]),
                           {"file": SimpleUploadedFile("besar.csv", b"x" * 1001)}, follow=True)
 
     assert "Berkas terlalu besar" in response.content.decode()
@@ -214,7 +215,7 @@ def test_an_xml_entity_bomb_is_refused(staff):
 
 
 def test_an_old_xls_file_is_refused_with_what_to_do(staff):
-    response = staff.post(reverse("mapping:import-upload", args=["umkm"]),
+    response = staff.post(reverse("spreadsheets:import-upload", args=["umkm"]),
                           {"file": SimpleUploadedFile("lama.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 600)}, follow=True)
 
     assert "Hanya berkas .xlsx atau .csv yang bisa diimpor (berkas ini: lama.xls)" in response.content.decode()
@@ -231,7 +232,7 @@ def test_a_binary_file_named_csv_is_refused(staff):
 
 
 def test_template_has_exact_headers_an_example_drop_downs_and_instructions(staff):
-    response = staff.get(reverse("mapping:import-template", args=["umkm"]))
+    response = staff.get(reverse("spreadsheets:import-template", args=["umkm"]))
 
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == ["Data", "Daftar", "Petunjuk"]
@@ -248,7 +249,7 @@ def test_template_has_exact_headers_an_example_drop_downs_and_instructions(staff
 
 
 def test_the_templates_example_row_is_not_imported_by_mistake(staff):
-    template = staff.get(reverse("mapping:import-template", args=["umkm"])).content
+    template = staff.get(reverse("spreadsheets:import-template", args=["umkm"])).content
 
     batch = upload(staff, template, name="templat.xlsx")
 
@@ -257,7 +258,7 @@ def test_the_templates_example_row_is_not_imported_by_mistake(staff):
 
 @pytest.mark.parametrize("kind,column,value", [("umkm", 1, "CONTOH-2"), ("sektor", 3, 7)])
 def test_the_templates_example_is_itself_valid(staff, kind, column, value):
-    book = load_workbook(io.BytesIO(staff.get(reverse("mapping:import-template", args=[kind])).content))
+    book = load_workbook(io.BytesIO(staff.get(reverse("spreadsheets:import-template", args=[kind])).content))
     sheet = book["Data"]
     sheet.cell(row=2, column=column, value=value)  # no longer the untouched example row
     output = io.BytesIO()

@@ -1,4 +1,4 @@
-"""The XLSX templates the portal hands out for imports (exports: mapping/exports.py)."""
+"""The XLSX templates the portal hands out for imports (exports: purbalingga_umkm/tables.py)."""
 
 import io
 
@@ -8,20 +8,14 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from mapping.exports import TEXT_HEADERS, safe_cell
-from mapping.models import Kecamatan, Sector
+from purbalingga_umkm.tables import safe_cell
+
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def _lists_for(spec) -> dict[str, list[str]]:
     """Choices offered as a drop-down per header (kept on a 'Daftar' sheet)."""
-    lists = {c.header: [str(x) for x in c.choices] for c in spec.columns if c.choices}
-    headers = {c.header for c in spec.columns}
-    if "Kecamatan" in headers:
-        lists["Kecamatan"] = list(Kecamatan.objects.values_list("nama", flat=True))
-    if "Sektor" in headers:
-        lists["Sektor"] = list(Sector.objects.values_list("nama", flat=True))
-    return lists
+    return {c.header: c.choice_list() for c in spec.columns if c.choices}
 
 
 def template_workbook(spec) -> bytes:
@@ -38,7 +32,7 @@ def template_workbook(spec) -> bytes:
         head = data.cell(row=1, column=index)
         head.font = Font(bold=True, color="C00000" if column.required else "000000")
         head.fill = HEADER_FILL
-        if column.header in TEXT_HEADERS:
+        if column.text:
             for row in range(2, 2002):
                 data.cell(row=row, column=index).number_format = "@"
     data.freeze_panes = "A2"

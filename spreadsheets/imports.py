@@ -1,11 +1,11 @@
 """Spreadsheet imports: dry run, all-or-nothing import, history and undo.
 
-The flow, for every kind of data (the specs in mapping/resources.py and
-mentoring/resources.py):
+The flow, for every kind of data (the specs each app declares in its
+spreadsheet_specs.py, see spreadsheets/specs.py):
 
 1. `import_start()` keeps the uploaded file (bytes, size, SHA-256) in an ImportBatch and
-   checks it: the file is read (mapping/spreadsheets.py), every cell parsed
-   (mapping/cells.py), rows resolved against the database set-wise (one query per lookup,
+   checks it: the file is read (spreadsheets/reading.py), every cell parsed
+   (spreadsheets/cells.py), rows resolved against the database set-wise (one query per lookup,
    not per row) and compared with what is stored. Nothing is written but the batch: its
    counts (new / updated / unchanged / error), every row error with row number, column,
    value and message, and a bounded sample of rows.
@@ -39,50 +39,19 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _, gettext_lazy
 
-from mapping import bulk
-from mapping.cells import CellError, is_blank, row_is_blank, text
-from mapping.models import ImportBatch, ImportChange, Kecamatan
-from mapping.spreadsheets import FileRefused, header_key, table_read
+from purbalingga_umkm.scope import kecamatan_ids_editable_by
+from spreadsheets import bulk
+from spreadsheets.cells import CellError, is_blank, row_is_blank, text
+from spreadsheets.models import ImportBatch, ImportChange
+from spreadsheets.reading import FileRefused, header_key, table_read
+from spreadsheets.specs import SPECS, Context, ImportSpec, RowError, Written
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 1000  # rows between looks at the clock
 MAX_STORED_ERRORS = 10_000
 SAMPLE_PER_ACTION = 10
-
-
-# A column the file does not have: the stored value stays (a default for new rows).
-KEEP = bulk.DEFAULT
-
-
-@dataclass(frozen=True)
-class Column:
-    """One spreadsheet column: its header, what it means, and how a cell is read."""
-
-    name: str
-    header: str
-    help: str
-    example: object = ""
-    parse: object = text
-    required: bool = False
-    choices: tuple = ()
-
-
-class RowError(Exception):
-    def __init__(self, message, column: str = "", value: str = ""):
-        super().__init__(str(message))
-        self.message, self.column, self.value = str(message), column, value
-
-
-@dataclass(slots=True)
-class Resolved:
-    """A row ready to write: its key, the model's field values and where it belongs."""
-
-    key: object
-    values: tuple
-    kecamatan_id: int | None
-    label: str
-    also: object = None  # a second key the row names (a UMKM's code besides its NIB)
+LABELS_KEPT = 2000  # rows whose label is kept for the sample; later rows are shown by number
 
 
 @dataclass(slots=True)
@@ -95,110 +64,6 @@ class Record:
     line: str
     label: str | None
     also: object = None
-
-
-LABELS_KEPT = 2000  # rows whose label is kept for the sample; later rows are shown by number
-
-
-@dataclass(slots=True)
-class Existing:
-    pk: int
-    values: tuple
-    kecamatan_id: int | None
-    version: int | None = None
-
-
-@dataclass
-class Context:
-    user: object
-    scope: set | None  # kecamatan ids the user may write; None = everywhere
-    cache: dict = field(default_factory=dict)
-
-
-class ImportSpec:
-    """How one kind of data is imported and exported. Subclasses fill these in."""
-
-    kind = ""
-    label = ""
-    model = None
-    columns: tuple[Column, ...] = ()
-    fields: tuple[str, ...] = ()  # model attnames written, in the order of Resolved.values
-    readonly_headers: tuple[str, ...] = ()  # exported for reading, ignored on import
-    key_help = ""
-    creates = True  # False: rows must already exist (reference data with boundaries)
-    importable = True  # False: export only
-
-    @property
-    def permission_app(self) -> str:
-        return self.model._meta.app_label
-
-    def permission(self, action: str) -> str:
-        return f"{self.permission_app}.{action}_{self.model._meta.model_name}"
-
-    def header_keys(self) -> set[str]:
-        return {header_key(c.header) for c in self.columns}
-
-    def headers_missing(self, present: set[str]) -> list[str]:
-        return [c.header for c in self.columns if c.required and c.name not in present]
-
-    def prepare(self, ctx: Context) -> None:
-        """Load the lookups the rows need (a fixed number of queries)."""
-
-    def resolve(self, row: dict, ctx: Context) -> Resolved:
-        raise NotImplementedError
-
-    def existing(self, keys: list, ctx: Context) -> dict:
-        """The stored rows for `keys`, as {key: Existing}."""
-        raise NotImplementedError
-
-    def key_conflicts(self, kept: list[Record], existing: dict, ctx: Context) -> dict:
-        """{key: message} for rows whose key clashes with another stored row."""
-        return {}
-
-    def new_constants(self, ctx: Context) -> dict:
-        """Values (by attname) every new row gets besides the spreadsheet's, e.g. who made it."""
-        return {}
-
-    def update_extra(self, existing: Existing, ctx: Context) -> dict:
-        """Fields (attnames) an import sets besides the spreadsheet's, e.g. the version."""
-        return {}
-
-    def after_write(self, *, codec, created, updated: list[int], removed_owners=()) -> None:
-        """Keep derived data (dashboard figures) in step, inside the transaction.
-
-        `created` yields (id, Record) of new rows (`codec` reads their lines), `updated`
-        lists changed ids; an undo passes no created rows, the ids it restored and the
-        owners_of() the rows it removed.
-        """
-
-    def owners_of(self, ids) -> list[int]:
-        """UMKM whose figures count these rows (read before an undo removes them)."""
-        return []
-
-    def export_queryset(self, user):
-        raise NotImplementedError
-
-    def export_rows(self, queryset, *, personal: bool = True):
-        """Rows for export, aligned with export_headers(); without personal data (NIK)
-        unless `personal` (for those who may change the rows, UU 27/2022)."""
-        raise NotImplementedError
-
-    def export_headers(self) -> list[str]:
-        return [c.header for c in self.columns] + list(self.readonly_headers)
-
-
-SPECS: dict[str, ImportSpec] = {}
-
-
-def spec_register(spec: ImportSpec) -> ImportSpec:
-    SPECS[spec.kind] = spec
-    return spec
-
-
-def specs_for(user, action: str) -> list[ImportSpec]:
-    """The kinds of data `user` may import (or export), in menu order."""
-    return [s for s in SPECS.values()
-            if (action != "import" or s.importable) and user.has_perm(s.permission(action))]
 
 
 # --- checking ------------------------------------------------------------------------------
@@ -229,14 +94,6 @@ class Plan:
                 "error": len(self.error_rows), "total": self.total}
 
 
-def _scope_of(user) -> set | None:
-    from mapping.access import Role, role_of
-
-    if role_of(user) is Role.ADMIN_DINAS:
-        return None
-    return set(Kecamatan.objects.editable_by(user).values_list("pk", flat=True))
-
-
 PROGRESS_SECONDS = 1.0
 _last_progress: dict[int, float] = {}
 
@@ -258,7 +115,7 @@ def _progress(batch_id: int, done: int, total: int = 0, *, force: bool = False) 
 
 def _out_of_scope(spec, ctx: Context, kecamatan_id) -> str:
     if "kecamatan_names" not in ctx.cache:  # one query for the whole file, only when needed
-        ctx.cache["kecamatan_names"] = dict(Kecamatan.objects.values_list("pk", "nama"))
+        ctx.cache["kecamatan_names"] = spec.area_names()
     nama = ctx.cache["kecamatan_names"].get(kecamatan_id, "?")
     return _("Baris ini %(what)s di Kecamatan %(kecamatan)s, di luar kecamatan tugas Anda: seluruh berkas "
              "ditolak. Hapus baris ini atau minta Admin Dinas mengimpornya.") % {
@@ -272,16 +129,16 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
     plan.notes = list(table.notes)
     by_key = {header_key(c.header): c for c in spec.columns}
     ignored = {header_key(h) for h in spec.readonly_headers}
-    mapping, unknown = [], []
+    columns_at, unknown = [], []
     for index, header in enumerate(table.headers):
         key = header_key(header)
         if not key or key in ignored:
             continue
         if key in by_key:
-            mapping.append((index, by_key[key]))
+            columns_at.append((index, by_key[key]))
         else:
             unknown.append(str(header))
-    missing = spec.headers_missing({c.name for _i, c in mapping})
+    missing = spec.headers_missing({c.name for _i, c in columns_at})
     if unknown or missing:
         parts = []
         if missing:
@@ -293,13 +150,13 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
               "di templat (lembar Petunjuk menjelaskan setiap kolom).") % {"kind": spec.label, "parts": "; ".join(parts)}
         )
 
-    ctx = Context(user=user, scope=_scope_of(user))
+    ctx = Context(user=user, scope=kecamatan_ids_editable_by(user))
     spec.prepare(ctx)
     codec = bulk.TextRows(spec.model, spec.fields)
-    example = [text(column.example) for _i, column in mapping]
-    first = mapping[0][0]
-    width = max(i for i, _c in mapping) + 1
-    readers = [(i, c.name, c.parse, c.required, c.header) for i, c in mapping]
+    example = [text(column.example) for _i, column in columns_at]
+    first = columns_at[0][0]
+    width = max(i for i, _c in columns_at) + 1
+    readers = [(i, c.name, c.parse, c.required, c.header) for i, c in columns_at]
     limit = settings.IMPORT_MAX_ROWS
     seen: dict = {}
     kept: list = []
@@ -314,7 +171,7 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
         if batch_id and plan.total % PROGRESS_EVERY == 0:
             _progress(batch_id, plan.total)
         if first < len(cells) and text(cells[first]) == example[0] and [
-            text(cells[i]) if i < len(cells) else "" for i, _c in mapping
+            text(cells[i]) if i < len(cells) else "" for i, _c in columns_at
         ] == example:
             plan.error(number, _("Ini baris contoh dari templat: hapus baris ini."))
             continue
@@ -562,7 +419,11 @@ def plan_write(*, spec: ImportSpec, plan: Plan, batch: ImportBatch) -> None:
          "after": {"version": found.version + 1} if versioned else _jsonable(spec, codec.values(merged))}
         for record, found, merged in plan.updated
     ])
-    spec.after_write(codec=codec, created=zip(new_ids, plan.new), updated=[found.pk for _r, found, _m in plan.updated])
+    wanted = [spec.fields.index(name) for name in spec.written_fields or spec.fields]
+    spec.after_write(
+        created=(Written(pk, r.kecamatan_id, codec.values_of(r.line, wanted)) for pk, r in zip(new_ids, plan.new)),
+        updated=[found.pk for _r, found, _m in plan.updated],
+    )
 
 
 def _jsonable(spec, values) -> dict:
@@ -679,7 +540,7 @@ def _undo(spec, batch, user) -> list[str]:
                 "row": number, "what": model._meta.verbose_name, "pk": object_id})
     new_ids = Subquery(batch.changes.filter(action=ImportChange.Action.NEW).values("object_id"))
     for relation in model._meta.related_objects:
-        if relation.related_model._meta.label_lower in ("mapping.umkmfact",) or not relation.field.concrete:
+        if relation.related_model._meta.label_lower in spec.derived_models or not relation.field.concrete:
             continue
         later = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": new_ids}).count()
         if later:
@@ -708,7 +569,7 @@ def _undo(spec, batch, user) -> list[str]:
             relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": new_ids})._raw_delete(
                 using="default")
     model._base_manager.filter(pk__in=new_ids)._raw_delete(using="default")
-    spec.after_write(codec=None, created=(), updated=affected, removed_owners=owners)
+    spec.after_write(created=(), updated=affected, removed_owners=owners)
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.UNDONE, undone_by=user, undone_at=timezone.now())
     return []

@@ -1,0 +1,243 @@
+"""Demo data that looks like Purbalingga: deterministic, labelled, removable."""
+
+import random
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from shapely.geometry import Point
+from shapely.prepared import prep
+
+from mapping import geometry, rating
+from mapping.demo import vocabulary as vocab
+from mapping.models import UMKM, Assessment, AssessmentScore, Desa, Permit, Product, Rubric, Sector
+
+# Demo accounts are recognised by this username prefix, so clear_demo can remove them.
+DEMO_USERNAME_PREFIX = "demo."
+DEMO_PASSWORD = "demo-Purbalingga-2026"
+# Demo NIBs start with 999, a range OSS does not issue, so they never clash with real ones.
+DEMO_NIB_PREFIX = "999"
+
+
+@dataclass
+class DemoSeedResult:
+    umkm: int = 0
+    products: int = 0
+    permits: int = 0
+    skipped: bool = False
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def demo_accounts_ensure() -> list[tuple[str, str, str]]:
+    """Create (or reset) the demo accounts; returns (username, password, role) rows."""
+    User = get_user_model()
+    username = f"{DEMO_USERNAME_PREFIX}admin"
+    user, _created = User.objects.get_or_create(
+        username=username,
+        defaults={"first_name": "Admin", "last_name": "Demo", "email": "admin.demo@example.invalid"},
+    )
+    user.is_staff = True
+    user.is_superuser = True
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    return [(username, DEMO_PASSWORD, "Admin Dinas (superuser)")]
+
+
+@transaction.atomic
+def demo_data_seed(*, umkm_count: int, seed: int = 2026, replace: bool = False) -> DemoSeedResult:
+    """Generate `umkm_count` demo UMKM with products and permits, spread over every desa.
+
+    Deterministic: the same seed and size give the same rows. Existing demo data is
+    kept unless `replace` is set, so running it twice never duplicates anything.
+    """
+    result = DemoSeedResult(accounts=demo_accounts_ensure())
+    if UMKM.objects.demo().exists():
+        if not replace:
+            result.skipped = True
+            result.umkm = UMKM.objects.demo().count()
+            return result
+        demo_data_clear(keep_accounts=True)
+
+    generator = _DemoGenerator(seed)
+    umkm_rows, product_rows, permit_rows = generator.build(umkm_count)
+    created = UMKM.objects.bulk_create(umkm_rows, batch_size=1000)
+    for product in product_rows:
+        product.umkm = created[product.umkm_index]
+    for permit in permit_rows:
+        permit.umkm = created[permit.umkm_index]
+    Product.objects.bulk_create(product_rows, batch_size=1000)
+    Permit.objects.bulk_create(permit_rows, batch_size=1000)
+    result.umkm, result.products, result.permits = len(created), len(product_rows), len(permit_rows)
+    return result
+
+
+@transaction.atomic
+def demo_data_clear(*, keep_accounts: bool = False) -> dict[str, int]:
+    """Delete every demo UMKM (with its products and permits) and the demo accounts."""
+    umkm_deleted, _per_model = UMKM.objects.demo().delete()
+    accounts_deleted = 0
+    if not keep_accounts:
+        accounts_deleted, _ = (
+            get_user_model().objects.filter(username__startswith=DEMO_USERNAME_PREFIX).delete()
+        )
+    return {"rows": umkm_deleted, "accounts": accounts_deleted}
+
+
+class _DemoGenerator:
+    """Builds unsaved demo rows from one seeded random generator."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.sectors = {s.kode: s for s in Sector.objects.all()}
+        self.desa_list = list(Desa.objects.select_related("kecamatan").defer("kecamatan__boundary").order_by("kode"))
+        if not self.desa_list or not self.sectors:
+            raise ValueError("Data wilayah dan sektor belum dimuat: jalankan load_wilayah dulu.")
+        self._areas = {}
+
+    def build(self, umkm_count: int):
+        umkm_rows, product_rows, permit_rows = [], [], []
+        for index in range(umkm_count):
+            # Round-robin over desa in code order: every desa gets a share.
+            desa = self.desa_list[index % len(self.desa_list)]
+            sector_kode = self._sector_for(desa.kecamatan.nama)
+            umkm = self._umkm(index, desa, sector_kode)
+            umkm_rows.append(umkm)
+            for product in self._products(sector_kode):
+                product.umkm_index = index
+                product_rows.append(product)
+            for permit in self._permits(sector_kode):
+                permit.umkm_index = index
+                permit_rows.append(permit)
+        return umkm_rows, product_rows, permit_rows
+
+    def _sector_for(self, kecamatan_nama: str) -> str:
+        boosts = vocab.KECAMATAN_SECTOR_BOOST.get(kecamatan_nama, {})
+        kodes = [k for k in vocab.SECTOR_WEIGHTS if k in self.sectors]
+        weights = [vocab.SECTOR_WEIGHTS[k] * boosts.get(k, 1) for k in kodes]
+        return self.rng.choices(kodes, weights=weights)[0]
+
+    def _umkm(self, index: int, desa: Desa, sector_kode: str) -> UMKM:
+        rng = self.rng
+        owner = f"{rng.choice(vocab.FIRST_NAMES)} {rng.choice(vocab.LAST_NAMES)}".strip()
+        product_word = vocab.SECTOR_PRODUCTS[sector_kode][0][0].split()[0]
+        pattern = rng.randrange(3)
+        if pattern == 0:
+            name = f"{rng.choice(vocab.BUSINESS_PREFIXES)} {rng.choice(vocab.BUSINESS_WORDS)}"
+        elif pattern == 1:
+            name = f"{product_word} {owner.split()[0]}"
+        else:
+            name = f"{rng.choice(vocab.BUSINESS_WORDS)} {desa.nama}"
+        size = rng.choices(["mikro", "kecil", "menengah"], weights=[85, 12, 3])[0]
+        capital, turnover, workers = {
+            "mikro": (rng.randrange(2, 900) * 1_000_000, rng.randrange(10, 1_900) * 1_000_000, rng.randint(1, 5)),
+            "kecil": (rng.randrange(1_100, 4_900) * 1_000_000, rng.randrange(2_100, 14_000) * 1_000_000, rng.randint(5, 30)),
+            "menengah": (rng.randrange(5_100, 9_900) * 1_000_000, rng.randrange(15_100, 49_000) * 1_000_000, rng.randint(20, 120)),
+        }[size]
+        return UMKM(
+            name=name[:150],
+            owner_name=owner,
+            phone=f"08{rng.choice(['12', '13', '52', '57', '95'])}{rng.randrange(10_000_000, 99_999_999)}",
+            address=f"{rng.choice(vocab.STREET_WORDS)}, {desa.get_jenis_display()} {desa.nama} (data demo)",
+            desa=desa,
+            location=self._point_in(desa),
+            nib=f"{DEMO_NIB_PREFIX}{index:010d}" if rng.random() < 0.4 else "",
+            founded_year=rng.randint(1985, 2025),
+            workers=workers,
+            capital=capital,
+            annual_turnover=turnover,
+            is_demo=True,
+        )
+
+    def _products(self, sector_kode: str) -> list[Product]:
+        names, unit, (low, high) = vocab.SECTOR_PRODUCTS[sector_kode]
+        rng = self.rng
+        chosen = rng.sample(names, k=min(len(names), rng.choices([1, 2, 3], weights=[50, 35, 15])[0]))
+        return [
+            Product(
+                name=name,
+                sector=self.sectors[sector_kode],
+                description=f"{name} produksi UMKM Purbalingga (data demo).",
+                monthly_capacity=rng.randrange(20, 5_000),
+                capacity_unit=unit,
+                price=round(rng.randrange(low, high), -2),
+                market_reach=rng.choices(
+                    [m.value for m in Product.MarketReach], weights=[45, 30, 13, 8, 4]
+                )[0],
+                local_material_pct=rng.choice([20, 40, 50, 60, 75, 80, 90, 100]),
+            )
+            for name in chosen
+        ]
+
+    def _permits(self, sector_kode: str) -> list[Permit]:
+        rng = self.rng
+        kinds = []
+        if sector_kode == "makanan-minuman":
+            if rng.random() < 0.55:
+                kinds.append(Permit.Kind.PIRT)
+            if rng.random() < 0.35:
+                kinds.append(Permit.Kind.HALAL)
+        if rng.random() < 0.06:
+            kinds.append(Permit.Kind.HKI)
+        permits = []
+        for kind in kinds:
+            issued = date(rng.randint(2019, 2025), rng.randint(1, 12), rng.randint(1, 28))
+            permits.append(
+                Permit(
+                    kind=kind,
+                    number=f"DEMO-{kind.upper()}-{rng.randrange(100_000, 999_999)}",
+                    issued_on=issued,
+                    valid_until=issued.replace(year=issued.year + 5) if kind == Permit.Kind.PIRT else None,
+                )
+            )
+        return permits
+
+    def _point_in(self, desa: Desa) -> dict:
+        if desa.pk not in self._areas:
+            area = geometry.to_shape(desa.boundary)
+            self._areas[desa.pk] = (prep(area), area.bounds)
+        area, (min_x, min_y, max_x, max_y) = self._areas[desa.pk]
+        while True:
+            candidate = geometry.point(self.rng.uniform(min_x, max_x), self.rng.uniform(min_y, max_y))
+            if area.contains(Point(candidate["coordinates"])):
+                return candidate
+
+
+def demo_assessments_seed(*, rng: random.Random, assessor_by_kecamatan: dict, verifier, share: float = 0.15) -> int:
+    """Verified demo assessments for a share of the demo products, so rankings have content.
+
+    Scores lean on the product's facts (market reach, local material) so the demo
+    flagships look plausible; every total comes from the same scoring functions.
+    """
+    rubric = Rubric.objects.current()
+    if rubric is None or Assessment.objects.filter(product__umkm__is_demo=True).exists():
+        return 0
+    criteria = list(rubric.criteria.prefetch_related("levels"))
+    reach_score = {"lokal": 2, "kabupaten": 3, "provinsi": 4, "nasional": 4, "ekspor": 5}
+    now = timezone.now()
+    made = []
+    products = Product.objects.filter(umkm__is_demo=True).select_related("umkm__desa").order_by("pk")
+    for product in products:
+        assessor = assessor_by_kecamatan.get(product.umkm.desa.kecamatan_id)
+        if assessor is None or rng.random() > share:
+            continue
+        scores = {}
+        for criterion in criteria:
+            if criterion.kode == "f":
+                scores[criterion] = reach_score.get(product.market_reach, 3)
+            elif criterion.kode == "g":
+                scores[criterion] = min(5, 1 + (product.local_material_pct or 0) // 25)
+            else:
+                scores[criterion] = rng.choices([1, 2, 3, 4, 5], weights=[5, 20, 40, 25, 10])[0]
+        items = [rating.ScoredCriterion(c.kode, c.name, c.weight, 1, 5, s) for c, s in scores.items()]
+        assessment = Assessment.objects.create(
+            product=product, rubric=rubric, status=Assessment.Status.VERIFIED, assessed_by=assessor,
+            verified_by=verifier, submitted_at=now, verified_at=now, note="Penilaian demo.", is_current=True,
+            facts={}, weighted_score=rating.weighted_score(items), mpe_total=rating.mpe_total(items),
+        )
+        made.extend(AssessmentScore(assessment=assessment, criterion=c, score=s) for c, s in scores.items())
+    AssessmentScore.objects.bulk_create(made)
+    return len(made) // max(len(criteria), 1)
+
+

@@ -1,0 +1,96 @@
+"""Survey writes: optimistic locking and double-submit protection, with the figures kept true."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from mapping.models import UMKM, Permit
+from mapping.services.facts import facts_changed
+
+class EditConflict(Exception):
+    """Someone else saved the row since the form was opened."""
+
+    def __init__(self, current, changes: list[tuple[str, object, object]]):
+        super().__init__("edit conflict")
+        self.current = current
+        self.changes = changes  # (field label, value now stored, value the user sent)
+
+
+def versioned_save(instance, *, fields: list[str], expected_version: int, by=None):
+    """Save `fields` only if nobody changed the row since `expected_version` was read.
+
+    A second, identical submission (double tap) is not a conflict: nothing differs.
+    Raises EditConflict with the differing fields otherwise.
+    """
+    model = type(instance)
+    values = {name: getattr(instance, model._meta.get_field(name).attname) for name in fields}
+    if "updated_by" in {f.name for f in model._meta.fields}:
+        values["updated_by"] = by
+    if "updated_at" in {f.name for f in model._meta.fields}:
+        values["updated_at"] = timezone.now()
+    with transaction.atomic():
+        updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+            **values, version=F("version") + 1
+        )
+        current = model.objects.get(pk=instance.pk)
+    if updated:
+        return current
+    changes = []
+    for name in fields:
+        field = model._meta.get_field(name)
+        stored, sent = getattr(current, field.attname), getattr(instance, field.attname)
+        if stored != sent:
+            changes.append((str(field.verbose_name), stored, sent))
+    if changes:
+        raise EditConflict(current, changes)
+    return current
+
+
+def created_once(model, instance, *, token, by=None):
+    """Create `instance` unless a row with the same submission token exists already."""
+    if token:
+        existing = model.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing
+    instance.submission_token = token
+    if hasattr(instance, "created_by_id") and by is not None:
+        instance.created_by = by
+    if hasattr(instance, "updated_by_id") and by is not None:
+        instance.updated_by = by
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        return model.objects.get(submission_token=token)
+    return instance
+
+
+def survey_save(instance, *, fields: list[str], expected_version, token, by, new_photo=None):
+    """Create (once per token) or update (only from the version the user saw) a survey row.
+
+    The UMKM's dashboard figures are refreshed in the same transaction.
+    """
+    if new_photo is not None:
+        instance.photo.save(new_photo.name, new_photo, save=False)
+    with transaction.atomic():
+        if instance.pk is None:
+            saved = created_once(type(instance), instance, token=token, by=by)
+        else:
+            saved = versioned_save(instance, fields=fields, expected_version=expected_version, by=by)
+        facts_changed(umkm_ids=[saved.pk if isinstance(saved, UMKM) else saved.umkm_id])
+    return saved
+
+
+def permit_record(*, permit) -> Permit:
+    """Save a permit; the same kind and number sent twice for a UMKM is stored once."""
+    if permit.pk is None:
+        existing = Permit.objects.filter(umkm=permit.umkm_id, kind=permit.kind, number=permit.number).first()
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            permit.save()
+            facts_changed(umkm_ids=[permit.umkm_id])
+    except IntegrityError:
+        return Permit.objects.get(umkm=permit.umkm_id, kind=permit.kind, number=permit.number)
+    return permit

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """The project package holds the infrastructure the apps share (roles, scope, tables,
+    figures cache); it is an app only for the figures stamp's model."""
+
+    name = "purbalingga_umkm"
+    verbose_name = _("Portal")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,24 @@
+"""Settings for the test suite (pytest.ini): production settings with test defaults.
+
+Tests run as production does (DEBUG off, hashed static files from the manifest, served by
+WhiteNoise) except HTTPS redirects, and without a tile server: the tests never use the
+network. Each value is only a default: a variable already set in the environment wins
+(DATABASE_URL=postgres://… runs the suite on PostgreSQL). tests/conftest.py collects the
+static files into STATIC_ROOT when the manifest is missing or out of date.
+"""
+
+import os
+from pathlib import Path
+
+_BASE_DIR = Path(__file__).resolve().parent.parent
+
+for _name, _value in {
+    "SECRET_KEY": "test-only-secret-key",
+    "DEBUG": "false",
+    "SECURE_SSL_REDIRECT": "false",
+    "MAP_TILES_URL": "",
+    "STATIC_ROOT": str(_BASE_DIR / "var" / "test-static"),
+}.items():
+    os.environ.setdefault(_name, _value)
+
+from purbalingga_umkm.settings import *  # noqa: E402,F403
