@@ -41,13 +41,11 @@ browser:
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
 # Tests run with production settings (DEBUG off, manifest static files served by
-# WhiteNoise) except HTTPS redirects, and without a tile server (no network in tests).
-TEST_ENV := SECRET_KEY=test-only-secret-key DEBUG=false SECURE_SSL_REDIRECT=false \
-	MAP_TILES_URL= STATIC_ROOT=$(CURDIR)/var/test-static
-
+# WhiteNoise) except HTTPS redirects, and without a tile server (no network in tests):
+# pytest.ini selects purbalingga_umkm/settings_test.py, which sets those defaults, and
+# the test session collects the static files into var/test-static when they changed.
 test: install-dev browser
-	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --clear -v0
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check-deploy: install
 	DEBUG=false SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(64))') \
