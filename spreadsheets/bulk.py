@@ -73,6 +73,23 @@ def _json_text(value) -> str:
     return json.dumps(value).translate(COPY_ESCAPES)
 
 
+class NulCharacter(ValueError):
+    """Text with a NUL character: PostgreSQL cannot store it, so no database gets it."""
+
+
+def _refuse_nul(field, text: str) -> str:
+    if "\x00" in text:
+        raise NulCharacter(f"{field.model._meta.label}.{field.attname}: NUL character in {text[:40]!r}")
+    return text
+
+
+def _db_converter(field):
+    """The SQLite path's conversion: Django's own, with the same refusal of NUL."""
+    if field.get_internal_type() in ("CharField", "TextField", "SlugField"):
+        return lambda v: None if v is None else _refuse_nul(field, field.get_db_prep_save(v, connection))
+    return lambda v: field.get_db_prep_save(v, connection)
+
+
 def _copy_converter(field):
     """A function from the field's Python value to COPY text, chosen once per field.
 
@@ -87,7 +104,7 @@ def _copy_converter(field):
         return lambda v: NULL if v is None else v.isoformat()
     if internal in NUMERIC_TYPES or field.is_relation:
         return lambda v: NULL if v is None else str(v)  # digits never need escaping
-    return lambda v: NULL if v is None else str(v).translate(COPY_ESCAPES)
+    return lambda v: NULL if v is None else _refuse_nul(field, str(v)).translate(COPY_ESCAPES)
 
 
 NUMERIC_TYPES = {
@@ -104,6 +121,7 @@ class _Column:
         self.attname = field.attname
         self.stamp = now if (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)) else None
         self.to_copy = _copy_converter(field) if is_postgresql() else None
+        self.to_db = _db_converter(field)
         # A constant default is computed once; a callable one (a fresh code) per row.
         self.factory = field.get_default if field.has_default() and callable(field.default) else None
         self.fixed_default = None if self.factory else field.get_default()
@@ -120,7 +138,7 @@ class _Column:
     def prepared(self, value):
         if self.to_copy is not None:
             return self.to_copy(value)
-        return self.field.get_db_prep_save(value, connection)
+        return self.to_db(value)
 
 
 class _Lines(io.TextIOBase):
@@ -129,11 +147,19 @@ class _Lines(io.TextIOBase):
     def __init__(self, lines):
         self._lines = lines
         self._rest = ""
+        self.refused = None  # a NulCharacter met while reading: raised again after the COPY
 
     def readable(self):
         return True
 
     def read(self, size=-1):
+        try:
+            return self._read(size)
+        except NulCharacter as error:
+            self.refused = error
+            raise
+
+    def _read(self, size=-1):
         parts, total = [self._rest], len(self._rest)
         while size is None or size < 0 or total < size:
             line = next(self._lines, None)
@@ -153,8 +179,13 @@ def _copy(table: str, columns: list[str], lines) -> None:
     stream = _Lines("\t".join(line) + "\n" for line in lines)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", stream,
-                                  size=1 << 20)
+        try:
+            cursor.cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", stream,
+                                      size=1 << 20)
+        except Exception:
+            if stream.refused is not None:  # psycopg2 wraps it in QueryCanceled: give the cause
+                raise stream.refused from None
+            raise
 
 
 def _new_ids(model, count: int) -> list[int]:
@@ -226,7 +257,7 @@ def rows_insert(model, rows, *, count: int | None = None, fields: list[str] | No
     # others are converted. Plain tuples and local names: this loop runs for every cell.
     base, dynamic = [], []
     for index, c in enumerate(columns):
-        convert = c.to_copy or (lambda v, f=c.field: f.get_db_prep_save(v, connection))
+        convert = c.to_copy or c.to_db
         factory = c.factory
         fixed = convert(c.stamp if c.stamp is not None else c.fixed_default) if factory is None else None
         if c.attname in constants:

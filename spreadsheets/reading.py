@@ -118,6 +118,9 @@ def _csv_encoding(data: bytes) -> tuple[str, str]:
 def _csv_read(data: bytes, known_headers: set[str]) -> Table:
     if b"\x00" in data[:4096]:
         raise FileRefused(_("Berkas ini bukan CSV atau XLSX (berisi data biner)."))
+    if b"\x00" in data:
+        raise FileRefused(_("Berkas CSV berisi karakter NUL (kode 0), yang tidak dapat disimpan. Buka berkas di "
+                            "spreadsheet, simpan ulang sebagai 'CSV UTF-8', lalu unggah lagi."))
     encoding, encoding_label = _csv_encoding(data)
     # Decoded as it is read: the text of a 20 MB file is never held whole.
     stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")

@@ -228,6 +228,19 @@ def test_a_binary_file_named_csv_is_refused(staff):
     assert "bukan CSV atau XLSX" in message
 
 
+def test_a_csv_with_a_nul_character_deep_in_the_file_is_refused_and_nothing_is_saved(staff):
+    rows = [umkm_row(n) for n in range(1, 80)]
+    rows[-1]["Alamat"] = "Dusun Tengah\x00RT 02"
+    content = csv_bytes(rows)
+    assert content.index(b"\x00") > 4096  # past the binary-file sniff
+
+    batch = upload(staff, content)
+
+    assert "karakter NUL" in refusal_of(batch)
+    assert batch.status == ImportBatch.Status.INVALID
+    assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
+
+
 # --- the template ----------------------------------------------------------------------------
 
 
