@@ -99,7 +99,7 @@ def populate(n_umkm: int):
     batch, scores = [], []
     for product_id in chosen:
         values = [rng.choices([1, 2, 3, 4, 5], weights=[5, 20, 40, 25, 10])[0] for _ in criteria]
-        items = [rating.ScoredCriterion(c.kode, c.name, c.weight, 1, 5, v) for c, v in zip(criteria, values)]
+        items = [rating.ScoredCriterion(c.code, c.name, c.weight, 1, 5, v) for c, v in zip(criteria, values)]
         batch.append(Assessment(
             product_id=product_id, rubric=rubric, status=Assessment.Status.VERIFIED, assessed_by=assessor,
             verified_at=now - timedelta(days=rng.randint(0, 360)), weighted_score=rating.weighted_score(items),
@@ -195,8 +195,8 @@ def main():
     user = get_user_model().objects.get(username="demo.pimpinan")
     client = Client()
     client.force_login(user)
-    kecamatan = Kecamatan.objects.order_by("kode").first().kode
-    desa = Desa.objects.filter(kecamatan__kode=kecamatan).order_by("kode").first()
+    kecamatan = Kecamatan.objects.order_by("code").first().code
+    desa = Desa.objects.filter(kecamatan__code=kecamatan).order_by("code").first()
     lng, lat = desa.centre["coordinates"]
     zoomed_in = f"{lng - 0.01:.5f},{lat - 0.01:.5f},{lng + 0.01:.5f},{lat + 0.01:.5f}"
 
@@ -204,7 +204,7 @@ def main():
         "dashboard": "/dasbor/",
         "dashboard?sektor=kerajinan&skala=mikro": "/dasbor/?sektor=kerajinan&skala=mikro",
         f"dashboard kecamatan {kecamatan}": f"/dasbor/kecamatan/{kecamatan}/",
-        f"dashboard desa {desa.kode}": f"/dasbor/desa/{desa.kode}/",
+        f"dashboard desa {desa.code}": f"/dasbor/desa/{desa.code}/",
         "umkm.geojson (regency, per desa)": "/peta/umkm.geojson?zoom=11",
         "umkm.geojson (zoomed in, points)": f"/peta/umkm.geojson?zoom=16&bbox={zoomed_in}",
         "kecamatan.geojson": "/peta/kecamatan.geojson",

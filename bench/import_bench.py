@@ -80,10 +80,10 @@ def generate_rows(n: int) -> list[dict]:
 
     rng = random.Random(2026)
     desa = list(Desa.objects.select_related("kecamatan").values_list(
-        "kode", "nama", "kecamatan__nama", "centre"))
+        "code", "name", "kecamatan__name", "centre"))
     rows = []
     for i in range(n):
-        kode, nama, kecamatan, centre = rng.choice(desa)
+        code, name, kecamatan, centre = rng.choice(desa)
         by_code = rng.random() < 0.5
         lng, lat = centre["coordinates"]
         capital = rng.randrange(5, 900) * 1_000_000
@@ -96,8 +96,8 @@ def generate_rows(n: int) -> list[dict]:
             "Telepon": f"08{rng.randrange(10**9, 10**10)}",
             "Alamat": f"{rng.choice(words.STREET_WORDS)} No. {rng.randrange(1, 200)}",
             "Kecamatan": "" if by_code else rng.choice([kecamatan, f"Kec. {kecamatan}", kecamatan.upper()]),
-            "Desa/Kelurahan": "" if by_code else rng.choice([nama, f"Desa {nama}", nama.lower()]),
-            "Kode Desa": kode if by_code else "",
+            "Desa/Kelurahan": "" if by_code else rng.choice([name, f"Desa {name}", name.lower()]),
+            "Kode Desa": code if by_code else "",
             "Lintang": round(lat, 6) if rng.random() < 0.5 else "",
             "Bujur": "",
             "Tahun Berdiri": rng.randrange(1985, 2026),
@@ -199,8 +199,8 @@ def copy_rows(rows: list[dict]) -> float:
 
     from mapping.models import Desa
 
-    desa_by_kode = dict(Desa.objects.values_list("kode", "pk"))
-    desa_by_name = {(k.lower(), d.lower()): pk for pk, k, d in Desa.objects.values_list("pk", "kecamatan__nama", "nama")}
+    desa_by_kode = dict(Desa.objects.values_list("code", "pk"))
+    desa_by_name = {(k.lower(), d.lower()): pk for pk, k, d in Desa.objects.values_list("pk", "kecamatan__name", "name")}
     buffer = io.StringIO()
     now = "2026-11-28 00:00:00+07"
     for row in rows:
@@ -235,14 +235,14 @@ def import_export_default(rows: list[dict]) -> float:
     from mapping.models import UMKM, Desa
 
     class PlainUMKMResource(resources.ModelResource):
-        kode = fields.Field(attribute="kode", column_name="Kode UMKM")
+        code = fields.Field(attribute="code", column_name="Kode UMKM")
         nib = fields.Field(attribute="nib", column_name="NIB")
         name = fields.Field(attribute="name", column_name="Nama Usaha")
         owner_name = fields.Field(attribute="owner_name", column_name="Nama Pemilik")
         nik = fields.Field(attribute="nik", column_name="NIK Pemilik")
         phone = fields.Field(attribute="phone", column_name="Telepon")
         address = fields.Field(attribute="address", column_name="Alamat")
-        desa = fields.Field(attribute="desa", column_name="Kode Desa", widget=widgets.ForeignKeyWidget(Desa, "kode"))
+        desa = fields.Field(attribute="desa", column_name="Kode Desa", widget=widgets.ForeignKeyWidget(Desa, "code"))
         founded_year = fields.Field(attribute="founded_year", column_name="Tahun Berdiri")
         workers = fields.Field(attribute="workers", column_name="Tenaga Kerja")
         capital = fields.Field(attribute="capital", column_name="Modal Usaha (Rp)")
@@ -250,11 +250,11 @@ def import_export_default(rows: list[dict]) -> float:
 
         class Meta:
             model = UMKM
-            import_id_fields = ["kode"]
-            fields = ("kode", "nib", "name", "owner_name", "nik", "phone", "address", "desa", "founded_year",
+            import_id_fields = ["code"]
+            fields = ("code", "nib", "name", "owner_name", "nik", "phone", "address", "desa", "founded_year",
                       "workers", "capital", "annual_turnover")
 
-    kode_of = {(k.lower(), d.lower()): kode for kode, k, d in Desa.objects.values_list("kode", "kecamatan__nama", "nama")}
+    kode_of = {(k.lower(), d.lower()): code for code, k, d in Desa.objects.values_list("code", "kecamatan__name", "name")}
     dataset = tablib.Dataset(headers=[h for h in HEADERS if h not in ("Kecamatan", "Desa/Kelurahan", "Lintang",
                                                                          "Bujur", "Aktif")])
     for row in rows:

@@ -142,11 +142,11 @@ class KecamatanFilter(admin.SimpleListFilter):
     kecamatan_path = "desa__kecamatan"
 
     def lookups(self, request, model_admin):
-        return Kecamatan.objects.values_list("kode", "nama")
+        return Kecamatan.objects.values_list("code", "name")
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(**{f"{self.kecamatan_path}__kode": self.value()})
+            return queryset.filter(**{f"{self.kecamatan_path}__code": self.value()})
         return queryset
 
 
@@ -164,11 +164,11 @@ class DesaFilter(admin.SimpleListFilter):
         kecamatan_kode = request.GET.get(KecamatanFilter.parameter_name)
         if not kecamatan_kode:
             return []
-        return Desa.objects.filter(kecamatan__kode=kecamatan_kode).values_list("kode", "nama")
+        return Desa.objects.filter(kecamatan__code=kecamatan_kode).values_list("code", "name")
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(desa__kode=self.value())
+            return queryset.filter(desa__code=self.value())
         return queryset
 
 
@@ -177,11 +177,11 @@ class SectorFilter(admin.SimpleListFilter):
     parameter_name = "sektor"
 
     def lookups(self, request, model_admin):
-        return Sector.objects.values_list("kode", "nama")
+        return Sector.objects.values_list("code", "name")
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(products__sector__kode=self.value()).distinct()
+            return queryset.filter(products__sector__code=self.value()).distinct()
         return queryset
 
 
@@ -215,10 +215,10 @@ class PermitFilter(admin.SimpleListFilter):
 class KecamatanAdmin(SpreadsheetAdminMixin, FactsAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
     resource_classes = [specs.KecamatanResource]
     spec_kind = "kecamatan"
-    list_display = ["kode", "nama", "desa_total"]
-    fields = ["kode", "nama", "boundary", "centre"]
-    search_fields = ["kode", "nama"]
-    ordering = ["kode"]
+    list_display = ["code", "name", "desa_total"]
+    fields = ["code", "name", "boundary", "centre"]
+    search_fields = ["code", "name"]
+    ordering = ["code"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(desa_total=Count("desa_set"))
@@ -232,11 +232,11 @@ class KecamatanAdmin(SpreadsheetAdminMixin, FactsAdminMixin, ScopedAdminMixin, L
 class DesaAdmin(SpreadsheetAdminMixin, FactsAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
     resource_classes = [specs.DesaResource]
     spec_kind = "desa"
-    list_display = ["kode", "nama", "jenis_display", "kecamatan"]
-    fields = ["kecamatan", "kode", "nama", "boundary", "centre"]
+    list_display = ["code", "name", "jenis_display", "kecamatan"]
+    fields = ["kecamatan", "code", "name", "boundary", "centre"]
     list_filter = [JenisDesaFilter, "kecamatan"]
-    search_fields = ["kode", "nama", "kecamatan__nama"]
-    ordering = ["kode"]
+    search_fields = ["code", "name", "kecamatan__name"]
+    ordering = ["code"]
     list_select_related = ["kecamatan"]
     change_form_template = "admin/mapping/desa/change_form.html"
 
@@ -252,11 +252,11 @@ class DesaAdmin(SpreadsheetAdminMixin, FactsAdminMixin, ScopedAdminMixin, Leafle
         desa = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if desa is not None:
-            kecamatan = Kecamatan.objects.only("kode", "nama", "boundary").get(pk=desa.kecamatan_id)
+            kecamatan = Kecamatan.objects.only("code", "name", "boundary").get(pk=desa.kecamatan_id)
             extra_context["kecamatan_outline"] = {
                 "type": "Feature",
                 "geometry": kecamatan.boundary,
-                "properties": {"nama": kecamatan.nama, "kode": kecamatan.kode},
+                "properties": {"name": kecamatan.name, "code": kecamatan.code},
             }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -266,10 +266,10 @@ class SectorAdmin(SpreadsheetAdminMixin, ReferenceListAdminMixin, admin.ModelAdm
     resource_classes = [specs.SectorResource]
     spec_kind = "sektor"
 
-    list_display = ["nama", "kode", "order", "product_total"]
+    list_display = ["name", "code", "order", "product_total"]
     list_editable = ["order"]
-    search_fields = ["nama", "kode"]
-    prepopulated_fields = {"kode": ["nama"]}
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(product_total=Count("products"))
@@ -317,7 +317,7 @@ class UMKMAdmin(SpreadsheetAdminMixin, FactsAdminMixin, VersionedAdminMixin, Sco
         KecamatanFilter, DesaFilter, SectorFilter, SizeClassFilter, PermitFilter,
         "is_active", "is_demo",
     ]
-    search_fields = ["name", "owner_name", "nib", "desa__nama", "products__name"]
+    search_fields = ["name", "owner_name", "nib", "desa__name", "products__name"]
     autocomplete_fields = ["desa"]
     inlines = [ProductInline, PermitInline]
     readonly_fields = ["size_class_display", "is_demo", "created_by", "created_at", "updated_by", "updated_at"]
@@ -340,13 +340,13 @@ class UMKMAdmin(SpreadsheetAdminMixin, FactsAdminMixin, VersionedAdminMixin, Sco
             kwargs["queryset"] = Desa.objects.editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description=_("desa/kelurahan"), ordering="desa__nama")
+    @admin.display(description=_("desa/kelurahan"), ordering="desa__name")
     def desa_name(self, obj):
-        return obj.desa.nama
+        return obj.desa.name
 
-    @admin.display(description=_("kecamatan"), ordering="desa__kecamatan__nama")
+    @admin.display(description=_("kecamatan"), ordering="desa__kecamatan__name")
     def kecamatan_name(self, obj):
-        return obj.desa.kecamatan.nama
+        return obj.desa.kecamatan.name
 
     @admin.display(description=_("skala usaha"))
     def size_class_display(self, obj):
@@ -383,9 +383,9 @@ class ProductAdmin(SpreadsheetAdminMixin, FactsAdminMixin, VersionedAdminMixin, 
             kwargs["queryset"] = UMKM.objects.editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description=_("kecamatan"), ordering="umkm__desa__kecamatan__nama")
+    @admin.display(description=_("kecamatan"), ordering="umkm__desa__kecamatan__name")
     def kecamatan_name(self, obj):
-        return obj.umkm.desa.kecamatan.nama
+        return obj.umkm.desa.kecamatan.name
 
 
 # --- Potential rating ----------------------------------------------------------------
@@ -420,7 +420,7 @@ def make_new_rubric_version(modeladmin, request, queryset):
 class CriterionInline(admin.TabularInline):
     model = Criterion
     extra = 0
-    fields = ["kode", "name", "weight", "order", "auto_source"]
+    fields = ["code", "name", "weight", "order", "auto_source"]
     show_change_link = True
 
 
@@ -456,7 +456,7 @@ class CriterionLevelInline(admin.TabularInline):
 
 @admin.register(Criterion)
 class CriterionAdmin(LockedRubricMixin, admin.ModelAdmin):
-    list_display = ["kode", "name", "weight", "rubric"]
+    list_display = ["code", "name", "weight", "rubric"]
     list_filter = ["rubric"]
     inlines = [CriterionLevelInline]
 

@@ -67,7 +67,7 @@ class UMKMForm(SurveyFormMixin, forms.ModelForm):
         self.fields["desa"].queryset = (
             Desa.objects.editable_by(user).select_related("kecamatan").defer("boundary", "centre", "kecamatan__boundary", "kecamatan__centre")
         )
-        self.fields["desa"].label_from_instance = lambda desa: desa.nama
+        self.fields["desa"].label_from_instance = lambda desa: desa.name
         self.add_survey_fields()
         kecamatan_ids = [k.pk for k in self.fields["kecamatan"].queryset]
         if len(kecamatan_ids) == 1 and not self.is_bound:
@@ -83,7 +83,7 @@ class UMKMForm(SurveyFormMixin, forms.ModelForm):
         kecamatan, desa = cleaned.get("kecamatan"), cleaned.get("desa")
         if kecamatan and desa and desa.kecamatan_id != kecamatan.pk:
             self.add_error("desa", _("Desa %(desa)s tidak berada di Kecamatan %(kecamatan)s.")
-                           % {"desa": desa.nama, "kecamatan": kecamatan.nama})
+                           % {"desa": desa.name, "kecamatan": kecamatan.name})
         self.instance.location = self._location(cleaned)
         return cleaned
 
@@ -178,14 +178,14 @@ class AssessmentForm(forms.Form):
         self.criteria = criteria
         existing = {s.criterion_id: s.score for s in assessment.scores.all()} if assessment.pk else {}
         for criterion in criteria:
-            name = f"c_{criterion.kode}"
+            name = f"c_{criterion.code}"
             self.fields[name] = forms.TypedChoiceField(
-                label=f"({criterion.kode}) {criterion.name}",
+                label=f"({criterion.code}) {criterion.name}",
                 coerce=int, widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
                 choices=[(level.score, f"{level.score} — {level.description}") for level in criterion.levels.all()],
                 error_messages={
-                    "required": _("Pilih tingkat untuk kriteria (%(kode)s).") % {"kode": criterion.kode},
-                    "invalid_choice": _("Skor di luar skala kriteria (%(kode)s).") % {"kode": criterion.kode},
+                    "required": _("Pilih tingkat untuk kriteria (%(code)s).") % {"code": criterion.code},
+                    "invalid_choice": _("Skor di luar skala kriteria (%(code)s).") % {"code": criterion.code},
                 },
             )
             initial = existing.get(criterion.pk)

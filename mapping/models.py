@@ -72,7 +72,7 @@ def transfer_permissions(model: str, label) -> list[tuple[str, str]]:
 class Region(models.Model):
     """Fields shared by Kecamatan and Desa: Kemendagri code, name, boundary, centre."""
 
-    nama = models.CharField(_("nama"), max_length=100)
+    name = models.CharField(_("nama"), max_length=100)
     boundary = MultiPolygonField(_("batas wilayah"), validators=[geometry.validate_boundary])
     centre = PointField(
         _("titik tengah"),
@@ -82,13 +82,13 @@ class Region(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["kode"]
+        ordering = ["code"]
 
     def __str__(self):
-        return self.nama
+        return self.name
 
     def natural_key(self):
-        return (self.kode,)
+        return (self.code,)
 
     def clean(self):
         super().clean()
@@ -106,8 +106,8 @@ class Region(models.Model):
 class CodedQuerySet(models.QuerySet):
     """Reference rows are identified by their code in fixtures (natural keys)."""
 
-    def get_by_natural_key(self, kode):
-        return self.get(kode=kode)
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
 
 
 class KecamatanQuerySet(CodedQuerySet, ScopedQuerySet):
@@ -115,7 +115,7 @@ class KecamatanQuerySet(CodedQuerySet, ScopedQuerySet):
 
 
 class Kecamatan(Region):
-    kode = models.CharField(
+    code = models.CharField(
         _("kode Kemendagri"), max_length=8, unique=True, validators=[validate_kecamatan_kode]
     )
 
@@ -126,7 +126,7 @@ class Kecamatan(Region):
         verbose_name_plural = _("kecamatan")
         permissions = transfer_permissions("kecamatan", _("kecamatan"))
         constraints = [
-            models.UniqueConstraint(fields=["nama"], name="kecamatan_nama_unique"),
+            models.UniqueConstraint(fields=["name"], name="kecamatan_name_unique"),
         ]
 
 
@@ -135,10 +135,10 @@ class DesaQuerySet(CodedQuerySet, ScopedQuerySet):
 
     # The first digit of the last code segment is 1 for a kelurahan, 2 for a desa.
     def kelurahan(self):
-        return self.filter(kode__regex=r"\.1\d{3}$")
+        return self.filter(code__regex=r"\.1\d{3}$")
 
     def desa_only(self):
-        return self.filter(kode__regex=r"\.2\d{3}$")
+        return self.filter(code__regex=r"\.2\d{3}$")
 
     def with_kecamatan(self):
         return self.select_related("kecamatan")
@@ -161,7 +161,7 @@ class Desa(Region):
         DESA = "desa", _("Desa")
         KELURAHAN = "kelurahan", _("Kelurahan")
 
-    kode = models.CharField(
+    code = models.CharField(
         _("kode Kemendagri"), max_length=13, unique=True, validators=[validate_desa_kode]
     )
     kecamatan = models.ForeignKey(
@@ -176,43 +176,43 @@ class Desa(Region):
         permissions = transfer_permissions("desa", _("desa/kelurahan"))
         constraints = [
             models.UniqueConstraint(
-                fields=["kecamatan", "nama"],
-                name="desa_nama_unique_per_kecamatan",
+                fields=["kecamatan", "name"],
+                name="desa_name_unique_per_kecamatan",
                 violation_error_message=_("Nama desa ini sudah ada di kecamatan yang sama."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.nama} ({self.kecamatan.nama})" if self.kecamatan_id else self.nama
+        return f"{self.name} ({self.kecamatan.name})" if self.kecamatan_id else self.name
 
     @property
     def jenis(self) -> str:
-        return self.Jenis.KELURAHAN if self.kode[9:10] == "1" else self.Jenis.DESA
+        return self.Jenis.KELURAHAN if self.code[9:10] == "1" else self.Jenis.DESA
 
     def get_jenis_display(self) -> str:
         return self.Jenis(self.jenis).label
 
     def clean(self):
         super().clean()
-        if self.kecamatan_id and self.kode and not self.kode.startswith(self.kecamatan.kode + "."):
+        if self.kecamatan_id and self.code and not self.code.startswith(self.kecamatan.code + "."):
             raise ValidationError(
                 {
-                    "kode": _(
-                        "Kode desa %(kode)s tidak cocok dengan Kecamatan %(kecamatan)s: "
+                    "code": _(
+                        "Kode desa %(code)s tidak cocok dengan Kecamatan %(kecamatan)s: "
                         "kode desa harus diawali %(prefix)s"
                     )
                     % {
-                        "kode": self.kode,
-                        "kecamatan": self.kecamatan.nama,
-                        "prefix": self.kecamatan.kode + ".",
+                        "code": self.code,
+                        "kecamatan": self.kecamatan.name,
+                        "prefix": self.kecamatan.code + ".",
                     }
                 }
             )
 
 
 class Sector(models.Model):
-    kode = models.SlugField(_("kode"), max_length=40, unique=True)
-    nama = models.CharField(_("nama sektor"), max_length=100, unique=True)
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama sektor"), max_length=100, unique=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     # Its flag in the dashboard figures' masks (UMKMFact): given once, never changed or
     # reused, so deleting one never renumbers the others (mapping.services.facts.fact_bits_assign).
@@ -221,16 +221,16 @@ class Sector(models.Model):
     objects = CodedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["order", "nama"]
+        ordering = ["order", "name"]
         verbose_name = _("sektor")
         verbose_name_plural = _("sektor")
         permissions = transfer_permissions("sector", _("sektor"))
 
     def __str__(self):
-        return self.nama
+        return self.name
 
     def natural_key(self):
-        return (self.kode,)
+        return (self.code,)
 
 
 GEOMETRY_OF_DESA_AND_KECAMATAN = (
@@ -321,7 +321,7 @@ validate_umkm_kode = RegexValidator(
 
 
 class UMKM(models.Model):
-    kode = models.CharField(
+    code = models.CharField(
         _("kode UMKM"), max_length=40, unique=True, default=umkm_kode_new,
         validators=[validate_umkm_kode],
         help_text=_("Kode tetap untuk mencocokkan baris saat impor spreadsheet bila NIB kosong. "
@@ -445,8 +445,8 @@ class UMKM(models.Model):
             return _(
                 "Titik lokasi berada di %(jenis)s %(found)s (Kec. %(kecamatan)s), bukan di %(chosen)s. "
                 "Pilih desa yang benar atau geser pin."
-            ) % {"jenis": found.get_jenis_display(), "found": found.nama,
-                 "kecamatan": found.kecamatan.nama, "chosen": self.desa.nama}
+            ) % {"jenis": found.get_jenis_display(), "found": found.name,
+                 "kecamatan": found.kecamatan.name, "chosen": self.desa.name}
         if swapped and Desa.objects.containing(swapped):
             return str(SWAPPED_COORDINATES_MESSAGE)
         return _("Titik lokasi berada di luar Kabupaten Purbalingga.")
@@ -647,7 +647,7 @@ class Criterion(models.Model):
         LOCATION_QUOTIENT = "lq", _("Saran dari Location Quotient sektor")
 
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("rubrik"))
-    kode = models.CharField(_("kode"), max_length=2, help_text=_("Huruf kriteria: a sampai l."))
+    code = models.CharField(_("kode"), max_length=2, help_text=_("Huruf kriteria: a sampai l."))
     name = models.CharField(_("kriteria"), max_length=120)
     description = models.TextField(_("penjelasan"), blank=True)
     weight = models.PositiveSmallIntegerField(
@@ -659,16 +659,16 @@ class Criterion(models.Model):
     )
 
     class Meta:
-        ordering = ["order", "kode"]
+        ordering = ["order", "code"]
         verbose_name = _("kriteria")
         verbose_name_plural = _("kriteria")
         constraints = [
-            models.UniqueConstraint(fields=["rubric", "kode"], name="criterion_kode_unique_per_rubric"),
+            models.UniqueConstraint(fields=["rubric", "code"], name="criterion_code_unique_per_rubric"),
             models.CheckConstraint(condition=Q(weight__gte=1), name="criterion_weight_positive"),
         ]
 
     def __str__(self):
-        return f"({self.kode}) {self.name}"
+        return f"({self.code}) {self.name}"
 
 
 class CriterionLevel(models.Model):
@@ -787,7 +787,7 @@ class AssessmentScore(models.Model):
     score = models.PositiveSmallIntegerField(_("skor"))
 
     class Meta:
-        ordering = ["criterion__order", "criterion__kode"]
+        ordering = ["criterion__order", "criterion__code"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "criterion"], name="score_unique_per_criterion"),
         ]

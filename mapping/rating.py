@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 @dataclass(frozen=True)
 class ScoredCriterion:
-    kode: str
+    code: str
     name: str
     weight: int
     min_score: int
@@ -62,6 +62,6 @@ def strongest_criteria(items: list[ScoredCriterion], count: int = 2) -> list[Sco
     """The criteria that explain a high score: highest share of their range, then weight."""
     def strength(item):
         share = (item.score - item.min_score) / ((item.max_score - item.min_score) or 1)
-        return (-share, -item.weight, item.kode)
+        return (-share, -item.weight, item.code)
 
     return sorted(items, key=strength)[:count]

@@ -37,7 +37,7 @@ def kecamatan_overview_list() -> QuerySet[Kecamatan]:
             kelurahan_count=_count_per_kecamatan(Desa.objects.kelurahan(), "kecamatan"),
             umkm_count=_count_per_kecamatan(UMKM.objects.active(), "desa__kecamatan"),
         )
-        .order_by("kode")
+        .order_by("code")
     )
 
 
@@ -49,11 +49,11 @@ def kecamatan_feature_collection() -> dict:
         "features": [
             {
                 "type": "Feature",
-                "id": row.kode,
+                "id": row.code,
                 "geometry": row.boundary,
                 "properties": {
-                    "kode": row.kode,
-                    "nama": row.nama,
+                    "code": row.code,
+                    "name": row.name,
                     "desa_count": row.desa_count + row.kelurahan_count,
                     "umkm_count": row.umkm_count,
                 },
@@ -80,9 +80,9 @@ def umkm_search(*, user, query: str = "", desa_kode: str = "", sektor_kode: str 
     if query:
         umkm = umkm.filter(Q(name__icontains=query) | Q(owner_name__icontains=query) | Q(nib=query))
     if desa_kode:
-        umkm = umkm.filter(desa__kode=desa_kode)
+        umkm = umkm.filter(desa__code=desa_kode)
     if sektor_kode:
-        umkm = umkm.filter(Exists(Product.objects.filter(umkm=OuterRef("pk"), sector__kode=sektor_kode)))
+        umkm = umkm.filter(Exists(Product.objects.filter(umkm=OuterRef("pk"), sector__code=sektor_kode)))
     return umkm.order_by("name", "pk")
 
 
@@ -118,7 +118,7 @@ def product_readiness(*, product, permits) -> list[ReadinessItem]:
     `permits` are the UMKM's permits (those for this product or for the whole business).
     """
     return readiness_items(
-        sector_kode=product.sector.kode, has_nib=bool(product.umkm.nib),
+        sector_kode=product.sector.code, has_nib=bool(product.umkm.nib),
         size_class=product.umkm.size_class, product_id=product.pk, permits=permits,
     )
 
@@ -163,7 +163,7 @@ def ranking_explanation(assessment) -> str:
     for s in assessment.scores.all():
         levels = sorted(level.score for level in s.criterion.levels.all())
         items.append(rating.ScoredCriterion(
-            kode=s.criterion.kode, name=s.criterion.name, weight=s.criterion.weight,
+            code=s.criterion.code, name=s.criterion.name, weight=s.criterion.weight,
             min_score=levels[0], max_score=levels[-1], score=s.score,
         ))
     names = [i.name.lower() for i in rating.strongest_criteria(items)]
@@ -177,9 +177,9 @@ def desa_feature_collection(*, kecamatan) -> dict:
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "id": d.kode, "geometry": d.boundary,
-             "properties": {"id": d.pk, "kode": d.kode, "nama": d.nama}}
-            for d in Desa.objects.filter(kecamatan=kecamatan).only("pk", "kode", "nama", "boundary")
+            {"type": "Feature", "id": d.code, "geometry": d.boundary,
+             "properties": {"id": d.pk, "code": d.code, "name": d.name}}
+            for d in Desa.objects.filter(kecamatan=kecamatan).only("pk", "code", "name", "boundary")
         ],
     }
 

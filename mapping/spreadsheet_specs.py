@@ -52,21 +52,21 @@ class Wilayah:
     def __init__(self):
         self.kecamatan = {}  # place_key(nama) or kode → (id, nama)
         self.kecamatan_names = {}
-        for pk, kode, nama in Kecamatan.objects.values_list("pk", "kode", "nama"):
-            self.kecamatan[place_key(nama)] = self.kecamatan[kode] = (pk, nama)
-            self.kecamatan_names[place_key(nama)] = nama
+        for pk, code, name in Kecamatan.objects.values_list("pk", "code", "name"):
+            self.kecamatan[place_key(name)] = self.kecamatan[code] = (pk, name)
+            self.kecamatan_names[place_key(name)] = name
         self.desa_by_kode = {}
         self.desa_by_name = {}  # (kecamatan id, place_key(nama)) → desa tuple
         self.desa_names = {}  # kecamatan id → {place_key: nama}
         self.kecamatan_of_name = {}  # place_key(desa nama) → [kecamatan nama]
-        for pk, kode, nama, kec_id, kec_nama in Desa.objects.values_list(
-            "pk", "kode", "nama", "kecamatan_id", "kecamatan__nama"
+        for pk, code, name, kec_id, kec_nama in Desa.objects.values_list(
+            "pk", "code", "name", "kecamatan_id", "kecamatan__name"
         ):
-            desa = (pk, kode, nama, kec_id, kec_nama)
-            self.desa_by_kode[kode] = desa
-            self.desa_by_name[(kec_id, place_key(nama))] = desa
-            self.desa_names.setdefault(kec_id, {})[place_key(nama)] = nama
-            self.kecamatan_of_name.setdefault(place_key(nama), []).append(kec_nama)
+            desa = (pk, code, name, kec_id, kec_nama)
+            self.desa_by_kode[code] = desa
+            self.desa_by_name[(kec_id, place_key(name))] = desa
+            self.desa_names.setdefault(kec_id, {})[place_key(name)] = name
+            self.kecamatan_of_name.setdefault(place_key(name), []).append(kec_nama)
         self._shapes = None
         self._resolved = {}
 
@@ -77,29 +77,29 @@ class Wilayah:
                 "name": name, "hint": _suggest(name, self.kecamatan_names)}, "Kecamatan", name)
         return found
 
-    def desa_resolve(self, *, kode: str, kecamatan: str, desa: str):
+    def desa_resolve(self, *, code: str, kecamatan: str, desa: str):
         """(id, kode, nama, kecamatan id, kecamatan nama) from the code, or kecamatan + desa names.
 
         A file names the same few hundred desa over and over: each spelling is resolved once.
         """
-        asked = (kode, kecamatan, desa)
+        asked = (code, kecamatan, desa)
         found = self._resolved.get(asked)
         if found is None:
-            found = self._resolved[asked] = self._desa_resolve(kode=kode, kecamatan=kecamatan, desa=desa)
+            found = self._resolved[asked] = self._desa_resolve(code=code, kecamatan=kecamatan, desa=desa)
         return found
 
-    def _desa_resolve(self, *, kode: str, kecamatan: str, desa: str):
-        if kode:
-            found = self.desa_by_kode.get(kode.strip())
+    def _desa_resolve(self, *, code: str, kecamatan: str, desa: str):
+        if code:
+            found = self.desa_by_kode.get(code.strip())
             if found is None:
-                raise RowError(_("Kode desa %(kode)s tidak dikenal (format 33.03.NN.XNNN).") % {"kode": kode},
-                               "Kode Desa", kode)
+                raise RowError(_("Kode desa %(code)s tidak dikenal (format 33.03.NN.XNNN).") % {"code": code},
+                               "Kode Desa", code)
             if desa and place_key(desa) != place_key(found[2]):
-                raise RowError(_("Kode desa %(kode)s adalah %(nama)s, bukan %(desa)s: periksa salah satunya.") % {
-                    "kode": kode, "nama": found[2], "desa": desa}, "Kode Desa", kode)
+                raise RowError(_("Kode desa %(code)s adalah %(name)s, bukan %(desa)s: periksa salah satunya.") % {
+                    "code": code, "name": found[2], "desa": desa}, "Kode Desa", code)
             if kecamatan and place_key(kecamatan) not in (place_key(found[4]), found[1][:8]):
-                raise RowError(_("Kode desa %(kode)s ada di Kecamatan %(kec)s, bukan %(given)s.") % {
-                    "kode": kode, "kec": found[4], "given": kecamatan}, "Kecamatan", kecamatan)
+                raise RowError(_("Kode desa %(code)s ada di Kecamatan %(kec)s, bukan %(given)s.") % {
+                    "code": code, "kec": found[4], "given": kecamatan}, "Kecamatan", kecamatan)
             return found
         if not desa:
             raise RowError(_("Isi Kode Desa, atau Kecamatan dan Desa/Kelurahan."), "Desa/Kelurahan")
@@ -144,18 +144,18 @@ class Wilayah:
 
 
 def kecamatan_names() -> list[str]:
-    return list(Kecamatan.objects.values_list("nama", flat=True))
+    return list(Kecamatan.objects.values_list("name", flat=True))
 
 
 def sector_names() -> list[str]:
-    return list(Sector.objects.values_list("nama", flat=True))
+    return list(Sector.objects.values_list("name", flat=True))
 
 
 class MappingSpec(ImportSpec):
     """Rows that belong to a kecamatan of Purbalingga."""
 
     def area_names(self):
-        return dict(Kecamatan.objects.values_list("pk", "nama"))
+        return dict(Kecamatan.objects.values_list("pk", "name"))
 
 
 def _present(row: dict, name: str, default=KEEP):
@@ -196,7 +196,7 @@ class UMKMSpec(MappingSpec):
     kind = "umkm"
     label = gettext_lazy("UMKM")
     model = UMKM
-    fields = ("kode", "nib", "name", "owner_name", "nik", "phone", "address", "desa_id", "location",
+    fields = ("code", "nib", "name", "owner_name", "nik", "phone", "address", "desa_id", "location",
               "founded_year", "workers", "capital", "annual_turnover", "is_active")
     readonly_headers = ("Skala Usaha",)
     derived_models = ("mapping.umkmfact",)
@@ -204,7 +204,7 @@ class UMKMSpec(MappingSpec):
     key_help = gettext_lazy("Baris dicocokkan dengan UMKM yang sudah ada melalui NIB bila diisi, selain itu melalui "
                             "Kode UMKM. Baris tanpa keduanya ditolak agar impor ulang tidak menggandakan data.")
     columns = (
-        Column("kode", "Kode UMKM", gettext_lazy("Kode tetap UMKM (huruf, angka, . / - _). Kosongkan untuk UMKM baru "
+        Column("code", "Kode UMKM", gettext_lazy("Kode tetap UMKM (huruf, angka, . / - _). Kosongkan untuk UMKM baru "
                                                   "ber-NIB: portal membuatkannya."), "PBG-BJS-0001", _kode_umkm, text=True),
         Column("nib", "NIB", gettext_lazy("Nomor Induk Berusaha dari OSS, 13 digit. Format sel sebagai Teks."),
                "9120001234567", cells.digits_id("NIB", 13), text=True),
@@ -241,7 +241,7 @@ class UMKMSpec(MappingSpec):
 
     def headers_missing(self, present):
         missing = super().headers_missing(present)
-        if "nib" not in present and "kode" not in present:
+        if "nib" not in present and "code" not in present:
             missing.append("NIB / Kode UMKM")
         if "desa_kode" not in present and not {"kecamatan", "desa"} <= present:
             missing.append("Kode Desa / Kecamatan + Desa/Kelurahan")
@@ -251,11 +251,11 @@ class UMKMSpec(MappingSpec):
         ctx.cache["wilayah"] = Wilayah()
 
     def resolve(self, row, ctx):
-        nib, kode = row.get("nib", ""), row.get("kode", "")
-        if not nib and not kode:
+        nib, code = row.get("nib", ""), row.get("code", "")
+        if not nib and not code:
             raise RowError(_("Isi NIB atau Kode UMKM: tanpa salah satunya, impor ulang akan menggandakan UMKM ini."), "NIB")
         wilayah = ctx.cache["wilayah"]
-        desa = wilayah.desa_resolve(kode=row.get("desa_kode", ""), kecamatan=row.get("kecamatan", ""),
+        desa = wilayah.desa_resolve(code=row.get("desa_kode", ""), kecamatan=row.get("kecamatan", ""),
                                     desa=row.get("desa", ""))
         location = KEEP if "lat" not in row else None
         lat, lng = row.get("lat"), row.get("lng")
@@ -267,19 +267,19 @@ class UMKMSpec(MappingSpec):
                 raise RowError(problem, "Lintang", f"{lat}, {lng}")
             location = {"type": "Point", "coordinates": [lng, lat]}
         values = (
-            kode or KEEP, _present(row, "nib"), row["name"], row["owner_name"], _present(row, "nik"),
+            code or KEEP, _present(row, "nib"), row["name"], row["owner_name"], _present(row, "nik"),
             _present(row, "phone"), row["address"], desa[0], location, _present(row, "founded_year"),
             KEEP if "workers" not in row else (1 if row["workers"] is None else row["workers"]),
             row["capital"], row["annual_turnover"], _present(row, "is_active"),
         )
-        key = ("nib", nib) if nib else ("kode", kode)
+        key = ("nib", nib) if nib else ("code", code)
         return Resolved(key=key, values=values, kecamatan_id=desa[3], label=f"{row['name']} — {desa[2]}",
-                        also=("kode", kode) if nib and kode else None)
+                        also=("code", code) if nib and code else None)
 
     def existing(self, keys, ctx):
         found = {}
         columns = ("pk", "desa__kecamatan_id", "version") + self.fields
-        for kind in ("nib", "kode"):
+        for kind in ("nib", "code"):
             wanted = [value for k, value in keys if k == kind]
             for chunk in bulk.in_chunks(wanted):
                 for row in UMKM.objects.filter(**{f"{kind}__any_of": chunk}).values_list(*columns):
@@ -293,11 +293,11 @@ class UMKMSpec(MappingSpec):
         codes = {r.also[1]: r.key for r in kept if r.also}
         conflicts = {}
         for chunk in bulk.in_chunks(list(codes)):
-            for pk, kode, nib in UMKM.objects.filter(kode__any_of=chunk).values_list("pk", "kode", "nib"):
-                match = existing.get(codes[kode])
+            for pk, code, nib in UMKM.objects.filter(code__any_of=chunk).values_list("pk", "code", "nib"):
+                match = existing.get(codes[code])
                 if match is None or match.pk != pk:
-                    conflicts[codes[kode]] = _("Kode UMKM %(kode)s sudah dipakai UMKM lain (NIB %(nib)s).") % {
-                        "kode": kode, "nib": nib or "—"}
+                    conflicts[codes[code]] = _("Kode UMKM %(code)s sudah dipakai UMKM lain (NIB %(nib)s).") % {
+                        "code": code, "nib": nib or "—"}
         return conflicts
 
     def new_constants(self, ctx):
@@ -315,12 +315,12 @@ class UMKMSpec(MappingSpec):
         facts_changed(new_umkm=new_umkm, umkm_ids=updated)
 
     def export_queryset(self, user):
-        return UMKM.objects.visible_to(user).order_by("desa__kode", "pk")
+        return UMKM.objects.visible_to(user).order_by("desa__code", "pk")
 
     def export_rows(self, queryset, *, personal: bool = True):
         for row in queryset.values_list(
-            "kode", "nib", "name", "owner_name", "nik", "phone", "address", "desa__kecamatan__nama", "desa__nama",
-            "desa__kode", "location", "founded_year", "workers", "capital", "annual_turnover", "is_active",
+            "code", "nib", "name", "owner_name", "nik", "phone", "address", "desa__kecamatan__name", "desa__name",
+            "desa__code", "location", "founded_year", "workers", "capital", "annual_turnover", "is_active",
         ).iterator(chunk_size=5000):
             *head, location, founded, workers, capital, turnover, active = row
             if not personal:
@@ -367,20 +367,20 @@ class ProductSpec(MappingSpec):
 
     def prepare(self, ctx):
         sectors = {}
-        for pk, kode, nama in Sector.objects.values_list("pk", "kode", "nama"):
-            sectors[kode.lower()] = sectors[nama.lower()] = pk
+        for pk, code, name in Sector.objects.values_list("pk", "code", "name"):
+            sectors[code.lower()] = sectors[name.lower()] = pk
         ctx.cache["sectors"] = sectors
-        ctx.cache["sector_names"] = list(Sector.objects.values_list("nama", flat=True))
+        ctx.cache["sector_names"] = list(Sector.objects.values_list("name", flat=True))
         # Every UMKM code (one query): a product file may name any UMKM of the regency.
         ctx.cache["umkm"] = {
-            kode: (pk, kec_id, name) for pk, kode, kec_id, name in
-            UMKM.objects.values_list("pk", "kode", "desa__kecamatan_id", "name").iterator(chunk_size=10000)
+            code: (pk, kec_id, name) for pk, code, kec_id, name in
+            UMKM.objects.values_list("pk", "code", "desa__kecamatan_id", "name").iterator(chunk_size=10000)
         }
 
     def resolve(self, row, ctx):
         umkm = ctx.cache["umkm"].get(row["umkm"])
         if umkm is None:
-            raise RowError(_("Tidak ada UMKM dengan kode %(kode)s; impor UMKM-nya lebih dulu.") % {"kode": row["umkm"]},
+            raise RowError(_("Tidak ada UMKM dengan kode %(code)s; impor UMKM-nya lebih dulu.") % {"code": row["umkm"]},
                            "Kode UMKM", row["umkm"])
         sector = ctx.cache["sectors"].get(row["sector"].lower())
         if sector is None:
@@ -397,8 +397,8 @@ class ProductSpec(MappingSpec):
                         label=f"{row['name']} — {umkm[2]}")
 
     def existing(self, keys, ctx):
-        kode_of = {v[0]: kode for kode, v in ctx.cache["umkm"].items()}
-        umkm_ids = sorted({ctx.cache["umkm"][kode][0] for kode, _name in keys})
+        kode_of = {v[0]: code for code, v in ctx.cache["umkm"].items()}
+        umkm_ids = sorted({ctx.cache["umkm"][code][0] for code, _name in keys})
         found = {}
         for chunk in bulk.in_chunks(umkm_ids):
             for pk, kec_id, version, *values in Product.objects.filter(umkm_id__any_of=chunk).values_list(
@@ -423,17 +423,17 @@ class ProductSpec(MappingSpec):
         facts_changed(umkm_ids=umkm_ids)
 
     def export_queryset(self, user):
-        return Product.objects.visible_to(user).order_by("umkm__desa__kode", "umkm_id", "pk")
+        return Product.objects.visible_to(user).order_by("umkm__desa__code", "umkm_id", "pk")
 
     def export_rows(self, queryset, *, personal: bool = True):
         units, reaches = dict(Product.CapacityUnit.choices), dict(Product.MarketReach.choices)
         for row in queryset.values_list(
-            "umkm__kode", "name", "sector__nama", "description", "monthly_capacity", "capacity_unit", "price",
-            "market_reach", "local_material_pct", "is_active", "umkm__name", "umkm__desa__nama",
-            "umkm__desa__kecamatan__nama",
+            "umkm__code", "name", "sector__name", "description", "monthly_capacity", "capacity_unit", "price",
+            "market_reach", "local_material_pct", "is_active", "umkm__name", "umkm__desa__name",
+            "umkm__desa__kecamatan__name",
         ).iterator(chunk_size=5000):
-            kode, name, sector, description, capacity, unit, price, reach, local, active, *place = row
-            yield [kode, name, sector, description, capacity, str(units[unit]), price, str(reaches[reach]), local,
+            code, name, sector, description, capacity, unit, price, reach, local, active, *place = row
+            yield [code, name, sector, description, capacity, str(units[unit]), price, str(reaches[reach]), local,
                    "ya" if active else "tidak", *place]
 
 
@@ -445,34 +445,34 @@ class SectorSpec(ImportSpec):
     kind = "sektor"
     label = gettext_lazy("Sektor")
     model = Sector
-    fields = ("kode", "nama", "order")
+    fields = ("code", "name", "order")
     key_help = gettext_lazy("Baris dicocokkan melalui Kode Sektor; kode baru menambah sektor.")
     columns = (
-        Column("kode", "Kode Sektor", gettext_lazy("Huruf kecil, angka dan tanda hubung, mis. makanan-olahan."),
+        Column("code", "Kode Sektor", gettext_lazy("Huruf kecil, angka dan tanda hubung, mis. makanan-olahan."),
                "makanan-olahan", cells.text_of(40), required=True, text=True),
-        Column("nama", "Nama Sektor", gettext_lazy("Nama yang tampil di portal."), "Makanan olahan", cells.text_of(100),
+        Column("name", "Nama Sektor", gettext_lazy("Nama yang tampil di portal."), "Makanan olahan", cells.text_of(100),
                required=True),
         Column("order", "Urutan", gettext_lazy("Urutan tampil, bilangan bulat ≥ 0."), 1, cells.integer()),
     )
 
     def prepare(self, ctx):
-        ctx.cache["names"] = dict(Sector.objects.values_list("nama", "kode"))
+        ctx.cache["names"] = dict(Sector.objects.values_list("name", "code"))
 
     def resolve(self, row, ctx):
-        kode = row["kode"]
-        if not re.match(r"^[-a-z0-9_]+$", kode):
-            raise RowError(_("Kode sektor hanya boleh huruf kecil, angka, - dan _."), "Kode Sektor", kode)
-        owner = ctx.cache["names"].get(row["nama"])
-        if owner not in (None, kode):
-            raise RowError(_("Nama sektor %(nama)s sudah dipakai sektor %(kode)s.") % {"nama": row["nama"], "kode": owner},
-                           "Nama Sektor", row["nama"])
+        code = row["code"]
+        if not re.match(r"^[-a-z0-9_]+$", code):
+            raise RowError(_("Kode sektor hanya boleh huruf kecil, angka, - dan _."), "Kode Sektor", code)
+        owner = ctx.cache["names"].get(row["name"])
+        if owner not in (None, code):
+            raise RowError(_("Nama sektor %(name)s sudah dipakai sektor %(code)s.") % {"name": row["name"], "code": owner},
+                           "Nama Sektor", row["name"])
         order = row.get("order", KEEP)
-        return Resolved(key=kode, values=(kode, row["nama"], 0 if order is None else order), kecamatan_id=None,
-                        label=row["nama"])
+        return Resolved(key=code, values=(code, row["name"], 0 if order is None else order), kecamatan_id=None,
+                        label=row["name"])
 
     def existing(self, keys, ctx):
-        return {kode: Existing(pk, (kode, nama, order), None)
-                for pk, kode, nama, order in Sector.objects.values_list("pk", "kode", "nama", "order")}
+        return {code: Existing(pk, (code, name, order), None)
+                for pk, code, name, order in Sector.objects.values_list("pk", "code", "name", "order")}
 
     def after_write(self, *, created, updated, removed_owners=()):
         facts_changed(everything=any(True for _row in created))
@@ -481,7 +481,7 @@ class SectorSpec(ImportSpec):
         return Sector.objects.all()
 
     def export_rows(self, queryset, *, personal: bool = True):
-        yield from (list(r) for r in queryset.values_list("kode", "nama", "order"))
+        yield from (list(r) for r in queryset.values_list("code", "name", "order"))
 
 
 @register
@@ -489,21 +489,21 @@ class KecamatanSpec(MappingSpec):
     kind = "kecamatan"
     label = gettext_lazy("Kecamatan")
     model = Kecamatan
-    fields = ("nama",)
+    fields = ("name",)
     creates = False
     key_help = gettext_lazy("Hanya memperbarui nama kecamatan yang sudah ada, dicocokkan melalui Kode Kemendagri. "
                             "Kecamatan baru dan batas wilayah dimuat dari berkas batas wilayah resmi (load_wilayah).")
     columns = (
-        Column("kode", "Kode Kemendagri", gettext_lazy("Kode kecamatan, mis. 33.03.14."), "33.03.14",
+        Column("code", "Kode Kemendagri", gettext_lazy("Kode kecamatan, mis. 33.03.14."), "33.03.14",
                cells.text_of(8), required=True, text=True),
-        Column("nama", "Nama Kecamatan", gettext_lazy("Nama resmi."), "Bojongsari", cells.text_of(100), required=True),
+        Column("name", "Nama Kecamatan", gettext_lazy("Nama resmi."), "Bojongsari", cells.text_of(100), required=True),
     )
 
     def resolve(self, row, ctx):
-        return Resolved(key=row["kode"], values=(row["nama"],), kecamatan_id=None, label=row["nama"])
+        return Resolved(key=row["code"], values=(row["name"],), kecamatan_id=None, label=row["name"])
 
     def existing(self, keys, ctx):
-        return {kode: Existing(pk, (nama,), pk) for pk, kode, nama in Kecamatan.objects.values_list("pk", "kode", "nama")}
+        return {code: Existing(pk, (name,), pk) for pk, code, name in Kecamatan.objects.values_list("pk", "code", "name")}
 
     def after_write(self, *, created, updated, removed_owners=()):
         facts_changed()
@@ -512,7 +512,7 @@ class KecamatanSpec(MappingSpec):
         return Kecamatan.objects.all()
 
     def export_rows(self, queryset, *, personal: bool = True):
-        yield from (list(r) for r in queryset.values_list("kode", "nama"))
+        yield from (list(r) for r in queryset.values_list("code", "name"))
 
 
 @register
@@ -520,34 +520,34 @@ class DesaSpec(MappingSpec):
     kind = "desa"
     label = gettext_lazy("Desa/Kelurahan")
     model = Desa
-    fields = ("nama",)
+    fields = ("name",)
     creates = False
     readonly_headers = ("Jenis", "Kecamatan")
     key_help = gettext_lazy("Hanya memperbarui nama desa/kelurahan yang sudah ada, dicocokkan melalui Kode Kemendagri. "
                             "Desa baru dan batas wilayah dimuat dari berkas batas wilayah resmi (load_wilayah).")
     columns = (
-        Column("kode", "Kode Kemendagri", gettext_lazy("Kode desa/kelurahan, mis. 33.03.14.2008."), "33.03.14.2008",
+        Column("code", "Kode Kemendagri", gettext_lazy("Kode desa/kelurahan, mis. 33.03.14.2008."), "33.03.14.2008",
                cells.text_of(13), required=True, text=True),
-        Column("nama", "Nama Desa/Kelurahan", gettext_lazy("Nama resmi, tanpa awalan 'Desa'."), "Bojongsari",
+        Column("name", "Nama Desa/Kelurahan", gettext_lazy("Nama resmi, tanpa awalan 'Desa'."), "Bojongsari",
                cells.text_of(100), required=True),
     )
 
     def prepare(self, ctx):
-        ctx.cache["taken"] = {(kec, nama.lower()): kode for kode, kec, nama in
-                              Desa.objects.values_list("kode", "kecamatan_id", "nama")}
-        ctx.cache["kecamatan"] = dict(Desa.objects.values_list("kode", "kecamatan_id"))
+        ctx.cache["taken"] = {(kec, name.lower()): code for code, kec, name in
+                              Desa.objects.values_list("code", "kecamatan_id", "name")}
+        ctx.cache["kecamatan"] = dict(Desa.objects.values_list("code", "kecamatan_id"))
 
     def resolve(self, row, ctx):
-        kecamatan_id = ctx.cache["kecamatan"].get(row["kode"])
-        owner = ctx.cache["taken"].get((kecamatan_id, row["nama"].lower()))
-        if owner not in (None, row["kode"]):
-            raise RowError(_("Nama %(nama)s sudah dipakai desa %(kode)s di kecamatan yang sama.") % {
-                "nama": row["nama"], "kode": owner}, "Nama Desa/Kelurahan", row["nama"])
-        return Resolved(key=row["kode"], values=(row["nama"],), kecamatan_id=kecamatan_id, label=row["nama"])
+        kecamatan_id = ctx.cache["kecamatan"].get(row["code"])
+        owner = ctx.cache["taken"].get((kecamatan_id, row["name"].lower()))
+        if owner not in (None, row["code"]):
+            raise RowError(_("Nama %(name)s sudah dipakai desa %(code)s di kecamatan yang sama.") % {
+                "name": row["name"], "code": owner}, "Nama Desa/Kelurahan", row["name"])
+        return Resolved(key=row["code"], values=(row["name"],), kecamatan_id=kecamatan_id, label=row["name"])
 
     def existing(self, keys, ctx):
-        return {kode: Existing(pk, (nama,), kec) for pk, kode, nama, kec in
-                Desa.objects.values_list("pk", "kode", "nama", "kecamatan_id")}
+        return {code: Existing(pk, (name,), kec) for pk, code, name, kec in
+                Desa.objects.values_list("pk", "code", "name", "kecamatan_id")}
 
     def after_write(self, *, created, updated, removed_owners=()):
         facts_changed()
@@ -556,9 +556,9 @@ class DesaSpec(MappingSpec):
         return Desa.objects.all()
 
     def export_rows(self, queryset, *, personal: bool = True):
-        for kode, nama, kecamatan in queryset.values_list("kode", "nama", "kecamatan__nama"):
-            jenis = Desa.Jenis.KELURAHAN.label if kode[9:10] == "1" else Desa.Jenis.DESA.label
-            yield [kode, nama, str(jenis), kecamatan]
+        for code, name, kecamatan in queryset.values_list("code", "name", "kecamatan__name"):
+            jenis = Desa.Jenis.KELURAHAN.label if code[9:10] == "1" else Desa.Jenis.DESA.label
+            yield [code, name, str(jenis), kecamatan]
 
 
 @register
@@ -574,13 +574,13 @@ class AssessmentExportSpec(ImportSpec):
                         "Status", "Skor (0-100)", "Total MPE", "Diverifikasi")
 
     def export_queryset(self, user):
-        return Assessment.objects.visible_to(user).order_by("product__umkm__desa__kode", "product_id", "-created_at")
+        return Assessment.objects.visible_to(user).order_by("product__umkm__desa__code", "product_id", "-created_at")
 
     def export_rows(self, queryset, *, personal: bool = True):
         statuses = dict(Assessment.Status.choices)
         for row in queryset.values_list(
-            "product__umkm__kode", "product__umkm__name", "product__name", "product__sector__nama",
-            "product__umkm__desa__kecamatan__nama", "product__umkm__desa__nama", "rubric__version", "status",
+            "product__umkm__code", "product__umkm__name", "product__name", "product__sector__name",
+            "product__umkm__desa__kecamatan__name", "product__umkm__desa__name", "rubric__version", "status",
             "weighted_score", "mpe_total", "verified_at",
         ).iterator(chunk_size=5000):
             *head, rubric, status, score, mpe, verified = row

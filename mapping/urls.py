@@ -21,7 +21,7 @@ urlpatterns = [
     path("penilaian/<int:pk>/verifikasi/", views.assessment_verify, name="assessment-verify"),
     path("penilaian/<int:pk>/kembalikan/", views.assessment_return, name="assessment-return"),
     path("unggulan/", views.ranking_kabupaten, name="ranking-kabupaten"),
-    path("unggulan/kecamatan/<str:kode>/", views.ranking_kecamatan, name="ranking-kecamatan"),
-    path("unggulan/desa/<str:kode>/", views.ranking_desa, name="ranking-desa"),
+    path("unggulan/kecamatan/<str:code>/", views.ranking_kecamatan, name="ranking-kecamatan"),
+    path("unggulan/desa/<str:code>/", views.ranking_desa, name="ranking-desa"),
 ]
 

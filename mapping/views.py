@@ -230,12 +230,12 @@ def ranking_kabupaten(request):
 
 
 @require_safe
-def ranking_kecamatan(request, kode):
-    kecamatan = get_object_or_404(Kecamatan.objects.defer("boundary"), kode=kode)
+def ranking_kecamatan(request, code):
+    kecamatan = get_object_or_404(Kecamatan.objects.defer("boundary"), code=code)
     context = {
         "ranking": figures_cached(f"ranking:kecamatan:{kecamatan.pk}",
                                       lambda: selectors.flagship_ranking(kecamatan=kecamatan)),
-        "scope_title": _("Kecamatan %(nama)s") % {"nama": kecamatan.nama},
+        "scope_title": _("Kecamatan %(name)s") % {"name": kecamatan.name},
         "kecamatan": kecamatan,
         "desa_list": Desa.objects.filter(kecamatan=kecamatan).defer("boundary", "centre"),
     }
@@ -243,11 +243,11 @@ def ranking_kecamatan(request, kode):
 
 
 @require_safe
-def ranking_desa(request, kode):
-    desa = get_object_or_404(Desa.objects.with_kecamatan().defer("boundary", "kecamatan__boundary"), kode=kode)
+def ranking_desa(request, code):
+    desa = get_object_or_404(Desa.objects.with_kecamatan().defer("boundary", "kecamatan__boundary"), code=code)
     context = {
         "ranking": figures_cached(f"ranking:desa:{desa.pk}", lambda: selectors.flagship_ranking(desa=desa)),
-        "scope_title": _("Produk unggulan %(jenis)s %(nama)s") % {"jenis": desa.get_jenis_display(), "nama": desa.nama},
+        "scope_title": _("Produk unggulan %(jenis)s %(name)s") % {"jenis": desa.get_jenis_display(), "name": desa.name},
         "kecamatan": desa.kecamatan,
         "desa": desa,
     }

@@ -39,7 +39,7 @@ class PendampingAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("kecamatan saat ini"))
     def current_kecamatan(self, obj):
-        return ", ".join(a.kecamatan.nama for a in obj.assignments_in_force) or "—"
+        return ", ".join(a.kecamatan.name for a in obj.assignments_in_force) or "—"
 
     def save_formset(self, request, form, formset, change):
         for assignment in formset.save(commit=False):
@@ -71,7 +71,7 @@ class AssignmentAdmin(SpreadsheetAdminMixin, NoDeleteMixin, ScopedAdminMixin, ad
     spec_kind = "penugasan"
     list_display = ["pendamping", "kecamatan", "start_date", "end_date", "is_current_display"]
     list_filter = [CurrentAssignmentFilter, "kecamatan"]
-    search_fields = ["pendamping__full_name", "kecamatan__nama"]
+    search_fields = ["pendamping__full_name", "kecamatan__name"]
     autocomplete_fields = ["pendamping"]
     readonly_fields = ["created_by", "created_at"]
 
@@ -92,10 +92,10 @@ class AssignmentAdmin(SpreadsheetAdminMixin, NoDeleteMixin, ScopedAdminMixin, ad
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["nama", "kode", "order"]
+    list_display = ["name", "code", "order"]
     list_editable = ["order"]
-    search_fields = ["nama"]
-    prepopulated_fields = {"kode": ["nama"]}
+    search_fields = ["name"]
+    prepopulated_fields = {"code": ["name"]}
 
 
 class FollowUpInline(admin.TabularInline):
@@ -124,7 +124,7 @@ class VisitAdmin(FactsAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("topik"))
     def topic_list(self, obj):
-        return ", ".join(topic.nama for topic in obj.topics.all())
+        return ", ".join(topic.name for topic in obj.topics.all())
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "umkm":

@@ -42,7 +42,7 @@ class DashboardFilters:
         """Unknown values are ignored, never an error: a shared link keeps working."""
         ready = {"ya": True, "tidak": False}.get(params.get("siap", ""))
         return cls(
-            sector=Sector.objects.filter(kode=params.get("sektor", "")).first() if params.get("sektor") else None,
+            sector=Sector.objects.filter(code=params.get("sektor", "")).first() if params.get("sektor") else None,
             size_class=params.get("skala", "") if params.get("skala") in SizeClass.values else "",
             ready=ready,
             market_reach=params.get("pasar", "") if params.get("pasar") in MARKET_REACH_BITS else "",
@@ -98,8 +98,8 @@ class DashboardFilters:
 
 @dataclass
 class KecamatanFigures:
-    kode: str
-    nama: str
+    code: str
+    name: str
     umkm: int = 0
     products: int = 0
     flagship: int = 0
@@ -139,8 +139,8 @@ def kecamatan_figures(*, user, filters: DashboardFilters) -> list[KecamatanFigur
     """Per kecamatan in the user's scope: UMKM, products, flagships, average score,
     legal readiness, desa coverage and sector mix with LQ; five queries."""
     rows = {
-        k.pk: KecamatanFigures(k.kode, k.nama)
-        for k in Kecamatan.objects.visible_to(user).only("kode", "nama").order_by("kode")
+        k.pk: KecamatanFigures(k.code, k.name)
+        for k in Kecamatan.objects.visible_to(user).only("code", "name").order_by("code")
     }
     facts = filters.facts(user)
     for row in facts.values("kecamatan_id").annotate(**_figure_totals()).order_by():
@@ -178,7 +178,7 @@ def _add_sector_mix(rows: dict, facts: QuerySet[UMKMFact]) -> None:
                 sector_in_kecamatan=here, kecamatan_total=row["total"] if row else 0,
                 sector_in_kabupaten=in_regency, kabupaten_total=regency_total,
             )
-            figures.sectors[sector.kode] = (here, lq)
+            figures.sectors[sector.code] = (here, lq)
 
 
 @dataclass
@@ -225,11 +225,11 @@ def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) ->
         Assessment.objects.filter(pk__in=positions)
         .select_related("product__sector", "product__umkm__desa__kecamatan")
         .defer("facts", *(f"product__umkm__{f}" for f in GEOMETRY_OF_DESA_AND_KECAMATAN)),
-        key=lambda a: (a.product.umkm.desa.kecamatan.kode, positions[a.pk]),
+        key=lambda a: (a.product.umkm.desa.kecamatan.code, positions[a.pk]),
     )
     result = {}
     for assessment in ranked:
-        result.setdefault(assessment.product.umkm.desa.kecamatan.kode, []).append(assessment)
+        result.setdefault(assessment.product.umkm.desa.kecamatan.code, []).append(assessment)
     return result
 
 
@@ -344,7 +344,7 @@ def _umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict
         lng__gte=viewport.min_lng, lng__lte=viewport.max_lng, lat__gte=viewport.min_lat, lat__lte=viewport.max_lat,
     )
     if viewport.zoom >= AGGREGATE_BELOW_ZOOM:
-        rows = list(facts.values_list("umkm_id", "lng", "lat", "umkm__name", "desa__nama")[:POINTS_LIMIT + 1])
+        rows = list(facts.values_list("umkm_id", "lng", "lat", "umkm__name", "desa__name")[:POINTS_LIMIT + 1])
         if len(rows) <= POINTS_LIMIT:
             return {"type": "FeatureCollection", "aggregated": False, "features": [
                 {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lng, lat]},
@@ -352,9 +352,9 @@ def _umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict
                 for pk, lng, lat, name, desa in rows
             ]}
     counts = dict(facts.values("desa_id").annotate(n=Count("pk")).order_by().values_list("desa_id", "n"))
-    desa = Desa.objects.filter(pk__in=counts).only("nama", "centre").order_by("kode")
+    desa = Desa.objects.filter(pk__in=counts).only("name", "centre").order_by("code")
     return {"type": "FeatureCollection", "aggregated": True, "features": [
-        {"type": "Feature", "geometry": d.centre, "properties": {"desa": d.nama, "count": counts[d.pk]}}
+        {"type": "Feature", "geometry": d.centre, "properties": {"desa": d.name, "count": counts[d.pk]}}
         for d in desa
     ]}
 
@@ -362,8 +362,8 @@ def _umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict
 def desa_figures(*, user, kecamatan, filters: DashboardFilters) -> list[KecamatanFigures]:
     """The same figures per desa of one kecamatan (coverage is 100 % or 0 % per desa)."""
     rows = {
-        d.pk: KecamatanFigures(d.kode, d.nama, desa_total=1)
-        for d in Desa.objects.filter(kecamatan=kecamatan).only("kode", "nama").order_by("kode")
+        d.pk: KecamatanFigures(d.code, d.name, desa_total=1)
+        for d in Desa.objects.filter(kecamatan=kecamatan).only("code", "name").order_by("code")
     }
     for row in filters.facts(user).filter(kecamatan=kecamatan).values("desa_id").annotate(**_figure_totals()).order_by():
         figures = rows.get(row.pop("desa_id"))

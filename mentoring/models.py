@@ -109,7 +109,7 @@ class Assignment(models.Model):
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["kecamatan__kode", "-start_date"]
+        ordering = ["kecamatan__code", "-start_date"]
         verbose_name = _("penugasan")
         verbose_name_plural = _("penugasan")
         permissions = transfer_permissions("assignment", _("penugasan"))
@@ -143,17 +143,17 @@ class Assignment(models.Model):
 class Topic(models.Model):
     """A subject of a mentoring visit (produksi, kemasan, pemasaran/digital, ...)."""
 
-    kode = models.SlugField(_("kode"), max_length=40, unique=True)
-    nama = models.CharField(_("nama topik"), max_length=80, unique=True)
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama topik"), max_length=80, unique=True)
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
     class Meta:
-        ordering = ["order", "nama"]
+        ordering = ["order", "name"]
         verbose_name = _("topik pendampingan")
         verbose_name_plural = _("topik pendampingan")
 
     def __str__(self):
-        return self.nama
+        return self.name
 
 
 class VisitQuerySet(ScopedQuerySet):
@@ -219,7 +219,7 @@ class Visit(models.Model):
             if not assigned.exists():
                 errors["date"] = _(
                     "Pada tanggal ini Anda belum/tidak bertugas di Kecamatan %(kecamatan)s."
-                ) % {"kecamatan": self.umkm.desa.kecamatan.nama}
+                ) % {"kecamatan": self.umkm.desa.kecamatan.name}
         if errors:
             raise ValidationError(errors)
 

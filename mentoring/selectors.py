@@ -22,7 +22,7 @@ def current_assignments(*, user) -> QuerySet[Assignment]:
     return (
         Assignment.objects.in_force().of_user(user)
         .select_related("kecamatan").defer("kecamatan__boundary", "kecamatan__centre")
-        .order_by("kecamatan__kode")
+        .order_by("kecamatan__code")
     )
 
 
@@ -60,7 +60,7 @@ def desa_coverage_list(*, user, days: int = COVERAGE_DAYS, with_boundary: bool =
         desa.defer("centre", *([] if with_boundary else ["boundary"])).select_related("kecamatan")
         .defer("kecamatan__boundary", "kecamatan__centre")
         .annotate(last_visit=Subquery(last_visit))
-        .order_by("kecamatan__kode", "kode")
+        .order_by("kecamatan__code", "code")
     )
     for row in rows:
         row.covered = row.pk in covered
@@ -75,12 +75,12 @@ def desa_coverage_feature_collection(*, user, days: int = COVERAGE_DAYS) -> dict
         "features": [
             {
                 "type": "Feature",
-                "id": desa.kode,
+                "id": desa.code,
                 "geometry": desa.boundary,
                 "properties": {
-                    "kode": desa.kode,
-                    "nama": desa.nama,
-                    "kecamatan": desa.kecamatan.nama,
+                    "code": desa.code,
+                    "name": desa.name,
+                    "kecamatan": desa.kecamatan.name,
                     "covered": desa.covered,
                     "last_visit": desa.last_visit.isoformat() if desa.last_visit else None,
                 },
@@ -159,7 +159,7 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
     visits = Visit.objects.visible_to(user).since(since)
 
     kecamatan_rows = list(
-        Kecamatan.objects.visible_to(user).only("kode", "nama").annotate(
+        Kecamatan.objects.visible_to(user).only("code", "name").annotate(
             umkm_total=_count(UMKM.objects.active(), "desa__kecamatan"),
             umkm_visited=_count(
                 UMKM.objects.filter(Exists(visits.filter(umkm=OuterRef("pk")))), "desa__kecamatan"
@@ -169,7 +169,7 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
                 Desa.objects.filter(~Exists(Visit.objects.filter(umkm__desa=OuterRef("pk")))), "kecamatan"
             ),
             overdue=_count(FollowUp.objects.overdue(today), "visit__umkm__desa__kecamatan"),
-        ).order_by("kode")
+        ).order_by("code")
     )
     by_kecamatan_month = _visits_by_month(visits, "umkm__desa__kecamatan")
     mentors_by_kecamatan = {}
@@ -178,12 +178,12 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
 
     per_kecamatan = [
         CoverageRow(
-            name=k.nama, counterpart=", ".join(mentors_by_kecamatan.get(k.pk, [])) or "—",
+            name=k.name, counterpart=", ".join(mentors_by_kecamatan.get(k.pk, [])) or "—",
             visits_by_month=[by_kecamatan_month.get((k.pk, m), 0) for m in month_starts],
             visits_total=sum(by_kecamatan_month.get((k.pk, m), 0) for m in month_starts),
             umkm_visited=k.umkm_visited, umkm_total=k.umkm_total,
             desa_never_visited=k.desa_never_visited, desa_total=k.desa_total,
-            overdue_follow_ups=k.overdue, extra={"kode": k.kode},
+            overdue_follow_ups=k.overdue, extra={"code": k.code},
         )
         for k in kecamatan_rows
     ]
@@ -216,7 +216,7 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
             continue  # outside the user's scope
         per_pendamping.append(
             CoverageRow(
-                name=p.full_name, counterpart=", ".join(k.nama for k in own) or "—",
+                name=p.full_name, counterpart=", ".join(k.name for k in own) or "—",
                 visits_by_month=[by_pendamping_month.get((p.pk, m), 0) for m in month_starts],
                 visits_total=sum(by_pendamping_month.get((p.pk, m), 0) for m in month_starts),
                 umkm_visited=p.umkm_visited, umkm_total=sum(k.umkm_total for k in own),

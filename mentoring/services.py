@@ -78,16 +78,16 @@ def demo_mentoring_seed(*, seed: int = 2026, visits_per_kecamatan: int = 40, wit
     pendamping_group = Group.objects.get(name=Role.PENDAMPING.value)
     start = date(2025, 1, 2)
     mentors = []
-    for kecamatan in Kecamatan.objects.only("pk", "kode", "nama").order_by("kode"):
+    for kecamatan in Kecamatan.objects.only("pk", "code", "name").order_by("code"):
         user, _created = User.objects.get_or_create(
-            username=f"{prefix}pendamping.{slugify(kecamatan.nama)}",
-            defaults={"first_name": "Pendamping", "last_name": kecamatan.nama},
+            username=f"{prefix}pendamping.{slugify(kecamatan.name)}",
+            defaults={"first_name": "Pendamping", "last_name": kecamatan.name},
         )
         user.password = password_hash
         user.save()
         user.groups.add(pendamping_group)
         pendamping, _created = Pendamping.objects.get_or_create(
-            user=user, defaults={"full_name": f"Pendamping {kecamatan.nama} (demo)", "is_demo": True}
+            user=user, defaults={"full_name": f"Pendamping {kecamatan.name} (demo)", "is_demo": True}
         )
         Assignment.objects.get_or_create(
             pendamping=pendamping, kecamatan=kecamatan, defaults={"start_date": start}

@@ -76,11 +76,11 @@ class AssignmentSpec(MappingSpec):
         facts_changed()
 
     def export_queryset(self, user):
-        return Assignment.objects.visible_to(user).order_by("kecamatan__kode", "start_date")
+        return Assignment.objects.visible_to(user).order_by("kecamatan__code", "start_date")
 
     def export_rows(self, queryset, *, personal: bool = True):
         for row in queryset.values_list(
-            "pendamping__user__username", "kecamatan__nama", "start_date", "end_date", "note", "pendamping__full_name"
+            "pendamping__user__username", "kecamatan__name", "start_date", "end_date", "note", "pendamping__full_name"
         ):
             yield list(row)
 

@@ -12,8 +12,8 @@ urlpatterns = [
     path("tindak-lanjut/<int:pk>/selesai/", views.follow_up_done, name="follow-up-done"),
     path("laporan/cakupan/", views.coverage_report, name="coverage-report"),
     path("dasbor/", views.dashboard, name="dashboard"),
-    path("dasbor/kecamatan/<str:kode>/", views.dashboard_kecamatan, name="dashboard-kecamatan"),
-    path("dasbor/desa/<str:kode>/", views.dashboard_desa, name="dashboard-desa"),
+    path("dasbor/kecamatan/<str:code>/", views.dashboard_kecamatan, name="dashboard-kecamatan"),
+    path("dasbor/desa/<str:code>/", views.dashboard_desa, name="dashboard-desa"),
     path("umkm/<int:pk>/riwayat/", views.umkm_history, name="umkm-history"),
     path("peta/umkm.geojson", views.umkm_points, name="umkm-points"),
 ]

@@ -150,7 +150,7 @@ def _coverage_export(report, *, table: str, fmt: str):
 
 
 DASHBOARD_SORT_KEYS = {
-    "nama": lambda f: f.nama,
+    "nama": lambda f: f.name,
     **{metric: (lambda m: lambda f: (f.metric(m) is None, f.metric(m) or 0))(metric) for metric in dashboards.METRICS},
 }
 
@@ -179,7 +179,7 @@ def dashboard(request):
         "flagships": data["flagships"],
         "trend": data["trend"],
         "map_figures": {
-            f.kode: {"nama": f.nama, **{m: float(f.metric(m)) if f.metric(m) is not None else None for m in dashboards.METRICS}}
+            f.code: {"name": f.name, **{m: float(f.metric(m)) if f.metric(m) is not None else None for m in dashboards.METRICS}}
             for f in figures
         },
         **dashboards.filter_choices(),
@@ -189,8 +189,8 @@ def dashboard(request):
 
 @require_safe
 @role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
-def dashboard_kecamatan(request, kode):
-    kecamatan = get_object_or_404(Kecamatan.objects.visible_to(request.user).defer("boundary"), kode=kode)
+def dashboard_kecamatan(request, code):
+    kecamatan = get_object_or_404(Kecamatan.objects.visible_to(request.user).defer("boundary"), code=code)
     filters = dashboards.DashboardFilters.from_query(request.GET)
     figures = figures_cached(
         f"desa-figures:{kecamatan.pk}:{'all' if sees_everything(request.user) else request.user.pk}:{filters.cache_key()}",
@@ -200,7 +200,7 @@ def dashboard_kecamatan(request, kode):
     figures = sorted(figures, key=DASHBOARD_SORT_KEYS.get(sort.lstrip("-"), DASHBOARD_SORT_KEYS["nama"]),
                      reverse=sort.startswith("-"))
     if request.GET.get("unduh") in ("csv", "xlsx"):
-        return _dashboard_export(figures, fmt=request.GET["unduh"], filename=f"dasbor-desa-{kecamatan.kode}")
+        return _dashboard_export(figures, fmt=request.GET["unduh"], filename=f"dasbor-desa-{kecamatan.code}")
     context = {
         "kecamatan": kecamatan,
         "boundaries_url": reverse("mapping:desa-geojson") + f"?kecamatan={kecamatan.pk}",
@@ -211,7 +211,7 @@ def dashboard_kecamatan(request, kode):
                                       lambda: mapping_selectors.flagship_ranking(kecamatan=kecamatan)),
         "mentors": dashboards.kecamatan_mentors(kecamatan=kecamatan),
         "map_figures": {
-            f.kode: {"nama": f.nama, **{m: float(f.metric(m)) if f.metric(m) is not None else None for m in dashboards.METRICS}}
+            f.code: {"name": f.name, **{m: float(f.metric(m)) if f.metric(m) is not None else None for m in dashboards.METRICS}}
             for f in figures
         },
         **dashboards.filter_choices(),
@@ -231,26 +231,26 @@ DESA_PRODUCTS_PER_PAGE = 25
 
 @require_safe
 @role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
-def dashboard_desa(request, kode):
+def dashboard_desa(request, code):
     desa = get_object_or_404(
         Desa.objects.filter(kecamatan__in=Kecamatan.objects.visible_to(request.user))
         .select_related("kecamatan").defer("kecamatan__boundary", "kecamatan__centre"),
-        kode=kode,
+        code=code,
     )
     filters = dashboards.DashboardFilters.from_query(request.GET)
     products = dashboards.desa_products(user=request.user, desa=desa, filters=filters)
     if request.GET.get("unduh") in ("csv", "xlsx"):
-        rows = ([p.name, p.umkm.name, p.sector.nama, p.get_market_reach_display(), p.score] for p in products)
+        rows = ([p.name, p.umkm.name, p.sector.name, p.get_market_reach_display(), p.score] for p in products)
         return table_response(
             headers=[_("Produk"), _("UMKM"), _("Sektor"), _("Jangkauan pasar"), _("Skor potensi")],
-            rows=rows, fmt=request.GET["unduh"], filename=f"produk-{desa.kode}", title=_("Produk"),
+            rows=rows, fmt=request.GET["unduh"], filename=f"produk-{desa.code}", title=_("Produk"),
         )
     context = {
         "desa": desa,
         "filters": filters,
         "page": Paginator(products, DESA_PRODUCTS_PER_PAGE).get_page(request.GET.get("halaman")),
         "ranking": figures_cached(f"ranking:desa:{desa.pk}", lambda: mapping_selectors.flagship_ranking(desa=desa)),
-        "desa_feature": {"type": "Feature", "geometry": desa.boundary, "properties": {"kode": desa.kode, "nama": desa.nama}},
+        "desa_feature": {"type": "Feature", "geometry": desa.boundary, "properties": {"code": desa.code, "name": desa.name}},
         **dashboards.filter_choices(),
     }
     return render(request, "mentoring/dashboard_desa.html", context)
@@ -258,9 +258,9 @@ def dashboard_desa(request, kode):
 
 def _sector_mix_export(figures, *, fmt: str):
     sectors = list(Sector.objects.all())
-    headers = [_("Kecamatan")] + [f"{s.nama} (UMKM)" for s in sectors] + [f"{s.nama} (LQ)" for s in sectors]
+    headers = [_("Kecamatan")] + [f"{s.name} (UMKM)" for s in sectors] + [f"{s.name} (LQ)" for s in sectors]
     rows = (
-        [f.nama] + [f.sectors[s.kode][0] for s in sectors] + [f.sectors[s.kode][1] for s in sectors]
+        [f.name] + [f.sectors[s.code][0] for s in sectors] + [f.sectors[s.code][1] for s in sectors]
         for f in figures
     )
     return table_response(headers=headers, rows=rows, fmt=fmt, filename="sebaran-sektor", title=_("Sektor"))
@@ -268,9 +268,9 @@ def _sector_mix_export(figures, *, fmt: str):
 
 def _flagship_export(flagships, *, fmt: str):
     rows = (
-        [kode, a.product.umkm.desa.kecamatan.nama, position, a.product.name, a.product.umkm.name,
-         a.product.umkm.desa.nama, a.product.sector.nama, a.weighted_score, a.mpe_total]
-        for kode, items in sorted(flagships.items()) for position, a in enumerate(items, start=1)
+        [code, a.product.umkm.desa.kecamatan.name, position, a.product.name, a.product.umkm.name,
+         a.product.umkm.desa.name, a.product.sector.name, a.weighted_score, a.mpe_total]
+        for code, items in sorted(flagships.items()) for position, a in enumerate(items, start=1)
     )
     headers = [_("Kode"), _("Kecamatan"), _("Peringkat"), _("Produk"), _("UMKM"), _("Desa"), _("Sektor"),
                _("Skor"), _("Total MPE")]
@@ -283,7 +283,7 @@ def _dashboard_export(figures, *, fmt: str, filename: str = "dasbor-kecamatan"):
         _("UMKM siap legal (%)"), _("Desa terkunjungi 90 hari"), _("Jumlah desa"),
     ]
     rows = (
-        [f.kode, f.nama, f.umkm, f.products, f.flagship, f.avg_score, f.ready_share, f.desa_covered, f.desa_total]
+        [f.code, f.name, f.umkm, f.products, f.flagship, f.avg_score, f.ready_share, f.desa_covered, f.desa_total]
         for f in figures
     )
     return table_response(headers=headers, rows=rows, fmt=fmt, filename=filename, title=_("Wilayah"))

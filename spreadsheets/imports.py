@@ -116,10 +116,10 @@ def _progress(batch_id: int, done: int, total: int = 0, *, force: bool = False) 
 def _out_of_scope(spec, ctx: Context, kecamatan_id) -> str:
     if "kecamatan_names" not in ctx.cache:  # one query for the whole file, only when needed
         ctx.cache["kecamatan_names"] = spec.area_names()
-    nama = ctx.cache["kecamatan_names"].get(kecamatan_id, "?")
+    name = ctx.cache["kecamatan_names"].get(kecamatan_id, "?")
     return _("Baris ini %(what)s di Kecamatan %(kecamatan)s, di luar kecamatan tugas Anda: seluruh berkas "
              "ditolak. Hapus baris ini atau minta Admin Dinas mengimpornya.") % {
-        "what": spec.model._meta.verbose_name, "kecamatan": nama}
+        "what": spec.model._meta.verbose_name, "kecamatan": name}
 
 
 def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_id: int | None = None) -> Plan:

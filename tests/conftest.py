@@ -125,7 +125,7 @@ def admin_client(client, superuser):
 @pytest.fixture
 def desa_bojongsari(wilayah):
     """Karangbanjar, Kecamatan Bojongsari: a real desa used across tests."""
-    return Desa.objects.select_related("kecamatan").get(kode="33.03.14.2008")
+    return Desa.objects.select_related("kecamatan").get(code="33.03.14.2008")
 
 
 def user_with_role(username: str, role, *, staff: bool = False):
@@ -151,8 +151,8 @@ class World:
             UMKMFactory, VisitFactory,
         )
 
-        self.kecamatan = {"X": Kecamatan.objects.get(kode="33.03.14"), "Y": Kecamatan.objects.get(kode="33.03.06")}
-        self.desa = {"X": Desa.objects.get(kode="33.03.14.2008"), "Y": Desa.objects.get(kode="33.03.06.1011")}
+        self.kecamatan = {"X": Kecamatan.objects.get(code="33.03.14"), "Y": Kecamatan.objects.get(code="33.03.06")}
+        self.desa = {"X": Desa.objects.get(code="33.03.14.2008"), "Y": Desa.objects.get(code="33.03.06.1011")}
         self.users = {
             "pendamping_a": user_with_role("pendamping.a", Role.PENDAMPING, staff=True),
             "pendamping_b": user_with_role("pendamping.b", Role.PENDAMPING, staff=True),

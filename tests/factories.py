@@ -24,7 +24,7 @@ class UMKMFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Usaha Uji {n}")
     owner_name = "Sutrisno"
     address = "Jl. Raya No. 1"
-    desa = factory.LazyFunction(lambda: Desa.objects.order_by("kode").first())
+    desa = factory.LazyFunction(lambda: Desa.objects.order_by("code").first())
     workers = 2
     capital = 50_000_000
     annual_turnover = 300_000_000
@@ -36,7 +36,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
 
     umkm = factory.SubFactory(UMKMFactory)
     name = factory.Sequence(lambda n: f"Produk Uji {n}")
-    sector = factory.LazyFunction(lambda: Sector.objects.get(kode="makanan-minuman"))
+    sector = factory.LazyFunction(lambda: Sector.objects.get(code="makanan-minuman"))
     price = 10_000
 
 
@@ -79,7 +79,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
         if create:
             from mentoring.models import Topic
 
-            self.topics.set(extracted or Topic.objects.filter(kode="produksi"))
+            self.topics.set(extracted or Topic.objects.filter(code="produksi"))
 
 
 class FollowUpFactory(factory.django.DjangoModelFactory):

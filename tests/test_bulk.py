@@ -6,15 +6,15 @@ read back through the ORM, on whichever database the suite runs (DATABASE_URL).
 """
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from spreadsheets import bulk
 from mapping.models import Sector
 
 # The model written and its fields, by name (a rename touches only these lines).
 MODEL = Sector
-CODE = "kode"  # unique, max_length 40
-NAME = "nama"  # unique, max_length 100
+CODE = "code"  # unique, max_length 40
+NAME = "name"  # unique, max_length 100
 ORDER = "order"  # integer, default 0
 
 AWKWARD = {

@@ -90,8 +90,8 @@ class _DemoGenerator:
 
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
-        self.sectors = {s.kode: s for s in Sector.objects.all()}
-        self.desa_list = list(Desa.objects.select_related("kecamatan").defer("kecamatan__boundary").order_by("kode"))
+        self.sectors = {s.code: s for s in Sector.objects.all()}
+        self.desa_list = list(Desa.objects.select_related("kecamatan").defer("kecamatan__boundary").order_by("code"))
         if not self.desa_list or not self.sectors:
             raise ValueError("Data wilayah dan sektor belum dimuat: jalankan load_wilayah dulu.")
         self._areas = {}
@@ -101,7 +101,7 @@ class _DemoGenerator:
         for index in range(umkm_count):
             # Round-robin over desa in code order: every desa gets a share.
             desa = self.desa_list[index % len(self.desa_list)]
-            sector_kode = self._sector_for(desa.kecamatan.nama)
+            sector_kode = self._sector_for(desa.kecamatan.name)
             umkm = self._umkm(index, desa, sector_kode)
             umkm_rows.append(umkm)
             for product in self._products(sector_kode):
@@ -128,7 +128,7 @@ class _DemoGenerator:
         elif pattern == 1:
             name = f"{product_word} {owner.split()[0]}"
         else:
-            name = f"{rng.choice(vocab.BUSINESS_WORDS)} {desa.nama}"
+            name = f"{rng.choice(vocab.BUSINESS_WORDS)} {desa.name}"
         size = rng.choices(["mikro", "kecil", "menengah"], weights=[85, 12, 3])[0]
         capital, turnover, workers = {
             "mikro": (rng.randrange(2, 900) * 1_000_000, rng.randrange(10, 1_900) * 1_000_000, rng.randint(1, 5)),
@@ -139,7 +139,7 @@ class _DemoGenerator:
             name=name[:150],
             owner_name=owner,
             phone=f"08{rng.choice(['12', '13', '52', '57', '95'])}{rng.randrange(10_000_000, 99_999_999)}",
-            address=f"{rng.choice(vocab.STREET_WORDS)}, {desa.get_jenis_display()} {desa.nama} (data demo)",
+            address=f"{rng.choice(vocab.STREET_WORDS)}, {desa.get_jenis_display()} {desa.name} (data demo)",
             desa=desa,
             location=self._point_in(desa),
             nib=f"{DEMO_NIB_PREFIX}{index:010d}" if rng.random() < 0.4 else "",
@@ -224,13 +224,13 @@ def demo_assessments_seed(*, rng: random.Random, assessor_by_kecamatan: dict, ve
             continue
         scores = {}
         for criterion in criteria:
-            if criterion.kode == "f":
+            if criterion.code == "f":
                 scores[criterion] = reach_score.get(product.market_reach, 3)
-            elif criterion.kode == "g":
+            elif criterion.code == "g":
                 scores[criterion] = min(5, 1 + (product.local_material_pct or 0) // 25)
             else:
                 scores[criterion] = rng.choices([1, 2, 3, 4, 5], weights=[5, 20, 40, 25, 10])[0]
-        items = [rating.ScoredCriterion(c.kode, c.name, c.weight, 1, 5, s) for c, s in scores.items()]
+        items = [rating.ScoredCriterion(c.code, c.name, c.weight, 1, 5, s) for c, s in scores.items()]
         assessment = Assessment.objects.create(
             product=product, rubric=rubric, status=Assessment.Status.VERIFIED, assessed_by=assessor,
             verified_by=verifier, submitted_at=now, verified_at=now, note="Penilaian demo.", is_current=True,

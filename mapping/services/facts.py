@@ -129,7 +129,7 @@ def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[U
     )
     products = defaultdict(list)
     for row in Product.objects.filter(umkm_id__any_of=ids, is_active=True).values(
-        "pk", "umkm_id", "sector_id", "sector__kode", "market_reach"
+        "pk", "umkm_id", "sector_id", "sector__code", "market_reach"
     ):
         products[row["umkm_id"]].append(row)
     permits = defaultdict(list)
@@ -156,7 +156,7 @@ def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[U
             fact.sector_mask |= bits["sector"].get(product["sector_id"], 0)
             fact.reach_mask |= MARKET_REACH_BITS[product["market_reach"]]
             items = readiness_items(
-                sector_kode=product["sector__kode"], has_nib=bool(row["nib"]), size_class=size_class,
+                sector_kode=product["sector__code"], has_nib=bool(row["nib"]), size_class=size_class,
                 product_id=product["pk"], permits=permits[row["pk"]],
             )
             fact.is_ready = fact.is_ready and not any(item.blocks for item in items)

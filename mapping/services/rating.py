@@ -22,15 +22,15 @@ def scored_criteria(rubric, scores: dict[int, int]) -> list[rating.ScoredCriteri
         allowed = sorted(level.score for level in criterion.levels.all())
         score = scores.get(criterion.pk)
         if score is None:
-            errors[criterion.kode] = _("Kriteria (%(kode)s) %(name)s belum diberi skor.") % {
-                "kode": criterion.kode, "name": criterion.name}
+            errors[criterion.code] = _("Kriteria (%(code)s) %(name)s belum diberi skor.") % {
+                "code": criterion.code, "name": criterion.name}
         elif score not in allowed:
-            errors[criterion.kode] = _(
-                "Skor %(score)s untuk kriteria (%(kode)s) di luar skala %(low)s–%(high)s."
-            ) % {"score": score, "kode": criterion.kode, "low": allowed[0], "high": allowed[-1]}
+            errors[criterion.code] = _(
+                "Skor %(score)s untuk kriteria (%(code)s) di luar skala %(low)s–%(high)s."
+            ) % {"score": score, "code": criterion.code, "low": allowed[0], "high": allowed[-1]}
         else:
             items.append(rating.ScoredCriterion(
-                kode=criterion.kode, name=criterion.name, weight=criterion.weight,
+                code=criterion.code, name=criterion.name, weight=criterion.weight,
                 min_score=allowed[0], max_score=allowed[-1], score=score,
             ))
     if errors:
@@ -93,9 +93,9 @@ def assessment_save(*, assessment, scores: dict[int, int], note: str, lq_overrid
             "Skor kriteria (c) berbeda dari saran LQ (%(score)s); tuliskan alasannya."
         ) % {"score": assessment.lq_suggested_score}})
     AssessmentScore.objects.filter(assessment=assessment).delete()
-    by_kode = {c.kode: c.pk for c in assessment.rubric.criteria.all()}
+    by_kode = {c.code: c.pk for c in assessment.rubric.criteria.all()}
     AssessmentScore.objects.bulk_create(
-        AssessmentScore(assessment=assessment, criterion_id=by_kode[i.kode], score=i.score) for i in items
+        AssessmentScore(assessment=assessment, criterion_id=by_kode[i.code], score=i.score) for i in items
     )
     assessment.weighted_score = rating.weighted_score(items)
     assessment.mpe_total = rating.mpe_total(items)

@@ -50,6 +50,6 @@ def sectors_load() -> bool:
     created_any = False
     for entry in json.loads((FIXTURES_DIR / "sektor.json").read_text(encoding="utf-8")):
         fields = dict(entry["fields"])
-        _sector, created = Sector.objects.update_or_create(kode=fields.pop("kode"), defaults=fields)
+        _sector, created = Sector.objects.update_or_create(code=fields.pop("code"), defaults=fields)
         created_any = created_any or created
     return created_any

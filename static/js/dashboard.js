@@ -33,7 +33,7 @@
     var f = figures[kode] || {};
     var box = document.createElement("div");
     var title = document.createElement("strong");
-    title.textContent = f.nama || kode;
+    title.textContent = f.name || kode;
     box.appendChild(title);
     box.appendChild(document.createElement("br"));
     box.appendChild(document.createTextNode(LABELS[metric] + ": " + (f[metric] === null || f[metric] === undefined ? "—" : f[metric])));
@@ -51,7 +51,7 @@
         var metric = select.value;
         var cuts = breaks(metric);
         layer.eachLayer(function (featureLayer) {
-          var kode = featureLayer.feature.properties.kode;
+          var kode = featureLayer.feature.properties.code;
           var value = (figures[kode] || {})[metric];
           featureLayer.setStyle({ fillColor: colourFor(value, cuts) });
           featureLayer.unbindTooltip();

@@ -6,7 +6,7 @@
     var p = feature.properties;
     var box = document.createElement("div");
     var title = document.createElement("strong");
-    title.textContent = p.nama;
+    title.textContent = p.name;
     box.appendChild(title);
     box.appendChild(document.createElement("br"));
     box.appendChild(document.createTextNode(

@@ -7,7 +7,7 @@
     // Text nodes only: names come from the database and are never parsed as HTML.
     var box = document.createElement("div");
     var title = document.createElement("strong");
-    title.textContent = feature.properties.nama;
+    title.textContent = feature.properties.name;
     box.appendChild(title);
     box.appendChild(document.createElement("br"));
     box.appendChild(document.createTextNode(
@@ -37,7 +37,7 @@
             if (featureLayer.getElement) {
               featureLayer.on("add", function () {
                 var el = featureLayer.getElement();
-                if (el) { el.setAttribute("data-kode", feature.properties.kode); }
+                if (el) { el.setAttribute("data-kode", feature.properties.code); }
               });
             }
           },

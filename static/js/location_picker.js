@@ -62,7 +62,7 @@
           boundaries = L.geoJSON(collection, {
             style: styleFor,
             onEachFeature: function (feature, layer) {
-              layer.bindTooltip(document.createTextNode(feature.properties.nama));
+              layer.bindTooltip(document.createTextNode(feature.properties.name));
               layer.on("click", function (e) { setPin(e.latlng, false); accuracy.value = ""; });
             },
           }).addTo(map);

@@ -18,7 +18,7 @@ from tests.factories import ProductFactory, UMKMFactory
 def registry(live_wilayah):
     user_with_role("pimpinan", Role.PIMPINAN)
     assessor = user_with_role("pendamping.x", Role.PENDAMPING)
-    desa = Desa.objects.get(kode="33.03.14.2008")
+    desa = Desa.objects.get(code="33.03.14.2008")
     umkm = UMKMFactory(desa=desa, name="Rambut Indah <b>Jaya</b>", location=desa.centre)
     product = ProductFactory(umkm=umkm, name="Bulu mata")
     rubric = Rubric.objects.current()
@@ -26,7 +26,7 @@ def registry(live_wilayah):
         product=product, rubric=rubric, status=Assessment.Status.VERIFIED, is_current=True,
         weighted_score=80, mpe_total=500, assessed_by=assessor,
     )
-    mewek = Desa.objects.get(kode="33.03.06.1011")
+    mewek = Desa.objects.get(code="33.03.06.1011")
     UMKMFactory.create_batch(3, desa=mewek, location=mewek.centre)
     facts_changed(everything=True)
 

@@ -58,7 +58,7 @@ def test_staff_fix_a_row_error_and_import(live_server, dinas_staff, browser, tmp
     expect(errors).to_contain_text("Desa/Kelurahan")
     expect(errors).to_contain_text("Mungkin maksud Anda: Karangbanjar")
     expect(page.get_by_role("button", name="Impor")).to_have_count(0)
-    assert not UMKM.objects.filter(kode__startswith="BJS-E2E").exists()
+    assert not UMKM.objects.filter(code__startswith="BJS-E2E").exists()
 
     page.get_by_label("Berkas CSV atau XLSX").set_input_files(filled(template, bad=False, path=tmp_path / "umkm2.xlsx"))
     page.get_by_role("button", name="Unggah dan periksa").click()
@@ -68,7 +68,7 @@ def test_staff_fix_a_row_error_and_import(live_server, dinas_staff, browser, tmp
     page.get_by_role("button", name="Impor 2 baris").click()
 
     expect(page.locator("#import-status")).to_contain_text("Selesai diimpor")
-    assert set(UMKM.objects.filter(kode__startswith="BJS-E2E").values_list("desa__nama", flat=True)) == {"Karangbanjar"}
+    assert set(UMKM.objects.filter(code__startswith="BJS-E2E").values_list("desa__name", flat=True)) == {"Karangbanjar"}
     assert ImportBatch.objects.filter(status=ImportBatch.Status.DONE).count() == 1
     assert page.js_errors == []
     context.close()

@@ -31,12 +31,12 @@ def test_staff_sees_a_desa_inside_its_kecamatan_in_the_back_office(
     live_server, live_wilayah, staff_user, desktop_page
 ):
     page = desktop_page
-    desa = Desa.objects.get(kode="33.03.14.2008")
+    desa = Desa.objects.get(code="33.03.14.2008")
     page.goto(live_server.url + f"/admin/mapping/desa/{desa.pk}/change/")
     page.fill("#id_username", "staf.dinas")
     page.fill("#id_password", "kata-sandi-uji-123")
     page.get_by_role("button", name="Masuk").click()
-    expect(page.locator("#id_kode")).to_have_value("33.03.14.2008")
+    expect(page.locator("#id_code")).to_have_value("33.03.14.2008")
     # The editable desa polygon and, dashed in red, the kecamatan outline around it.
     boundary_map = page.locator("#id_boundary-map, #id_boundary_map").first
     expect(boundary_map.locator('path[stroke="#cc0000"]')).to_have_count(1)

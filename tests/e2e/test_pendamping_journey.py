@@ -17,11 +17,11 @@ from tests.factories import AssignmentFactory, PendampingFactory, UMKMFactory
 def mentor_in_kalimanah(live_wilayah):
     user = user_with_role("pendamping.kalimanah", Role.PENDAMPING)
     AssignmentFactory(pendamping=PendampingFactory(user=user, full_name="Sri Lestari"),
-                      kecamatan=Kecamatan.objects.get(kode="33.03.06"))
-    desa = Desa.objects.get(kode="33.03.06.1011")
+                      kecamatan=Kecamatan.objects.get(code="33.03.06"))
+    desa = Desa.objects.get(code="33.03.06.1011")
     UMKMFactory(desa=desa, name="Bulu Mata Mewek Jaya", owner_name="Tarsini")
     UMKMFactory(desa=desa, name="Knalpot Karangmanyar")
-    UMKMFactory(desa=Desa.objects.get(kode="33.03.14.2008"), name="Rambut Karangbanjar")  # not hers
+    UMKMFactory(desa=Desa.objects.get(code="33.03.14.2008"), name="Rambut Karangbanjar")  # not hers
     return user
 
 

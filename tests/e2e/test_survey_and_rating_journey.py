@@ -14,7 +14,7 @@ from tests.factories import AssignmentFactory, PendampingFactory
 def people(live_wilayah):
     mentor = user_with_role("pendamping.bojongsari", Role.PENDAMPING)
     AssignmentFactory(pendamping=PendampingFactory(user=mentor, full_name="Rini Handayani"),
-                      kecamatan=Kecamatan.objects.get(kode="33.03.14"))
+                      kecamatan=Kecamatan.objects.get(code="33.03.14"))
     user_with_role("staf.dinas", Role.ADMIN_DINAS, staff=True)
     return mentor
 
@@ -29,7 +29,7 @@ def log_in(page, base_url, username):
 def test_register_rate_verify_and_rank(live_server, people, browser):
     from tests.e2e.conftest import open_page
 
-    desa = Desa.objects.get(kode="33.03.14.2008")  # Karangbanjar
+    desa = Desa.objects.get(code="33.03.14.2008")  # Karangbanjar
     lng, lat = desa.centre["coordinates"]
 
     context, page = open_page(browser, "phone")
@@ -68,8 +68,8 @@ def test_register_rate_verify_and_rank(live_server, people, browser):
 
     page.get_by_role("link", name="Nilai potensi").click()
     expect(page.locator("#assessment-form fieldset")).to_have_count(12)
-    for kode in "abdefghijkl":
-        page.locator(f'input[name="c_{kode}"][value="4"]').check()
+    for code in "abdefghijkl":
+        page.locator(f'input[name="c_{code}"][value="4"]').check()
     expect(page.locator('input[name="c_c"]:checked')).to_have_count(1)  # suggested from the LQ
     page.get_by_role("button", name="Ajukan untuk verifikasi").click()
     expect(page.get_by_test_id("assessment-status")).to_have_text("Diajukan")
@@ -83,7 +83,7 @@ def test_register_rate_verify_and_rank(live_server, people, browser):
     page.get_by_role("button", name="Verifikasi").click()
     expect(page.get_by_test_id("assessment-status")).to_have_text("Terverifikasi")
 
-    page.goto(live_server.url + f"/unggulan/desa/{desa.kode}/")
+    page.goto(live_server.url + f"/unggulan/desa/{desa.code}/")
     expect(page.get_by_role("heading", name="Produk unggulan Desa Karangbanjar")).to_be_visible()
     expect(page.locator("#ranking li").first).to_contain_text("Hair extension")
     context.close()

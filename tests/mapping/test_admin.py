@@ -52,7 +52,7 @@ def test_desa_page_shows_the_desa_inside_its_kecamatan_outline(admin_client, des
     assert 'id="kecamatan-outline"' in content
     assert "js/admin_desa_map." in content
     outline = json.loads(content.split('id="kecamatan-outline" type="application/json">')[1].split("</script>")[0])
-    assert outline["properties"]["nama"] == "Bojongsari"
+    assert outline["properties"]["name"] == "Bojongsari"
     assert outline["geometry"] == desa_bojongsari.kecamatan.boundary
 
 
@@ -76,7 +76,7 @@ def test_staff_registers_a_umkm_and_the_audit_fields_name_them(admin_client, sup
         **{
             "products-TOTAL_FORMS": "1",
             "products-0-name": "Nopia rasa durian",
-            "products-0-sector": Sector.objects.get(kode="makanan-minuman").pk,
+            "products-0-sector": Sector.objects.get(code="makanan-minuman").pk,
             "products-0-capacity_unit": "paket",
             "products-0-market_reach": "kabupaten",
             "products-0-price": "15000",
@@ -113,13 +113,13 @@ def test_bad_input_in_the_admin_form_is_refused_with_a_message_and_nothing_saved
 
 def test_desa_with_a_code_of_another_kecamatan_is_refused_in_the_admin(admin_client, desa_bojongsari):
     data = {
-        "kecamatan": desa_bojongsari.kecamatan_id, "kode": "33.03.01.2099", "nama": "Desa Baru",
+        "kecamatan": desa_bojongsari.kecamatan_id, "code": "33.03.01.2099", "name": "Desa Baru",
         "boundary": json.dumps(desa_bojongsari.boundary), "centre": json.dumps(desa_bojongsari.centre),
     }
     response = admin_client.post(admin_url(Desa, "add"), data)
     assert response.status_code == 200
     assert "harus diawali 33.03.14." in response.content.decode()
-    assert not Desa.objects.filter(kode="33.03.01.2099").exists()
+    assert not Desa.objects.filter(code="33.03.01.2099").exists()
 
 
 def changelist_names(admin_client, model, **params):
@@ -129,12 +129,12 @@ def changelist_names(admin_client, model, **params):
 
 
 def test_umkm_changelist_filters_by_kecamatan_desa_sector_size_and_permit(admin_client, desa_bojongsari):
-    mewek = Desa.objects.get(kode="33.03.06.1011")
+    mewek = Desa.objects.get(code="33.03.06.1011")
     nopia = UMKMFactory(name="Nopia", desa=desa_bojongsari)
-    ProductFactory(umkm=nopia, sector=Sector.objects.get(kode="makanan-minuman"))
+    ProductFactory(umkm=nopia, sector=Sector.objects.get(code="makanan-minuman"))
     PermitFactory(umkm=nopia, kind=Permit.Kind.HALAL)
     knalpot = UMKMFactory(name="Knalpot", desa=mewek, capital=2_000_000_000, nib="1234567890123")
-    ProductFactory(umkm=knalpot, sector=Sector.objects.get(kode="logam-otomotif"))
+    ProductFactory(umkm=knalpot, sector=Sector.objects.get(code="logam-otomotif"))
 
     assert changelist_names(admin_client, UMKM, kecamatan="33.03.14") == ["Nopia"]
     assert changelist_names(admin_client, UMKM, kecamatan="33.03.06", desa="33.03.06.1011") == ["Knalpot"]
@@ -150,7 +150,7 @@ def test_desa_filter_lists_only_desa_of_the_chosen_kecamatan(admin_client, wilay
     response = admin_client.get(admin_url(UMKM, "changelist"), {"kecamatan": "33.03.10"})
     desa_filter = next(f for f in response.context["cl"].filter_specs if f.parameter_name == "desa")
     assert {code for code, _ in desa_filter.lookup_choices} == set(
-        Desa.objects.filter(kecamatan__kode="33.03.10").values_list("kode", flat=True)
+        Desa.objects.filter(kecamatan__code="33.03.10").values_list("code", flat=True)
     )
 
 
@@ -173,9 +173,9 @@ def test_umkm_changelist_query_count_does_not_grow_with_rows(
     admin_client, wilayah, django_assert_max_num_queries
 ):
     # 3 kecamatan x 2 UMKM, each with 2 products and a permit.
-    for kode in ["33.03.01.2001", "33.03.05.1001", "33.03.14.2008"]:
+    for code in ["33.03.01.2001", "33.03.05.1001", "33.03.14.2008"]:
         for _ in range(2):
-            umkm = UMKMFactory(desa=Desa.objects.get(kode=kode))
+            umkm = UMKMFactory(desa=Desa.objects.get(code=code))
             ProductFactory.create_batch(2, umkm=umkm)
             PermitFactory(umkm=umkm)
     # session, user, kecamatan and sektor filter choices, filtered count, full count,
@@ -188,8 +188,8 @@ def test_umkm_changelist_query_count_does_not_grow_with_rows(
 def test_product_changelist_query_count_does_not_grow_with_rows(
     admin_client, wilayah, django_assert_max_num_queries
 ):
-    for kode in ["33.03.01.2001", "33.03.05.1001", "33.03.14.2008"]:
-        ProductFactory.create_batch(2, umkm=UMKMFactory(desa=Desa.objects.get(kode=kode)))
+    for code in ["33.03.01.2001", "33.03.05.1001", "33.03.14.2008"]:
+        ProductFactory.create_batch(2, umkm=UMKMFactory(desa=Desa.objects.get(code=code)))
     # session, user, kecamatan and sektor filter choices, filtered count, full count,
     # page rows joined to umkm, desa, kecamatan and sektor: 7.
     with django_assert_max_num_queries(7):

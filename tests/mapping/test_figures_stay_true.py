@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from mapping import services
-from mapping.models import UMKM, Product, Sector, UMKMFact
+from mapping.models import UMKM, Sector, UMKMFact
 from mapping.services.facts import facts_changed
 from purbalingga_umkm.figures import figures_stamp
 from tests.factories import ProductFactory, UMKMFactory
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def sector(code):
-    return Sector.objects.get(kode=code)
+    return Sector.objects.get(code=code)
 
 
 @pytest.fixture
@@ -41,16 +41,16 @@ def sector_registry(world):
 def recount_umkm_per_kecamatan(code: str) -> dict[str, int]:
     """Active UMKM with an active product of the sector, per kecamatan code: straight from the registry."""
     return dict(
-        UMKM.objects.filter(is_active=True, products__is_active=True, products__sector__kode=code)
-        .values("desa__kecamatan__kode").annotate(n=Count("pk", distinct=True))
-        .values_list("desa__kecamatan__kode", "n")
+        UMKM.objects.filter(is_active=True, products__is_active=True, products__sector__code=code)
+        .values("desa__kecamatan__code").annotate(n=Count("pk", distinct=True))
+        .values_list("desa__kecamatan__code", "n")
     )
 
 
 def dashboard_figures(client, **params):
     response = client.get(reverse("mentoring:dashboard"), params)
     assert response.status_code == 200
-    return {f.kode: f for f in response.context["figures"]}
+    return {f.code: f for f in response.context["figures"]}
 
 
 def test_deleting_two_sectors_with_the_admin_bulk_action_keeps_every_dashboard_figure_true(
@@ -64,7 +64,7 @@ def test_deleting_two_sectors_with_the_admin_bulk_action_keeps_every_dashboard_f
     assert not Sector.objects.filter(pk__in=[s.pk for s in doomed]).exists()
 
     client.force_login(world.users["pimpinan"])
-    for code in Sector.objects.values_list("kode", flat=True):
+    for code in Sector.objects.values_list("code", flat=True):
         expected = recount_umkm_per_kecamatan(code)
         figures = dashboard_figures(client, sektor=code)
         shown = {k: f.umkm for k, f in figures.items() if f.umkm}
@@ -76,15 +76,15 @@ def test_deleting_two_sectors_with_the_admin_bulk_action_keeps_every_dashboard_f
 
 
 def test_a_sector_keeps_its_flag_when_others_are_deleted_and_a_deleted_flag_is_never_given_again(admin_client, wilayah):
-    before = dict(Sector.objects.values_list("kode", "fact_bit"))
+    before = dict(Sector.objects.values_list("code", "fact_bit"))
     first_free = max(before.values()) + 1
     admin_client.post(reverse("admin:mapping_sector_changelist"), {
         "action": "delete_selected", "_selected_action": [sector("kerajinan").pk], "post": "yes",
     })
-    response = admin_client.post(reverse("admin:mapping_sector_add"), {"kode": "batik", "nama": "Batik", "order": 12})
+    response = admin_client.post(reverse("admin:mapping_sector_add"), {"code": "batik", "name": "Batik", "order": 12})
 
     assert response.status_code == 302
-    after = dict(Sector.objects.values_list("kode", "fact_bit"))
+    after = dict(Sector.objects.values_list("code", "fact_bit"))
     assert {k: v for k, v in after.items() if k != "batik"} == {k: v for k, v in before.items() if k != "kerajinan"}
     assert after["batik"] == first_free != before["kerajinan"]
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_landing_page_lists_the_kecamatan_stored_in_the_database(client, wilayah):
-    Kecamatan.objects.filter(kode="33.03.17").update(nama="Karangjambu Uji")
+    Kecamatan.objects.filter(code="33.03.17").update(name="Karangjambu Uji")
     facts_changed()
     response = client.get(reverse("mapping:home"))
     content = response.content.decode()
@@ -31,7 +31,7 @@ def test_landing_page_counts_active_umkm_per_kecamatan(client, desa_bojongsari):
     UMKMFactory(desa=desa_bojongsari, is_active=False)
     facts_changed()
     response = client.get(reverse("mapping:home"))
-    rows = {k.kode: k for k in response.context["kecamatan_list"]}
+    rows = {k.code: k for k in response.context["kecamatan_list"]}
     assert rows["33.03.14"].umkm_count == 2
     assert rows["33.03.14"].desa_count == 13
     assert rows["33.03.05"].kelurahan_count == 11
@@ -40,17 +40,17 @@ def test_landing_page_counts_active_umkm_per_kecamatan(client, desa_bojongsari):
 
 
 def test_kecamatan_geojson_serves_the_boundaries_and_names_from_the_database(client, desa_bojongsari):
-    Kecamatan.objects.filter(kode="33.03.17").update(nama="Karangjambu Uji")
+    Kecamatan.objects.filter(code="33.03.17").update(name="Karangjambu Uji")
     UMKMFactory(desa=desa_bojongsari)
     facts_changed()
     response = client.get(reverse("mapping:kecamatan-geojson"))
     collection = response.json()
     assert response.status_code == 200
     assert len(collection["features"]) == 18
-    by_kode = {f["properties"]["kode"]: f for f in collection["features"]}
-    assert by_kode["33.03.17"]["properties"]["nama"] == "Karangjambu Uji"
+    by_kode = {f["properties"]["code"]: f for f in collection["features"]}
+    assert by_kode["33.03.17"]["properties"]["name"] == "Karangjambu Uji"
     assert by_kode["33.03.14"]["properties"]["umkm_count"] == 1
-    assert by_kode["33.03.14"]["geometry"] == Kecamatan.objects.get(kode="33.03.14").boundary
+    assert by_kode["33.03.14"]["geometry"] == Kecamatan.objects.get(code="33.03.14").boundary
     assert "max-age=300" in response["Cache-Control"]
 
 
@@ -73,8 +73,8 @@ def test_landing_page_and_geojson_query_counts_do_not_grow_with_data(
     client, wilayah, django_assert_max_num_queries
 ):
     # 3 kecamatan x 2 UMKM, each with 2 products.
-    for kode in ["33.03.01.2001", "33.03.05.1001", "33.03.14.2008"]:
-        for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(kode=kode)):
+    for code in ["33.03.01.2001", "33.03.05.1001", "33.03.14.2008"]:
+        for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(code=code)):
             ProductFactory.create_batch(2, umkm=umkm)
     # Cache stamp, counts of kecamatan, desa, UMKM, products and demo UMKM; cache stamp,
     # one kecamatan list with its counts as subqueries: 8 queries on a cold cache.

@@ -12,8 +12,8 @@ from tests.factories import ProductFactory, UMKMFactory
 ScoredCriterion = rating.ScoredCriterion
 
 
-def item(kode, weight, score, low=1, high=5):
-    return ScoredCriterion(kode=kode, name=kode, weight=weight, min_score=low, max_score=high, score=score)
+def item(code, weight, score, low=1, high=5):
+    return ScoredCriterion(code=code, name=code, weight=weight, min_score=low, max_score=high, score=score)
 
 
 def test_weighted_score_and_mpe_match_a_hand_computed_example():
@@ -44,9 +44,9 @@ def test_location_quotient_formula():
 
 @pytest.mark.django_db
 def test_lq_of_a_small_constructed_registry(wilayah):
-    food, craft = Sector.objects.get(kode="makanan-minuman"), Sector.objects.get(kode="kerajinan")
-    in_a = Desa.objects.get(kode="33.03.14.2008")  # Bojongsari
-    elsewhere = Desa.objects.get(kode="33.03.01.2001")  # Kemangkon
+    food, craft = Sector.objects.get(code="makanan-minuman"), Sector.objects.get(code="kerajinan")
+    in_a = Desa.objects.get(code="33.03.14.2008")  # Bojongsari
+    elsewhere = Desa.objects.get(code="33.03.01.2001")  # Kemangkon
     # Bojongsari: 4 UMKM, 2 of them food. Kabupaten: 10 UMKM, 3 food.
     for sector in (food, food, craft, craft):
         ProductFactory(umkm=UMKMFactory(desa=in_a), sector=sector)
@@ -64,7 +64,7 @@ def test_rubric_version_1_has_the_12_permendagri_criteria(wilayah):
     rubric = Rubric.objects.current()
     assert rubric.version == 1
     criteria = list(rubric.criteria.prefetch_related("levels"))
-    assert [c.kode for c in criteria] == list("abcdefghijkl")
+    assert [c.code for c in criteria] == list("abcdefghijkl")
     assert all([level.score for level in c.levels.all()] == [1, 2, 3, 4, 5] for c in criteria)
     assert criteria[2].auto_source == Criterion.AutoSource.LOCATION_QUOTIENT
 
@@ -73,7 +73,7 @@ def test_rubric_version_1_has_the_12_permendagri_criteria(wilayah):
 
 
 def all_scores(rubric, value=None, **by_kode):
-    return {c.pk: by_kode.get(c.kode, value) for c in rubric.criteria.all() if by_kode.get(c.kode, value) is not None}
+    return {c.pk: by_kode.get(c.code, value) for c in rubric.criteria.all() if by_kode.get(c.code, value) is not None}
 
 
 @pytest.fixture
@@ -148,7 +148,7 @@ def test_only_submitted_assessments_can_be_verified(world, rated):
 )
 def test_scores_outside_the_scale_or_missing_are_refused_and_nothing_saved(world, rated, change, message):
     scores = all_scores(rated.rubric, 3, c=rated.lq_suggested_score or 3)
-    criterion = rated.rubric.criteria.get(kode="a")
+    criterion = rated.rubric.criteria.get(code="a")
     if change["a"] is None:
         scores.pop(criterion.pk)
     else:
@@ -185,7 +185,7 @@ def test_a_stale_assessment_form_is_refused(world, rated):
 def test_totals_stored_with_the_assessment_equal_the_scoring_functions(world, rated):
     rated.refresh_from_db()
     items = [
-        item(s.criterion.kode, s.criterion.weight, s.score) for s in rated.scores.select_related("criterion")
+        item(s.criterion.code, s.criterion.weight, s.score) for s in rated.scores.select_related("criterion")
     ]
     assert rated.weighted_score == rating.weighted_score(items)
     assert rated.mpe_total == rating.mpe_total(items)
@@ -201,7 +201,7 @@ def test_a_new_rubric_version_leaves_past_assessments_untouched(world, rated, cl
     before = (old.weighted_score, old.mpe_total, old.rubric_id)
 
     v2 = services.rubric_new_version(rubric=old.rubric)
-    v2.criteria.filter(kode="a").update(weight=10)
+    v2.criteria.filter(code="a").update(weight=10)
     Rubric.objects.filter(pk=old.rubric_id).update(is_active=False)
     Rubric.objects.filter(pk=v2.pk).update(is_active=True)
 
@@ -211,9 +211,9 @@ def test_a_new_rubric_version_leaves_past_assessments_untouched(world, rated, cl
     assert fresh.rubric == v2
     # Staff can no longer change the used version 1 in the admin.
     client.force_login(admin)
-    url = reverse("admin:mapping_criterion_change", args=[old.rubric.criteria.get(kode="a").pk])
-    assert client.post(url, {"kode": "a", "name": "x", "weight": 9, "order": 1}).status_code == 403
-    assert old.rubric.criteria.get(kode="a").weight == 3
+    url = reverse("admin:mapping_criterion_change", args=[old.rubric.criteria.get(code="a").pk])
+    assert client.post(url, {"code": "a", "name": "x", "weight": 9, "order": 1}).status_code == 403
+    assert old.rubric.criteria.get(code="a").weight == 3
 
 
 @pytest.mark.django_db
@@ -221,11 +221,11 @@ def test_a_new_rubric_version_leaves_past_assessments_untouched(world, rated, cl
                                              ("1.5", "Masukkan keseluruhan angka bilangan.")])
 def test_rubric_weights_must_be_positive_integers(world, client, weight, message):
     v2 = services.rubric_new_version(rubric=Rubric.objects.current())
-    criterion = v2.criteria.get(kode="a")
+    criterion = v2.criteria.get(code="a")
     client.force_login(world.users["admin"])
     levels = list(criterion.levels.all())
     data = {
-        "rubric": v2.pk, "kode": "a", "name": criterion.name, "description": "", "weight": weight, "order": 1,
+        "rubric": v2.pk, "code": "a", "name": criterion.name, "description": "", "weight": weight, "order": 1,
         "auto_source": "", "levels-TOTAL_FORMS": len(levels), "levels-INITIAL_FORMS": len(levels),
     }
     for i, level in enumerate(levels):
@@ -245,7 +245,7 @@ def verified(world, product, value, by_kode=None):
     a, admin = world.users["pendamping_a"], world.users["admin"]
     draft = services.assessment_start(product=product, by=a)
     scores = all_scores(draft.rubric, value, **(by_kode or {}))
-    reason = "uji" if draft.lq_suggested_score and scores.get(draft.rubric.criteria.get(kode="c").pk) != draft.lq_suggested_score else ""
+    reason = "uji" if draft.lq_suggested_score and scores.get(draft.rubric.criteria.get(code="c").pk) != draft.lq_suggested_score else ""
     saved = services.assessment_save(assessment=draft, scores=scores, note="", lq_override_reason=reason,
                                      expected_version=draft.version, by=a, submit=True)
     return services.assessment_verify(assessment=saved, by=admin)
@@ -265,7 +265,7 @@ def test_ranking_counts_only_the_latest_verified_assessment(world, client):
                              by=world.users["pendamping_a"], submit=True)  # submitted, not verified
     ranking = selectors.flagship_ranking(desa=world.desa["X"])
     assert [r.assessment.product.name for r in ranking] == ["Lanting", "Nopia"]
-    page = client.get(reverse("mapping:ranking-desa", args=[world.desa["X"].kode]))
+    page = client.get(reverse("mapping:ranking-desa", args=[world.desa["X"].code]))
     assert [r.assessment.product.name for r in page.context["ranking"]] == ["Lanting", "Nopia"]
     assert "Produk unggulan Desa Karangbanjar" in page.content.decode()
 
@@ -285,8 +285,8 @@ def test_ranking_ties_are_broken_by_name_and_explained(world):
 def test_ranking_pages_query_count_is_constant(world, client, django_assert_max_num_queries):
     Assessment.objects.all().delete()
     # 3 desa x 2 products, each verified.
-    for kode in ("33.03.14.2008", "33.03.14.2001", "33.03.14.2002"):
-        umkm = UMKMFactory(desa=Desa.objects.get(kode=kode))
+    for code in ("33.03.14.2008", "33.03.14.2001", "33.03.14.2002"):
+        umkm = UMKMFactory(desa=Desa.objects.get(code=code))
         for value in (3, 4):
             verified(world, ProductFactory(umkm=umkm), value)
     # cache stamp, ranking rows, their scores, criteria levels, rating classes (+ kecamatan
@@ -331,8 +331,8 @@ def test_review_list_and_umkm_detail_query_counts_are_constant(world, client, dj
     a = world.users["pendamping_a"]
     umkm = world.umkm["X"]
     # 3 desa x 2 submitted assessments; UMKM X gets 3 products with permits.
-    for kode in ("33.03.14.2008", "33.03.14.2001", "33.03.14.2002"):
-        for product in ProductFactory.create_batch(2, umkm=UMKMFactory(desa=Desa.objects.get(kode=kode))):
+    for code in ("33.03.14.2008", "33.03.14.2001", "33.03.14.2002"):
+        for product in ProductFactory.create_batch(2, umkm=UMKMFactory(desa=Desa.objects.get(code=code))):
             draft = services.assessment_start(product=product, by=a)
             scores = all_scores(draft.rubric, 3, c=draft.lq_suggested_score or 3)
             services.assessment_save(assessment=draft, scores=scores, note="", lq_override_reason="",

@@ -17,11 +17,11 @@ pytestmark = pytest.mark.django_db
 def snapshot():
     """Everything a user sees of the demo rows, without database ids or timestamps."""
     umkm = list(
-        UMKM.objects.order_by("nib", "name", "desa__kode", "location").values_list(
-            "name", "owner_name", "desa__kode", "location", "nib", "capital", "annual_turnover", "workers"
+        UMKM.objects.order_by("nib", "name", "desa__code", "location").values_list(
+            "name", "owner_name", "desa__code", "location", "nib", "capital", "annual_turnover", "workers"
         )
     )
-    products = sorted(Product.objects.values_list("umkm__name", "name", "sector__kode", "price"))
+    products = sorted(Product.objects.values_list("umkm__name", "name", "sector__code", "price"))
     permits = sorted(Permit.objects.values_list("umkm__name", "kind", "number"))
     return umkm, products, permits
 

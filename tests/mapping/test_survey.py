@@ -55,11 +55,11 @@ def form_errors(response, field):
 
 
 def test_a_point_in_the_neighbouring_desa_is_refused_naming_that_desa(mentor, world):
-    neighbour = Desa.objects.get(kode="33.03.14.2001")
+    neighbour = Desa.objects.get(code="33.03.14.2001")
     lng, lat = neighbour.centre["coordinates"]
     response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, latitude=lat, longitude=lng))
     assert form_errors(response, "latitude") == [
-        f"Titik lokasi berada di Desa {neighbour.nama} (Kec. Bojongsari), bukan di Karangbanjar. "
+        f"Titik lokasi berada di Desa {neighbour.name} (Kec. Bojongsari), bukan di Karangbanjar. "
         "Pilih desa yang benar atau geser pin."
     ]
     assert not UMKM.objects.filter(name="Gula Semut Makmur").exists()
@@ -137,7 +137,7 @@ def png_bytes(size=(2400, 1200)):
 
 def product_data(**overrides):
     data = {
-        "name": "Gula semut organik", "sector": Sector.objects.get(kode="pertanian-olahan").pk,
+        "name": "Gula semut organik", "sector": Sector.objects.get(code="pertanian-olahan").pk,
         "description": "", "monthly_capacity": "500", "capacity_unit": "kg", "price": "35000",
         "market_reach": "nasional", "local_material_pct": "90", "is_active": "on",
         "version": "", "submission_token": str(uuid.uuid4()),
@@ -185,7 +185,7 @@ def test_product_update_conflict_is_reported(client, world):
 
 def test_food_product_readiness_lists_missing_halal_with_the_2026_obligation(world):
     umkm = UMKMFactory(desa=world.desa["X"])
-    product = ProductFactory(umkm=umkm, sector=Sector.objects.get(kode="makanan-minuman"))
+    product = ProductFactory(umkm=umkm, sector=Sector.objects.get(code="makanan-minuman"))
     PermitFactory(umkm=umkm, kind=Permit.Kind.PIRT, valid_until="2020-01-01")
     readiness = {r.label: r for r in selectors.product_readiness(product=product, permits=list(umkm.permits.all()))}
     assert readiness["NIB"].status == "kurang"
@@ -199,7 +199,7 @@ def test_readiness_is_complete_when_every_required_permit_is_held(world):
     umkm = world.umkm["X"]
     UMKM.objects.filter(pk=umkm.pk).update(nib="1234567890123")
     umkm.refresh_from_db()
-    product = ProductFactory(umkm=umkm, sector=Sector.objects.get(kode="makanan-minuman"))
+    product = ProductFactory(umkm=umkm, sector=Sector.objects.get(code="makanan-minuman"))
     PermitFactory(umkm=umkm, kind=Permit.Kind.PIRT)
     PermitFactory(umkm=umkm, product=product, kind=Permit.Kind.HALAL)
     items = selectors.umkm_products_with_readiness(umkm=umkm, permits=list(umkm.permits.all()))

@@ -116,7 +116,7 @@ def test_founded_year_in_the_future_is_refused(desa_bojongsari):
 
 @pytest.mark.django_db
 def test_location_outside_the_chosen_desa_is_refused_naming_the_desa(desa_bojongsari):
-    elsewhere = Desa.objects.get(kode="33.03.06.1011")  # Mewek, Kalimanah
+    elsewhere = Desa.objects.get(code="33.03.06.1011")  # Mewek, Kalimanah
     umkm = UMKMFactory.build(desa=desa_bojongsari, location=elsewhere.centre)
     assert errors_of(umkm)["location"] == [
         "Titik lokasi berada di Kelurahan Mewek (Kec. Kalimanah), bukan di Karangbanjar. "
@@ -145,36 +145,36 @@ def test_a_location_that_is_not_a_point_is_refused(desa_bojongsari):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kode", ["33.03.1", "33.04.01", "33.03.AB", "3303.01", "33.03.01.2001"])
-def test_invalid_kecamatan_codes_are_refused(wilayah, kode):
-    kecamatan = Kecamatan.objects.get(kode="33.03.14")
-    kecamatan.pk, kecamatan.kode, kecamatan.nama = None, kode, "Kecamatan Baru"
-    assert "Kode kecamatan harus berformat 33.03.NN (contoh: 33.03.01)." in errors_of(kecamatan)["kode"]
+@pytest.mark.parametrize("code", ["33.03.1", "33.04.01", "33.03.AB", "3303.01", "33.03.01.2001"])
+def test_invalid_kecamatan_codes_are_refused(wilayah, code):
+    kecamatan = Kecamatan.objects.get(code="33.03.14")
+    kecamatan.pk, kecamatan.code, kecamatan.name = None, code, "Kecamatan Baru"
+    assert "Kode kecamatan harus berformat 33.03.NN (contoh: 33.03.01)." in errors_of(kecamatan)["code"]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("kode", ["33.03.14.3001", "33.03.14.200", "33.03.14", "33.03.14.20a1"])
-def test_invalid_desa_codes_are_refused(desa_bojongsari, kode):
-    desa = Desa(kecamatan=desa_bojongsari.kecamatan, kode=kode, nama="Desa Baru",
+@pytest.mark.parametrize("code", ["33.03.14.3001", "33.03.14.200", "33.03.14", "33.03.14.20a1"])
+def test_invalid_desa_codes_are_refused(desa_bojongsari, code):
+    desa = Desa(kecamatan=desa_bojongsari.kecamatan, code=code, name="Desa Baru",
                 boundary=desa_bojongsari.boundary, centre=desa_bojongsari.centre)
-    assert "Kode desa/kelurahan harus berformat" in errors_of(desa)["kode"][0]
+    assert "Kode desa/kelurahan harus berformat" in errors_of(desa)["code"][0]
 
 
 @pytest.mark.django_db
 def test_desa_code_must_start_with_its_kecamatan_code(desa_bojongsari):
-    desa = Desa(kecamatan=desa_bojongsari.kecamatan, kode="33.03.01.2099", nama="Desa Baru",
+    desa = Desa(kecamatan=desa_bojongsari.kecamatan, code="33.03.01.2099", name="Desa Baru",
                 boundary=desa_bojongsari.boundary, centre=desa_bojongsari.centre)
-    assert errors_of(desa)["kode"] == [
+    assert errors_of(desa)["code"] == [
         "Kode desa 33.03.01.2099 tidak cocok dengan Kecamatan Bojongsari: "
         "kode desa harus diawali 33.03.14."
     ]
-    assert not Desa.objects.filter(kode="33.03.01.2099").exists()
+    assert not Desa.objects.filter(code="33.03.01.2099").exists()
 
 
 @pytest.mark.django_db
 def test_centre_outside_the_boundary_and_invalid_polygons_are_refused(desa_bojongsari):
     bowtie = {"type": "MultiPolygon", "coordinates": [[[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]]}
-    desa = Desa(kecamatan=desa_bojongsari.kecamatan, kode="33.03.14.2099", nama="Desa Baru",
+    desa = Desa(kecamatan=desa_bojongsari.kecamatan, code="33.03.14.2099", name="Desa Baru",
                 boundary=bowtie, centre=geometry.point(0.5, 0.2))
     assert errors_of(desa)["boundary"][0].startswith("Batas wilayah tidak valid")
     desa.boundary = desa_bojongsari.boundary

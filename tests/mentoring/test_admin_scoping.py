@@ -42,7 +42,7 @@ def test_change_page_of_another_kecamatans_umkm_behaves_as_missing(staff_mentor,
 def test_own_umkm_can_be_changed_but_not_moved_to_another_kecamatan(staff_mentor, world):
     url = reverse("admin:mapping_umkm_change", args=[world.umkm["X"].pk])
     form = staff_mentor.get(url).context["adminform"].form
-    assert set(form.fields["desa"].queryset.values_list("kecamatan__kode", flat=True)) == {"33.03.14"}
+    assert set(form.fields["desa"].queryset.values_list("kecamatan__code", flat=True)) == {"33.03.14"}
     data = {
         "name": "UMKM X", "owner_name": "Sutrisno", "address": "Jl. Raya", "desa": world.desa["Y"].pk,
         "workers": 2, "capital": 1, "annual_turnover": 1, "is_active": "on",

@@ -23,7 +23,7 @@ def verify(world, product, value):
     a, admin = world.users["pendamping_a"], world.users["admin"]
     draft = services.assessment_start(product=product, by=a)
     scores = scores_for(draft.rubric, value)
-    c_pk = draft.rubric.criteria.get(kode="c").pk
+    c_pk = draft.rubric.criteria.get(code="c").pk
     reason = "uji" if draft.lq_suggested_score not in (None, scores[c_pk]) else ""
     saved = services.assessment_save(assessment=draft, scores=scores, note="", lq_override_reason=reason,
                                      expected_version=draft.version, by=a, submit=True)
@@ -34,7 +34,7 @@ def verify(world, product, value):
 def registry(world):
     """Bojongsari: 3 active UMKM (one inactive); Kalimanah: 1. Known sectors, permits, scores."""
     Assessment.objects.all().delete()
-    food, craft = Sector.objects.get(kode="makanan-minuman"), Sector.objects.get(kode="kerajinan")
+    food, craft = Sector.objects.get(code="makanan-minuman"), Sector.objects.get(code="kerajinan")
     x, y = world.desa["X"], world.desa["Y"]
     ready = UMKMFactory(desa=x, name="Siap", nib="1234567890123", capital=2_000_000_000)  # kecil
     ready_food = ProductFactory(umkm=ready, sector=food, market_reach="ekspor")
@@ -54,14 +54,14 @@ def dashboard(client, user, **params):
     client.force_login(user)
     response = client.get(reverse("mentoring:dashboard"), params)
     assert response.status_code == 200
-    return response, {f.kode: f for f in response.context["figures"]}
+    return response, {f.code: f for f in response.context["figures"]}
 
 
 def test_figures_equal_the_rows_counted_independently(client, world, registry):
     response, figures = dashboard(client, world.users["pimpinan"])
     bojongsari, kalimanah = figures["33.03.14"], figures["33.03.06"]
     # Active UMKM in Bojongsari: UMKM X (world), Siap, Anyaman.
-    assert bojongsari.umkm == UMKM.objects.filter(desa__kecamatan__kode="33.03.14", is_active=True).count() == 3
+    assert bojongsari.umkm == UMKM.objects.filter(desa__kecamatan__code="33.03.14", is_active=True).count() == 3
     assert kalimanah.umkm == 2
     assert bojongsari.products == 3
     assert bojongsari.flagship == 1
@@ -77,7 +77,7 @@ def test_figures_equal_the_rows_counted_independently(client, world, registry):
     assert headline.umkm == 5 and headline.flagship == 1 and headline.desa_total == 239
     assert headline.visits_this_month == 2 and headline.awaiting_verification == 0
     draft = services.assessment_start(product=world.product["Y"], by=world.users["pendamping_b"])
-    c_pk = draft.rubric.criteria.get(kode="c").pk
+    c_pk = draft.rubric.criteria.get(code="c").pk
     services.assessment_save(assessment=draft, scores=scores_for(draft.rubric, draft.lq_suggested_score or 3)
                              | {c_pk: draft.lq_suggested_score or 3}, note="", lq_override_reason="",
                              expected_version=0, by=world.users["pendamping_b"], submit=True)
@@ -135,8 +135,8 @@ def test_export_contains_exactly_the_filtered_rows(client, world, registry):
 
 def test_dashboard_query_count_is_constant(client, world, django_assert_max_num_queries):
     Assessment.objects.all().delete()
-    for kode in ("33.03.14.2008", "33.03.06.1011", "33.03.01.2001"):
-        for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(kode=kode)):
+    for code in ("33.03.14.2008", "33.03.06.1011", "33.03.01.2001"):
+        for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(code=code)):
             ProductFactory.create_batch(2, umkm=umkm)
     for product in world.umkm["X"].products.all()[:2]:
         verify(world, product, 4)
@@ -157,7 +157,7 @@ def test_repeated_reads_come_from_the_cache_until_the_next_write(client, world, 
     # figures themselves come from the cache.
     with django_assert_max_num_queries(8):
         response = client.get(reverse("mentoring:dashboard"))
-    assert {f.kode: f.umkm for f in response.context["figures"]}["33.03.14"] == 3
+    assert {f.code: f.umkm for f in response.context["figures"]}["33.03.14"] == 3
     services.survey_save(
         UMKMFactory.build(desa=world.desa["X"], name="Sesudah"), fields=[], expected_version=None,
         token=None, by=world.users["pendamping_a"],
@@ -187,7 +187,7 @@ def test_points_are_aggregated_per_desa_when_zoomed_out(client, world, located):
     collection = points(client, world.users["pimpinan"], zoom=11).json()
     assert collection["aggregated"] is True
     counts = {f["properties"]["desa"]: f["properties"]["count"] for f in collection["features"]}
-    assert counts == {x.nama: 3, y.nama: 1}
+    assert counts == {x.name: 3, y.name: 1}
 
 
 def test_points_are_single_umkm_in_a_zoomed_in_viewport(client, world, located):
@@ -204,7 +204,7 @@ def test_points_are_single_umkm_in_a_zoomed_in_viewport(client, world, located):
 def test_points_follow_scope_and_filters(client, world, located):
     x, _ = located
     mine = points(client, world.users["pendamping_a"], zoom=11).json()
-    assert {f["properties"]["desa"] for f in mine["features"]} == {x.nama}
+    assert {f["properties"]["desa"] for f in mine["features"]} == {x.name}
     none = points(client, world.users["pimpinan"], zoom=11, skala="besar").json()
     assert none["features"] == []
 
@@ -230,7 +230,7 @@ def test_kecamatan_page_shows_each_desa_and_its_mentor(client, world, registry, 
     # filter choices (2): at most 20 on a cold cache, whatever the number of rows.
     with django_assert_max_num_queries(20):
         response = client.get(url)
-    figures = {f.kode: f for f in response.context["figures"]}
+    figures = {f.code: f for f in response.context["figures"]}
     assert len(figures) == 13
     karangbanjar = figures["33.03.14.2008"]
     assert karangbanjar.umkm == 3 and karangbanjar.flagship == 1 and karangbanjar.desa_covered == 1
@@ -301,7 +301,7 @@ def test_every_dashboard_table_exports_with_the_current_filters(client, world, r
 def test_desa_geojson_is_one_query_and_cacheable(client, wilayah, django_assert_max_num_queries):
     from mapping.models import Kecamatan
 
-    kecamatan = Kecamatan.objects.get(kode="33.03.14")
+    kecamatan = Kecamatan.objects.get(code="33.03.14")
     with django_assert_max_num_queries(2):  # the kecamatan, then its desa boundaries
         response = client.get(reverse("mapping:desa-geojson"), {"kecamatan": kecamatan.pk})
     assert len(response.json()["features"]) == 13

@@ -157,11 +157,11 @@ def url_for(name, world):
         "mapping:assessment-detail": {"pk": world.assessment["X"].pk},
         "mapping:assessment-verify": {"pk": world.assessment["X"].pk},
         "mapping:assessment-return": {"pk": world.assessment["X"].pk},
-        "mapping:ranking-kecamatan": {"kode": world.kecamatan["X"].kode},
-        "mentoring:dashboard-kecamatan": {"kode": world.kecamatan["X"].kode},
-        "mentoring:dashboard-desa": {"kode": world.desa["X"].kode},
+        "mapping:ranking-kecamatan": {"code": world.kecamatan["X"].code},
+        "mentoring:dashboard-kecamatan": {"code": world.kecamatan["X"].code},
+        "mentoring:dashboard-desa": {"code": world.desa["X"].code},
         "mentoring:umkm-history": {"pk": world.umkm["X"].pk},
-        "mapping:ranking-desa": {"kode": world.desa["X"].kode},
+        "mapping:ranking-desa": {"code": world.desa["X"].code},
     }
     if name in by_pattern:
         return reverse(name, kwargs=by_pattern[name])

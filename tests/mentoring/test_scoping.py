@@ -62,7 +62,7 @@ def test_assignment_ending_today_cuts_access_the_same_day(world):
 def test_assignment_starting_tomorrow_grants_nothing_yet(wilayah):
     user = user_with_role("pendamping.baru", Role.PENDAMPING)
     AssignmentFactory(
-        pendamping=PendampingFactory(user=user), kecamatan=Kecamatan.objects.get(kode="33.03.01"),
+        pendamping=PendampingFactory(user=user), kecamatan=Kecamatan.objects.get(code="33.03.01"),
         start_date=timezone.localdate() + timedelta(days=1),
     )
     assert not Kecamatan.objects.visible_to(user).exists()

@@ -22,13 +22,13 @@ def test_home_lists_only_umkm_of_the_assigned_kecamatan(client, world):
     content = response.content.decode()
     assert [u.name for u in response.context["page"]] == ["UMKM X"]
     assert "UMKM Y" not in content
-    assert [a.kecamatan.nama for a in response.context["assignments"]] == ["Bojongsari"]
+    assert [a.kecamatan.name for a in response.context["assignments"]] == ["Bojongsari"]
 
 
 def test_home_searches_and_filters_umkm_by_desa_and_sector(client, world):
-    other_desa = Desa.objects.get(kode="33.03.14.2001")
+    other_desa = Desa.objects.get(code="33.03.14.2001")
     knalpot = UMKMFactory(desa=other_desa, name="Knalpot Jaya", owner_name="Darsono")
-    ProductFactory(umkm=knalpot, sector=Sector.objects.get(kode="logam-otomotif"))
+    ProductFactory(umkm=knalpot, sector=Sector.objects.get(code="logam-otomotif"))
     client.force_login(world.users["pendamping_a"])
 
     def names(**params):
@@ -53,14 +53,14 @@ def test_home_paginates_the_umkm_list(client, world):
 def test_home_lists_desa_without_a_visit_in_90_days(client, world):
     from mapping.models import UMKM
 
-    old_desa = Desa.objects.get(kode="33.03.14.2001")
+    old_desa = Desa.objects.get(code="33.03.14.2001")
     old_umkm = UMKMFactory(desa=old_desa)
     UMKM.objects.filter(pk=old_umkm.pk).update(updated_at=timezone.now() - timedelta(days=200))
     VisitFactory(umkm=old_umkm, pendamping=world.pendamping["X"], date=timezone.localdate() - timedelta(days=91))
     client.force_login(world.users["pendamping_a"])
-    uncovered = {d.kode for d in client.get(reverse("mentoring:my-tasks")).context["uncovered_desa"]}
+    uncovered = {d.code for d in client.get(reverse("mentoring:my-tasks")).context["uncovered_desa"]}
     # Karangbanjar has today's visit (and UMKM X, registered today).
-    expected = set(Desa.objects.filter(kecamatan__kode="33.03.14").values_list("kode", flat=True)) - {"33.03.14.2008"}
+    expected = set(Desa.objects.filter(kecamatan__code="33.03.14").values_list("code", flat=True)) - {"33.03.14.2008"}
     assert uncovered == expected
     assert "33.03.14.2001" in uncovered
 
@@ -68,12 +68,12 @@ def test_home_lists_desa_without_a_visit_in_90_days(client, world):
 def test_a_recent_survey_also_covers_a_desa(client, world):
     from mapping.models import UMKM
 
-    surveyed = Desa.objects.get(kode="33.03.14.2002")
+    surveyed = Desa.objects.get(code="33.03.14.2002")
     UMKMFactory(desa=surveyed)  # registered today
-    stale = UMKMFactory(desa=Desa.objects.get(kode="33.03.14.2003"))
+    stale = UMKMFactory(desa=Desa.objects.get(code="33.03.14.2003"))
     UMKM.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=120))
     client.force_login(world.users["pendamping_a"])
-    uncovered = {d.kode for d in client.get(reverse("mentoring:my-tasks")).context["uncovered_desa"]}
+    uncovered = {d.code for d in client.get(reverse("mentoring:my-tasks")).context["uncovered_desa"]}
     assert "33.03.14.2002" not in uncovered
     assert "33.03.14.2003" in uncovered
 
@@ -90,17 +90,17 @@ def test_home_shows_follow_ups_due_this_week_and_overdue(client, world):
 def test_desa_geojson_carries_only_the_mentors_desa_with_coverage(client, world):
     client.force_login(world.users["pendamping_a"])
     features = client.get(reverse("mentoring:my-desa-geojson")).json()["features"]
-    assert {f["properties"]["kode"][:8] for f in features} == {"33.03.14"}
-    covered = {f["properties"]["kode"] for f in features if f["properties"]["covered"]}
+    assert {f["properties"]["code"][:8] for f in features} == {"33.03.14"}
+    covered = {f["properties"]["code"] for f in features if f["properties"]["covered"]}
     assert covered == {"33.03.14.2008"}
 
 
 def test_home_query_count_does_not_grow_with_umkm_visits_or_kecamatan(client, world, django_assert_max_num_queries):
     # Pendamping A covers 3 kecamatan, each with 2 UMKM, each with 2 visits and follow-ups.
-    for kode in ("33.03.06", "33.03.01"):
-        AssignmentFactory(pendamping=world.pendamping["X"], kecamatan=world.kecamatan["X"].__class__.objects.get(kode=kode))
+    for code in ("33.03.06", "33.03.01"):
+        AssignmentFactory(pendamping=world.pendamping["X"], kecamatan=world.kecamatan["X"].__class__.objects.get(code=code))
     for desa_kode in ("33.03.14.2001", "33.03.06.2001", "33.03.01.2001"):
-        for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(kode=desa_kode)):
+        for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(code=desa_kode)):
             for visit in VisitFactory.create_batch(2, umkm=umkm, pendamping=world.pendamping["X"]):
                 FollowUpFactory(visit=visit)
     client.force_login(world.users["pendamping_a"])
@@ -115,7 +115,7 @@ def test_home_query_count_does_not_grow_with_umkm_visits_or_kecamatan(client, wo
 
 def test_coverage_report_figures_match_the_rows(client, world):
     today = timezone.localdate()
-    second_umkm_x = UMKMFactory(desa=Desa.objects.get(kode="33.03.14.2001"))
+    second_umkm_x = UMKMFactory(desa=Desa.objects.get(code="33.03.14.2001"))
     VisitFactory(umkm=second_umkm_x, pendamping=world.pendamping["X"], date=today)
     VisitFactory(umkm=world.umkm["X"], pendamping=world.pendamping["X"], date=today - timedelta(days=400))
     FollowUpFactory(visit=world.visit["X"], due_date=today - timedelta(days=1))
@@ -141,7 +141,7 @@ def test_coverage_report_sorts_by_a_column(client, world):
     client.force_login(world.users["admin"])
     report = client.get(reverse("mentoring:coverage-report"), {"urut": "-kunjungan"}).context["report"]
     assert [row.name for row in report.per_kecamatan[:2]] == ["Kalimanah", "Bojongsari"]
-    by_name = client.get(reverse("mentoring:coverage-report"), {"urut": "-nama"}).context["report"]
+    by_name = client.get(reverse("mentoring:coverage-report"), {"urut": "-name"}).context["report"]
     assert by_name.per_kecamatan[0].name == "Rembang"
 
 
@@ -169,7 +169,7 @@ def test_exported_cells_that_look_like_formulas_are_neutralised(client, world):
 
 def test_coverage_report_query_count_is_constant(client, world, django_assert_max_num_queries):
     for desa_kode in ("33.03.14.2001", "33.03.06.2001", "33.03.01.2001"):
-        for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(kode=desa_kode)):
+        for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(code=desa_kode)):
             for visit in VisitFactory.create_batch(2, umkm=umkm, pendamping=world.pendamping["X"]):
                 FollowUpFactory(visit=visit, due_date=timezone.localdate() - timedelta(days=1))
     client.force_login(world.users["pimpinan"])

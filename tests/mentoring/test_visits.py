@@ -17,7 +17,7 @@ def visit_form_data(world, side="X", **overrides):
     data = {
         "umkm": world.umkm[side].pk,
         "date": timezone.localdate().isoformat(),
-        "topics": [Topic.objects.get(kode="kemasan").pk, Topic.objects.get(kode="perizinan-legalitas").pk],
+        "topics": [Topic.objects.get(code="kemasan").pk, Topic.objects.get(code="perizinan-legalitas").pk],
         "notes": "Membahas desain kemasan baru.",
         "submission_token": str(uuid.uuid4()),
         "tindak-TOTAL_FORMS": "2", "tindak-INITIAL_FORMS": "0",
@@ -41,7 +41,7 @@ def test_pendamping_logs_a_visit_with_a_follow_up_and_sees_it_at_home(mentor_a, 
     assert response.status_code == 302 and response.url == reverse("mentoring:my-tasks")
     visit = Visit.objects.filter(umkm=world.umkm["X"]).exclude(pk=world.visit["X"].pk).get()
     assert visit.pendamping == world.pendamping["X"] and visit.created_by == world.users["pendamping_a"]
-    assert sorted(visit.topics.values_list("kode", flat=True)) == ["kemasan", "perizinan-legalitas"]
+    assert sorted(visit.topics.values_list("code", flat=True)) == ["kemasan", "perizinan-legalitas"]
     assert list(visit.follow_ups.values_list("description", flat=True)) == ["Lengkapi dokumen PIRT"]
     home = mentor_a.get(reverse("mentoring:my-tasks")).content.decode()
     assert "Kunjungan ke UMKM X tercatat." in home

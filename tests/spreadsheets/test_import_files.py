@@ -52,7 +52,7 @@ def test_windows_1252_csv_with_semicolons_is_read_with_its_accents(staff):
     batch = confirm(staff, upload(staff, content))
 
     assert batch.status == ImportBatch.Status.DONE
-    assert UMKM.objects.get(kode="BJS-0001").name == "Kopi Señora"
+    assert UMKM.objects.get(code="BJS-0001").name == "Kopi Señora"
     assert "Windows-1252" in batch.notes[0] and "titik koma" in batch.notes[0]
 
 
@@ -76,7 +76,7 @@ def test_numbers_with_thousand_separators_and_rp_are_read(staff):
     confirm(staff, upload(staff, csv_bytes([umkm_row(1, **{"Modal Usaha (Rp)": "Rp 25.000.000",
                                                             "Omzet Tahunan (Rp)": "120,000,000"})])))
 
-    umkm = UMKM.objects.get(kode="BJS-0001")
+    umkm = UMKM.objects.get(code="BJS-0001")
     assert (umkm.capital, umkm.annual_turnover) == (25_000_000, 120_000_000)
 
 
@@ -95,7 +95,7 @@ def test_xlsx_with_extra_sheets_blank_trailing_rows_and_numbers_as_text_is_read(
 
     assert batch.counts["new"] == 1 and batch.counts["total"] == 1
     assert "Lembar 'Data' dibaca" in " ".join(batch.notes)
-    umkm = UMKM.objects.get(kode="BJS-0001")
+    umkm = UMKM.objects.get(code="BJS-0001")
     assert (umkm.capital, umkm.workers) == (25_000_000, 4)
 
 
@@ -104,7 +104,7 @@ def test_text_that_excel_stored_as_numbers_is_read_back_as_text(staff):
 
     confirm(staff, upload(staff, xlsx_bytes([row]), name="umkm.xlsx"))
 
-    umkm = UMKM.objects.get(kode="12345")
+    umkm = UMKM.objects.get(code="12345")
     assert (umkm.phone, umkm.founded_year) == ("081234567890", 2015)
 
 
@@ -114,7 +114,7 @@ def test_nik_stored_as_a_number_is_refused_because_its_digits_are_lost(staff):
     error = batch.errors[0]
     assert (error["row"], error["column"]) == (2, "NIK Pemilik")
     assert "tersimpan sebagai angka" in error["message"] and "15 digit" in error["message"]
-    assert not UMKM.objects.filter(kode="BJS-0001").exists()
+    assert not UMKM.objects.filter(code="BJS-0001").exists()
 
 
 def test_merged_kecamatan_cells_apply_to_every_row_they_cover(staff):
@@ -136,7 +136,7 @@ def test_formulas_use_their_last_computed_value_and_say_so(staff):
 
     batch = confirm(staff, upload(staff, content, name="umkm.xlsx"))
 
-    assert UMKM.objects.get(kode="BJS-0001").workers == 3
+    assert UMKM.objects.get(code="BJS-0001").workers == 3
     assert any("rumus" in note and "N2" in note for note in batch.notes)
 
 
@@ -238,7 +238,7 @@ def test_a_csv_with_a_nul_character_deep_in_the_file_is_refused_and_nothing_is_s
 
     assert "karakter NUL" in refusal_of(batch)
     assert batch.status == ImportBatch.Status.INVALID
-    assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
+    assert not UMKM.objects.filter(code__startswith="BJS-").exists()
 
 
 # --- the template ----------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def test_pendamping_imports_umkm_of_their_own_kecamatan(client, world):
     batch = confirm(client, upload(client, csv_bytes([umkm_row(1), umkm_row(2)])))
 
     assert batch.status == ImportBatch.Status.DONE
-    assert UMKM.objects.filter(kode__startswith="BJS-", created_by=world.users["pendamping_a"]).count() == 2
+    assert UMKM.objects.filter(code__startswith="BJS-", created_by=world.users["pendamping_a"]).count() == 2
 
 
 def test_a_pendamping_file_with_one_row_in_another_kecamatan_is_refused_whole(client, world):
@@ -43,12 +43,12 @@ def test_a_pendamping_file_with_one_row_in_another_kecamatan_is_refused_whole(cl
     assert batch.counts["error"] == 1 and batch.errors[0]["row"] == 3
     assert "Kecamatan Bojongsari, di luar kecamatan tugas Anda" in batch.errors[0]["message"]
     client.post(reverse("spreadsheets:import-confirm", args=[batch.pk]))
-    assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
+    assert not UMKM.objects.filter(code__startswith="BJS-").exists()
 
 
 def test_a_pendamping_cannot_update_a_umkm_elsewhere_by_naming_its_code(client, world):
     login(client, world, "pendamping_b")
-    row = umkm_row(1, Kecamatan="Kalimanah", **{"Desa/Kelurahan": "Mewek", "Kode UMKM": world.umkm["X"].kode})
+    row = umkm_row(1, Kecamatan="Kalimanah", **{"Desa/Kelurahan": "Mewek", "Kode UMKM": world.umkm["X"].code})
 
     batch = upload(client, csv_bytes([row]))
 
@@ -63,7 +63,7 @@ def test_pendamping_exports_only_their_kecamatan(client, world):
     response = client.get(reverse("spreadsheets:export-rows", args=["umkm"]) + "?format=csv")
 
     body = b"".join(response.streaming_content).decode("utf-8-sig")
-    assert world.umkm["X"].kode in body and world.umkm["Y"].kode not in body
+    assert world.umkm["X"].code in body and world.umkm["Y"].code not in body
 
 
 @pytest.mark.parametrize("role,kind,status", [
@@ -114,7 +114,7 @@ DANGEROUS = ["=1+2", "+62812", "-1+1", "@SUM(A1)", "\tTAB", "\rCR"]
 def test_portal_export_neutralises_every_formula_trigger_and_keeps_nik_as_text(client, world):
     for index, name in enumerate(DANGEROUS):
         UMKM.objects.create(name=name, owner_name="x", address="x", desa=world.desa["X"], capital=1,
-                            annual_turnover=1, kode=f"BAHAYA-{index}", nik="3303014101800001")
+                            annual_turnover=1, code=f"BAHAYA-{index}", nik="3303014101800001")
     login(client, world, "admin")
 
     book = load_workbook(io.BytesIO(client.get(reverse("spreadsheets:export-rows", args=["umkm"]) + "?format=xlsx").content))
@@ -169,11 +169,11 @@ def test_a_desa_name_alone_never_decides_between_kecamatan(client, world):
     from mapping.spreadsheet_specs import place_key
 
     names = {}
-    for nama, kecamatan in Desa.objects.values_list("nama", "kecamatan__nama"):
-        names.setdefault(place_key(nama), []).append(kecamatan)
+    for name, kecamatan in Desa.objects.values_list("name", "kecamatan__name"):
+        names.setdefault(place_key(name), []).append(kecamatan)
     twice = [n for n, k in names.items() if len(k) > 1]
     assert len(twice) == 8
-    shared = Desa.objects.filter(nama__iexact=twice[0]).first().nama
+    shared = Desa.objects.filter(name__iexact=twice[0]).first().name
     login(client, world, "admin")
 
     batch = upload(client, csv_bytes([umkm_row(1, Kecamatan="", **{"Desa/Kelurahan": shared})]))
@@ -224,9 +224,9 @@ def test_products_are_imported_for_existing_umkm_and_matched_by_name(client, wor
     login(client, world, "admin")
     headers = ["Kode UMKM", "Nama Produk", "Sektor", "Harga (Rp)", "Jangkauan Pasar"]
     rows = [
-        {"Kode UMKM": world.umkm["X"].kode, "Nama Produk": "produk x", "Sektor": "kerajinan", "Harga (Rp)": "5000",
+        {"Kode UMKM": world.umkm["X"].code, "Nama Produk": "produk x", "Sektor": "kerajinan", "Harga (Rp)": "5000",
          "Jangkauan Pasar": "Provinsi"},
-        {"Kode UMKM": world.umkm["X"].kode, "Nama Produk": "Gula semut", "Sektor": "Makanan & minuman",
+        {"Kode UMKM": world.umkm["X"].code, "Nama Produk": "Gula semut", "Sektor": "Makanan & minuman",
          "Harga (Rp)": "", "Jangkauan Pasar": ""},
         {"Kode UMKM": "TIDAK-ADA", "Nama Produk": "Apa saja", "Sektor": "Jasa", "Harga (Rp)": "", "Jangkauan Pasar": ""},
     ]
@@ -237,7 +237,7 @@ def test_products_are_imported_for_existing_umkm_and_matched_by_name(client, wor
     assert "Tidak ada UMKM dengan kode TIDAK-ADA" in batch.errors[0]["message"]
     batch = confirm(client, upload(client, csv_bytes(rows[:2], headers=headers), kind="produk"))
     world.product["X"].refresh_from_db()
-    assert (world.product["X"].price, world.product["X"].market_reach, world.product["X"].sector.kode) == (
+    assert (world.product["X"].price, world.product["X"].market_reach, world.product["X"].sector.code) == (
         5000, "provinsi", "kerajinan")
     assert Product.objects.get(name="Gula semut").market_reach == "lokal"
 
@@ -256,7 +256,7 @@ def test_assignments_are_imported_and_overlaps_refused(client, world):
     assert batch.counts["new"] == 1 and batch.counts["error"] == 1
     assert batch.errors[0]["row"] == 3 and "bertumpang tindih" in batch.errors[0]["message"]
     confirm(client, upload(client, csv_bytes(rows[:1], headers=headers), kind="penugasan"))
-    assert Assignment.objects.filter(pendamping__user__username="pendamping.a", kecamatan__nama="Kutasari",
+    assert Assignment.objects.filter(pendamping__user__username="pendamping.a", kecamatan__name="Kutasari",
                                      note="SK 1").exists()
 
 
@@ -269,7 +269,7 @@ def test_sectors_can_be_added_and_renamed_by_staff(client, world):
 
     assert batch.counts["new"] == 1 and batch.counts["updated"] == 1
     from mapping.models import Sector
-    assert Sector.objects.get(kode="jasa").nama == "Jasa & layanan" and Sector.objects.filter(kode="batik").exists()
+    assert Sector.objects.get(code="jasa").name == "Jasa & layanan" and Sector.objects.filter(code="batik").exists()
 
 
 def test_desa_names_are_updated_but_new_desa_are_not_created_from_a_sheet(client, world):
@@ -300,7 +300,7 @@ def _import_queries(django_assert_max_num_queries, world, rows, limit):
 
 
 def test_import_query_count_does_not_grow_with_rows(world, django_assert_max_num_queries):
-    existing = umkm_row(0, **{"Kode UMKM": world.umkm["X"].kode})
+    existing = umkm_row(0, **{"Kode UMKM": world.umkm["X"].code})
     small = [existing] + [umkm_row(n) for n in range(1, 4)]
     large = [existing] + [umkm_row(n) for n in range(100, 180)]
 
@@ -364,7 +364,7 @@ def test_pimpinan_exports_umkm_without_nik(client, world):
     login(client, world, "pendamping_a")
     own = b"".join(client.get(reverse("spreadsheets:export-rows", args=["umkm"]) + "?format=csv").streaming_content)
 
-    assert world.umkm["X"].kode.encode() in body and b"3303014101800001" not in body
+    assert world.umkm["X"].code.encode() in body and b"3303014101800001" not in body
     assert b"3303014101800001" in own
 
 

@@ -39,7 +39,7 @@ def test_dry_run_reports_counts_and_saves_nothing_until_confirmed(staff):
 
     assert batch.status == ImportBatch.Status.READY
     assert batch.counts == {"new": 2, "updated": 0, "unchanged": 0, "error": 0, "total": 2}
-    assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
+    assert not UMKM.objects.filter(code__startswith="BJS-").exists()
     page = staff.get(reverse("spreadsheets:import-detail", args=[batch.pk]))
     assert "Keripik Uji 1 — Karangbanjar" in page.content.decode()
 
@@ -48,24 +48,24 @@ def test_dry_run_reports_counts_and_saves_nothing_until_confirmed(staff):
     assert batch.status == ImportBatch.Status.DONE
     report = staff.get(reverse("spreadsheets:import-row-report", args=[batch.pk]))
     assert b"".join(report.streaming_content).decode("utf-8-sig").splitlines()[1:] == [
-        f"2,Baru,{UMKM.objects.get(kode='BJS-0001').pk}", f"3,Baru,{UMKM.objects.get(kode='BJS-0002').pk}"]
-    saved = UMKM.objects.get(kode="BJS-0001")
-    assert (saved.desa.kode, saved.capital, saved.workers, saved.created_by.username) == (
+        f"2,Baru,{UMKM.objects.get(code='BJS-0001').pk}", f"3,Baru,{UMKM.objects.get(code='BJS-0002').pk}"]
+    saved = UMKM.objects.get(code="BJS-0001")
+    assert (saved.desa.code, saved.capital, saved.workers, saved.created_by.username) == (
         "33.03.14.2008", 25_000_000, 3, "admin.dinas")
     # Dashboard figures include the new UMKM at once.
-    assert UMKMFact.objects.filter(umkm=saved, kecamatan__kode="33.03.14").exists()
+    assert UMKMFact.objects.filter(umkm=saved, kecamatan__code="33.03.14").exists()
 
 
 def test_reimporting_the_same_file_changes_nothing(staff):
     content = csv_bytes([umkm_row(1), umkm_row(2, NIB="9120001234567")])
     confirm(staff, upload(staff, content))
-    before = list(UMKM.objects.filter(kode__startswith="BJS-").values_list("pk", "version", "updated_at"))
+    before = list(UMKM.objects.filter(code__startswith="BJS-").values_list("pk", "version", "updated_at"))
 
     again = upload(staff, content)
 
     assert again.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0, "total": 2}
     confirm(staff, again)
-    assert list(UMKM.objects.filter(kode__startswith="BJS-").values_list("pk", "version", "updated_at")) == before
+    assert list(UMKM.objects.filter(code__startswith="BJS-").values_list("pk", "version", "updated_at")) == before
     assert not again.changes.exists()
 
 
@@ -78,7 +78,7 @@ def test_changed_rows_are_reported_with_their_changes_and_updated(staff):
     updated = next(s for s in batch.sample if s["action"] == "updated")
     assert updated["row"] == 2 and "Nama usaha: Keripik Uji 1 → Keripik Baru" in updated["changes"]
     confirm(staff, batch)
-    umkm = UMKM.objects.get(kode="BJS-0001")
+    umkm = UMKM.objects.get(code="BJS-0001")
     assert (umkm.name, umkm.version) == ("Keripik Baru", 2)
     change = ImportChange.objects.get(batch=batch)
     assert change.before["name"] == "Keripik Uji 1" and change.after == {"version": 2}
@@ -93,14 +93,14 @@ def test_umkm_is_matched_by_nib_before_its_code(staff, world):
     assert batch.counts["updated"] == 1
     confirm(staff, batch)
     world.umkm["X"].refresh_from_db()
-    assert world.umkm["X"].name == "Keripik Uji 1" and world.umkm["X"].kode != ""
+    assert world.umkm["X"].name == "Keripik Uji 1" and world.umkm["X"].code != ""
 
 
 def test_a_column_missing_from_the_file_keeps_the_stored_values(staff, world):
     world.umkm["X"].nik = "3303014101800001"
     world.umkm["X"].save()
     headers = [h for h in UMKM_HEADERS if h not in ("NIK Pemilik", "Telepon")]
-    row = umkm_row(1, **{"Kode UMKM": world.umkm["X"].kode, "Nama Usaha": "Nama baru"})
+    row = umkm_row(1, **{"Kode UMKM": world.umkm["X"].code, "Nama Usaha": "Nama baru"})
 
     confirm(staff, upload(staff, csv_bytes([row], headers=headers)))
 
@@ -118,7 +118,7 @@ def test_an_error_on_the_last_row_leaves_nothing(staff):
                              "message": "Bukan bilangan bulat: banyak."}]
     # Confirming a file with errors is refused.
     staff.post(reverse("spreadsheets:import-confirm", args=[batch.pk]))
-    assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
+    assert not UMKM.objects.filter(code__startswith="BJS-").exists()
 
 
 def test_a_crash_in_the_middle_of_writing_rolls_everything_back(staff, monkeypatch):
@@ -135,7 +135,7 @@ def test_a_crash_in_the_middle_of_writing_rolls_everything_back(staff, monkeypat
 
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
-    assert not UMKM.objects.filter(kode__startswith="BJS-").exists()
+    assert not UMKM.objects.filter(code__startswith="BJS-").exists()
     assert not ImportChange.objects.exists()
 
 
@@ -183,12 +183,12 @@ def test_a_second_click_on_import_imports_once(staff):
     confirm(staff, batch)
     confirm(staff, batch)
 
-    assert UMKM.objects.filter(kode="BJS-0001").count() == 1
+    assert UMKM.objects.filter(code="BJS-0001").count() == 1
     assert ImportChange.objects.count() == 1
 
 
 def test_rows_edited_between_check_and_import_are_not_overwritten(staff, world):
-    batch = upload(staff, csv_bytes([umkm_row(1, **{"Kode UMKM": world.umkm["X"].kode})]))
+    batch = upload(staff, csv_bytes([umkm_row(1, **{"Kode UMKM": world.umkm["X"].code})]))
     from spreadsheets import imports
 
     plan = imports.plan_build(spec=imports.SPECS["umkm"], content=imports._content(batch.pk),
@@ -206,7 +206,7 @@ def test_rows_edited_between_check_and_import_are_not_overwritten(staff, world):
 def test_undo_restores_updated_rows_and_removes_created_ones(staff, world):
     original = world.umkm["X"].name
     batch = confirm(staff, upload(staff, csv_bytes([
-        umkm_row(1), umkm_row(2, **{"Kode UMKM": world.umkm["X"].kode, "Nama Usaha": "Ditimpa impor"}),
+        umkm_row(1), umkm_row(2, **{"Kode UMKM": world.umkm["X"].code, "Nama Usaha": "Ditimpa impor"}),
     ])))
 
     response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]), follow=True)
@@ -215,7 +215,7 @@ def test_undo_restores_updated_rows_and_removes_created_ones(staff, world):
     world.umkm["X"].refresh_from_db()
     assert world.umkm["X"].name == original
     assert world.umkm["X"].version == 3  # the import and its undo are both edits
-    assert not UMKM.objects.filter(kode="BJS-0001").exists()
+    assert not UMKM.objects.filter(code="BJS-0001").exists()
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.UNDONE and batch.undone_by == world.users["admin"]
 
@@ -224,18 +224,18 @@ def test_undo_is_refused_naming_the_rows_edited_after_the_import(staff, world):
     from mapping import services
 
     batch = confirm(staff, upload(staff, csv_bytes([umkm_row(1), umkm_row(2)])))
-    edited = UMKM.objects.get(kode="BJS-0002")
+    edited = UMKM.objects.get(code="BJS-0002")
     edited.name = "Diubah pendamping"
     services.versioned_save(edited, fields=["name"], expected_version=edited.version, by=world.users["admin"])
-    Product.objects.create(umkm=UMKM.objects.get(kode="BJS-0001"), name="Produk baru", sector_id=1)
+    Product.objects.create(umkm=UMKM.objects.get(code="BJS-0001"), name="Produk baru", sector_id=1)
 
     response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]), follow=True)
 
     page = response.content.decode()
     assert "Baris 3: data ini diubah setelah impor" in page
     assert "1 produk dibuat kemudian" in page
-    assert UMKM.objects.get(kode="BJS-0002").name == "Diubah pendamping"
-    assert UMKM.objects.filter(kode="BJS-0001").exists()
+    assert UMKM.objects.get(code="BJS-0002").name == "Diubah pendamping"
+    assert UMKM.objects.filter(code="BJS-0001").exists()
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.DONE
 
@@ -276,11 +276,11 @@ def test_dashboard_figures_of_imported_umkm_equal_a_full_recount(staff, world):
     ])))
     fields = ["umkm_id", "kecamatan_id", "desa_id", "is_active", "size_class", "is_ready", "sector_mask",
               "product_count", "score_sum", "registered_on", "lng", "lat"]
-    written_by_import = list(UMKMFact.objects.filter(umkm__kode__startswith="BJS-").order_by("umkm_id").values(*fields))
+    written_by_import = list(UMKMFact.objects.filter(umkm__code__startswith="BJS-").order_by("umkm_id").values(*fields))
 
     facts_changed(everything=True)
 
-    assert list(UMKMFact.objects.filter(umkm__kode__startswith="BJS-").order_by("umkm_id").values(*fields)) == (
+    assert list(UMKMFact.objects.filter(umkm__code__startswith="BJS-").order_by("umkm_id").values(*fields)) == (
         written_by_import)
     assert [f["size_class"] for f in written_by_import] == ["mikro", "kecil"]
     assert [f["is_ready"] for f in written_by_import] == [True, False]
@@ -288,7 +288,7 @@ def test_dashboard_figures_of_imported_umkm_equal_a_full_recount(staff, world):
 
 def test_undoing_a_product_import_puts_the_dashboard_figures_back(staff, world):
     headers = ["Kode UMKM", "Nama Produk", "Sektor"]
-    rows = [{"Kode UMKM": world.umkm["X"].kode, "Nama Produk": name, "Sektor": "Kerajinan"}
+    rows = [{"Kode UMKM": world.umkm["X"].code, "Nama Produk": name, "Sektor": "Kerajinan"}
             for name in ("Tas pandan", "Tikar pandan")]
     batch = confirm(staff, upload(staff, csv_bytes(rows, headers=headers), kind="produk"))
     assert UMKMFact.objects.get(umkm=world.umkm["X"]).product_count == 3

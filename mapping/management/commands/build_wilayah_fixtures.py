@@ -82,5 +82,5 @@ def _fixture_object(model: str, row: dict, shapes: dict, extra: dict) -> dict:
     geometry.validate_boundary(boundary)
     if not geometry.covers(boundary, centre):
         raise CommandError(f"{row['kode']} {row['nama']}: titik tengah di luar batas wilayah.")
-    fields = {"kode": row["kode"], "nama": row["nama"], **extra, "boundary": boundary, "centre": centre}
+    fields = {"code": row["kode"], "name": row["nama"], **extra, "boundary": boundary, "centre": centre}
     return {"model": model, "fields": fields}
