@@ -4,10 +4,13 @@ import zlib
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
+from django.core import serializers
 
 from mapping import services
 from mapping.models import Assessment, Desa, Kecamatan, Rubric
+from mentoring.roles import roles_sync
 
 
 TEST_SETTINGS_MODULE = "purbalingga_umkm.settings_test"
@@ -102,9 +105,28 @@ def django_db_setup(django_db_setup, django_db_blocker):
         services.wilayah_load()
 
 
+# Rows that data migrations create; a flush after a transactional test removes them.
+MIGRATION_DATA = ["mentoring.topic", "mapping.rubric", "mapping.criterion", "mapping.criterionlevel",
+                  "mapping.ratingclass", "mapping.factbitcounter"]
+
+
+@pytest.fixture(scope="session")
+def migration_data(django_db_setup, django_db_blocker):
+    """The rows the migrations made, as they are in the fresh test database."""
+    with django_db_blocker.unblock():
+        return serializers.serialize("json", [
+            row for label in MIGRATION_DATA for row in django_apps.get_model(label)._default_manager.order_by("pk")
+        ])
+
+
 @pytest.fixture
-def wilayah(db):
-    """Reference data, reloaded when a transactional test flushed it."""
+def wilayah(db, migration_data):
+    """Reference data, role groups and the migrations' rows (visit topics, rubric v1,
+    rating classes), put back when a transactional test flushed them."""
+    if not django_apps.get_model("mentoring.topic").objects.exists():
+        for row in serializers.deserialize("json", migration_data):
+            row.save()
+        roles_sync(django_apps)
     if not Kecamatan.objects.exists():
         services.wilayah_load()
 

@@ -3,16 +3,11 @@
 import os
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
-from django.core import serializers
 from django.test.testcases import _StaticFilesHandler
 from playwright.sync_api import sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from mapping import services
-from mapping.models import Kecamatan
-from mentoring.roles import roles_sync
 
 # Playwright's sync API keeps an event loop in the test thread; the ORM calls made by
 # the tests themselves are still synchronous and safe.
@@ -72,30 +67,10 @@ def desktop_page(browser):
     context.close()
 
 
-# Rows that data migrations create; a flush between transactional tests removes them.
-MIGRATION_DATA = ["mentoring.topic", "mapping.rubric", "mapping.criterion", "mapping.criterionlevel",
-                  "mapping.ratingclass", "mapping.factbitcounter"]
-
-
-@pytest.fixture(scope="session")
-def migration_data(django_db_setup, django_db_blocker):
-    """The rows the migrations made, as they are in the fresh test database."""
-    with django_db_blocker.unblock():
-        return serializers.serialize("json", [
-            row for label in MIGRATION_DATA for row in django_apps.get_model(label)._default_manager.order_by("pk")
-        ])
-
-
 @pytest.fixture
-def live_wilayah(transactional_db, migration_data):
+def live_wilayah(transactional_db, wilayah):
     """Transactional tests start from a flushed database: reference data, role groups
-    and the rows made by migrations (visit topics, rubric v1, rating classes) are put back."""
-    if not django_apps.get_model("mentoring.topic").objects.exists():
-        for row in serializers.deserialize("json", migration_data):
-            row.save()
-    if not Kecamatan.objects.exists():
-        services.wilayah_load()
-    roles_sync(django_apps)
+    and the rows made by migrations are put back (the `wilayah` fixture)."""
 
 
 @pytest.fixture
