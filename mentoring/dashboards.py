@@ -18,12 +18,12 @@ from mapping.models import (
     RatingClass, Sector, SizeClass, UMKMFact, fact_mask,
 )
 from mapping.rating import location_quotient
+from mapping.selectors import flagship_ranking
 from purbalingga_umkm.figures import figures_cached
 from purbalingga_umkm.roles import sees_everything
 from mentoring.models import Assignment, Visit
-from mentoring.selectors import desa_ids_recently_covered
+from mentoring.selectors import COVERAGE_DAYS, desa_ids_recently_covered
 
-COVERAGE_DAYS = 90
 METRICS = ("umkm", "flagship", "avg_score", "ready_share", "coverage")
 
 
@@ -404,3 +404,80 @@ def desa_products(*, user, desa, filters: DashboardFilters):
         .order_by("umkm__name", "name", "pk")
     )
     return filters.products(products, score="score")
+
+
+# --- What the dashboard pages show and export ------------------------------------------------
+
+# Sort keys of the figures tables; the query string keeps Indonesian words (?urut=-umkm).
+SORT_KEYS = {
+    "nama": lambda f: f.name,
+    **{metric: (lambda m: lambda f: (f.metric(m) is None, f.metric(m) or 0))(metric) for metric in METRICS},
+}
+
+
+def figures_sorted(figures: list[KecamatanFigures], sort: str) -> list[KecamatanFigures]:
+    """`figures` by the column named in `sort` ("-" first for descending); by name otherwise."""
+    key = SORT_KEYS.get(sort.lstrip("-"), SORT_KEYS["nama"])
+    return sorted(figures, key=key, reverse=sort.startswith("-"))
+
+
+def map_figures(figures: list[KecamatanFigures]) -> dict:
+    """Each area's metrics by code, for the choropleth's metric switcher."""
+    return {
+        f.code: {"name": f.name, **{m: float(f.metric(m)) if f.metric(m) is not None else None for m in METRICS}}
+        for f in figures
+    }
+
+
+def desa_figures_cached(*, user, kecamatan, filters: DashboardFilters) -> list[KecamatanFigures]:
+    """desa_figures(), kept until the next write that changes figures (per scope and filters)."""
+    scope = "all" if sees_everything(user) else user.pk
+    return figures_cached(f"desa-figures:{kecamatan.pk}:{scope}:{filters.cache_key()}",
+                          lambda: desa_figures(user=user, kecamatan=kecamatan, filters=filters))
+
+
+def flagship_ranking_cached(*, kecamatan=None, desa=None):
+    """The public flagship ranking of a kecamatan or desa, from the figures cache."""
+    if desa is not None:
+        return figures_cached(f"ranking:desa:{desa.pk}", lambda: flagship_ranking(desa=desa))
+    return figures_cached(f"ranking:kecamatan:{kecamatan.pk}", lambda: flagship_ranking(kecamatan=kecamatan))
+
+
+def figures_table(figures: list[KecamatanFigures], *, filename: str) -> dict:
+    """The figures table as a download (the keywords of table_response)."""
+    headers = [
+        _("Kode"), _("Wilayah"), _("UMKM"), _("Produk"), _("Produk unggulan"), _("Rata-rata skor potensi"),
+        _("UMKM siap legal (%)"), _("Desa terkunjungi 90 hari"), _("Jumlah desa"),
+    ]
+    rows = (
+        [f.code, f.name, f.umkm, f.products, f.flagship, f.avg_score, f.ready_share, f.desa_covered, f.desa_total]
+        for f in figures
+    )
+    return {"headers": headers, "rows": rows, "filename": filename, "title": _("Wilayah")}
+
+
+def sector_mix_table(figures: list[KecamatanFigures]) -> dict:
+    sectors = list(Sector.objects.all())
+    headers = [_("Kecamatan")] + [f"{s.name} (UMKM)" for s in sectors] + [f"{s.name} (LQ)" for s in sectors]
+    rows = (
+        [f.name] + [f.sectors[s.code][0] for s in sectors] + [f.sectors[s.code][1] for s in sectors]
+        for f in figures
+    )
+    return {"headers": headers, "rows": rows, "filename": "sebaran-sektor", "title": _("Sektor")}
+
+
+def flagship_table(flagships: dict) -> dict:
+    rows = (
+        [code, a.product.umkm.desa.kecamatan.name, position, a.product.name, a.product.umkm.name,
+         a.product.umkm.desa.name, a.product.sector.name, a.weighted_score, a.mpe_total]
+        for code, items in sorted(flagships.items()) for position, a in enumerate(items, start=1)
+    )
+    headers = [_("Kode"), _("Kecamatan"), _("Peringkat"), _("Produk"), _("UMKM"), _("Desa"), _("Sektor"),
+               _("Skor"), _("Total MPE")]
+    return {"headers": headers, "rows": rows, "filename": "produk-unggulan", "title": _("Unggulan")}
+
+
+def desa_products_table(products, *, desa) -> dict:
+    rows = ([p.name, p.umkm.name, p.sector.name, p.get_market_reach_display(), p.score] for p in products)
+    return {"headers": [_("Produk"), _("UMKM"), _("Sektor"), _("Jangkauan pasar"), _("Skor potensi")],
+            "rows": rows, "filename": f"produk-{desa.code}", "title": _("Produk")}

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from djgeojson.fields import PointField
 
 from mapping import geometry
-from mapping.models import UMKM, Kecamatan, transfer_permissions, validate_phone, validate_photo_size
+from mapping.models import UMKM, Kecamatan, validate_phone, validate_photo_size
 from purbalingga_umkm.fields import user_stamp_field
 from purbalingga_umkm.roles import Role, role_of, sees_everything
 from purbalingga_umkm.scope import ScopedQuerySet
+from spreadsheets.permissions import transfer_permissions
 
 validate_nip = RegexValidator(
     r"^\d{18}\Z", message=_("NIP harus tepat 18 digit angka."), code="invalid_nip"

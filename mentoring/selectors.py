@@ -6,10 +6,12 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from mapping.models import UMKM, Assessment, Desa, Kecamatan
 from mentoring.models import Assignment, FollowUp, Pendamping, Visit
 
+# A desa counts as covered when some UMKM there had a visit or a survey within this many days.
 COVERAGE_DAYS = 90
 
 
@@ -112,7 +114,7 @@ def recent_visits(*, user, limit: int = 10) -> list[Visit]:
 def _month_starts(months: int, today: date) -> list[date]:
     first = today.replace(day=1)
     starts = []
-    for _ in range(months):
+    for _month in range(months):
         starts.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     return list(reversed(starts))
@@ -258,3 +260,42 @@ def umkm_history(*, umkm) -> dict:
         .order_by("-date", "-pk")
     )
     return {"assessments": assessments, "score_series": series, "visits": visits}
+
+
+# Sort keys of the coverage tables; the query string keeps Indonesian words (?urut=-kunjungan).
+COVERAGE_SORT_KEYS = {
+    "nama": lambda row: row.name,
+    "kunjungan": lambda row: row.visits_total,
+    "umkm": lambda row: row.umkm_visited,
+    "desa": lambda row: row.desa_never_visited,
+    "tindak": lambda row: row.overdue_follow_ups,
+}
+
+
+def coverage_sorted(report: CoverageReport, sort: str) -> CoverageReport:
+    """Both tables of `report` sorted by the column named in `sort` ("-" for descending)."""
+    key = COVERAGE_SORT_KEYS.get(sort.lstrip("-"), COVERAGE_SORT_KEYS["nama"])
+    for rows in (report.per_kecamatan, report.per_pendamping):
+        rows.sort(key=key, reverse=sort.startswith("-"))
+    return report
+
+
+def coverage_table(report: CoverageReport, *, by: str) -> dict:
+    """One table of the coverage report as a download (the keywords of table_response)."""
+    by_pendamping = by == "pendamping"
+    rows = report.per_pendamping if by_pendamping else report.per_kecamatan
+    month_labels = [m.strftime("%Y-%m") for m in report.months]
+    headers = [
+        _("Pendamping") if by_pendamping else _("Kecamatan"),
+        _("Kecamatan") if by_pendamping else _("Pendamping"),
+        *[_("Kunjungan %(month)s") % {"month": m} for m in month_labels],
+        _("Jumlah kunjungan"), _("UMKM dikunjungi"), _("Jumlah UMKM"),
+        _("Desa belum pernah dikunjungi"), _("Jumlah desa"), _("Tindak lanjut terlambat"),
+    ]
+    data = (
+        [r.name, r.counterpart, *r.visits_by_month, r.visits_total, r.umkm_visited, r.umkm_total,
+         r.desa_never_visited, r.desa_total, r.overdue_follow_ups]
+        for r in rows
+    )
+    return {"headers": headers, "rows": data, "title": _("Cakupan"),
+            "filename": "cakupan-pendampingan-" + ("pendamping" if by_pendamping else "kecamatan")}

@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mapping import selectors as mapping_selectors
-from purbalingga_umkm.figures import figures_cached
-from purbalingga_umkm.roles import Role, role_of, role_required, sees_everything
+from purbalingga_umkm.roles import Role, role_of, role_required
 from purbalingga_umkm.tables import table_response
 from mapping.models import UMKM, Desa, Kecamatan, Sector
 from mentoring import dashboards, selectors, services
@@ -99,60 +98,21 @@ def follow_up_done(request, pk):
     return redirect("mentoring:my-tasks")
 
 
-COVERAGE_SORT_KEYS = {
-    "nama": lambda row: row.name,
-    "kunjungan": lambda row: row.visits_total,
-    "umkm": lambda row: row.umkm_visited,
-    "desa": lambda row: row.desa_never_visited,
-    "tindak": lambda row: row.overdue_follow_ups,
-}
-
-
 @require_safe
 @login_required
 @permission_required("mentoring.view_coverage_report", raise_exception=True)
 def coverage_report(request):
-    report = selectors.coverage_report(user=request.user, months=6)
     sort = request.GET.get("urut", "nama")
-    key = COVERAGE_SORT_KEYS.get(sort.lstrip("-"), COVERAGE_SORT_KEYS["nama"])
-    for rows in (report.per_kecamatan, report.per_pendamping):
-        rows.sort(key=key, reverse=sort.startswith("-"))
+    report = selectors.coverage_sorted(selectors.coverage_report(user=request.user, months=6), sort)
     export = request.GET.get("unduh")
     if export in ("csv", "xlsx"):
-        return _coverage_export(report, table=request.GET.get("tabel", "kecamatan"), fmt=export)
+        by = "pendamping" if request.GET.get("tabel") == "pendamping" else "kecamatan"
+        return table_response(**selectors.coverage_table(report, by=by), fmt=export)
     tables = [
         ("kecamatan", _("Per kecamatan"), report.per_kecamatan, _("Kecamatan"), _("Pendamping")),
         ("pendamping", _("Per pendamping"), report.per_pendamping, _("Pendamping"), _("Kecamatan")),
     ]
     return render(request, "mentoring/coverage_report.html", {"report": report, "sort": sort, "tables": tables})
-
-
-def _coverage_export(report, *, table: str, fmt: str):
-    by_pendamping = table == "pendamping"
-    rows = report.per_pendamping if by_pendamping else report.per_kecamatan
-    month_labels = [m.strftime("%Y-%m") for m in report.months]
-    headers = [
-        _("Pendamping") if by_pendamping else _("Kecamatan"),
-        _("Kecamatan") if by_pendamping else _("Pendamping"),
-        *[_("Kunjungan %(month)s") % {"month": m} for m in month_labels],
-        _("Jumlah kunjungan"), _("UMKM dikunjungi"), _("Jumlah UMKM"),
-        _("Desa belum pernah dikunjungi"), _("Jumlah desa"), _("Tindak lanjut terlambat"),
-    ]
-    data = (
-        [r.name, r.counterpart, *r.visits_by_month, r.visits_total, r.umkm_visited, r.umkm_total,
-         r.desa_never_visited, r.desa_total, r.overdue_follow_ups]
-        for r in rows
-    )
-    return table_response(
-        headers=headers, rows=data, fmt=fmt, title=_("Cakupan"),
-        filename="cakupan-pendampingan-" + ("pendamping" if by_pendamping else "kecamatan"),
-    )
-
-
-DASHBOARD_SORT_KEYS = {
-    "nama": lambda f: f.name,
-    **{metric: (lambda m: lambda f: (f.metric(m) is None, f.metric(m) or 0))(metric) for metric in dashboards.METRICS},
-}
 
 
 @require_safe
@@ -161,15 +121,13 @@ def dashboard(request):
     filters = dashboards.DashboardFilters.from_query(request.GET)
     data = dashboards.dashboard_data(user=request.user, filters=filters)
     sort = request.GET.get("urut", "nama")
-    figures = sorted(data["figures"], key=DASHBOARD_SORT_KEYS.get(sort.lstrip("-"), DASHBOARD_SORT_KEYS["nama"]),
-                     reverse=sort.startswith("-"))
+    figures = dashboards.figures_sorted(data["figures"], sort)
     export = request.GET.get("unduh")
     if export in ("csv", "xlsx"):
-        if request.GET.get("tabel") == "sektor":
-            return _sector_mix_export(figures, fmt=export)
-        if request.GET.get("tabel") == "unggulan":
-            return _flagship_export(data["flagships"], fmt=export)
-        return _dashboard_export(figures, fmt=export)
+        table = {"sektor": lambda: dashboards.sector_mix_table(figures),
+                 "unggulan": lambda: dashboards.flagship_table(data["flagships"])}.get(
+            request.GET.get("tabel"), lambda: dashboards.figures_table(figures, filename="dasbor-kecamatan"))()
+        return table_response(**table, fmt=export)
     context = {
         "filters": filters,
         "figures": figures,
@@ -178,10 +136,7 @@ def dashboard(request):
         "headline": data["headline"],
         "flagships": data["flagships"],
         "trend": data["trend"],
-        "map_figures": {
-            f.code: {"name": f.name, **{m: float(f.metric(m)) if f.metric(m) is not None else None for m in dashboards.METRICS}}
-            for f in figures
-        },
+        "map_figures": dashboards.map_figures(figures),
         **dashboards.filter_choices(),
     }
     return render(request, "mentoring/dashboard.html", context)
@@ -192,28 +147,21 @@ def dashboard(request):
 def dashboard_kecamatan(request, code):
     kecamatan = get_object_or_404(Kecamatan.objects.visible_to(request.user).defer("boundary"), code=code)
     filters = dashboards.DashboardFilters.from_query(request.GET)
-    figures = figures_cached(
-        f"desa-figures:{kecamatan.pk}:{'all' if sees_everything(request.user) else request.user.pk}:{filters.cache_key()}",
-        lambda: dashboards.desa_figures(user=request.user, kecamatan=kecamatan, filters=filters),
-    )
     sort = request.GET.get("urut", "nama")
-    figures = sorted(figures, key=DASHBOARD_SORT_KEYS.get(sort.lstrip("-"), DASHBOARD_SORT_KEYS["nama"]),
-                     reverse=sort.startswith("-"))
+    figures = dashboards.figures_sorted(
+        dashboards.desa_figures_cached(user=request.user, kecamatan=kecamatan, filters=filters), sort)
     if request.GET.get("unduh") in ("csv", "xlsx"):
-        return _dashboard_export(figures, fmt=request.GET["unduh"], filename=f"dasbor-desa-{kecamatan.code}")
+        table = dashboards.figures_table(figures, filename=f"dasbor-desa-{kecamatan.code}")
+        return table_response(**table, fmt=request.GET["unduh"])
     context = {
         "kecamatan": kecamatan,
         "boundaries_url": reverse("mapping:desa-geojson") + f"?kecamatan={kecamatan.pk}",
         "filters": filters,
         "figures": figures,
         "sort": sort,
-        "ranking": figures_cached(f"ranking:kecamatan:{kecamatan.pk}",
-                                      lambda: mapping_selectors.flagship_ranking(kecamatan=kecamatan)),
+        "ranking": dashboards.flagship_ranking_cached(kecamatan=kecamatan),
         "mentors": dashboards.kecamatan_mentors(kecamatan=kecamatan),
-        "map_figures": {
-            f.code: {"name": f.name, **{m: float(f.metric(m)) if f.metric(m) is not None else None for m in dashboards.METRICS}}
-            for f in figures
-        },
+        "map_figures": dashboards.map_figures(figures),
         **dashboards.filter_choices(),
     }
     return render(request, "mentoring/dashboard_kecamatan.html", context)
@@ -232,61 +180,21 @@ DESA_PRODUCTS_PER_PAGE = 25
 @require_safe
 @role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
 def dashboard_desa(request, code):
-    desa = get_object_or_404(
-        Desa.objects.filter(kecamatan__in=Kecamatan.objects.visible_to(request.user))
-        .select_related("kecamatan").defer("kecamatan__boundary", "kecamatan__centre"),
-        code=code,
-    )
+    desa = get_object_or_404(Desa.objects.visible_to(request.user).with_kecamatan().defer(
+        "kecamatan__boundary", "kecamatan__centre"), code=code)
     filters = dashboards.DashboardFilters.from_query(request.GET)
     products = dashboards.desa_products(user=request.user, desa=desa, filters=filters)
     if request.GET.get("unduh") in ("csv", "xlsx"):
-        rows = ([p.name, p.umkm.name, p.sector.name, p.get_market_reach_display(), p.score] for p in products)
-        return table_response(
-            headers=[_("Produk"), _("UMKM"), _("Sektor"), _("Jangkauan pasar"), _("Skor potensi")],
-            rows=rows, fmt=request.GET["unduh"], filename=f"produk-{desa.code}", title=_("Produk"),
-        )
+        return table_response(**dashboards.desa_products_table(products, desa=desa), fmt=request.GET["unduh"])
     context = {
         "desa": desa,
         "filters": filters,
         "page": Paginator(products, DESA_PRODUCTS_PER_PAGE).get_page(request.GET.get("halaman")),
-        "ranking": figures_cached(f"ranking:desa:{desa.pk}", lambda: mapping_selectors.flagship_ranking(desa=desa)),
+        "ranking": dashboards.flagship_ranking_cached(desa=desa),
         "desa_feature": {"type": "Feature", "geometry": desa.boundary, "properties": {"code": desa.code, "name": desa.name}},
         **dashboards.filter_choices(),
     }
     return render(request, "mentoring/dashboard_desa.html", context)
-
-
-def _sector_mix_export(figures, *, fmt: str):
-    sectors = list(Sector.objects.all())
-    headers = [_("Kecamatan")] + [f"{s.name} (UMKM)" for s in sectors] + [f"{s.name} (LQ)" for s in sectors]
-    rows = (
-        [f.name] + [f.sectors[s.code][0] for s in sectors] + [f.sectors[s.code][1] for s in sectors]
-        for f in figures
-    )
-    return table_response(headers=headers, rows=rows, fmt=fmt, filename="sebaran-sektor", title=_("Sektor"))
-
-
-def _flagship_export(flagships, *, fmt: str):
-    rows = (
-        [code, a.product.umkm.desa.kecamatan.name, position, a.product.name, a.product.umkm.name,
-         a.product.umkm.desa.name, a.product.sector.name, a.weighted_score, a.mpe_total]
-        for code, items in sorted(flagships.items()) for position, a in enumerate(items, start=1)
-    )
-    headers = [_("Kode"), _("Kecamatan"), _("Peringkat"), _("Produk"), _("UMKM"), _("Desa"), _("Sektor"),
-               _("Skor"), _("Total MPE")]
-    return table_response(headers=headers, rows=rows, fmt=fmt, filename="produk-unggulan", title=_("Unggulan"))
-
-
-def _dashboard_export(figures, *, fmt: str, filename: str = "dasbor-kecamatan"):
-    headers = [
-        _("Kode"), _("Wilayah"), _("UMKM"), _("Produk"), _("Produk unggulan"), _("Rata-rata skor potensi"),
-        _("UMKM siap legal (%)"), _("Desa terkunjungi 90 hari"), _("Jumlah desa"),
-    ]
-    rows = (
-        [f.code, f.name, f.umkm, f.products, f.flagship, f.avg_score, f.ready_share, f.desa_covered, f.desa_total]
-        for f in figures
-    )
-    return table_response(headers=headers, rows=rows, fmt=fmt, filename=filename, title=_("Wilayah"))
 
 
 @require_safe

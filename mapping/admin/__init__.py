@@ -1,0 +1,7 @@
+"""The back office of the mapping app, by subdomain; importing it registers every page."""
+
+from mapping.admin import geography, rating, registry  # noqa: F401  (registrations)
+from mapping.admin.filters import KecamatanFilter
+from mapping.admin.mixins import FactsAdminMixin, ScopedAdminMixin, VersionCheckedForm, VersionedAdminMixin
+
+__all__ = ["FactsAdminMixin", "KecamatanFilter", "ScopedAdminMixin", "VersionCheckedForm", "VersionedAdminMixin"]

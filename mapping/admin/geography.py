@@ -1,0 +1,60 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from leaflet.admin import LeafletGeoAdmin
+
+from mapping import spreadsheet_specs as specs
+from mapping.admin.filters import JenisDesaFilter
+from mapping.admin.mixins import FactsAdminMixin, ScopedAdminMixin
+from mapping.models import Desa, Kecamatan
+from spreadsheets.admin import SpreadsheetAdminMixin
+
+
+@admin.register(Kecamatan)
+class KecamatanAdmin(SpreadsheetAdminMixin, FactsAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
+    resource_classes = [specs.KecamatanResource]
+    spec_kind = "kecamatan"
+    list_display = ["code", "name", "desa_total"]
+    fields = ["code", "name", "boundary", "centre"]
+    search_fields = ["code", "name"]
+    ordering = ["code"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(desa_total=Count("desa_set"))
+
+    @admin.display(description=_("jumlah desa/kelurahan"), ordering="desa_total")
+    def desa_total(self, obj):
+        return obj.desa_total
+
+
+@admin.register(Desa)
+class DesaAdmin(SpreadsheetAdminMixin, FactsAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
+    resource_classes = [specs.DesaResource]
+    spec_kind = "desa"
+    list_display = ["code", "name", "jenis_display", "kecamatan"]
+    fields = ["kecamatan", "code", "name", "boundary", "centre"]
+    list_filter = [JenisDesaFilter, "kecamatan"]
+    search_fields = ["code", "name", "kecamatan__name"]
+    ordering = ["code"]
+    list_select_related = ["kecamatan"]
+    change_form_template = "admin/mapping/desa/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("kecamatan__boundary", "kecamatan__centre")
+
+    @admin.display(description=_("jenis"))
+    def jenis_display(self, obj):
+        return obj.get_jenis_display()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # The desa is drawn inside its kecamatan: the page's map script adds this outline.
+        desa = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if desa is not None:
+            kecamatan = Kecamatan.objects.only("code", "name", "boundary").get(pk=desa.kecamatan_id)
+            extra_context["kecamatan_outline"] = {
+                "type": "Feature",
+                "geometry": kecamatan.boundary,
+                "properties": {"name": kecamatan.name, "code": kecamatan.code},
+            }
+        return super().change_view(request, object_id, form_url, extra_context)

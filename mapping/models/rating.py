@@ -1,0 +1,191 @@
+"""The potential rating (penilaian potensi) of Permendagri No. 9 Tahun 2014: rubric
+versions, criteria with anchored levels, rating classes and assessments."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from mapping.models.registry import Product
+from purbalingga_umkm.fields import EditTracked, user_stamp_field
+from purbalingga_umkm.scope import ScopedQuerySet
+from spreadsheets.permissions import transfer_permissions
+
+
+class RubricQuerySet(models.QuerySet):
+    def current(self):
+        """The active rubric with the highest version: used for new assessments."""
+        return self.filter(is_active=True).order_by("-version").first()
+
+
+class Rubric(models.Model):
+    """A versioned scoring rubric. Once an assessment uses it, it never changes."""
+
+    version = models.PositiveIntegerField(_("versi"), unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    note = models.TextField(_("catatan"), blank=True)
+    is_active = models.BooleanField(
+        _("aktif"), default=True, help_text=_("Penilaian baru memakai versi aktif tertinggi.")
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    objects = RubricQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("rubrik penilaian")
+        verbose_name_plural = _("rubrik penilaian")
+
+    def __str__(self):
+        return f"v{self.version} — {self.name}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.pk is not None and self.assessments.exists()
+
+
+class Criterion(models.Model):
+    class AutoSource(models.TextChoices):
+        NONE = "", _("Diisi pendamping")
+        LOCATION_QUOTIENT = "lq", _("Saran dari Location Quotient sektor")
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("rubrik"))
+    code = models.CharField(_("kode"), max_length=2, help_text=_("Huruf kriteria: a sampai l."))
+    name = models.CharField(_("kriteria"), max_length=120)
+    description = models.TextField(_("penjelasan"), blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("bobot"), validators=[MinValueValidator(1, message=_("Bobot harus bilangan bulat positif (minimal 1)."))]
+    )
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    auto_source = models.CharField(
+        _("saran otomatis"), max_length=4, choices=AutoSource.choices, default="", blank=True
+    )
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("kriteria")
+        verbose_name_plural = _("kriteria")
+        constraints = [
+            models.UniqueConstraint(fields=["rubric", "code"], name="criterion_code_unique_per_rubric"),
+            models.CheckConstraint(condition=Q(weight__gte=1), name="criterion_weight_positive"),
+        ]
+
+    def __str__(self):
+        return f"({self.code}) {self.name}"
+
+
+class CriterionLevel(models.Model):
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="levels", verbose_name=_("kriteria"))
+    score = models.PositiveSmallIntegerField(
+        _("skor"), validators=[MinValueValidator(1, message=_("Skor tingkat minimal 1."))]
+    )
+    description = models.CharField(_("deskripsi tingkat"), max_length=255)
+
+    class Meta:
+        ordering = ["criterion", "score"]
+        verbose_name = _("tingkat skor")
+        verbose_name_plural = _("tingkat skor")
+        constraints = [
+            models.UniqueConstraint(fields=["criterion", "score"], name="level_score_unique_per_criterion"),
+        ]
+
+    def __str__(self):
+        return f"{self.score}: {self.description}"
+
+
+class RatingClass(models.Model):
+    """A class of the 0–100 score, e.g. Unggulan from 70; staff set the thresholds."""
+
+    name = models.CharField(_("kelas"), max_length=60, unique=True)
+    min_score = models.DecimalField(
+        _("skor minimal"), max_digits=5, decimal_places=2, unique=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    colour = models.CharField(_("warna"), max_length=7, default="#6c757d")
+    # Its flag in the dashboard figures' masks (UMKMFact): given once, never changed or
+    # reused, so deleting one never renumbers the others (mapping.services.facts.fact_bits_assign).
+    fact_bit = models.PositiveSmallIntegerField(null=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-min_score"]
+        verbose_name = _("kelas potensi")
+        verbose_name_plural = _("kelas potensi")
+
+    def __str__(self):
+        return f"{self.name} (≥ {self.min_score})"
+
+
+class AssessmentQuerySet(ScopedQuerySet):
+    kecamatan_path = "product__umkm__desa__kecamatan"
+
+    def latest_verified_per_product(self):
+        """Only each product's most recent verified assessment (the one that counts)."""
+        return self.filter(is_current=True)
+
+
+class Assessment(EditTracked):
+    """Penilaian potensi of one product against one rubric version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        SUBMITTED = "submitted", _("Diajukan")
+        RETURNED = "returned", _("Dikembalikan")
+        VERIFIED = "verified", _("Terverifikasi")
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("produk"))
+    rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("rubrik"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    note = models.TextField(_("catatan penilai"), blank=True)
+    # The product's facts as the assessor saw them, kept with the scores.
+    facts = models.JSONField(_("fakta produk"), default=dict, blank=True)
+    lq_value = models.DecimalField(_("LQ sektor"), max_digits=7, decimal_places=3, null=True, blank=True)
+    lq_suggested_score = models.PositiveSmallIntegerField(_("skor saran LQ"), null=True, blank=True)
+    lq_override_reason = models.CharField(_("alasan mengubah saran LQ"), max_length=255, blank=True)
+    # Totals are frozen with the scores: a later rubric or threshold change never rewrites them.
+    weighted_score = models.DecimalField(_("skor (0–100)"), max_digits=5, decimal_places=2, null=True, blank=True)
+    mpe_total = models.FloatField(_("total MPE"), null=True, blank=True)
+    assessed_by = user_stamp_field(_("penilai"))
+    submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
+    verified_by = user_stamp_field(_("diverifikasi oleh"))
+    verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
+    return_comment = models.TextField(_("komentar pengembalian"), blank=True)
+    # The product's latest verified assessment, the one rankings and dashboards count;
+    # moved by assessment_verify() so reads need no "is there a newer one" subquery.
+    is_current = models.BooleanField(_("berlaku"), default=False, editable=False)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("penilaian potensi")
+        verbose_name_plural = _("penilaian potensi")
+        permissions = transfer_permissions("assessment", _("penilaian potensi"))
+        indexes = [
+            models.Index(fields=["product", "status", "verified_at"]),
+            models.Index(fields=["created_at"]),
+            models.Index(fields=["mpe_total"], condition=Q(is_current=True), name="assessment_current_mpe"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["product"], condition=Q(is_current=True), name="one_current_assessment_per_product"),
+        ]
+
+    def __str__(self):
+        return f"{self.product} — {self.get_status_display()}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class AssessmentScore(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("skor"))
+
+    class Meta:
+        ordering = ["criterion__order", "criterion__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="score_unique_per_criterion"),
+        ]
+
+
