@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from mapping import selectors, services
+from mapping import pages, selectors, services
 from mapping.forms import AssessmentForm, PermitForm, ProductForm, ReturnForm, UMKMForm
 from mapping.models import UMKM, Assessment, Desa, Kecamatan, Permit, Product
 from purbalingga_umkm.figures import figures_cached
@@ -91,6 +91,7 @@ def umkm_detail(request, pk):
         "products": selectors.umkm_products_with_readiness(umkm=umkm, permits=permits),
         "permits": permits,
         "can_edit": UMKM.objects.editable_by(request.user).filter(pk=pk).exists(),
+        "links": pages.umkm_page_links(umkm),
     }
     return render(request, "mapping/umkm_detail.html", context)
 

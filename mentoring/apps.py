@@ -7,8 +7,10 @@ class MentoringConfig(AppConfig):
     verbose_name = _("Pendampingan")
 
     def ready(self):
+        from mapping.pages import umkm_page_link_register
         from mentoring.models import kecamatan_ids_assigned_to
         from purbalingga_umkm.scope import assigned_kecamatan_register
 
         # Mapping's rows are scoped by kecamatan; which kecamatan a pendamping has is ours to say.
         assigned_kecamatan_register(kecamatan_ids_assigned_to)
+        umkm_page_link_register(label=_("Riwayat penilaian dan kunjungan"), url_name="mentoring:umkm-history")

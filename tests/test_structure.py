@@ -1,0 +1,66 @@
+"""The house has one direction: infrastructure ← spreadsheets ← mapping ← mentoring.
+
+Nothing points back: no import, no lookup through another app's tables, no template
+link to an app that its own app may not import.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+LAYERS = ["purbalingga_umkm", "spreadsheets", "mapping", "mentoring"]
+
+
+def python_files(package: str):
+    return [p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts]
+
+
+def imported_apps(path: Path) -> set[str]:
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found & set(LAYERS)
+
+
+@pytest.mark.parametrize("package", LAYERS)
+def test_no_package_imports_a_layer_above_it(package):
+    above = set(LAYERS[LAYERS.index(package) + 1:])
+    offenders = {str(p.relative_to(ROOT)): sorted(imported_apps(p) & above) for p in python_files(package)}
+
+    assert {path: apps for path, apps in offenders.items() if apps} == {}
+
+
+def test_mapping_never_reaches_mentorings_tables_through_relation_names():
+    pattern = re.compile(r"assignments__|pendamping__")
+    hits = [f"{p.relative_to(ROOT)}:{n}" for p in python_files("mapping")
+            for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+
+    assert hits == []
+
+
+@pytest.mark.parametrize("folder, allowed", [
+    ("spreadsheets", {"spreadsheets"}),
+    ("mapping", {"spreadsheets", "mapping"}),
+])
+def test_templates_link_only_to_apps_their_app_may_import(folder, allowed):
+    used = set()
+    for template in (ROOT / "templates" / folder).rglob("*.html"):
+        used.update(re.findall(r"{%\s*url\s+['\"](\w+):", template.read_text(encoding="utf-8")))
+
+    assert used - allowed == set()
+
+
+@pytest.mark.django_db
+def test_the_umkm_page_shows_the_history_link_that_mentoring_adds(client, world):
+    client.force_login(world.users["pimpinan"])
+    response = client.get(reverse("mapping:umkm-detail", args=[world.umkm["X"].pk]))
+
+    assert response.status_code == 200
+    assert reverse("mentoring:umkm-history", args=[world.umkm["X"].pk]) in response.content.decode()
