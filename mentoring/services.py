@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -58,7 +59,6 @@ def demo_mentoring_seed(*, seed: int = 2026, visits_per_kecamatan: int = 40, wit
 
     Idempotent: accounts are reused; visits are generated only when none exist yet.
     """
-    from django.contrib.auth.models import Group
 
     User = get_user_model()
     prefix = mapping_demo.DEMO_USERNAME_PREFIX

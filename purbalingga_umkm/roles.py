@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,6 +73,4 @@ def role_required(*roles: Role):
 
 def portal_role(request):
     """Context processor: the user's role for the navigation, looked up only when used."""
-    from django.utils.functional import SimpleLazyObject
-
     return {"portal_role": SimpleLazyObject(lambda: role_of(request.user).name)}

@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import python_calamine
 from defusedxml import ElementTree as SafeET
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -252,8 +253,6 @@ def _cell(value):
 
 
 def _xlsx_read(data: bytes, known_headers: set[str]) -> Table:
-    import python_calamine
-
     formulas = _zip_check(data)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))

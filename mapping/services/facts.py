@@ -39,7 +39,7 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False) -> in
       deleted): their facts are recomputed now, in the caller's transaction.
     - `new_umkm`: UMKM a bulk import just created, as (id, kecamatan id, desa id,
       is_active, nib, capital, annual turnover, location) tuples: their facts follow
-      from these values alone (stats_add_new).
+      from these values alone (_add_new).
     - `everything`: a reference list changed (sectors, rating classes): every new
       sector or class gets its fact bit, and all facts are recomputed.
     - nothing: names, boundaries, visits — only the cached figures are outdated.
