@@ -1,32 +1,52 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
+from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from spreadsheets.models import ImportBatch
+from spreadsheets.resources import SpreadsheetFile
 from spreadsheets.specs import SPECS
 
 
-class SpreadsheetAdminMixin(ExportMixin):
-    """Export with django-import-export (the template's columns, formula cells neutralised,
-    permission `<app>.export_<model>`), and a link to the portal's checked import.
-
-    Imports do not use the library's import view: its bulk mode cannot tie errors to
-    rows and its row-by-row mode is too slow for 100,000 rows (see spreadsheets/imports.py).
+class SpreadsheetAdminMixin(ImportExportMixin):
+    """django-import-export's import and export buttons and screens, with the engine behind
+    them (spreadsheets/resources.py): exports in the template's columns with formula cells
+    neutralised, imports checked by the engine (dry run with row errors, then all rows or
+    none, with history the portal can undo). Permissions `<app>.import_<model>` and
+    `<app>.export_<model>`; rows outside the user's scope refuse the whole file.
     """
 
     formats = [XLSX, CSV]
+    import_formats = [SpreadsheetFile]
     export_form_class = ExportForm
     import_export_change_list_template = "admin/spreadsheet_change_list.html"
+    import_template_name = "admin/spreadsheet_import.html"
+    import_error_display = ("message",)
     spec_kind = ""
+
+    def has_import_permission(self, request):
+        return SPECS[self.spec_kind].importable and super().has_import_permission(request)
 
     def init_request_context_data(self, request, form):
         context = super().init_request_context_data(request, form)
         context["title"] = _("Ekspor %(what)s") % {"what": self.model._meta.verbose_name_plural}
         return context
+
+    def get_import_context_data(self, **kwargs):
+        context = super().get_import_context_data(**kwargs)
+        context["spec"] = SPECS[self.spec_kind]
+        return context
+
+    def process_result(self, result, request):
+        response = super().process_result(result, request)
+        if result.batch is not None:
+            messages.info(request, format_html(
+                _('Riwayat impor ini, laporan per baris dan "Batalkan impor ini": <a href="{}">{}</a>.'),
+                reverse("spreadsheets:import-detail", args=[result.batch.pk]), result.batch.file_name))
+        return response
 
     def changelist_view(self, request, extra_context=None):
         spec = SPECS[self.spec_kind]

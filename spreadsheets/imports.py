@@ -276,8 +276,9 @@ def _sample(plan: Plan, record: Record, action: str, changes=()) -> None:
 # --- running: the services the views call ------------------------------------------------
 
 
-def import_start(*, spec: ImportSpec, upload, user) -> ImportBatch:
-    """Keep the uploaded file and check it (in the background when configured)."""
+def import_start(*, spec: ImportSpec, upload, user, inline: bool = False) -> ImportBatch:
+    """Keep the uploaded file and check it (in the background when configured, unless
+    `inline`: the admin's import screens wait for the result)."""
     if not user.has_perm(spec.permission("import")):
         raise PermissionDenied
     content = upload.read(settings.IMPORT_MAX_BYTES + 1)
@@ -288,7 +289,7 @@ def import_start(*, spec: ImportSpec, upload, user) -> ImportBatch:
     )
     del content
     batch.content = b""  # kept in the database; the check reads it from there
-    _run_later(import_check, batch.pk)
+    _run_later(import_check, batch.pk, inline=inline)
     return batch
 
 
@@ -334,15 +335,15 @@ def _finish(batch, status, *, plan: Plan | None = None, refusal: str = "", **ext
     ImportBatch.objects.filter(pk=batch.pk).update(**values)
 
 
-def import_confirm(*, batch: ImportBatch, user) -> None:
-    """Import a checked file (in the background when configured)."""
+def import_confirm(*, batch: ImportBatch, user, inline: bool = False) -> None:
+    """Import a checked file (in the background when configured, unless `inline`)."""
     spec = SPECS[batch.kind]
     if not user.has_perm(spec.permission("import")) or batch.created_by_id != user.pk:
         raise PermissionDenied
     updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READY).update(
         status=ImportBatch.Status.IMPORTING, progress=0, heartbeat_at=timezone.now())
     if updated:  # a second click on "Impor" finds the batch already importing
-        _run_later(import_commit, batch.pk)
+        _run_later(import_commit, batch.pk, inline=inline)
 
 
 def import_commit(batch_id: int) -> None:
@@ -465,8 +466,8 @@ def import_recheck(*, batch: ImportBatch, user) -> None:
     _run_later(import_check, batch.pk)
 
 
-def _run_later(function, batch_id: int) -> None:
-    if not settings.IMPORT_IN_BACKGROUND:
+def _run_later(function, batch_id: int, *, inline: bool = False) -> None:
+    if inline or not settings.IMPORT_IN_BACKGROUND:
         function(batch_id)
         return
 
