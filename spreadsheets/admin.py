@@ -40,6 +40,10 @@ class SpreadsheetAdminMixin(ImportExportMixin):
         context["spec"] = SPECS[self.spec_kind]
         return context
 
+    def add_success_message(self, result, request):
+        messages.success(request, _("Impor selesai: %(new)s baru, %(update)s diperbarui, %(skip)s tidak berubah.") % {
+            "new": result.totals["new"], "update": result.totals["update"], "skip": result.totals["skip"]})
+
     def process_result(self, result, request):
         response = super().process_result(result, request)
         if result.batch is not None:

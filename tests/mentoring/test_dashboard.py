@@ -133,30 +133,39 @@ def test_export_contains_exactly_the_filtered_rows(client, world, registry):
     assert by_kode["33.03.14"][2] == "1" and by_kode["33.03.06"][2] == "0"
 
 
-def test_dashboard_query_count_is_constant(client, world, django_assert_max_num_queries):
+def test_dashboard_query_count_is_constant(client, world, django_assert_num_queries):
     Assessment.objects.all().delete()
+    # 3 kecamatan x 2 UMKM x 2 products; one product of each UMKM verified (2 flagship
+    # candidates per kecamatan).
     for code in ("33.03.14.2008", "33.03.06.1011", "33.03.01.2001"):
         for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(code=code)):
-            ProductFactory.create_batch(2, umkm=umkm)
-    for product in world.umkm["X"].products.all()[:2]:
-        verify(world, product, 4)
+            verify(world, ProductFactory.create_batch(2, umkm=umkm)[0], 4)
     facts_changed(everything=True)
     client.force_login(world.users["pimpinan"])
-    # session, user, role, navigation permissions (2), kecamatan, facts per kecamatan,
-    # desa coverage (3 activity scans + desa list), sectors (2: mix and bits), sector mix,
-    # headline visits and submissions, flagships (winners, then their rows), trend (3),
-    # filter choices (2), the cache stamp: 24, whatever the number of rows.
-    with django_assert_max_num_queries(24):
+    # session, user, role, cache stamp, kecamatan list, facts per kecamatan, desa coverage
+    # (3 activity scans: visits, surveys, assessments; then the desa list), sectors, sector
+    # mix, headline visits this month and submissions awaiting verification, flagships
+    # (winners, then their rows), trend (UMKM, assessments, visits per month), filter
+    # choices (sectors again, rating classes), navigation permissions (user, groups): 23,
+    # whatever the number of rows.
+    with django_assert_num_queries(23):
         response = client.get(reverse("mentoring:dashboard"))
+        assert response.status_code == 200
     assert response.context["headline"].umkm == 8
 
 
-def test_repeated_reads_come_from_the_cache_until_the_next_write(client, world, registry, django_assert_max_num_queries):
+def test_repeated_reads_come_from_the_cache_until_the_next_write(client, world, registry, django_assert_num_queries):
+    # A third kecamatan with 2 UMKM of 2 products each, so the cached figures cover
+    # 3 kecamatan x 2 UMKM.
+    for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(code="33.03.01.2001")):
+        ProductFactory.create_batch(2, umkm=umkm)
+    facts_changed(everything=True)
     dashboard(client, world.users["pimpinan"])
-    # session, user, role, navigation permissions (2), the stamp, filter choices (2): the
-    # figures themselves come from the cache.
-    with django_assert_max_num_queries(8):
+    # session, user, role, cache stamp, filter choices (sectors, rating classes),
+    # navigation permissions (user, groups): 8; the figures themselves come from the cache.
+    with django_assert_num_queries(8):
         response = client.get(reverse("mentoring:dashboard"))
+        assert response.status_code == 200
     assert {f.code: f.umkm for f in response.context["figures"]}["33.03.14"] == 3
     services.survey_save(
         UMKMFactory.build(desa=world.desa["X"], name="Sesudah"), fields=[], expected_version=None,
@@ -215,21 +224,39 @@ def test_a_malformed_viewport_is_refused_with_a_message(client, world):
     assert "bbox harus empat angka" in response.json()["error"]
 
 
-def test_points_query_count_is_constant(client, world, located, django_assert_max_num_queries):
+def test_points_query_count_is_constant(client, world, located, django_assert_num_queries):
+    # 3 desa with at least 2 located UMKM each: Karangbanjar (3), Mewek (2), Kemangkon's first desa (2).
+    x, y = located
+    z = Desa.objects.get(code="33.03.01.2001")
+    UMKMFactory(desa=y, location=y.centre)
+    UMKMFactory.create_batch(2, desa=z, location=z.centre)
+    facts_changed(everything=True)
     client.force_login(world.users["pimpinan"])
-    # session, user, role, cache stamp, aggregate per desa, desa centres: 6.
-    with django_assert_max_num_queries(6):
-        client.get(reverse("mentoring:umkm-points"), {"zoom": 11})
+    # session, user, role, cache stamp, UMKM aggregated per desa, those desa's centres: 6.
+    with django_assert_num_queries(6):
+        response = client.get(reverse("mentoring:umkm-points"), {"zoom": 11})
+        assert response.status_code == 200
+    counts = {f["properties"]["desa"]: f["properties"]["count"] for f in response.json()["features"]}
+    assert counts == {x.name: 3, y.name: 2, z.name: 2}
 
 
-def test_kecamatan_page_shows_each_desa_and_its_mentor(client, world, registry, django_assert_max_num_queries):
+def test_kecamatan_page_shows_each_desa_and_its_mentor(client, world, registry, django_assert_num_queries):
+    # Two more desa of Bojongsari with 2 UMKM each, one product of each verified: 3 desa
+    # with at least 2 UMKM, 6 ranked products.
+    for code in ("33.03.14.2002", "33.03.14.2003"):
+        for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(code=code)):
+            verify(world, ProductFactory(umkm=umkm), 3)
+    facts_changed(everything=True)
     client.force_login(world.users["pimpinan"])
     url = reverse("mentoring:dashboard-kecamatan", args=["33.03.14"])
-    # session, user, role, kecamatan, cache stamp, desa, facts per desa, coverage (3),
-    # ranking (rows, scores, levels, classes), mentors, navigation permissions (2),
-    # filter choices (2): at most 20 on a cold cache, whatever the number of rows.
-    with django_assert_max_num_queries(20):
+    # session, user, role, kecamatan, cache stamp, desa list, facts per desa, coverage (3
+    # activity scans: visits, surveys, assessments), cache stamp again, ranking (rows,
+    # their scores, criterion levels, rating classes), mentors with their visit counts,
+    # filter choices (sectors, rating classes), navigation permissions (user, groups):
+    # 20 on a cold cache, whatever the number of rows.
+    with django_assert_num_queries(20):
         response = client.get(url)
+        assert response.status_code == 200
     figures = {f.code: f for f in response.context["figures"]}
     assert len(figures) == 13
     karangbanjar = figures["33.03.14.2008"]
@@ -246,35 +273,57 @@ def test_kecamatan_page_of_another_kecamatan_is_not_found_for_a_pendamping(clien
     assert client.get(reverse("mentoring:dashboard-kecamatan", args=["33.03.06"])).status_code == 200
 
 
-def test_desa_page_lists_its_products_with_scores(client, world, registry, django_assert_max_num_queries):
+def test_desa_page_lists_its_products_with_scores(client, world, registry, django_assert_num_queries):
+    # Each of Karangbanjar's 3 active UMKM gets a second (food) product: 3 UMKM x 2 products.
+    for name in ("Siap", "Anyaman", "UMKM X"):
+        ProductFactory(umkm=UMKM.objects.get(name=name), name=f"Kedua {name}")
+    facts_changed(everything=True)
     client.force_login(world.users["pimpinan"])
     url = reverse("mentoring:dashboard-desa", args=["33.03.14.2008"])
-    # session, user, role, desa, its UMKM ids, product count and page, cache stamp,
-    # ranking (rows, scores, levels, classes), navigation permissions (2), filter
-    # choices (2): 16.
-    with django_assert_max_num_queries(16):
+    # session, user, role, desa with its kecamatan, its UMKM ids, product count, cache
+    # stamp, ranking (rows, their scores, criterion levels, rating classes), filter choices
+    # (sectors, rating classes), navigation permissions (user, groups), the page of
+    # products with their UMKM and latest score: 16.
+    with django_assert_num_queries(16):
         response = client.get(url)
+        assert response.status_code == 200
     rows = {(p.umkm.name, p.name): p.score for p in response.context["page"]}
     assert rows[("Siap", registry["ready_food"].name)] == Decimal("100.00")
     assert rows[("UMKM X", "Produk X")] == Decimal("50.00")
-    assert len(rows) == 3
+    assert rows[("Anyaman", "Kedua Anyaman")] is None
+    assert len(rows) == 6
     crafts = client.get(url, {"sektor": "kerajinan"}).context["page"]
     assert [p.umkm.name for p in crafts] == ["Anyaman"]
     client.force_login(world.users["pendamping_b"])
     assert client.get(url).status_code == 404
 
 
-def test_umkm_history_shows_scores_over_time_and_visits(client, world, registry, django_assert_max_num_queries):
+def test_umkm_history_shows_scores_over_time_and_visits(client, world, registry, django_assert_num_queries):
+    from mentoring.models import Topic
+    from tests.factories import FollowUpFactory, VisitFactory
+
     ready = UMKM.objects.get(name="Siap")
     verify(world, registry["ready_food"], 3)  # a later, lower re-assessment
+    # 3 products with 2 assessments each; 3 visits with 2 topics and 2 follow-ups each.
+    for name in ("Kedua", "Ketiga"):
+        product = ProductFactory(umkm=ready, name=name)
+        verify(world, product, 4)
+        verify(world, product, 2)
+    for _ in range(3):
+        visit = VisitFactory(umkm=ready, pendamping=world.pendamping["X"], topics=Topic.objects.all()[:2])
+        FollowUpFactory.create_batch(2, visit=visit)
     client.force_login(world.users["pimpinan"])
-    # session, user, role, UMKM, assessments, visits with topics and follow-ups,
-    # navigation permissions (2): 9.
-    with django_assert_max_num_queries(9):
+    # session, user, role, UMKM with desa and kecamatan, assessments with product, rubric
+    # and assessor, visits with pendamping, their topics, their follow-ups, navigation
+    # permissions (user, groups): 10.
+    with django_assert_num_queries(10):
         response = client.get(reverse("mentoring:umkm-history", args=[ready.pk]))
+        assert response.status_code == 200
     series = response.context["score_series"][registry["ready_food"].name]
     assert [point["y"] for point in series] == [100.0, 50.0]
-    assert len(response.context["assessments"]) == 2
+    assert [point["y"] for point in response.context["score_series"]["Kedua"]] == [75.0, 25.0]
+    assert len(response.context["assessments"]) == 6
+    assert len(response.context["visits"]) == 3
     visited = client.get(reverse("mentoring:umkm-history", args=[world.umkm["X"].pk])).context["visits"]
     assert visited == [world.visit["X"]]
 
@@ -298,11 +347,13 @@ def test_every_dashboard_table_exports_with_the_current_filters(client, world, r
     assert [row[0] for row in rows[1:]] == ["Produk X"]
 
 
-def test_desa_geojson_is_one_query_and_cacheable(client, wilayah, django_assert_max_num_queries):
+def test_desa_geojson_is_one_query_and_cacheable(client, wilayah, django_assert_num_queries):
     from mapping.models import Kecamatan
 
     kecamatan = Kecamatan.objects.get(code="33.03.14")
-    with django_assert_max_num_queries(2):  # the kecamatan, then its desa boundaries
+    # the kecamatan, then its 13 desa with their boundaries: 2.
+    with django_assert_num_queries(2):
         response = client.get(reverse("mapping:desa-geojson"), {"kecamatan": kecamatan.pk})
+        assert response.status_code == 200
     assert len(response.json()["features"]) == 13
     assert "max-age=300" in response["Cache-Control"] and response.has_header("ETag")

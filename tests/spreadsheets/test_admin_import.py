@@ -40,7 +40,7 @@ def test_the_admin_import_page_lists_the_templates_columns_and_offers_the_templa
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "CSV / XLSX" in content and "Kode UMKM" in content and "Omzet Tahunan (Rp)" in content
+    assert "Berkas CSV atau XLSX" in content and "Kode UMKM" in content and "Omzet Tahunan (Rp)" in content
     assert reverse("spreadsheets:import-template", args=["umkm"]) in content
 
 
@@ -64,6 +64,7 @@ def test_the_preview_counts_rows_and_writes_nothing_then_confirm_writes_all_with
     assert UMKMFact.objects.filter(umkm__code__startswith="BJS-").count() == 3
     followed = staff.get(done.url)
     assert followed.status_code == 200
+    assert "Impor selesai: 3 baru, 0 diperbarui, 0 tidak berubah." in followed.content.decode()
     assert reverse("spreadsheets:import-detail", args=[batch.pk]) in followed.content.decode()
 
 
