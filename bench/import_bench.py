@@ -75,7 +75,7 @@ def recreate_database(database_url: str, drop_only=False):
 
 
 def generate_rows(n: int) -> list[dict]:
-    from mapping import demo_vocabulary as words
+    from mapping.demo import vocabulary as words
     from mapping.models import Desa
 
     rng = random.Random(2026)
@@ -155,8 +155,8 @@ def child(step: str, argument: str) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
 
-    from mapping import imports
-    from mapping.models import ImportBatch
+    from spreadsheets import imports
+    from spreadsheets.models import ImportBatch
 
     user = get_user_model().objects.get(username="bench.admin")
     queries = []
@@ -217,7 +217,7 @@ def copy_rows(rows: list[dict]) -> float:
             row["Alamat"], desa, location, row["Tahun Berdiri"], row["Tenaga Kerja"], capital,
             row["Omzet Tahunan (Rp)"], "t", 1, "f", now, now,
         )) + "\n")
-    columns = ("kode, nib, name, owner_name, nik, phone, address, desa_id, location, founded_year, workers, "
+    columns = ("code, nib, name, owner_name, nik, phone, address, desa_id, location, founded_year, workers, "
                "capital, annual_turnover, is_active, version, is_demo, created_at, updated_at")
     buffer.seek(0)
     started = time.perf_counter()

@@ -70,19 +70,25 @@ def test_landing_page_labels_demo_data_only_when_there_is_some(client, desa_bojo
 
 
 def test_landing_page_and_geojson_query_counts_do_not_grow_with_data(
-    client, wilayah, django_assert_max_num_queries
+    client, wilayah, django_assert_num_queries
 ):
     # 3 kecamatan x 2 UMKM, each with 2 products.
     for code in ["33.03.01.2001", "33.03.05.1001", "33.03.14.2008"]:
         for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(code=code)):
             ProductFactory.create_batch(2, umkm=umkm)
-    # Cache stamp, counts of kecamatan, desa, UMKM, products and demo UMKM; cache stamp,
-    # one kecamatan list with its counts as subqueries: 8 queries on a cold cache.
-    with django_assert_max_num_queries(8):
-        client.get(reverse("mapping:home"))
-    # Cache stamp, then the kecamatan with their counts and boundaries.
-    with django_assert_max_num_queries(2):
-        client.get(reverse("mapping:kecamatan-geojson"))
+    facts_changed()
+    # cache stamp, counts of kecamatan, desa, active UMKM, products and demo UMKM; cache
+    # stamp, the kecamatan list with its desa, kelurahan and UMKM counts as subqueries:
+    # 8 on a cold cache.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("mapping:home"))
+        assert response.status_code == 200
+    assert response.context["totals"]["umkm"] == 6
+    # cache stamp, then the kecamatan with their counts and boundaries: 2.
+    with django_assert_num_queries(2):
+        response = client.get(reverse("mapping:kecamatan-geojson"))
+        assert response.status_code == 200
+    assert {f["properties"]["code"]: f["properties"]["umkm_count"] for f in response.json()["features"]}["33.03.05"] == 2
 
 
 def test_login_page_is_in_indonesian_and_rejects_a_wrong_password(client, superuser):

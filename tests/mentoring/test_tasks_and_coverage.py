@@ -95,7 +95,7 @@ def test_desa_geojson_carries_only_the_mentors_desa_with_coverage(client, world)
     assert covered == {"33.03.14.2008"}
 
 
-def test_home_query_count_does_not_grow_with_umkm_visits_or_kecamatan(client, world, django_assert_max_num_queries):
+def test_home_query_count_does_not_grow_with_umkm_visits_or_kecamatan(client, world, django_assert_num_queries):
     # Pendamping A covers 3 kecamatan, each with 2 UMKM, each with 2 visits and follow-ups.
     for code in ("33.03.06", "33.03.01"):
         AssignmentFactory(pendamping=world.pendamping["X"], kecamatan=world.kecamatan["X"].__class__.objects.get(code=code))
@@ -104,12 +104,14 @@ def test_home_query_count_does_not_grow_with_umkm_visits_or_kecamatan(client, wo
             for visit in VisitFactory.create_batch(2, umkm=umkm, pendamping=world.pendamping["X"]):
                 FollowUpFactory(visit=visit)
     client.force_login(world.users["pendamping_a"])
-    # session, user, role groups, user and group permissions (navigation), UMKM count and
-    # page, desa coverage (3 activity scans + the desa list), sectors, assignments,
-    # follow-ups due, recent visits with their topics and follow-ups prefetched: 17,
-    # whatever the number of rows.
-    with django_assert_max_num_queries(17):
+    # session, user, role, desa coverage (3 activity scans: visits, surveys, assessments;
+    # then the desa list with each desa's last visit), UMKM count, recent visits with
+    # pendamping and UMKM, their topics, their follow-ups, navigation permissions (user,
+    # groups), assignments, sectors, UMKM page, follow-ups due: 17, whatever the number
+    # of rows.
+    with django_assert_num_queries(17):
         response = client.get(reverse("mentoring:my-tasks"))
+        assert response.status_code == 200
     assert response.context["page"].paginator.count == 8
 
 
@@ -167,14 +169,26 @@ def test_exported_cells_that_look_like_formulas_are_neutralised(client, world):
     assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
 
 
-def test_coverage_report_query_count_is_constant(client, world, django_assert_max_num_queries):
-    for desa_kode in ("33.03.14.2001", "33.03.06.2001", "33.03.01.2001"):
+def test_coverage_report_query_count_is_constant(client, world, django_assert_num_queries):
+    from tests.factories import PendampingFactory
+
+    # 3 pendamping, each assigned a kecamatan and with at least 2 visits; 3 kecamatan
+    # with 2 UMKM each, every UMKM visited twice with an overdue follow-up.
+    third = PendampingFactory(full_name="Pendamping Z")
+    AssignmentFactory(pendamping=third, kecamatan=world.kecamatan["X"].__class__.objects.get(code="33.03.01"))
+    VisitFactory(umkm=world.umkm["Y"], pendamping=world.pendamping["Y"])
+    for desa_kode, pendamping in (("33.03.14.2001", world.pendamping["X"]), ("33.03.06.2001", world.pendamping["Y"]),
+                                  ("33.03.01.2001", third)):
         for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(code=desa_kode)):
-            for visit in VisitFactory.create_batch(2, umkm=umkm, pendamping=world.pendamping["X"]):
+            for visit in VisitFactory.create_batch(2, umkm=umkm, pendamping=pendamping):
                 FollowUpFactory(visit=visit, due_date=timezone.localdate() - timedelta(days=1))
     client.force_login(world.users["pimpinan"])
-    # session, user, user and group permissions, role groups, kecamatan rows with their
-    # counts, visits per kecamatan-month, current mentors, pendamping rows, visits per
-    # pendamping-month, current assignments: 11, whatever the number of rows.
-    with django_assert_max_num_queries(11):
-        client.get(reverse("mentoring:coverage-report"))
+    # session, user, user and group permissions, role, kecamatan rows with their counts,
+    # visits per kecamatan-month, current mentors, pendamping rows with their counts,
+    # visits per pendamping-month, current assignments: 11, whatever the number of rows.
+    with django_assert_num_queries(11):
+        response = client.get(reverse("mentoring:coverage-report"))
+        assert response.status_code == 200
+    mentors = {row.name: row for row in response.context["report"].per_pendamping}
+    assert (mentors["Pendamping X"].umkm_visited, mentors["Pendamping Y"].umkm_visited,
+            mentors["Pendamping Z"].umkm_visited) == (3, 3, 2)
