@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from mapping import geometry, photos
+from mapping import geometry
 from mapping.models import SWAPPED_COORDINATES_MESSAGE, UMKM, Desa, Kecamatan, Permit, Product
 
 PIRT_VALIDITY_YEARS = 5
@@ -122,19 +122,11 @@ class ProductForm(SurveyFormMixin, forms.ModelForm):
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_survey_fields()
-
-    def clean_photo(self):
-        photo = self.cleaned_data.get("photo")
-        if photo and photo is not self.initial.get("photo") and hasattr(photo, "content_type"):
-            return photos.photo_prepare(photo)
-        return photo
-
 
 class PermitForm(SurveyFormMixin, forms.ModelForm):
     class Meta:

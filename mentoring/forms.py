@@ -37,7 +37,8 @@ class VisitForm(forms.ModelForm):
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 3, "placeholder": _("Apa yang dibahas dan disepakati")}),
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp",
+                                                     "capture": "environment"}),
         }
 
     def __init__(self, *args, pendamping, **kwargs):

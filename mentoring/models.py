@@ -12,6 +12,7 @@ from djgeojson.fields import PointField
 from mapping import geometry
 from mapping.models import UMKM, Kecamatan, validate_phone, validate_photo_size
 from purbalingga_umkm.fields import user_stamp_field
+from purbalingga_umkm.images import CleanImageField
 from purbalingga_umkm.roles import Role, role_of, sees_everything
 from purbalingga_umkm.scope import ScopedQuerySet
 from spreadsheets.permissions import transfer_permissions
@@ -182,7 +183,7 @@ class Visit(models.Model):
     notes = models.TextField(_("catatan"), blank=True)
     location = PointField(_("lokasi GPS"), null=True, blank=True, validators=[geometry.validate_point])
     location_accuracy_m = models.PositiveIntegerField(_("akurasi GPS (m)"), null=True, blank=True)
-    photo = models.ImageField(
+    photo = CleanImageField(
         _("foto"), upload_to="kunjungan/%Y/%m/", blank=True, validators=[validate_photo_size]
     )
     # A phone that sends the same form twice (slow network, double tap) carries the same

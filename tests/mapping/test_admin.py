@@ -48,6 +48,7 @@ def test_anonymous_visitors_are_sent_to_the_admin_login(client, model):
 
 def test_desa_page_shows_the_desa_inside_its_kecamatan_outline(admin_client, desa_bojongsari):
     response = admin_client.get(admin_url(Desa, "change", desa_bojongsari.pk))
+    assert response.status_code == 200
     content = response.content.decode()
     assert 'id="kecamatan-outline"' in content
     assert "js/admin_desa_map." in content
@@ -148,6 +149,7 @@ def test_umkm_changelist_filters_by_kecamatan_desa_sector_size_and_permit(admin_
 
 def test_desa_filter_lists_only_desa_of_the_chosen_kecamatan(admin_client, wilayah):
     response = admin_client.get(admin_url(UMKM, "changelist"), {"kecamatan": "33.03.10"})
+    assert response.status_code == 200
     desa_filter = next(f for f in response.context["cl"].filter_specs if f.parameter_name == "desa")
     assert {code for code, _ in desa_filter.lookup_choices} == set(
         Desa.objects.filter(kecamatan__code="33.03.10").values_list("code", flat=True)

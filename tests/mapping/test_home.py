@@ -31,6 +31,7 @@ def test_landing_page_counts_active_umkm_per_kecamatan(client, desa_bojongsari):
     UMKMFactory(desa=desa_bojongsari, is_active=False)
     facts_changed()
     response = client.get(reverse("mapping:home"))
+    assert response.status_code == 200
     rows = {k.code: k for k in response.context["kecamatan_list"]}
     assert rows["33.03.14"].umkm_count == 2
     assert rows["33.03.14"].desa_count == 13
@@ -63,10 +64,14 @@ def test_kecamatan_geojson_answers_304_when_the_browser_has_it(client, wilayah):
 def test_landing_page_labels_demo_data_only_when_there_is_some(client, desa_bojongsari):
     UMKMFactory(desa=desa_bojongsari)
     facts_changed()
-    assert b'data-testid="demo-banner"' not in client.get(reverse("mapping:home")).content
+    response = client.get(reverse("mapping:home"))
+    assert response.status_code == 200
+    assert b'data-testid="demo-banner"' not in response.content
     UMKMFactory(desa=desa_bojongsari, is_demo=True)
     facts_changed()
-    assert b'data-testid="demo-banner"' in client.get(reverse("mapping:home")).content
+    response = client.get(reverse("mapping:home"))
+    assert response.status_code == 200
+    assert b'data-testid="demo-banner"' in response.content
 
 
 def test_landing_page_and_geojson_query_counts_do_not_grow_with_data(

@@ -266,6 +266,7 @@ def test_ranking_counts_only_the_latest_verified_assessment(world, client):
     ranking = selectors.flagship_ranking(desa=world.desa["X"])
     assert [r.assessment.product.name for r in ranking] == ["Lanting", "Nopia"]
     page = client.get(reverse("mapping:ranking-desa", args=[world.desa["X"].code]))
+    assert page.status_code == 200
     assert [r.assessment.product.name for r in page.context["ranking"]] == ["Lanting", "Nopia"]
     assert "Produk unggulan Desa Karangbanjar" in page.content.decode()
 
@@ -311,6 +312,7 @@ def test_assessment_form_shows_every_criterion_with_its_levels_and_the_facts(wor
     Assessment.objects.all().delete()
     client.force_login(world.users["pendamping_a"])
     response = client.get(reverse("mapping:assessment-edit", args=[world.product["X"].pk]))
+    assert response.status_code == 200
     content = response.content.decode()
     assert content.count('<fieldset class="mb-3 border rounded p-2"') == 12
     assert "Bahan baku lokal &gt; 75% dan pasokan terjamin" in content

@@ -45,8 +45,10 @@ def test_pendamping_registers_a_umkm_with_its_location(mentor, world):
 
 def test_the_same_registration_sent_twice_creates_one_umkm(mentor, world):
     data = umkm_data(world)
-    mentor.post(reverse("mapping:umkm-create"), data)
-    mentor.post(reverse("mapping:umkm-create"), data)
+    first = mentor.post(reverse("mapping:umkm-create"), data)
+    assert first.status_code == 302
+    again = mentor.post(reverse("mapping:umkm-create"), data)
+    assert again.status_code == 302 and again.url == first.url
     assert UMKM.objects.filter(name="Gula Semut Makmur").count() == 1
 
 
@@ -58,6 +60,7 @@ def test_a_point_in_the_neighbouring_desa_is_refused_naming_that_desa(mentor, wo
     neighbour = Desa.objects.get(code="33.03.14.2001")
     lng, lat = neighbour.centre["coordinates"]
     response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, latitude=lat, longitude=lng))
+    assert response.status_code == 200
     assert form_errors(response, "latitude") == [
         f"Titik lokasi berada di Desa {neighbour.name} (Kec. Bojongsari), bukan di Karangbanjar. "
         "Pilih desa yang benar atau geser pin."
@@ -67,34 +70,41 @@ def test_a_point_in_the_neighbouring_desa_is_refused_naming_that_desa(mentor, wo
 
 def test_a_point_outside_the_regency_is_refused(mentor, world):
     response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, latitude="-6.990000", longitude="110.420000"))
+    assert response.status_code == 200
     assert form_errors(response, "latitude") == ["Titik lokasi berada di luar Kabupaten Purbalingga."]
 
 
 def test_swapped_latitude_and_longitude_are_explained(mentor, world):
     lng, lat = world.desa["X"].centre["coordinates"]
     response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, latitude=f"{lng:.6f}", longitude=f"{lat:.6f}"))
+    assert response.status_code == 200
     assert any("tertukar" in e for e in form_errors(response, "latitude"))
     assert not UMKM.objects.filter(name="Gula Semut Makmur").exists()
 
 
 def test_a_gps_fix_worse_than_the_limit_is_refused(mentor, world):
     response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, location_accuracy_m=350))
+    assert response.status_code == 200
     assert "Akurasi GPS 350 m lebih buruk dari batas 100 m" in form_errors(response, "latitude")[0]
 
 
 def test_desa_must_belong_to_the_chosen_kecamatan_and_to_the_mentor(mentor, world):
     other_kecamatan_desa = world.desa["Y"]
     response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, desa=other_kecamatan_desa.pk, latitude="", longitude=""))
+    assert response.status_code == 200
     assert form_errors(response, "desa") == ["Desa ini bukan wilayah tugas Anda."]
     response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, kecamatan=world.kecamatan["Y"].pk))
+    assert response.status_code == 200
     assert form_errors(response, "kecamatan") == ["Kecamatan ini bukan wilayah tugas Anda."]
 
 
 def test_the_form_offers_only_the_mentors_kecamatan_and_desa(mentor, world):
-    form = mentor.get(reverse("mapping:umkm-create")).context["form"]
+    response = mentor.get(reverse("mapping:umkm-create"))
+    assert response.status_code == 200
+    form = response.context["form"]
     assert list(form.fields["kecamatan"].queryset) == [world.kecamatan["X"]]
     assert {d.kecamatan_id for d in form.fields["desa"].queryset} == {world.kecamatan["X"].pk}
-    assert 'data-kecamatan="%s"' % world.kecamatan["X"].pk in mentor.get(reverse("mapping:umkm-create")).content.decode()
+    assert 'data-kecamatan="%s"' % world.kecamatan["X"].pk in response.content.decode()
 
 
 def test_two_people_editing_the_same_umkm_never_overwrite_silently(client, world):
@@ -209,10 +219,14 @@ def test_readiness_is_complete_when_every_required_permit_is_held(world):
 def test_umkm_detail_shows_products_readiness_and_edit_links_only_to_editors(client, world):
     url = reverse("mapping:umkm-detail", args=[world.umkm["X"].pk])
     client.force_login(world.users["pimpinan"])
-    page = client.get(url).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
     assert "Produk X" in page and "Nilai potensi" not in page
     client.force_login(world.users["pendamping_a"])
-    assert "Nilai potensi" in client.get(url).content.decode()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "Nilai potensi" in response.content.decode()
 
 
 def test_pendamping_records_a_pirt_and_its_five_year_validity_is_filled_in(mentor, world):
@@ -229,8 +243,10 @@ def test_pendamping_records_a_pirt_and_its_five_year_validity_is_filled_in(mento
 def test_permit_form_refuses_nib_and_a_product_of_another_umkm(mentor, world):
     url = reverse("mapping:permit-create", args=[world.umkm["X"].pk])
     response = mentor.post(url, {"kind": "nib", "number": "1234567890123"})
+    assert response.status_code == 200
     assert "kind" in response.context["form"].errors
     response = mentor.post(url, {"kind": "halal", "number": "ID123", "product": world.product["Y"].pk})
+    assert response.status_code == 200
     assert "product" in response.context["form"].errors
     assert not Permit.objects.filter(number__in=["1234567890123", "ID123"]).exists()
 
@@ -238,4 +254,5 @@ def test_permit_form_refuses_nib_and_a_product_of_another_umkm(mentor, world):
 def test_permit_dates_in_the_wrong_order_are_refused(mentor, world):
     url = reverse("mapping:permit-create", args=[world.umkm["X"].pk])
     response = mentor.post(url, {"kind": "halal", "number": "ID1", "issued_on": "2026-05-01", "valid_until": "2025-05-01"})
+    assert response.status_code == 200
     assert response.context["form"].errors["valid_until"] == ["Tanggal berlaku sampai tidak boleh sebelum tanggal terbit."]

@@ -107,11 +107,12 @@ def test_a_write_in_the_portal_shows_on_the_dashboard_at_once(client, world, reg
 
     lng, lat = world.desa["X"].centre["coordinates"]
     client.force_login(world.users["pendamping_a"])
-    client.post(reverse("mapping:umkm-create"), {
+    response = client.post(reverse("mapping:umkm-create"), {
         "name": "Baru", "owner_name": "Sri", "address": "Jl. Desa", "kecamatan": world.kecamatan["X"].pk,
         "desa": world.desa["X"].pk, "workers": 1, "capital": 1, "annual_turnover": 1, "is_active": "on",
         "latitude": lat, "longitude": lng, "submission_token": str(uuid.uuid4()),
     })
+    assert response.status_code == 302
     _, figures = dashboard(client, world.users["pimpinan"])
     assert figures["33.03.14"].umkm == 4
 
@@ -126,6 +127,7 @@ def test_a_pendamping_sees_only_their_kecamatan(client, world, registry):
 def test_export_contains_exactly_the_filtered_rows(client, world, registry):
     client.force_login(world.users["pimpinan"])
     response = client.get(reverse("mentoring:dashboard"), {"sektor": "kerajinan", "unduh": "csv"})
+    assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:3] == ["Kode", "Wilayah", "UMKM"]
     by_kode = {row[0]: row for row in rows[1:]}
@@ -193,7 +195,9 @@ def located(world):
 
 def test_points_are_aggregated_per_desa_when_zoomed_out(client, world, located):
     x, y = located
-    collection = points(client, world.users["pimpinan"], zoom=11).json()
+    response = points(client, world.users["pimpinan"], zoom=11)
+    assert response.status_code == 200
+    collection = response.json()
     assert collection["aggregated"] is True
     counts = {f["properties"]["desa"]: f["properties"]["count"] for f in collection["features"]}
     assert counts == {x.name: 3, y.name: 1}
@@ -203,7 +207,9 @@ def test_points_are_single_umkm_in_a_zoomed_in_viewport(client, world, located):
     x, _ = located
     lng, lat = x.centre["coordinates"]
     bbox = f"{lng - 0.01},{lat - 0.01},{lng + 0.01},{lat + 0.01}"
-    collection = points(client, world.users["pimpinan"], zoom=16, bbox=bbox).json()
+    response = points(client, world.users["pimpinan"], zoom=16, bbox=bbox)
+    assert response.status_code == 200
+    collection = response.json()
     assert collection["aggregated"] is False
     names = sorted(f["properties"]["name"] for f in collection["features"])
     # The name reaches the browser as a JSON string; the page writes it as text.
@@ -212,10 +218,12 @@ def test_points_are_single_umkm_in_a_zoomed_in_viewport(client, world, located):
 
 def test_points_follow_scope_and_filters(client, world, located):
     x, _ = located
-    mine = points(client, world.users["pendamping_a"], zoom=11).json()
-    assert {f["properties"]["desa"] for f in mine["features"]} == {x.name}
-    none = points(client, world.users["pimpinan"], zoom=11, skala="besar").json()
-    assert none["features"] == []
+    mine = points(client, world.users["pendamping_a"], zoom=11)
+    assert mine.status_code == 200
+    assert {f["properties"]["desa"] for f in mine.json()["features"]} == {x.name}
+    none = points(client, world.users["pimpinan"], zoom=11, skala="besar")
+    assert none.status_code == 200
+    assert none.json()["features"] == []
 
 
 def test_a_malformed_viewport_is_refused_with_a_message(client, world):
@@ -292,8 +300,9 @@ def test_desa_page_lists_its_products_with_scores(client, world, registry, djang
     assert rows[("UMKM X", "Produk X")] == Decimal("50.00")
     assert rows[("Anyaman", "Kedua Anyaman")] is None
     assert len(rows) == 6
-    crafts = client.get(url, {"sektor": "kerajinan"}).context["page"]
-    assert [p.umkm.name for p in crafts] == ["Anyaman"]
+    crafts = client.get(url, {"sektor": "kerajinan"})
+    assert crafts.status_code == 200
+    assert [p.umkm.name for p in crafts.context["page"]] == ["Anyaman"]
     client.force_login(world.users["pendamping_b"])
     assert client.get(url).status_code == 404
 
@@ -324,8 +333,9 @@ def test_umkm_history_shows_scores_over_time_and_visits(client, world, registry,
     assert [point["y"] for point in response.context["score_series"]["Kedua"]] == [75.0, 25.0]
     assert len(response.context["assessments"]) == 6
     assert len(response.context["visits"]) == 3
-    visited = client.get(reverse("mentoring:umkm-history", args=[world.umkm["X"].pk])).context["visits"]
-    assert visited == [world.visit["X"]]
+    visited = client.get(reverse("mentoring:umkm-history", args=[world.umkm["X"].pk]))
+    assert visited.status_code == 200
+    assert visited.context["visits"] == [world.visit["X"]]
 
 
 def test_every_dashboard_table_exports_with_the_current_filters(client, world, registry):
@@ -333,16 +343,20 @@ def test_every_dashboard_table_exports_with_the_current_filters(client, world, r
 
     client.force_login(world.users["pimpinan"])
     url = reverse("mentoring:dashboard")
-    sectors = list(csv.reader(io.StringIO(client.get(url, {"unduh": "csv", "tabel": "sektor"}).content.decode("utf-8-sig"))))
+    response = client.get(url, {"unduh": "csv", "tabel": "sektor"})
+    assert response.status_code == 200
+    sectors = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     bojongsari = next(row for row in sectors if row[0] == "Bojongsari")
     header = sectors[0]
     assert bojongsari[header.index("Makanan & minuman (UMKM)")] == "2"
     assert bojongsari[header.index("Kerajinan (LQ)")] == "1.667"
     top = client.get(url, {"unduh": "xlsx", "tabel": "unggulan", "sektor": "makanan-minuman"})
+    assert top.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(top.content)).active
     assert [sheet.cell(r, 4).value for r in range(2, sheet.max_row + 1)] == [registry["ready_food"].name, "Produk X"]
     products = client.get(reverse("mentoring:dashboard-desa", args=["33.03.14.2008"]),
                           {"unduh": "csv", "kelas": RatingClass.objects.get(name="Potensial").pk})
+    assert products.status_code == 200
     rows = list(csv.reader(io.StringIO(products.content.decode("utf-8-sig"))))
     assert [row[0] for row in rows[1:]] == ["Produk X"]
 

@@ -205,7 +205,9 @@ def test_matrix_posts_changed_nothing_outside_scope(client, world):
     from mentoring.models import FollowUp, Visit
 
     client.force_login(world.users["pendamping_b"])
-    client.post(reverse("mentoring:follow-up-done", kwargs={"pk": world.follow_up["X"].pk}))
-    client.post(reverse("mentoring:visit-create"), {"umkm": world.umkm["X"].pk, "topics": [1]})
+    response = client.post(reverse("mentoring:follow-up-done", kwargs={"pk": world.follow_up["X"].pk}))
+    assert response.status_code == 404
+    response = client.post(reverse("mentoring:visit-create"), {"umkm": world.umkm["X"].pk, "topics": [1]})
+    assert response.status_code == 200  # the form again, with its errors
     assert FollowUp.objects.get(pk=world.follow_up["X"].pk).status == FollowUp.Status.OPEN
     assert Visit.objects.count() == 2

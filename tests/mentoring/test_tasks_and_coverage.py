@@ -16,9 +16,17 @@ from tests.factories import AssignmentFactory, FollowUpFactory, ProductFactory, 
 pytestmark = pytest.mark.django_db
 
 
+def ok(client, name, params=None):
+    """The page or download at URL `name`, which must answer 200."""
+    response = client.get(reverse(name), params or {})
+    assert response.status_code == 200
+    return response
+
+
 def test_home_lists_only_umkm_of_the_assigned_kecamatan(client, world):
     client.force_login(world.users["pendamping_a"])
     response = client.get(reverse("mentoring:my-tasks"))
+    assert response.status_code == 200
     content = response.content.decode()
     assert [u.name for u in response.context["page"]] == ["UMKM X"]
     assert "UMKM Y" not in content
@@ -32,20 +40,20 @@ def test_home_searches_and_filters_umkm_by_desa_and_sector(client, world):
     client.force_login(world.users["pendamping_a"])
 
     def names(**params):
-        return [u.name for u in client.get(reverse("mentoring:my-tasks"), params).context["page"]]
+        return [u.name for u in ok(client, "mentoring:my-tasks", params).context["page"]]
 
     assert names(q="darsono") == ["Knalpot Jaya"]
     assert names(desa="33.03.14.2008") == ["UMKM X"]
     assert names(sektor="logam-otomotif") == ["Knalpot Jaya"]
     assert names(q="UMKM Y") == []
-    assert "Tidak ada UMKM yang cocok" in client.get(reverse("mentoring:my-tasks"), {"q": "zzz"}).content.decode()
+    assert "Tidak ada UMKM yang cocok" in ok(client, "mentoring:my-tasks", {"q": "zzz"}).content.decode()
 
 
 def test_home_paginates_the_umkm_list(client, world):
     UMKMFactory.create_batch(25, desa=world.desa["X"])
     client.force_login(world.users["pendamping_a"])
-    first = client.get(reverse("mentoring:my-tasks"))
-    second = client.get(reverse("mentoring:my-tasks"), {"halaman": 2})
+    first = ok(client, "mentoring:my-tasks")
+    second = ok(client, "mentoring:my-tasks", {"halaman": 2})
     assert len(first.context["page"]) == 20 and len(second.context["page"]) == 6
     assert "halaman=2" in first.content.decode()
 
@@ -58,7 +66,7 @@ def test_home_lists_desa_without_a_visit_in_90_days(client, world):
     UMKM.objects.filter(pk=old_umkm.pk).update(updated_at=timezone.now() - timedelta(days=200))
     VisitFactory(umkm=old_umkm, pendamping=world.pendamping["X"], date=timezone.localdate() - timedelta(days=91))
     client.force_login(world.users["pendamping_a"])
-    uncovered = {d.code for d in client.get(reverse("mentoring:my-tasks")).context["uncovered_desa"]}
+    uncovered = {d.code for d in ok(client, "mentoring:my-tasks").context["uncovered_desa"]}
     # Karangbanjar has today's visit (and UMKM X, registered today).
     expected = set(Desa.objects.filter(kecamatan__code="33.03.14").values_list("code", flat=True)) - {"33.03.14.2008"}
     assert uncovered == expected
@@ -73,7 +81,7 @@ def test_a_recent_survey_also_covers_a_desa(client, world):
     stale = UMKMFactory(desa=Desa.objects.get(code="33.03.14.2003"))
     UMKM.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=120))
     client.force_login(world.users["pendamping_a"])
-    uncovered = {d.code for d in client.get(reverse("mentoring:my-tasks")).context["uncovered_desa"]}
+    uncovered = {d.code for d in ok(client, "mentoring:my-tasks").context["uncovered_desa"]}
     assert "33.03.14.2002" not in uncovered
     assert "33.03.14.2003" in uncovered
 
@@ -83,13 +91,13 @@ def test_home_shows_follow_ups_due_this_week_and_overdue(client, world):
     FollowUpFactory(visit=world.visit["X"], description="Bulan depan", due_date=timezone.localdate() + timedelta(days=40))
     FollowUpFactory(visit=world.visit["X"], description="Sudah beres", status=FollowUp.Status.DONE)
     client.force_login(world.users["pendamping_a"])
-    due = [f.description for f in client.get(reverse("mentoring:my-tasks")).context["follow_ups"]]
+    due = [f.description for f in ok(client, "mentoring:my-tasks").context["follow_ups"]]
     assert due == ["Terlambat", world.follow_up["X"].description]
 
 
 def test_desa_geojson_carries_only_the_mentors_desa_with_coverage(client, world):
     client.force_login(world.users["pendamping_a"])
-    features = client.get(reverse("mentoring:my-desa-geojson")).json()["features"]
+    features = ok(client, "mentoring:my-desa-geojson").json()["features"]
     assert {f["properties"]["code"][:8] for f in features} == {"33.03.14"}
     covered = {f["properties"]["code"] for f in features if f["properties"]["covered"]}
     assert covered == {"33.03.14.2008"}
@@ -122,7 +130,7 @@ def test_coverage_report_figures_match_the_rows(client, world):
     VisitFactory(umkm=world.umkm["X"], pendamping=world.pendamping["X"], date=today - timedelta(days=400))
     FollowUpFactory(visit=world.visit["X"], due_date=today - timedelta(days=1))
     client.force_login(world.users["pimpinan"])
-    report = client.get(reverse("mentoring:coverage-report")).context["report"]
+    report = ok(client, "mentoring:coverage-report").context["report"]
     rows = {row.name: row for row in report.per_kecamatan}
     bojongsari = rows["Bojongsari"]
     assert bojongsari.counterpart == "Pendamping X"
@@ -141,21 +149,21 @@ def test_coverage_report_figures_match_the_rows(client, world):
 def test_coverage_report_sorts_by_a_column(client, world):
     VisitFactory(umkm=world.umkm["Y"], pendamping=world.pendamping["Y"])
     client.force_login(world.users["admin"])
-    report = client.get(reverse("mentoring:coverage-report"), {"urut": "-kunjungan"}).context["report"]
+    report = ok(client, "mentoring:coverage-report", {"urut": "-kunjungan"}).context["report"]
     assert [row.name for row in report.per_kecamatan[:2]] == ["Kalimanah", "Bojongsari"]
-    by_name = client.get(reverse("mentoring:coverage-report"), {"urut": "-name"}).context["report"]
+    by_name = ok(client, "mentoring:coverage-report", {"urut": "-name"}).context["report"]
     assert by_name.per_kecamatan[0].name == "Rembang"
 
 
 def test_coverage_report_exports_csv_and_xlsx(client, world):
     client.force_login(world.users["pimpinan"])
-    response = client.get(reverse("mentoring:coverage-report"), {"unduh": "csv", "tabel": "kecamatan"})
+    response = ok(client, "mentoring:coverage-report", {"unduh": "csv", "tabel": "kecamatan"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][0] == "Kecamatan" and len(rows) == 19
     bojongsari = next(row for row in rows if row[0] == "Bojongsari")
     assert bojongsari[1] == "Pendamping X"
-    xlsx = client.get(reverse("mentoring:coverage-report"), {"unduh": "xlsx", "tabel": "pendamping"})
+    xlsx = ok(client, "mentoring:coverage-report", {"unduh": "xlsx", "tabel": "pendamping"})
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.cell(1, 1).value == "Pendamping"
     assert sorted(sheet.cell(r, 1).value for r in range(2, sheet.max_row + 1)) == ["Pendamping X", "Pendamping Y"]
@@ -165,7 +173,7 @@ def test_exported_cells_that_look_like_formulas_are_neutralised(client, world):
     world.pendamping["X"].full_name = "=HYPERLINK(\"http://x\")"
     world.pendamping["X"].save()
     client.force_login(world.users["pimpinan"])
-    response = client.get(reverse("mentoring:coverage-report"), {"unduh": "csv", "tabel": "pendamping"})
+    response = ok(client, "mentoring:coverage-report", {"unduh": "csv", "tabel": "pendamping"})
     assert "'=HYPERLINK" in response.content.decode("utf-8-sig")
 
 

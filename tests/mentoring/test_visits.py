@@ -43,15 +43,19 @@ def test_pendamping_logs_a_visit_with_a_follow_up_and_sees_it_at_home(mentor_a, 
     assert visit.pendamping == world.pendamping["X"] and visit.created_by == world.users["pendamping_a"]
     assert sorted(visit.topics.values_list("code", flat=True)) == ["kemasan", "perizinan-legalitas"]
     assert list(visit.follow_ups.values_list("description", flat=True)) == ["Lengkapi dokumen PIRT"]
-    home = mentor_a.get(reverse("mentoring:my-tasks")).content.decode()
+    home = mentor_a.get(reverse("mentoring:my-tasks"))
+    assert home.status_code == 200
+    home = home.content.decode()
     assert "Kunjungan ke UMKM X tercatat." in home
     assert "Lengkapi dokumen PIRT" in home
 
 
 def test_the_same_form_sent_twice_creates_one_visit(mentor_a, world):
     data = visit_form_data(world)
-    mentor_a.post(reverse("mentoring:visit-create"), data)
-    mentor_a.post(reverse("mentoring:visit-create"), data)
+    first = mentor_a.post(reverse("mentoring:visit-create"), data)
+    assert first.status_code == 302
+    again = mentor_a.post(reverse("mentoring:visit-create"), data)
+    assert again.status_code == 302 and again.url == first.url
     assert Visit.objects.filter(submission_token=data["submission_token"]).count() == 1
     assert FollowUp.objects.filter(description="Lengkapi dokumen PIRT").count() == 1
 
@@ -82,6 +86,7 @@ def test_visit_dated_before_the_assignment_started_is_refused(mentor_a, world):
     Assignment.objects.filter(pendamping=world.pendamping["X"]).update(start_date=timezone.localdate() - timedelta(days=5))
     data = visit_form_data(world, date=(timezone.localdate() - timedelta(days=6)).isoformat())
     response = mentor_a.post(reverse("mentoring:visit-create"), data)
+    assert response.status_code == 200
     assert "Pada tanggal ini Anda belum/tidak bertugas di Kecamatan Bojongsari." in response.content.decode()
     assert Visit.objects.count() == 2
 
@@ -107,8 +112,9 @@ def test_visit_form_without_an_umkm_sends_the_mentor_to_the_list(mentor_a, world
 
 def test_gps_fix_within_the_limit_is_stored(mentor_a, world):
     point = world.desa["X"].centre
-    mentor_a.post(reverse("mentoring:visit-create"),
-                  visit_form_data(world, location=json.dumps(point), location_accuracy_m="12"))
+    response = mentor_a.post(reverse("mentoring:visit-create"),
+                             visit_form_data(world, location=json.dumps(point), location_accuracy_m="12"))
+    assert response.status_code == 302
     visit = Visit.objects.get(location_accuracy_m=12)
     assert visit.location == point
 

@@ -22,6 +22,12 @@ def staff(client, world):
     return client
 
 
+def template(client, kind="umkm") -> bytes:
+    response = client.get(reverse("spreadsheets:import-template", args=[kind]))
+    assert response.status_code == 200
+    return response.content
+
+
 def refusal_of(batch) -> str:
     assert batch.status == ImportBatch.Status.INVALID
     assert batch.counts == {}
@@ -171,6 +177,9 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_stored(staff, settin
     response = staff.post(reverse("spreadsheets:import-upload", args=["umkm"]),
                           {"file": SimpleUploadedFile("besar.csv", b"x" * 1001)}, follow=True)
 
+    # Back to the import page (not to a batch), with the message.
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("spreadsheets:transfers") + "?jenis=umkm", 302)]
     assert "Berkas terlalu besar" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
@@ -218,6 +227,8 @@ def test_an_old_xls_file_is_refused_with_what_to_do(staff):
     response = staff.post(reverse("spreadsheets:import-upload", args=["umkm"]),
                           {"file": SimpleUploadedFile("lama.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 600)}, follow=True)
 
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("spreadsheets:transfers") + "?jenis=umkm", 302)]
     assert "Hanya berkas .xlsx atau .csv yang bisa diimpor (berkas ini: lama.xls)" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
@@ -245,9 +256,7 @@ def test_a_csv_with_a_nul_character_deep_in_the_file_is_refused_and_nothing_is_s
 
 
 def test_template_has_exact_headers_an_example_drop_downs_and_instructions(staff):
-    response = staff.get(reverse("spreadsheets:import-template", args=["umkm"]))
-
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(template(staff)))
     assert book.sheetnames == ["Data", "Daftar", "Petunjuk"]
     data = book["Data"]
     assert [c.value for c in data[1]] == UMKM_HEADERS
@@ -262,16 +271,14 @@ def test_template_has_exact_headers_an_example_drop_downs_and_instructions(staff
 
 
 def test_the_templates_example_row_is_not_imported_by_mistake(staff):
-    template = staff.get(reverse("spreadsheets:import-template", args=["umkm"])).content
-
-    batch = upload(staff, template, name="templat.xlsx")
+    batch = upload(staff, template(staff), name="templat.xlsx")
 
     assert batch.errors[0]["row"] == 2 and "baris contoh" in batch.errors[0]["message"]
 
 
 @pytest.mark.parametrize("kind,column,value", [("umkm", 1, "CONTOH-2"), ("sektor", 3, 7)])
 def test_the_templates_example_is_itself_valid(staff, kind, column, value):
-    book = load_workbook(io.BytesIO(staff.get(reverse("spreadsheets:import-template", args=[kind])).content))
+    book = load_workbook(io.BytesIO(template(staff, kind)))
     sheet = book["Data"]
     sheet.cell(row=2, column=column, value=value)  # no longer the untouched example row
     output = io.BytesIO()

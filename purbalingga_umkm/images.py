@@ -1,0 +1,106 @@
+"""Every uploaded image goes through one cleaning path: image_clean().
+
+Checked by its content (JPEG, PNG or WebP, whatever its name says), its size in bytes and
+its size in pixels *before* it is decoded (a 164 KB PNG can claim 13,000 × 13,000 pixels
+and take a gigabyte to decode), then decoded at a reduced size where the format allows,
+shrunk to at most MAX_SIDE pixels and stored as a fresh JPEG without EXIF: phone photos
+carry the GPS position of the owner's home, and re-encoding drops anything appended to the
+file. Models use CleanImageField, so every form of them — portal and admin — cleans.
+"""
+
+import io
+import warnings
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.db import models
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_SIDE = 1600
+MAX_PIXELS = 40_000_000  # 40 Mpx: more than any phone camera, far less than a bomb
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+# Pillow's own guard, as a second line: anything this large is refused on opening.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def validate_image_size(image):
+    """The stored or uploaded image is not larger than the configured limit (bytes)."""
+    limit = settings.PRODUCT_PHOTO_MAX_BYTES
+    if image and image.size > limit:
+        raise ValidationError(
+            _("Foto terlalu besar (%(size)s MB); maksimal %(limit)s MB."),
+            params={"size": round(image.size / 1_048_576, 1), "limit": round(limit / 1_048_576, 1)},
+            code="photo_too_large",
+        )
+
+
+def image_clean(upload) -> InMemoryUploadedFile:
+    """A resized JPEG copy of `upload` without EXIF, or ValidationError naming the problem."""
+    validate_image_size(upload)
+    try:
+        upload.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own limit follows
+            image = Image.open(upload)  # reads the header only
+        image_format = image.format
+    except Image.DecompressionBombError:
+        raise ValidationError(_("Gambar terlalu besar; maksimal %(mpx)s megapiksel.") % {
+            "mpx": MAX_PIXELS // 1_000_000}, code="image_pixels")
+    except (UnidentifiedImageError, OSError):
+        raise ValidationError(_("Berkas ini bukan gambar yang dapat dibaca (JPEG, PNG atau WebP)."),
+                              code="not_an_image")
+    if image_format not in ALLOWED_FORMATS:
+        raise ValidationError(_("Format %(format)s tidak diterima; unggah JPEG, PNG atau WebP.") % {
+            "format": image_format}, code="image_format")
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise ValidationError(
+            _("Gambar terlalu besar (%(width)s × %(height)s piksel); maksimal %(mpx)s megapiksel.") % {
+                "width": width, "height": height, "mpx": MAX_PIXELS // 1_000_000},
+            code="image_pixels",
+        )
+    try:
+        if image_format == "JPEG":
+            image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # decode at 1/2, 1/4 or 1/8 scale: less memory
+        image.load()
+        image = ImageOps.exif_transpose(image)
+        image.thumbnail((MAX_SIDE, MAX_SIDE), reducing_gap=2.0)
+        image = image.convert("RGB")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(_("Berkas ini bukan gambar yang dapat dibaca (JPEG, PNG atau WebP)."),
+                              code="not_an_image")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85, optimize=True)  # no exif= argument: nothing of it is kept
+    name = Path(upload.name or "foto").stem[:80] + ".jpg"
+    return InMemoryUploadedFile(buffer, "photo", name, "image/jpeg", buffer.getbuffer().nbytes, None)
+
+
+class CleanImageFormField(forms.FileField):
+    """A file field whose new uploads come out of image_clean()."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        value = super().clean(data, initial)
+        if value and value is not initial and hasattr(value, "content_type"):
+            return image_clean(value)
+        return value
+
+
+class CleanImageField(models.ImageField):
+    """An ImageField whose forms (portal and admin alike) clean every upload."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": CleanImageFormField, **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        # Stored like any ImageField: the cleaning happens in forms, the column is the same.
+        return name, "django.db.models.ImageField", args, kwargs
