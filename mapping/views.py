@@ -11,6 +11,7 @@ from mapping import pages, selectors, services
 from mapping.forms import AssessmentForm, PermitForm, ProductForm, ReturnForm, UMKMForm
 from mapping.models import UMKM, Assessment, Desa, Kecamatan, Permit, Product
 from purbalingga_umkm.figures import figures_cached
+from purbalingga_umkm.params import id_param
 from purbalingga_umkm.roles import Role, role_required
 
 SURVEY_ROLES = (Role.PENDAMPING, Role.ADMIN_DINAS)
@@ -36,7 +37,7 @@ def kecamatan_geojson(request):
 @cache_control(public=True, max_age=300)
 def desa_geojson(request):
     """Desa boundaries of one kecamatan (?kecamatan=<id>): public reference geography."""
-    kecamatan = get_object_or_404(Kecamatan, pk=request.GET.get("kecamatan", "") or 0)
+    kecamatan = get_object_or_404(Kecamatan, pk=id_param(request.GET, "kecamatan") or 0)
     return JsonResponse(selectors.desa_feature_collection(kecamatan=kecamatan))
 
 

@@ -20,6 +20,7 @@ from mapping.models import (
 from mapping.rating import location_quotient
 from mapping.selectors import flagship_ranking
 from purbalingga_umkm.figures import figures_cached
+from purbalingga_umkm.params import id_param
 from purbalingga_umkm.roles import sees_everything
 from mentoring.models import Assignment, Visit
 from mentoring.selectors import COVERAGE_DAYS, desa_ids_recently_covered
@@ -46,9 +47,7 @@ class DashboardFilters:
             size_class=params.get("skala", "") if params.get("skala") in SizeClass.values else "",
             ready=ready,
             market_reach=params.get("pasar", "") if params.get("pasar") in MARKET_REACH_BITS else "",
-            rating_class=(
-                RatingClass.objects.filter(pk=params["kelas"]).first() if params.get("kelas", "").isdigit() else None
-            ),
+            rating_class=RatingClass.objects.filter(pk=id_param(params, "kelas")).first() if id_param(params, "kelas") else None,
         )
 
     def cache_key(self) -> str:

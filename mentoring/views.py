@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mapping import selectors as mapping_selectors
+from purbalingga_umkm.params import id_param
 from purbalingga_umkm.roles import Role, role_of, role_required
 from purbalingga_umkm.tables import table_response
 from mapping.models import UMKM, Desa, Kecamatan, Sector
@@ -79,10 +80,11 @@ def visit_create(request):
             return redirect("mentoring:my-tasks")
         umkm = form.cleaned_data.get("umkm") if hasattr(form, "cleaned_data") else None
     else:
-        if not request.GET.get("umkm", "").isdigit():
+        umkm_id = id_param(request.GET, "umkm")
+        if umkm_id is None:
             messages.info(request, _("Pilih UMKM yang dikunjungi dari daftar."))
             return redirect("mentoring:my-tasks")
-        umkm = get_object_or_404(UMKM.objects.editable_by(request.user).active(), pk=request.GET["umkm"])
+        umkm = get_object_or_404(UMKM.objects.editable_by(request.user).active(), pk=umkm_id)
         form = VisitForm(pendamping=pendamping, initial={"umkm": umkm})
         formset = FollowUpFormSet(instance=form.instance, prefix="tindak")
     context = {"form": form, "formset": formset, "umkm": umkm, "max_accuracy": settings.LOCATION_MAX_ACCURACY_M}

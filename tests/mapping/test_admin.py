@@ -204,7 +204,9 @@ def test_product_changelist_query_count_does_not_grow_with_rows(
 def test_an_admin_edit_from_a_stale_page_is_refused_and_changes_nothing(admin_client, desa_bojongsari):
     umkm = UMKMFactory(desa=desa_bojongsari, name="Asli")
     url = admin_url(UMKM, "change", umkm.pk)
-    stale_version = admin_client.get(url).context["adminform"].form.initial["edit_version"]
+    opened = admin_client.get(url)
+    assert opened.status_code == 200
+    stale_version = opened.context["adminform"].form.initial["edit_version"]
     UMKM.objects.filter(pk=umkm.pk).update(name="Diubah di lapangan", version=stale_version + 1)
     data = umkm_form_data(desa_bojongsari, name="Diubah di kantor", edit_version=stale_version)
     response = admin_client.post(url, data)

@@ -78,9 +78,10 @@ def test_deleting_two_sectors_with_the_admin_bulk_action_keeps_every_dashboard_f
 def test_a_sector_keeps_its_flag_when_others_are_deleted_and_a_deleted_flag_is_never_given_again(admin_client, wilayah):
     before = dict(Sector.objects.values_list("code", "fact_bit"))
     first_free = max(before.values()) + 1
-    admin_client.post(reverse("admin:mapping_sector_changelist"), {
+    deleted = admin_client.post(reverse("admin:mapping_sector_changelist"), {
         "action": "delete_selected", "_selected_action": [sector("kerajinan").pk], "post": "yes",
     })
+    assert deleted.status_code == 302
     response = admin_client.post(reverse("admin:mapping_sector_add"), {"code": "batik", "name": "Batik", "order": 12})
 
     assert response.status_code == 302

@@ -57,6 +57,7 @@ def test_kecamatan_geojson_serves_the_boundaries_and_names_from_the_database(cli
 
 def test_kecamatan_geojson_answers_304_when_the_browser_has_it(client, wilayah):
     first = client.get(reverse("mapping:kecamatan-geojson"))
+    assert first.status_code == 200
     again = client.get(reverse("mapping:kecamatan-geojson"), HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
 
@@ -98,6 +99,7 @@ def test_landing_page_and_geojson_query_counts_do_not_grow_with_data(
 
 def test_login_page_is_in_indonesian_and_rejects_a_wrong_password(client, superuser):
     page = client.get(reverse("login"))
+    assert page.status_code == 200
     assert "Masuk ke Peta UMKM" in page.content.decode()
     response = client.post(reverse("login"), {"username": "staf.dinas", "password": "salah"})
     assert response.status_code == 200

@@ -52,6 +52,13 @@ def test_the_same_registration_sent_twice_creates_one_umkm(mentor, world):
     assert UMKM.objects.filter(name="Gula Semut Makmur").count() == 1
 
 
+def opened_version(client, url):
+    """The version an edit form carries when opened."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.context["form"].initial["version"]
+
+
 def form_errors(response, field):
     return response.context["form"].errors.get(field, [])
 
@@ -111,9 +118,9 @@ def test_two_people_editing_the_same_umkm_never_overwrite_silently(client, world
     umkm = world.umkm["X"]
     url = reverse("mapping:umkm-update", args=[umkm.pk])
     client.force_login(world.users["admin"])
-    opened_by_admin = client.get(url).context["form"].initial["version"]
+    opened_by_admin = opened_version(client, url)
     client.force_login(world.users["pendamping_a"])
-    opened_by_mentor = client.get(url).context["form"].initial["version"]
+    opened_by_mentor = opened_version(client, url)
 
     first = client.post(url, umkm_data(world, name="Nama dari pendamping", version=opened_by_mentor, latitude="", longitude=""))
     assert first.status_code == 302
@@ -132,7 +139,7 @@ def test_two_people_editing_the_same_umkm_never_overwrite_silently(client, world
 
 def test_sending_the_same_edit_twice_is_not_a_conflict(mentor, world):
     url = reverse("mapping:umkm-update", args=[world.umkm["X"].pk])
-    version = mentor.get(url).context["form"].initial["version"]
+    version = opened_version(mentor, url)
     data = umkm_data(world, name="Sekali saja", version=version, latitude="", longitude="")
     assert mentor.post(url, data).status_code == 302
     assert mentor.post(url, data).status_code == 302
@@ -186,7 +193,7 @@ def test_product_update_conflict_is_reported(client, world):
     product = world.product["X"]
     url = reverse("mapping:product-update", args=[product.pk])
     client.force_login(world.users["pendamping_a"])
-    version = client.get(url).context["form"].initial["version"]
+    version = opened_version(client, url)
     assert client.post(url, product_data(name="Versi A", version=version)).status_code == 302
     stale = client.post(url, product_data(name="Versi B", version=version))
     assert stale.status_code == 200 and 'data-testid="edit-conflict"' in stale.content.decode()

@@ -38,13 +38,16 @@ def test_change_page_of_another_kecamatans_umkm_behaves_as_missing(staff_mentor,
     response, response_missing = staff_mentor.get(url), staff_mentor.get(missing)
     assert response.status_code == response_missing.status_code == 302
     assert response.url == response_missing.url == reverse("admin:index")
-    staff_mentor.post(url, {"name": "Diambil alih"})
+    taken = staff_mentor.post(url, {"name": "Diambil alih"})
+    assert taken.status_code == 302 and taken.url == reverse("admin:index")
     assert UMKM.objects.get(pk=world.umkm["Y"].pk).name == "UMKM Y"
 
 
 def test_own_umkm_can_be_changed_but_not_moved_to_another_kecamatan(staff_mentor, world):
     url = reverse("admin:mapping_umkm_change", args=[world.umkm["X"].pk])
-    form = staff_mentor.get(url).context["adminform"].form
+    opened = staff_mentor.get(url)
+    assert opened.status_code == 200
+    form = opened.context["adminform"].form
     assert set(form.fields["desa"].queryset.values_list("kecamatan__code", flat=True)) == {"33.03.14"}
     data = {
         "name": "UMKM X", "owner_name": "Sutrisno", "address": "Jl. Raya", "desa": world.desa["Y"].pk,

@@ -41,12 +41,14 @@ def test_dry_run_reports_counts_and_saves_nothing_until_confirmed(staff):
     assert batch.counts == {"new": 2, "updated": 0, "unchanged": 0, "error": 0, "total": 2}
     assert not UMKM.objects.filter(code__startswith="BJS-").exists()
     page = staff.get(reverse("spreadsheets:import-detail", args=[batch.pk]))
+    assert page.status_code == 200
     assert "Keripik Uji 1 — Karangbanjar" in page.content.decode()
 
     batch = confirm(staff, batch)
 
     assert batch.status == ImportBatch.Status.DONE
     report = staff.get(reverse("spreadsheets:import-row-report", args=[batch.pk]))
+    assert report.status_code == 200
     assert b"".join(report.streaming_content).decode("utf-8-sig").splitlines()[1:] == [
         f"2,Baru,{UMKM.objects.get(code='BJS-0001').pk}", f"3,Baru,{UMKM.objects.get(code='BJS-0002').pk}"]
     saved = UMKM.objects.get(code="BJS-0001")
@@ -116,8 +118,9 @@ def test_an_error_on_the_last_row_leaves_nothing(staff):
     assert batch.status == ImportBatch.Status.INVALID
     assert batch.errors == [{"row": 31, "column": "Modal Usaha (Rp)", "value": "banyak",
                              "message": "Bukan bilangan bulat: banyak."}]
-    # Confirming a file with errors is refused.
-    staff.post(reverse("spreadsheets:import-confirm", args=[batch.pk]))
+    # Confirming a file with errors is refused: back to the batch page.
+    response = staff.post(reverse("spreadsheets:import-confirm", args=[batch.pk]))
+    assert response.status_code == 302 and response.url == reverse("spreadsheets:import-detail", args=[batch.pk])
     assert not UMKM.objects.filter(code__startswith="BJS-").exists()
 
 
@@ -146,10 +149,12 @@ def test_a_worker_that_died_is_shown_as_stopped_and_can_be_checked_again(staff, 
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.IMPORTING, heartbeat_at=timezone.now() - timezone.timedelta(minutes=10))
 
-    page = staff.get(reverse("spreadsheets:import-detail", args=[batch.pk])).content.decode()
+    page = staff.get(reverse("spreadsheets:import-detail", args=[batch.pk]))
 
-    assert "Proses terhenti" in page
-    staff.post(reverse("spreadsheets:import-recheck", args=[batch.pk]))
+    assert page.status_code == 200
+    assert "Proses terhenti" in page.content.decode()
+    response = staff.post(reverse("spreadsheets:import-recheck", args=[batch.pk]))
+    assert response.status_code == 302
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.READY
 
@@ -163,10 +168,12 @@ def test_import_history_keeps_file_name_size_checksum_counts_and_errors(staff):
     assert (batch.file_name, batch.file_size, batch.checksum) == (
         "data-kecamatan.csv", len(content), hashlib.sha256(content).hexdigest())
     assert batch.counts["error"] == 1 and batch.errors[0]["row"] == 3
-    history = staff.get(reverse("spreadsheets:transfers")).content.decode()
-    assert "data-kecamatan.csv" in history
-    report = staff.get(reverse("spreadsheets:import-error-report", args=[batch.pk]) + "?format=csv").content.decode("utf-8-sig")
-    assert "3,Aktif,mungkin" in report
+    history = staff.get(reverse("spreadsheets:transfers"))
+    assert history.status_code == 200
+    assert "data-kecamatan.csv" in history.content.decode()
+    report = staff.get(reverse("spreadsheets:import-error-report", args=[batch.pk]) + "?format=csv")
+    assert report.status_code == 200
+    assert "3,Aktif,mungkin" in report.content.decode("utf-8-sig")
 
 
 def test_preview_shows_a_bounded_sample_not_every_row(staff):
@@ -174,8 +181,9 @@ def test_preview_shows_a_bounded_sample_not_every_row(staff):
 
     assert batch.counts["new"] == 60
     assert len(batch.sample) == 10
-    page = staff.get(reverse("spreadsheets:import-detail", args=[batch.pk])).content.decode()
-    assert page.count("<tr><td>") <= 20
+    page = staff.get(reverse("spreadsheets:import-detail", args=[batch.pk]))
+    assert page.status_code == 200
+    assert page.content.decode().count("<tr><td>") <= 20
 
 
 def test_a_second_click_on_import_imports_once(staff):
@@ -211,6 +219,8 @@ def test_undo_restores_updated_rows_and_removes_created_ones(staff, world):
 
     response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]), follow=True)
 
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("spreadsheets:import-detail", args=[batch.pk]), 302)]
     assert "Impor dibatalkan" in response.content.decode()
     world.umkm["X"].refresh_from_db()
     assert world.umkm["X"].name == original
@@ -231,6 +241,8 @@ def test_undo_is_refused_naming_the_rows_edited_after_the_import(staff, world):
 
     response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]), follow=True)
 
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("spreadsheets:import-detail", args=[batch.pk]), 302)]
     page = response.content.decode()
     assert "Baris 3: data ini diubah setelah impor" in page
     assert "1 produk dibuat kemudian" in page
@@ -250,6 +262,7 @@ def test_exported_umkm_import_back_unchanged(staff, world, fmt):
     world.umkm["X"].location = world.desa["X"].centre
     world.umkm["X"].save()
     exported = staff.get(reverse("spreadsheets:export-rows", args=["umkm"]) + f"?format={fmt}")
+    assert exported.status_code == 200
     content = b"".join(exported.streaming_content) if exported.streaming else exported.content
 
     batch = upload(staff, content, name=f"ekspor.{fmt}")
@@ -260,6 +273,7 @@ def test_exported_umkm_import_back_unchanged(staff, world, fmt):
 
 def test_exported_products_import_back_unchanged(staff, world):
     exported = staff.get(reverse("spreadsheets:export-rows", args=["produk"]) + "?format=xlsx")
+    assert exported.status_code == 200
 
     batch = upload(staff, exported.content, name="produk.xlsx", kind="produk")
 
@@ -293,7 +307,8 @@ def test_undoing_a_product_import_puts_the_dashboard_figures_back(staff, world):
     batch = confirm(staff, upload(staff, csv_bytes(rows, headers=headers), kind="produk"))
     assert UMKMFact.objects.get(umkm=world.umkm["X"]).product_count == 3
 
-    staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]))
+    response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]))
 
+    assert response.status_code == 302
     assert not Product.objects.filter(name__in=["Tas pandan", "Tikar pandan"]).exists()
     assert UMKMFact.objects.get(umkm=world.umkm["X"]).product_count == 1
