@@ -3,6 +3,7 @@
 Every variable is listed with its default in README.md ("Konfigurasi").
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
@@ -156,6 +157,10 @@ STORAGES = {
 
 # Behind a TLS-terminating reverse proxy (nginx) in production.
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=not DEBUG)
+# Addresses (or networks) of the reverse proxies whose X-Real-IP header is believed for
+# login throttling; a request from anywhere else is counted under its own address.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+TRUSTED_PROXY_NETWORKS = [ipaddress.ip_network(p, strict=False) for p in TRUSTED_PROXIES]
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)

@@ -1,0 +1,47 @@
+"""Holes a hostile tester found, each closed and held closed."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"
+
+
+def fail_login(client, *, remote: str, real_ip: str | None = None):
+    headers = {"REMOTE_ADDR": remote}
+    if real_ip is not None:
+        headers["HTTP_X_REAL_IP"] = real_ip
+    return client.post(reverse(LOGIN), {"username": "pendamping.a", "password": "salah"}, **headers)
+
+
+def test_a_client_cannot_escape_the_login_lock_by_sending_its_own_x_real_ip(client, world):
+    for attempt in range(1, 6):
+        response = fail_login(client, remote="203.0.113.9", real_ip=f"10.9.9.{attempt}")
+        assert response.status_code == (429 if attempt == 5 else 200)
+
+    again = client.post(reverse(LOGIN), {"username": "pendamping.a", "password": "kata-sandi-uji-123"},
+                        REMOTE_ADDR="203.0.113.9", HTTP_X_REAL_IP="10.9.9.99")
+
+    assert again.status_code == 429
+
+
+def test_behind_the_trusted_proxy_each_client_is_counted_under_its_own_address(client, world, settings):
+    for _attempt in range(5):
+        fail_login(client, remote="127.0.0.1", real_ip="198.51.100.7")
+
+    other_client = client.post(reverse(LOGIN), {"username": "pendamping.a", "password": "kata-sandi-uji-123"},
+                               REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.8")
+    locked_client = client.post(reverse(LOGIN), {"username": "pendamping.a", "password": "kata-sandi-uji-123"},
+                                REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.7")
+
+    assert other_client.status_code == 302
+    assert locked_client.status_code == 429
+
+
+def test_a_malformed_x_real_ip_from_the_proxy_counts_as_the_proxy_itself(rf, settings):
+    from purbalingga_umkm.client_ip import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="bukan-alamat")
+
+    assert client_ip(request) == "127.0.0.1"
