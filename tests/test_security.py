@@ -45,3 +45,26 @@ def test_a_malformed_x_real_ip_from_the_proxy_counts_as_the_proxy_itself(rf, set
     request = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="bukan-alamat")
 
     assert client_ip(request) == "127.0.0.1"
+
+
+@pytest.mark.parametrize("url_name, args, query", [
+    ("mapping:umkm-detail", "umkm", ""),
+    ("mentoring:my-tasks", None, ""),
+    ("spreadsheets:export-rows", "kind", "?format=csv"),
+    ("mentoring:dashboard", None, "?unduh=csv"),
+])
+def test_pages_and_exports_with_personal_data_are_never_cached(client, world, url_name, args, query):
+    client.force_login(world.users["pendamping_a"])
+    kwargs = {"umkm": [world.umkm["X"].pk], "kind": ["umkm"], None: []}[args]
+
+    response = client.get(reverse(url_name, args=kwargs) + query)
+
+    assert response.status_code == 200
+    assert {"private", "no-store"} <= {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+def test_public_pages_stay_cacheable_for_everyone(client, wilayah):
+    response = client.get(reverse("mapping:kecamatan-geojson"))
+
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
