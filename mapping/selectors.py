@@ -13,7 +13,6 @@ from mapping.models import (
     RatingClass,
 )
 from mapping.readiness import ReadinessItem, readiness_items
-from purbalingga_umkm.roles import Role, role_of
 
 
 def _count_per_kecamatan(queryset: QuerySet, kecamatan_path: str) -> Coalesce:
@@ -229,8 +228,4 @@ def assessments_awaiting_verification(*, user) -> QuerySet[Assessment]:
 
 def can_review(*, user, assessment) -> bool:
     """Staff may verify or return a submitted assessment that they did not make."""
-    return (
-        role_of(user) is Role.ADMIN_DINAS
-        and assessment.status == Assessment.Status.SUBMITTED
-        and assessment.assessed_by_id != user.pk
-    )
+    return not assessment.review_refusal(user)

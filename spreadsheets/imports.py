@@ -493,6 +493,10 @@ def import_undo(*, batch: ImportBatch, user) -> list[str]:
         raise PermissionDenied
     if batch.status != ImportBatch.Status.DONE:
         return [_("Hanya impor yang selesai yang bisa dibatalkan.")]
+    outside = _rows_outside_scope(spec, batch, user)
+    if outside:
+        return [_("%(n)s baris impor ini kini di luar kecamatan tugas Anda; hanya Admin Dinas yang dapat "
+                  "membatalkannya.") % {"n": outside}]
     try:
         with transaction.atomic():
             blockers = _undo(spec, batch, user)
@@ -501,6 +505,18 @@ def import_undo(*, batch: ImportBatch, user) -> list[str]:
     except _Blocked as blocked:
         return blocked.reasons
     return []
+
+
+def _rows_outside_scope(spec, batch, user) -> int:
+    """How many rows the import wrote lie outside what `user` may change today (the scope
+    decided now, not when the file was imported: an assignment may have ended since)."""
+    if kecamatan_ids_editable_by(user) is None:
+        return 0
+    ids = Subquery(batch.changes.values("object_id"))
+    rows = spec.model._default_manager.filter(pk__in=ids)
+    if not hasattr(rows, "editable_by"):
+        return rows.count()  # rows that belong to no kecamatan: staff only
+    return rows.count() - rows.editable_by(user).count()
 
 
 class _Blocked(Exception):

@@ -68,3 +68,42 @@ def test_public_pages_stay_cacheable_for_everyone(client, wilayah):
 
     assert response.status_code == 200
     assert "public" in response["Cache-Control"] and "no-store" not in response["Cache-Control"]
+
+
+def test_an_import_cannot_be_undone_after_the_uploaders_assignment_there_ended(client, world):
+    from django.utils import timezone
+
+    from mapping.models import UMKM
+    from mentoring.models import Assignment
+    from spreadsheets.models import ImportBatch
+    from tests.sheets import csv_bytes, umkm_row
+    from tests.spreadsheets.test_imports import confirm, upload
+
+    client.force_login(world.users["pendamping_a"])
+    batch = confirm(client, upload(client, csv_bytes([umkm_row(1), umkm_row(2)])))
+    assert batch.status == ImportBatch.Status.DONE
+    Assignment.objects.filter(pendamping=world.pendamping["X"]).update(end_date=timezone.localdate())
+
+    response = client.post(reverse("spreadsheets:import-undo", args=[batch.pk]), follow=True)
+
+    assert response.status_code == 200
+    assert "di luar kecamatan tugas Anda" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DONE
+    assert UMKM.objects.filter(code__startswith="BJS-").count() == 2
+
+
+def test_the_assessor_can_neither_verify_nor_return_their_own_assessment(client, world):
+    from mapping.models import Assessment
+
+    admin = world.users["admin"]
+    Assessment.objects.filter(pk=world.assessment["X"].pk).update(assessed_by=admin)
+    client.force_login(admin)
+
+    returned = client.post(reverse("mapping:assessment-return", args=[world.assessment["X"].pk]),
+                           {"comment": "Perbaiki skor (c)."}, follow=True)
+    verified = client.post(reverse("mapping:assessment-verify", args=[world.assessment["X"].pk]), follow=True)
+
+    assert returned.status_code == 200 and verified.status_code == 200
+    assert "Penilai tidak boleh memverifikasi atau mengembalikan penilaiannya sendiri." in returned.content.decode()
+    assert Assessment.objects.get(pk=world.assessment["X"].pk).status == Assessment.Status.SUBMITTED

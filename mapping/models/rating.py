@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mapping.models.registry import Product
 from purbalingga_umkm.fields import EditTracked, user_stamp_field
+from purbalingga_umkm.roles import Role, role_of
 from purbalingga_umkm.scope import ScopedQuerySet
 from spreadsheets.permissions import transfer_permissions
 
@@ -175,6 +176,17 @@ class Assessment(EditTracked):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    def review_refusal(self, user) -> dict[str, str]:
+        """Why `user` may not verify or return this assessment ({} when they may): only
+        Admin Dinas decide, only on a submitted assessment, and never the assessor."""
+        if role_of(user) is not Role.ADMIN_DINAS:
+            return {"role": _("Hanya admin Dinas yang dapat memverifikasi atau mengembalikan penilaian.")}
+        if self.status != self.Status.SUBMITTED:
+            return {"status": _("Hanya penilaian berstatus diajukan yang dapat diverifikasi atau dikembalikan.")}
+        if self.assessed_by_id == user.pk:
+            return {"assessed_by": _("Penilai tidak boleh memverifikasi atau mengembalikan penilaiannya sendiri.")}
+        return {}
 
 
 class AssessmentScore(models.Model):

@@ -7,12 +7,11 @@ from django.utils.translation import gettext as _
 from mapping import rating, selectors
 from mapping.models import Assessment, AssessmentScore, Criterion, CriterionLevel, Product, Rubric
 from mapping.services.facts import facts_changed
-from purbalingga_umkm.roles import Role, role_of
 
 class RatingError(Exception):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(errors.values()))
-        self.errors = errors
+    def __init__(self, errors: dict):
+        self.errors = {field: str(message) for field, message in errors.items()}
+        super().__init__("; ".join(self.errors.values()))
 
 
 def scored_criteria(rubric, scores: dict[int, int]) -> list[rating.ScoredCriterion]:
@@ -115,12 +114,8 @@ def assessment_save(*, assessment, scores: dict[int, int], note: str, lq_overrid
 def assessment_verify(*, assessment, by) -> Assessment:
     """Staff verify a submitted assessment; it then counts in rankings and is locked."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if role_of(by) is not Role.ADMIN_DINAS:
-        raise RatingError({"role": _("Hanya admin Dinas yang dapat memverifikasi penilaian.")})
-    if assessment.status != Assessment.Status.SUBMITTED:
-        raise RatingError({"status": _("Hanya penilaian berstatus diajukan yang dapat diverifikasi.")})
-    if assessment.assessed_by_id == by.pk:
-        raise RatingError({"assessed_by": _("Penilaian tidak boleh diverifikasi oleh penilainya sendiri.")})
+    if refusal := assessment.review_refusal(by):
+        raise RatingError(refusal)
     Assessment.objects.filter(product=assessment.product_id, is_current=True).update(is_current=False)
     assessment.status = Assessment.Status.VERIFIED
     assessment.verified_by, assessment.verified_at = by, timezone.now()
@@ -135,10 +130,8 @@ def assessment_verify(*, assessment, by) -> Assessment:
 def assessment_return(*, assessment, by, comment: str) -> Assessment:
     """Staff send a submitted assessment back to the pendamping with a comment."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if role_of(by) is not Role.ADMIN_DINAS:
-        raise RatingError({"role": _("Hanya admin Dinas yang dapat mengembalikan penilaian.")})
-    if assessment.status != Assessment.Status.SUBMITTED:
-        raise RatingError({"status": _("Hanya penilaian berstatus diajukan yang dapat dikembalikan.")})
+    if refusal := assessment.review_refusal(by):
+        raise RatingError(refusal)
     if not comment.strip():
         raise RatingError({"return_comment": _("Tuliskan komentar: apa yang perlu diperbaiki.")})
     assessment.status = Assessment.Status.RETURNED

@@ -125,7 +125,7 @@ def test_a_pendamping_cannot_verify_and_staff_cannot_verify_their_own(world, rat
                                      expected_version=rated.version, by=admin, submit=True)
     with pytest.raises(services.RatingError, match="Hanya admin Dinas"):
         services.assessment_verify(assessment=rated, by=a)
-    with pytest.raises(services.RatingError, match="penilainya sendiri"):
+    with pytest.raises(services.RatingError, match="penilaiannya sendiri"):
         services.assessment_verify(assessment=rated, by=admin)
     client.force_login(a)
     assert client.post(reverse("mapping:assessment-verify", args=[rated.pk])).status_code == 403
