@@ -69,7 +69,7 @@ def populate(n_umkm: int):
     from django.core.management import call_command
     from django.utils import timezone
 
-    from mapping import rating, services
+    from mapping import demo, rating, services
     from mapping.services.facts import facts_changed
     from mapping.models import UMKM, Assessment, AssessmentScore, Product, Rubric, UMKMFact
     from mentoring import services as mentoring_services
@@ -86,7 +86,7 @@ def populate(n_umkm: int):
             print(f"stats_refresh() of all UMKM took {time.perf_counter() - started:.1f} s")
         return
     started = time.perf_counter()
-    services.demo_data_seed(umkm_count=n_umkm, seed=7, replace=True)
+    demo.demo_data_seed(umkm_count=n_umkm, seed=7, replace=True)
     mentoring_services.demo_mentoring_seed(seed=7, visits_per_kecamatan=0, with_assessments=False)
     rng = random.Random(7)
     # Verified assessments for 30 % of UMKM's products (0.3·N), straight into the tables.

@@ -3,6 +3,7 @@
 Geometries are stored as GeoJSON dicts (django-geojson fields), WGS84, [lng, lat].
 """
 
+import math
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -64,7 +65,7 @@ def validate_point(value: GeoJSON) -> None:
 
 def _validate_lng_lat_bounds(geom) -> None:
     min_x, min_y, max_x, max_y = geom.bounds
-    if min_x < -180 or max_x > 180 or min_y < -90 or max_y > 90:
+    if not all(math.isfinite(v) for v in geom.bounds) or min_x < -180 or max_x > 180 or min_y < -90 or max_y > 90:
         raise ValidationError(
             _("Koordinat di luar rentang bujur/lintang (bujur −180..180, lintang −90..90)."),
             code="out_of_range",

@@ -209,16 +209,16 @@ class UMKMSpec(MappingSpec):
         Column("nib", "NIB", gettext_lazy("Nomor Induk Berusaha dari OSS, 13 digit. Format sel sebagai Teks."),
                "9120001234567", cells.digits_id("NIB", 13), text=True),
         Column("name", "Nama Usaha", gettext_lazy("Nama usaha, maksimal 150 karakter."), "Keripik Singkong Sari Rasa",
-               cells.text_of(150), required=True),
+               cells.for_field(UMKM, "name"), required=True),
         Column("owner_name", "Nama Pemilik", gettext_lazy("Nama pemilik sesuai KTP."), "Siti Aminah",
-               cells.text_of(150), required=True),
+               cells.for_field(UMKM, "owner_name"), required=True),
         Column("nik", "NIK Pemilik", gettext_lazy("Opsional, 16 digit sesuai KTP. Format sel sebagai Teks: angka 16 "
                                                   "digit rusak bila disimpan sebagai angka."),
-               "3303014101800001", cells.digits_id("NIK", 16), text=True),
+               "3303014101800001", cells.for_field(UMKM, "nik", cells.digits_id("NIK", 16)), text=True),
         Column("phone", "Telepon", gettext_lazy("Nomor telepon/WA, mis. 0812-2345-6789."), "0812-2345-6789",
                cells.phone(validate_phone), text=True),
         Column("address", "Alamat", gettext_lazy("Alamat usaha (dusun, RT/RW)."), "Dusun Kalitengah RT 02/RW 01",
-               cells.text_of(255), required=True),
+               cells.for_field(UMKM, "address"), required=True),
         Column("kecamatan", "Kecamatan", gettext_lazy("Nama kecamatan (boleh dengan 'Kec.'). Wajib bila Kode Desa kosong."),
                "Bojongsari", choices=kecamatan_names),
         Column("desa", "Desa/Kelurahan", gettext_lazy("Nama desa/kelurahan (boleh dengan 'Desa'/'Kel.'). Nama desa "
@@ -348,10 +348,11 @@ class ProductSpec(MappingSpec):
         Column("umkm", "Kode UMKM", gettext_lazy("Kode UMKM pemilik produk (lihat ekspor UMKM)."), "PBG-BJS-0001",
                cells.text_of(40), required=True, text=True),
         Column("name", "Nama Produk", gettext_lazy("Nama produk, maksimal 150 karakter."), "Keripik singkong balado",
-               cells.text_of(150), required=True),
+               cells.for_field(Product, "name"), required=True),
         Column("sector", "Sektor", gettext_lazy("Nama atau kode sektor (daftar pilihan di templat)."), "Makanan & minuman",
                required=True, choices=sector_names),
-        Column("description", "Deskripsi", gettext_lazy("Opsional."), "Renyah, tanpa pengawet", cells.text_of(5000)),
+        Column("description", "Deskripsi", gettext_lazy("Opsional."), "Renyah, tanpa pengawet",
+               cells.for_field(Product, "description")),
         Column("monthly_capacity", "Kapasitas per Bulan", gettext_lazy("Angka ≥ 0; desimal dengan koma."), 500,
                cells.decimal()),
         Column("capacity_unit", "Satuan", gettext_lazy("Satuan kapasitas dan harga. Kosong = buah/pcs."), "paket/bungkus",
@@ -450,7 +451,7 @@ class SectorSpec(ImportSpec):
     columns = (
         Column("code", "Kode Sektor", gettext_lazy("Huruf kecil, angka dan tanda hubung, mis. makanan-olahan."),
                "makanan-olahan", cells.text_of(40), required=True, text=True),
-        Column("name", "Nama Sektor", gettext_lazy("Nama yang tampil di portal."), "Makanan olahan", cells.text_of(100),
+        Column("name", "Nama Sektor", gettext_lazy("Nama yang tampil di portal."), "Makanan olahan", cells.for_field(Sector, "name"),
                required=True),
         Column("order", "Urutan", gettext_lazy("Urutan tampil, bilangan bulat ≥ 0."), 1, cells.integer()),
     )
@@ -496,7 +497,7 @@ class KecamatanSpec(MappingSpec):
     columns = (
         Column("code", "Kode Kemendagri", gettext_lazy("Kode kecamatan, mis. 33.03.14."), "33.03.14",
                cells.text_of(8), required=True, text=True),
-        Column("name", "Nama Kecamatan", gettext_lazy("Nama resmi."), "Bojongsari", cells.text_of(100), required=True),
+        Column("name", "Nama Kecamatan", gettext_lazy("Nama resmi."), "Bojongsari", cells.for_field(Kecamatan, "name"), required=True),
     )
 
     def resolve(self, row, ctx):
@@ -529,7 +530,7 @@ class DesaSpec(MappingSpec):
         Column("code", "Kode Kemendagri", gettext_lazy("Kode desa/kelurahan, mis. 33.03.14.2008."), "33.03.14.2008",
                cells.text_of(13), required=True, text=True),
         Column("name", "Nama Desa/Kelurahan", gettext_lazy("Nama resmi, tanpa awalan 'Desa'."), "Bojongsari",
-               cells.text_of(100), required=True),
+               cells.for_field(Desa, "name"), required=True),
     )
 
     def prepare(self, ctx):

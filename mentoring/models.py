@@ -15,6 +15,7 @@ from purbalingga_umkm.fields import user_stamp_field
 from purbalingga_umkm.images import CleanImageField
 from purbalingga_umkm.roles import Role, role_of, sees_everything
 from purbalingga_umkm.scope import ScopedQuerySet
+from purbalingga_umkm.validators import validate_long_text, validate_plain_text
 from spreadsheets.permissions import transfer_permissions
 
 validate_nip = RegexValidator(
@@ -39,7 +40,7 @@ class Pendamping(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pendamping",
         verbose_name=_("akun pengguna"),
     )
-    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    full_name = models.CharField(_("nama lengkap"), max_length=150, validators=[validate_plain_text])
     nip = models.CharField(_("NIP"), max_length=18, blank=True, validators=[validate_nip],
                            help_text=_("Opsional; 18 digit bila ASN."))
     phone = models.CharField(_("telepon"), max_length=20, blank=True, validators=[validate_phone])
@@ -104,7 +105,7 @@ class Assignment(models.Model):
         _("berakhir"), null=True, blank=True,
         help_text=_("Hari ini atau tanggal yang sudah lewat: akses ke kecamatan ini langsung hilang."),
     )
-    note = models.CharField(_("catatan"), max_length=255, blank=True)
+    note = models.CharField(_("catatan"), max_length=255, blank=True, validators=[validate_plain_text])
     created_by = user_stamp_field(_("dibuat oleh"))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
@@ -146,7 +147,7 @@ class Topic(models.Model):
     """A subject of a mentoring visit (produksi, kemasan, pemasaran/digital, ...)."""
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
-    name = models.CharField(_("nama topik"), max_length=80, unique=True)
+    name = models.CharField(_("nama topik"), max_length=80, unique=True, validators=[validate_plain_text])
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
 
     class Meta:
@@ -180,7 +181,7 @@ class Visit(models.Model):
     )
     umkm = models.ForeignKey(UMKM, on_delete=models.PROTECT, related_name="visits", verbose_name=_("UMKM"))
     topics = models.ManyToManyField(Topic, related_name="visits", verbose_name=_("topik"))
-    notes = models.TextField(_("catatan"), blank=True)
+    notes = models.TextField(_("catatan"), blank=True, validators=[validate_long_text, validate_plain_text])
     location = PointField(_("lokasi GPS"), null=True, blank=True, validators=[geometry.validate_point])
     location_accuracy_m = models.PositiveIntegerField(_("akurasi GPS (m)"), null=True, blank=True)
     photo = CleanImageField(
@@ -248,7 +249,7 @@ class FollowUp(models.Model):
         DONE = "done", _("Selesai")
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("kunjungan"))
-    description = models.CharField(_("tindak lanjut"), max_length=255)
+    description = models.CharField(_("tindak lanjut"), max_length=255, validators=[validate_plain_text])
     due_date = models.DateField(_("tenggat"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     done_at = models.DateTimeField(_("diselesaikan"), null=True, blank=True, editable=False)

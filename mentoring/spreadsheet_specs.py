@@ -29,7 +29,7 @@ class AssignmentSpec(MappingSpec):
         Column("end_date", "Berakhir", gettext_lazy("Opsional. Pada tanggal ini akses ke kecamatan berhenti."), "",
                cells.a_date),
         Column("note", "Catatan", gettext_lazy("Opsional, mis. nomor SK."), "SK Kepala Dinas No. 500/12/2026",
-               cells.text_of(255)),
+               cells.for_field(Assignment, "note")),
     )
 
     def prepare(self, ctx):

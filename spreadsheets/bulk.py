@@ -199,13 +199,15 @@ def _new_ids(model, count: int) -> list[int]:
             )
             return [row[0] for row in cursor.fetchall()]
         # SQLite (first run, one writer): the write lock is held until the transaction ends.
+        # Django's tables are AUTOINCREMENT, so sqlite_sequence remembers the highest id
+        # ever given, also of rows deleted since (an undone import): never hand it out again.
         table, column = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(pk.column)
-        cursor.execute(f"SELECT COALESCE(MAX({column}), 0) FROM {table}")
+        cursor.execute(
+            f"SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
+            f"COALESCE((SELECT MAX({column}) FROM {table}), 0))",
+            [model._meta.db_table],
+        )
         start = cursor.fetchone()[0]
-        if "sqlite_sequence" in connection.introspection.table_names(cursor):
-            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [model._meta.db_table])
-            row = cursor.fetchone()
-            start = max(start, row[0] if row else 0)
         return list(range(start + 1, start + 1 + count))
 
 

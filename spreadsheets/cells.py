@@ -6,10 +6,12 @@ survives, and refused with an explanation where Excel has already destroyed it (
 16-digit NIK cannot survive a float).
 """
 
+import math
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from purbalingga_umkm.tables import FORMULA_TRIGGERS
@@ -76,6 +78,24 @@ def text_of(max_length: int):
                 "n": len(result), "max": max_length})
         return result
     return parse
+
+
+def for_field(model, name: str, parse=None):
+    """A cell read for the model field `name` (by `parse`, by default as text no longer
+    than the field allows) and then checked by that field's own validators, so a file is
+    held to the same rules as a form: length, hidden control characters, NIK structure."""
+    field = model._meta.get_field(name)
+    read = parse or (text_of(field.max_length) if field.max_length else text)
+
+    def parse_checked(value):
+        result = read(value)
+        if result not in (None, ""):
+            try:
+                field.run_validators(result)
+            except ValidationError as error:
+                raise CellError(" ".join(error.messages)) from None
+        return result
+    return parse_checked
 
 
 def digits_id(label: str, length: int):
@@ -172,12 +192,15 @@ def decimal(*, places: int = 2):
 def coordinate(value):
     if is_blank(value):
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+    if isinstance(value, bool):
+        raise CellError(_("Bukan koordinat desimal: %(value)s (contoh: -7,3881).") % {"value": text(value)})
     try:
-        return float(text(value).replace(",", "."))
+        number = float(value) if isinstance(value, (int, float)) else float(text(value).replace(",", "."))
     except ValueError:
         raise CellError(_("Bukan koordinat desimal: %(value)s (contoh: -7,3881).") % {"value": text(value)})
+    if not math.isfinite(number) or abs(number) > 180:
+        raise CellError(_("Koordinat di luar rentang bujur/lintang: %(value)s.") % {"value": text(value)})
+    return number
 
 
 TRUE_WORDS = {"ya", "y", "aktif", "1", "true", "benar", "iya"}

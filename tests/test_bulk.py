@@ -266,3 +266,12 @@ def test_nul_is_refused_by_every_writer_on_every_database_and_no_row_of_the_batc
             write_with(writer, NUL_BATCH, targets)
 
     assert stored(MODEL.objects.values_list("pk", flat=True)) == before
+
+
+def test_ids_of_deleted_rows_are_never_given_again(db):
+    first = bulk.rows_insert(MODEL, [{CODE: "hapus-1", NAME: "Dihapus 1"}, {CODE: "hapus-2", NAME: "Dihapus 2"}])
+    MODEL.objects.filter(pk__in=first).delete()  # the newest rows, as an undone import removes them
+
+    again = bulk.rows_insert(MODEL, [{CODE: "baru-1", NAME: "Baru 1"}])
+
+    assert again[0] > max(first)

@@ -107,3 +107,95 @@ def test_the_assessor_can_neither_verify_nor_return_their_own_assessment(client,
     assert returned.status_code == 200 and verified.status_code == 200
     assert "Penilai tidak boleh memverifikasi atau mengembalikan penilaiannya sendiri." in returned.content.decode()
     assert Assessment.objects.get(pk=world.assessment["X"].pk).status == Assessment.Status.SUBMITTED
+
+
+# --- values every path refuses alike: forms, admin, imports ---------------------------------
+
+
+def post_umkm(client, world, **fields):
+    from tests.mapping.test_survey import umkm_data
+
+    return client.post(reverse("mapping:umkm-create"), umkm_data(world, **fields))
+
+
+@pytest.mark.parametrize("nik, accepted", [
+    ("3303013513900001", False),  # day 35
+    ("3303011513900001", False),  # month 13
+    ("3303011507900000", False),  # serial 0000
+    ("3303015507900001", True),   # a woman born on 15 July 1990: day + 40
+    ("3303011507900001", True),
+])
+def test_a_nik_must_hold_a_real_birth_date(client, world, nik, accepted):
+    from mapping.models import UMKM
+
+    client.force_login(world.users["pendamping_a"])
+
+    response = post_umkm(client, world, nik=nik, name=f"Usaha {nik}")
+
+    assert response.status_code == (302 if accepted else 200)
+    assert UMKM.objects.filter(name=f"Usaha {nik}").exists() is accepted
+    if not accepted:
+        assert "NIK" in " ".join(response.context["form"].errors["nik"])
+
+
+def test_hidden_bidi_controls_are_refused_in_names_on_a_form_and_in_a_file(client, world):
+    from mapping.models import UMKM
+    from tests.sheets import csv_bytes, umkm_row
+    from tests.spreadsheets.test_imports import upload
+
+    client.force_login(world.users["pendamping_a"])
+    sneaky = "Keripik \u202egpj.exe"
+
+    response = post_umkm(client, world, name=sneaky)
+    batch = upload(client, csv_bytes([umkm_row(1, **{"Nama Usaha": sneaky})]))
+
+    assert response.status_code == 200
+    assert "karakter kendali" in " ".join(response.context["form"].errors["name"])
+    assert any("karakter kendali" in e["message"] and e["column"] == "Nama Usaha" for e in batch.errors)
+    assert not UMKM.objects.filter(name=sneaky).exists()
+
+
+def test_a_permit_issued_in_the_future_is_refused(client, world):
+    client.force_login(world.users["pendamping_a"])
+
+    response = client.post(reverse("mapping:permit-create", args=[world.umkm["X"].pk]),
+                           {"kind": "nib", "number": "NIB-2099", "issued_on": "2099-01-01"})
+
+    assert response.status_code == 200
+    assert "masa depan" in " ".join(response.context["form"].errors["issued_on"])
+
+
+def test_a_megabyte_product_description_is_refused_naming_the_limit(client, world):
+    import uuid
+
+    from mapping.models import Product, Sector
+
+    client.force_login(world.users["pendamping_a"])
+    response = client.post(reverse("mapping:product-create", args=[world.umkm["X"].pk]), {
+        "name": "Sapu glagah", "sector": Sector.objects.get(code="kerajinan").pk, "description": "x" * 1_000_000,
+        "capacity_unit": "pcs", "market_reach": "lokal", "is_active": "on", "version": "",
+        "submission_token": str(uuid.uuid4()),
+    })
+
+    assert response.status_code == 200
+    assert "maksimal 2000 karakter" in " ".join(response.context["form"].errors["description"])
+    assert not Product.objects.filter(name="Sapu glagah").exists()
+
+
+@pytest.mark.parametrize("coordinates", [[181, -7.3], [109.3, -91], ["NaN", "NaN"]])
+def test_a_location_outside_the_globe_is_refused(coordinates):
+    from django.core.exceptions import ValidationError
+
+    from mapping.geometry import validate_point
+
+    point = {"type": "Point", "coordinates": [float(c) for c in coordinates]}
+    with pytest.raises(ValidationError):
+        validate_point(point)
+
+
+@pytest.mark.parametrize("cell", ["nan", "inf", "181", "-200,5", True])
+def test_a_coordinate_cell_outside_the_globe_is_a_row_error(cell):
+    from spreadsheets.cells import CellError, coordinate
+
+    with pytest.raises(CellError):
+        coordinate(cell)

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from purbalingga_umkm.validators import validate_nik  # noqa: F401  (the registry models use it from here)
+
 KABUPATEN_KODE = "33.03"
 
 validate_kecamatan_kode = RegexValidator(
@@ -20,9 +22,6 @@ validate_desa_kode = RegexValidator(
         "atau 2 untuk desa (contoh: 33.03.01.2001)."
     ),
     code="invalid_kode",
-)
-validate_nik = RegexValidator(
-    r"^\d{16}\Z", message=_("NIK harus tepat 16 digit angka."), code="invalid_nik"
 )
 validate_nib = RegexValidator(
     r"^\d{13}\Z", message=_("NIB harus tepat 13 digit angka."), code="invalid_nib"

@@ -8,13 +8,14 @@ from djgeojson.fields import MultiPolygonField, PointField
 from mapping import geometry
 from mapping.models.common import validate_desa_kode, validate_kecamatan_kode
 from purbalingga_umkm.scope import ScopedQuerySet
+from purbalingga_umkm.validators import validate_plain_text
 from spreadsheets.permissions import transfer_permissions
 
 
 class Region(models.Model):
     """Fields shared by Kecamatan and Desa: Kemendagri code, name, boundary, centre."""
 
-    name = models.CharField(_("nama"), max_length=100)
+    name = models.CharField(_("nama"), max_length=100, validators=[validate_plain_text])
     boundary = MultiPolygonField(_("batas wilayah"), validators=[geometry.validate_boundary])
     centre = PointField(
         _("titik tengah"),

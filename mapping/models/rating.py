@@ -10,6 +10,7 @@ from mapping.models.registry import Product
 from purbalingga_umkm.fields import EditTracked, user_stamp_field
 from purbalingga_umkm.roles import Role, role_of
 from purbalingga_umkm.scope import ScopedQuerySet
+from purbalingga_umkm.validators import validate_long_text, validate_plain_text
 from spreadsheets.permissions import transfer_permissions
 
 
@@ -23,8 +24,8 @@ class Rubric(models.Model):
     """A versioned scoring rubric. Once an assessment uses it, it never changes."""
 
     version = models.PositiveIntegerField(_("versi"), unique=True)
-    name = models.CharField(_("nama"), max_length=150)
-    note = models.TextField(_("catatan"), blank=True)
+    name = models.CharField(_("nama"), max_length=150, validators=[validate_plain_text])
+    note = models.TextField(_("catatan"), blank=True, validators=[validate_long_text])
     is_active = models.BooleanField(
         _("aktif"), default=True, help_text=_("Penilaian baru memakai versi aktif tertinggi.")
     )
@@ -52,8 +53,8 @@ class Criterion(models.Model):
 
     rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("rubrik"))
     code = models.CharField(_("kode"), max_length=2, help_text=_("Huruf kriteria: a sampai l."))
-    name = models.CharField(_("kriteria"), max_length=120)
-    description = models.TextField(_("penjelasan"), blank=True)
+    name = models.CharField(_("kriteria"), max_length=120, validators=[validate_plain_text])
+    description = models.TextField(_("penjelasan"), blank=True, validators=[validate_long_text])
     weight = models.PositiveSmallIntegerField(
         _("bobot"), validators=[MinValueValidator(1, message=_("Bobot harus bilangan bulat positif (minimal 1)."))]
     )
@@ -97,7 +98,7 @@ class CriterionLevel(models.Model):
 class RatingClass(models.Model):
     """A class of the 0–100 score, e.g. Unggulan from 70; staff set the thresholds."""
 
-    name = models.CharField(_("kelas"), max_length=60, unique=True)
+    name = models.CharField(_("kelas"), max_length=60, unique=True, validators=[validate_plain_text])
     min_score = models.DecimalField(
         _("skor minimal"), max_digits=5, decimal_places=2, unique=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
@@ -136,7 +137,7 @@ class Assessment(EditTracked):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("produk"))
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("rubrik"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    note = models.TextField(_("catatan penilai"), blank=True)
+    note = models.TextField(_("catatan penilai"), blank=True, validators=[validate_long_text])
     # The product's facts as the assessor saw them, kept with the scores.
     facts = models.JSONField(_("fakta produk"), default=dict, blank=True)
     lq_value = models.DecimalField(_("LQ sektor"), max_digits=7, decimal_places=3, null=True, blank=True)
@@ -149,7 +150,7 @@ class Assessment(EditTracked):
     submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
     verified_by = user_stamp_field(_("diverifikasi oleh"))
     verified_at = models.DateTimeField(_("diverifikasi"), null=True, blank=True)
-    return_comment = models.TextField(_("komentar pengembalian"), blank=True)
+    return_comment = models.TextField(_("komentar pengembalian"), blank=True, validators=[validate_long_text])
     # The product's latest verified assessment, the one rankings and dashboards count;
     # moved by assessment_verify() so reads need no "is there a newer one" subquery.
     is_current = models.BooleanField(_("berlaku"), default=False, editable=False)

@@ -18,12 +18,13 @@ from mapping.models.geography import CodedQuerySet, Desa
 from purbalingga_umkm.fields import EditTracked, user_stamp_field
 from purbalingga_umkm.images import CleanImageField, validate_image_size
 from purbalingga_umkm.scope import ScopedQuerySet
+from purbalingga_umkm.validators import validate_long_text, validate_not_in_future, validate_plain_text
 from spreadsheets.permissions import transfer_permissions
 
 
 class Sector(models.Model):
     code = models.SlugField(_("kode"), max_length=40, unique=True)
-    name = models.CharField(_("nama sektor"), max_length=100, unique=True)
+    name = models.CharField(_("nama sektor"), max_length=100, unique=True, validators=[validate_plain_text])
     order = models.PositiveSmallIntegerField(_("urutan"), default=0)
     # Its flag in the dashboard figures' masks (UMKMFact): given once, never changed or
     # reused, so deleting one never renumbers the others (mapping.services.facts.fact_bits_assign).
@@ -136,8 +137,8 @@ class UMKM(EditTracked):
                     "Dibuat otomatis bila dikosongkan."),
         error_messages={"unique": _("Kode UMKM ini sudah dipakai UMKM lain.")},
     )
-    name = models.CharField(_("nama usaha"), max_length=150)
-    owner_name = models.CharField(_("nama pemilik"), max_length=150)
+    name = models.CharField(_("nama usaha"), max_length=150, validators=[validate_plain_text])
+    owner_name = models.CharField(_("nama pemilik"), max_length=150, validators=[validate_plain_text])
     nik = models.CharField(
         _("NIK pemilik"),
         max_length=16,
@@ -146,7 +147,7 @@ class UMKM(EditTracked):
         help_text=_("Opsional. 16 digit angka sesuai KTP. Data pribadi: tidak pernah ditampilkan publik."),
     )
     phone = models.CharField(_("telepon"), max_length=20, blank=True, validators=[validate_phone])
-    address = models.CharField(_("alamat"), max_length=255)
+    address = models.CharField(_("alamat"), max_length=255, validators=[validate_plain_text])
     desa = models.ForeignKey(
         Desa, on_delete=models.PROTECT, related_name="umkm_set", verbose_name=_("desa/kelurahan")
     )
@@ -277,8 +278,8 @@ class Permit(models.Model):
         verbose_name=_("produk"), help_text=_("Kosongkan bila izin berlaku untuk seluruh usaha."),
     )
     kind = models.CharField(_("jenis izin"), max_length=10, choices=Kind.choices)
-    number = models.CharField(_("nomor"), max_length=60)
-    issued_on = models.DateField(_("tanggal terbit"), null=True, blank=True)
+    number = models.CharField(_("nomor"), max_length=60, validators=[validate_plain_text])
+    issued_on = models.DateField(_("tanggal terbit"), null=True, blank=True, validators=[validate_not_in_future])
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
 
     objects = PermitQuerySet.as_manager()
@@ -349,9 +350,9 @@ class Product(EditTracked):
         LAYANAN = "layanan", _("layanan/order")
 
     umkm = models.ForeignKey(UMKM, on_delete=models.CASCADE, related_name="products", verbose_name=_("UMKM"))
-    name = models.CharField(_("nama produk"), max_length=150)
+    name = models.CharField(_("nama produk"), max_length=150, validators=[validate_plain_text])
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="products", verbose_name=_("sektor"))
-    description = models.TextField(_("deskripsi"), blank=True)
+    description = models.TextField(_("deskripsi"), blank=True, validators=[validate_long_text, validate_plain_text])
     photo = CleanImageField(
         _("foto"), upload_to="produk/%Y/%m/", blank=True, validators=[validate_photo_size]
     )

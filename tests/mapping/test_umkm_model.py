@@ -72,7 +72,7 @@ def test_nib_must_be_exactly_13_digits(desa_bojongsari, nib):
 
 @pytest.mark.django_db
 def test_valid_nik_and_nib_are_accepted(desa_bojongsari):
-    UMKMFactory.build(desa=desa_bojongsari, nik="3303011234567890", nib="1234567890123").full_clean()
+    UMKMFactory.build(desa=desa_bojongsari, nik="3303011207900001", nib="1234567890123").full_clean()
 
 
 @pytest.mark.django_db

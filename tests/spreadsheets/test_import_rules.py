@@ -318,8 +318,8 @@ def test_import_query_count_does_not_grow_with_rows(world, django_assert_num_que
     # deleted, rating classes, sector bits, class bits, its products, permits, current
     # assessments and the UMKM row (10); release both savepoints (2).
     # The bulk writes differ by database (spreadsheets/bulk.py):
-    # - SQLite, +12 = 32: ids taken 3 times (new UMKM, history of new rows, history of the
-    #   updated row), 2 queries each (MAX(id), the table list searched for sqlite_sequence);
+    # - SQLite, +9 = 29: ids taken 3 times (new UMKM, history of new rows, history of the
+    #   updated row), one query each (the larger of sqlite_sequence and MAX(id));
     #   insert of the new UMKM, update, 2 history inserts, 2 facts inserts (new rows, the
     #   refreshed row): one executemany each.
     # - PostgreSQL, +5 = 25: ids taken with one nextval() query for the new UMKM and for the
@@ -327,7 +327,7 @@ def test_import_query_count_does_not_grow_with_rows(world, django_assert_num_que
     #   update through a temporary table (create, UPDATE … FROM, drop). The 6 COPY
     #   statements (UMKM, temporary table, 2 history, 2 facts) run on the driver's cursor,
     #   which Django's query log does not see.
-    expected = 25 if connection.vendor == "postgresql" else 32
+    expected = 25 if connection.vendor == "postgresql" else 29
     few = _import_queries(django_assert_num_queries, world, small, expected)
     UMKM.objects.filter(pk=world.umkm["X"].pk).update(name="lagi")
     many = _import_queries(django_assert_num_queries, world, large, expected)
