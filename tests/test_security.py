@@ -199,3 +199,49 @@ def test_a_coordinate_cell_outside_the_globe_is_a_row_error(cell):
 
     with pytest.raises(CellError):
         coordinate(cell)
+
+
+# --- accounts and operations ---------------------------------------------------------------
+
+
+def test_a_password_needs_at_least_twelve_characters():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="12"):
+        validate_password("Pbg-2026-ab")  # 11 characters
+    validate_password("Sapu-glagah-2026")
+
+
+def test_an_idle_back_office_session_is_signed_out(client, world):
+    import time
+
+    client.force_login(world.users["admin"])
+    assert client.get(reverse("admin:index")).status_code == 200
+    session = client.session
+    session["last_activity"] = int(time.time()) - 31 * 60
+    session.save()
+
+    response = client.get(reverse("admin:index"))
+
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert client.get(reverse("mentoring:dashboard")).status_code == 302  # signed out for good
+
+
+def test_a_busy_back_office_session_stays_signed_in(client, world):
+    import time
+
+    client.force_login(world.users["admin"])
+    session = client.session
+    session["last_activity"] = int(time.time()) - 29 * 60
+    session.save()
+
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_the_health_endpoint_answers_for_the_proxy_without_a_login(client, db):
+    response = client.get(reverse("health"))
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]

@@ -44,6 +44,7 @@ OWN_IMPORT_ACTION = {
 
 EXPECTED = {
     "login": everyone(200, 200),
+    "health": everyone(200, 405),
     "logout": everyone(405, 302),
     "mapping:home": everyone(200, 405),
     "mapping:kecamatan-geojson": everyone(200, 405),
