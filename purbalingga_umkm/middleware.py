@@ -1,6 +1,8 @@
 """Middleware of the portal: response headers and session rules every page needs."""
 
+import secrets
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -48,3 +50,39 @@ class StaffIdleTimeout:
             if now - last >= 60 or self.KEY not in request.session:
                 request.session[self.KEY] = now
         return self.get_response(request)
+
+
+class ContentSecurityPolicy:
+    """A Content-Security-Policy on every response: scripts only from the portal itself
+    or carrying this response's nonce (django-leaflet's map set-up and admin widgets take
+    it as `csp_nonce`), no plugins, no framing, forms post only here. Map tiles come from
+    MAP_TILES_URL's host. Styles may be inline (Leaflet and the admin position things with
+    style attributes); scripts may not."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        tiles = urlsplit(settings.MAP_TILES_URL)
+        tile_host = f"{tiles.scheme}://{tiles.netloc.replace('{s}', '*')}" if tiles.netloc else ""
+        self.template = "; ".join([
+            "default-src 'self'",
+            "script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self' 'unsafe-inline'",
+            f"img-src 'self' data: blob: {tile_host}".strip(),
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ])
+
+    def __call__(self, request):
+        request.csp_nonce = secrets.token_urlsafe(16)
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.template.format(nonce=request.csp_nonce))
+        return response
+
+
+def csp_nonce(request):
+    """Context processor: `{{ csp_nonce }}` for the templates' inline scripts (leaflet_map)."""
+    return {"csp_nonce": getattr(request, "csp_nonce", "")}
