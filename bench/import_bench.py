@@ -74,6 +74,12 @@ def recreate_database(database_url: str, drop_only=False):
     admin.close()
 
 
+def nik_from(v: int) -> str:
+    """A NIK with a real birth date (DDMMYY) and serial, from one random number."""
+    day, month, year, serial = v % 28 + 1, v // 100 % 12 + 1, v // 10_000 % 100, v // 1_000_000 % 9999 + 1
+    return f"3303{v % 18 + 1:02d}{day + 40 * (v // 7 % 2):02d}{month:02d}{year:02d}{serial:04d}"
+
+
 def generate_rows(n: int) -> list[dict]:
     from mapping.demo import vocabulary as words
     from mapping.models import Desa
@@ -92,7 +98,7 @@ def generate_rows(n: int) -> list[dict]:
             "NIB": f"91{i:011d}" if rng.random() < 0.4 else "",
             "Nama Usaha": f"{rng.choice(words.BUSINESS_PREFIXES)} {rng.choice(words.BUSINESS_WORDS)} {i}",
             "Nama Pemilik": f"{rng.choice(words.FIRST_NAMES)} {rng.choice(words.LAST_NAMES)}".strip(),
-            "NIK Pemilik": f"3303{rng.randrange(10**11, 10**12)}" if rng.random() < 0.3 else "",
+            "NIK Pemilik": nik_from(rng.randrange(10**11, 10**12)) if rng.random() < 0.3 else "",
             "Telepon": f"08{rng.randrange(10**9, 10**10)}",
             "Alamat": f"{rng.choice(words.STREET_WORDS)} No. {rng.randrange(1, 200)}",
             "Kecamatan": "" if by_code else rng.choice([kecamatan, f"Kec. {kecamatan}", kecamatan.upper()]),
