@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from mapping import rating
@@ -13,6 +13,7 @@ from mapping.models import (
     RatingClass,
 )
 from mapping.readiness import ReadinessItem, readiness_items
+from purbalingga_umkm.models import AuditEntry
 
 
 def _count_per_kecamatan(queryset: QuerySet, kecamatan_path: str) -> Coalesce:
@@ -229,3 +230,28 @@ def assessments_awaiting_verification(*, user) -> QuerySet[Assessment]:
 def can_review(*, user, assessment) -> bool:
     """Staff may verify or return a submitted assessment that they did not make."""
     return not assessment.review_refusal(user)
+
+
+@dataclass
+class VerificationRow:
+    entry: AuditEntry
+    assessment: Assessment | None
+
+
+def verification_log(*, user) -> QuerySet[AuditEntry]:
+    """Verifications and returns of assessments the user may see, newest first (from the
+    audit trail: who decided, when, and what changed)."""
+    visible = Assessment.objects.visible_to(user).values("pk")
+    return (AuditEntry.objects.filter(model="mapping.assessment",
+                                      action__in=[AuditEntry.Action.VERIFY, AuditEntry.Action.RETURN])
+            .filter(object_id__in=Subquery(visible.annotate(text_pk=Cast("pk", CharField())).values("text_pk")))
+            .order_by("-at", "-pk"))
+
+
+def verification_rows(entries) -> list[VerificationRow]:
+    """A page of verification_log() with each entry's assessment, product and place (1 query)."""
+    entries = list(entries)
+    assessments = {a.pk: a for a in Assessment.objects.filter(pk__in=[int(e.object_id) for e in entries])
+                   .select_related("product__umkm__desa", "assessed_by")
+                   .defer("product__umkm__desa__boundary", "product__umkm__desa__centre")} if entries else {}
+    return [VerificationRow(entry, assessments.get(int(entry.object_id))) for entry in entries]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("izin/<int:pk>/ubah/", views.permit_update, name="permit-update"),
     path("produk/<int:product_pk>/penilaian/", views.assessment_edit, name="assessment-edit"),
     path("penilaian/verifikasi/", views.assessment_review_list, name="assessment-review-list"),
+    path("penilaian/riwayat-verifikasi/", views.verification_log, name="verification-log"),
     path("penilaian/<int:pk>/", views.assessment_detail, name="assessment-detail"),
     path("penilaian/<int:pk>/verifikasi/", views.assessment_verify, name="assessment-verify"),
     path("penilaian/<int:pk>/kembalikan/", views.assessment_return, name="assessment-return"),

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -126,7 +127,7 @@ def permit_create(request, umkm_pk):
     umkm = get_object_or_404(UMKM.objects.editable_by(request.user), pk=umkm_pk)
     form = PermitForm(request.POST or None, instance=Permit(umkm=umkm))
     if request.method == "POST" and form.is_valid():
-        services.permit_record(permit=form.instance)
+        services.permit_record(permit=form.instance, by=request.user)
         messages.success(request, _("Izin %(kind)s tercatat.") % {"kind": form.instance.get_kind_display()})
         return redirect("mapping:umkm-detail", pk=umkm.pk)
     return render(request, "mapping/permit_form.html", {"form": form, "umkm": umkm})
@@ -137,7 +138,7 @@ def permit_update(request, pk):
     permit = get_object_or_404(Permit.objects.editable_by(request.user).select_related("umkm"), pk=pk)
     form = PermitForm(request.POST or None, instance=permit)
     if request.method == "POST" and form.is_valid():
-        services.permit_record(permit=form.instance)
+        services.permit_record(permit=form.instance, by=request.user)
         messages.success(request, _("Izin %(kind)s diperbarui.") % {"kind": permit.get_kind_display()})
         return redirect("mapping:umkm-detail", pk=permit.umkm_id)
     return render(request, "mapping/permit_form.html", {"form": form, "umkm": permit.umkm, "permit": permit})
@@ -219,6 +220,19 @@ def assessment_return(request, pk):
 def assessment_review_list(request):
     context = {"assessments": selectors.assessments_awaiting_verification(user=request.user)}
     return render(request, "mapping/assessment_review_list.html", context)
+
+
+VERIFICATIONS_PER_PAGE = 50
+
+
+@require_safe
+@role_required(Role.PIMPINAN, Role.ADMIN_DINAS)
+def verification_log(request):
+    """Who verified or returned which assessment, and when (from the audit trail)."""
+    page = Paginator(selectors.verification_log(user=request.user), VERIFICATIONS_PER_PAGE).get_page(
+        request.GET.get("halaman"))
+    context = {"page": page, "rows": selectors.verification_rows(page.object_list)}
+    return render(request, "mapping/verification_log.html", context)
 
 
 # --- Flagship rankings (public: no personal data) ------------------------------------

@@ -1,10 +1,14 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from django.db.models import Prefetch
 
-from mapping.admin import FactsAdminMixin, KecamatanFilter, ScopedAdminMixin
+from mapping.admin import AuditedAdminMixin, FactsAdminMixin, KecamatanFilter, ScopedAdminMixin
 from mapping.models import UMKM
+from purbalingga_umkm.audit import SOURCE_ADMIN, audit_event
+from purbalingga_umkm.models import AuditEntry
 from mentoring.models import Assignment, FollowUp, Pendamping, Topic, Visit
 from mentoring.spreadsheet_specs import AssignmentResource
 from spreadsheets.admin import SpreadsheetAdminMixin
@@ -24,7 +28,7 @@ class AssignmentInline(NoDeleteMixin, admin.TabularInline):
 
 
 @admin.register(Pendamping)
-class PendampingAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class PendampingAdmin(AuditedAdminMixin, NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["full_name", "user", "nip", "phone", "current_kecamatan", "is_active", "is_demo"]
     list_filter = ["is_active", "is_demo", ("assignments__kecamatan", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["full_name", "nip", "user__username"]
@@ -66,7 +70,7 @@ class CurrentAssignmentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SpreadsheetAdminMixin, NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class AssignmentAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [AssignmentResource]
     spec_kind = "penugasan"
     list_display = ["pendamping", "kecamatan", "start_date", "end_date", "is_current_display"]
@@ -91,7 +95,7 @@ class AssignmentAdmin(SpreadsheetAdminMixin, NoDeleteMixin, ScopedAdminMixin, ad
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -109,7 +113,7 @@ class VisitKecamatanFilter(KecamatanFilter):
 
 
 @admin.register(Visit)
-class VisitAdmin(FactsAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class VisitAdmin(AuditedAdminMixin, FactsAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["date", "umkm", "pendamping", "topic_list", "is_demo"]
     list_filter = [VisitKecamatanFilter, "topics", "is_demo"]
     date_hierarchy = "date"
@@ -144,7 +148,7 @@ class FollowUpKecamatanFilter(KecamatanFilter):
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class FollowUpAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["description", "visit", "due_date", "status"]
     list_filter = ["status", FollowUpKecamatanFilter]
     search_fields = ["description", "visit__umkm__name"]
@@ -153,3 +157,20 @@ class FollowUpAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("visit__umkm")
+
+
+class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
+    """Accounts: every change of roles (groups), staff or superuser flags enters the audit
+    trail with before and after, so it is known who gave whom access to what."""
+
+    def save_related(self, request, form, formsets, change):
+        before = sorted(form.instance.groups.values_list("name", flat=True)) if change else []
+        super().save_related(request, form, formsets, change)
+        after = sorted(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            audit_event(form.instance, action=AuditEntry.Action.ROLES, by=request.user, source=SOURCE_ADMIN,
+                        changes={"groups": [before, after]})
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), AuditedUserAdmin)

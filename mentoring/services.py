@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from mapping import demo as mapping_demo
 from mapping.models import UMKM, Kecamatan
 from mapping.services import created_once, facts_changed
+from purbalingga_umkm.audit import audit_saved, audit_snapshot
 from purbalingga_umkm.roles import Role
 from mentoring.models import Assignment, FollowUp, Pendamping, Topic, Visit
 
@@ -40,8 +41,11 @@ def visit_log(*, visit: Visit, topics, follow_ups: list[dict], token, by) -> Vis
 def follow_up_complete(*, follow_up: FollowUp, by) -> FollowUp:
     """Mark a follow-up done by `by`; completing it again changes nothing."""
     if follow_up.status != FollowUp.Status.DONE:
+        before = audit_snapshot(follow_up)
         follow_up.mark_done(by)
-        follow_up.save(update_fields=["status", "done_at", "done_by"])
+        with transaction.atomic():
+            follow_up.save(update_fields=["status", "done_at", "done_by"])
+            audit_saved(follow_up, before=before, by=by)
     return follow_up
 
 

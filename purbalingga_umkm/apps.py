@@ -9,3 +9,10 @@ class PortalConfig(AppConfig):
     name = "purbalingga_umkm"
     verbose_name = _("Portal")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from purbalingga_umkm.middleware import StaffIdleTimeout
+
+        user_logged_in.connect(StaffIdleTimeout.signed_in, dispatch_uid="staff-idle-clock")

@@ -51,6 +51,12 @@ class StaffIdleTimeout:
                 request.session[self.KEY] = now
         return self.get_response(request)
 
+    @classmethod
+    def signed_in(cls, sender, request, user, **kwargs):
+        """The clock starts at login (connected to user_logged_in in PortalConfig.ready)."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.KEY] = int(time.time())
+
 
 class ContentSecurityPolicy:
     """A Content-Security-Policy on every response: scripts only from the portal itself

@@ -39,6 +39,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _, gettext_lazy
 
+from purbalingga_umkm.audit import SOURCE_IMPORT, audit_event
+from purbalingga_umkm.models import AuditEntry
 from purbalingga_umkm.scope import kecamatan_ids_editable_by
 from spreadsheets import bulk
 from spreadsheets.cells import CellError, is_blank, row_is_blank, text
@@ -420,6 +422,8 @@ def plan_write(*, spec: ImportSpec, plan: Plan, batch: ImportBatch) -> None:
          "after": {"version": found.version + 1} if versioned else _jsonable(spec, codec.values(merged))}
         for record, found, merged in plan.updated
     ])
+    audit_event(batch, action=AuditEntry.Action.IMPORT, by=batch.created_by, source=SOURCE_IMPORT,
+                changes={"kind": [None, spec.kind], "new": [None, len(plan.new)], "updated": [None, len(plan.updated)]})
     wanted = [spec.fields.index(name) for name in spec.written_fields or spec.fields]
     spec.after_write(
         created=(Written(pk, r.kecamatan_id, codec.values_of(r.line, wanted)) for pk, r in zip(new_ids, plan.new)),
@@ -587,6 +591,8 @@ def _undo(spec, batch, user) -> list[str]:
                 using="default")
     model._base_manager.filter(pk__in=new_ids)._raw_delete(using="default")
     spec.after_write(created=(), updated=affected, removed_owners=owners)
+    audit_event(batch, action=AuditEntry.Action.UNDO, by=user, source=SOURCE_IMPORT,
+                changes={"restored": [None, len(affected)], "removed": [None, len(changes) - len(affected)]})
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=ImportBatch.Status.UNDONE, undone_by=user, undone_at=timezone.now())
     return []

@@ -2,6 +2,8 @@
 
 from mapping.admin import geography, rating, registry  # noqa: F401  (registrations)
 from mapping.admin.filters import KecamatanFilter
-from mapping.admin.mixins import FactsAdminMixin, ScopedAdminMixin, VersionCheckedForm, VersionedAdminMixin
+from mapping.admin.mixins import (
+    AuditedAdminMixin, FactsAdminMixin, ScopedAdminMixin, VersionCheckedForm, VersionedAdminMixin,
+)
 
-__all__ = ["FactsAdminMixin", "KecamatanFilter", "ScopedAdminMixin", "VersionCheckedForm", "VersionedAdminMixin"]
+__all__ = ["AuditedAdminMixin", "FactsAdminMixin", "KecamatanFilter", "ScopedAdminMixin", "VersionCheckedForm", "VersionedAdminMixin"]

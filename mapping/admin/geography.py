@@ -5,13 +5,13 @@ from leaflet.admin import LeafletGeoAdmin
 
 from mapping import spreadsheet_specs as specs
 from mapping.admin.filters import JenisDesaFilter
-from mapping.admin.mixins import FactsAdminMixin, ScopedAdminMixin
+from mapping.admin.mixins import AuditedAdminMixin, FactsAdminMixin, ScopedAdminMixin
 from mapping.models import Desa, Kecamatan
 from spreadsheets.admin import SpreadsheetAdminMixin
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(SpreadsheetAdminMixin, FactsAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
+class KecamatanAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, FactsAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
     resource_classes = [specs.KecamatanResource]
     spec_kind = "kecamatan"
     list_display = ["code", "name", "desa_total"]
@@ -28,7 +28,7 @@ class KecamatanAdmin(SpreadsheetAdminMixin, FactsAdminMixin, ScopedAdminMixin, L
 
 
 @admin.register(Desa)
-class DesaAdmin(SpreadsheetAdminMixin, FactsAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
+class DesaAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, FactsAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
     resource_classes = [specs.DesaResource]
     spec_kind = "desa"
     list_display = ["code", "name", "jenis_display", "kecamatan"]

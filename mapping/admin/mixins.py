@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from mapping.services.facts import facts_changed
+from purbalingga_umkm.audit import SOURCE_ADMIN, audit_deleted, audit_history, audit_saved, audit_snapshot
+from spreadsheets.models import ImportChange
 
 
 class ScopedAdminMixin:
@@ -109,3 +111,49 @@ class ReferenceListAdminMixin(FactsAdminMixin):
 
     def facts_of(self, queryset) -> dict:
         return {"everything": True}
+
+
+class AuditedAdminMixin:
+    """Admin writes enter the audit trail (purbalingga_umkm/audit.py) with their values
+    before and after: saves, inline rows, deletes and the bulk action "Hapus yang
+    dipilih". The object's "Riwayat" page lists its entries and the imports that wrote it."""
+
+    object_history_template = "admin/audited_object_history.html"
+
+    def save_model(self, request, obj, form, change):
+        stored = type(obj)._default_manager.filter(pk=obj.pk).first() if change else None
+        super().save_model(request, obj, form, change)
+        audit_saved(obj, before=audit_snapshot(stored) if stored else None, by=request.user, source=SOURCE_ADMIN)
+
+    def save_formset(self, request, form, formset, change):
+        before, deleted = {}, []
+        for inline in formset.forms:
+            instance = inline.instance
+            if instance.pk is None:
+                continue
+            if inline in formset.deleted_forms:
+                deleted.append(instance)
+            elif inline.has_changed():
+                before[instance.pk] = audit_snapshot(type(instance)._default_manager.get(pk=instance.pk))
+        audit_deleted(deleted, by=request.user, source=SOURCE_ADMIN)
+        super().save_formset(request, form, formset, change)
+        for instance in formset.new_objects:
+            audit_saved(instance, before=None, by=request.user, source=SOURCE_ADMIN)
+        for instance, _fields in formset.changed_objects:
+            audit_saved(instance, before=before.get(instance.pk), by=request.user, source=SOURCE_ADMIN)
+
+    def delete_model(self, request, obj):
+        audit_deleted([obj], by=request.user, source=SOURCE_ADMIN)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        audit_deleted(list(queryset), by=request.user, source=SOURCE_ADMIN)
+        super().delete_queryset(request, queryset)
+
+    def history_view(self, request, object_id, extra_context=None):
+        label = self.model._meta.label_lower
+        imported = (ImportChange.objects.filter(model=label, object_id=object_id)
+                    .select_related("batch__created_by").order_by("-batch__created_at", "-pk")[:200])
+        extra_context = {**(extra_context or {}), "audit_entries": audit_history(model=label, object_id=object_id),
+                         "import_changes": imported}
+        return super().history_view(request, object_id, extra_context)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mapping import services, spreadsheet_specs as specs
 from mapping.admin.filters import KecamatanFilter
-from mapping.admin.mixins import ReferenceListAdminMixin, ScopedAdminMixin
+from mapping.admin.mixins import AuditedAdminMixin, ReferenceListAdminMixin, ScopedAdminMixin
 from mapping.models import Assessment, AssessmentScore, Criterion, CriterionLevel, RatingClass, Rubric
 from spreadsheets.admin import SpreadsheetAdminMixin
 
@@ -44,7 +44,7 @@ class CriterionInline(admin.TabularInline):
 
 
 @admin.register(Rubric)
-class RubricAdmin(LockedRubricMixin, admin.ModelAdmin):
+class RubricAdmin(AuditedAdminMixin, LockedRubricMixin, admin.ModelAdmin):
     list_display = ["version", "name", "is_active", "locked_display", "created_at"]
     list_filter = ["is_active"]
     actions = [make_new_rubric_version]
@@ -74,7 +74,7 @@ class CriterionLevelInline(admin.TabularInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(LockedRubricMixin, admin.ModelAdmin):
+class CriterionAdmin(AuditedAdminMixin, LockedRubricMixin, admin.ModelAdmin):
     list_display = ["code", "name", "weight", "rubric"]
     list_filter = ["rubric"]
     inlines = [CriterionLevelInline]
@@ -84,7 +84,7 @@ class CriterionAdmin(LockedRubricMixin, admin.ModelAdmin):
 
 
 @admin.register(RatingClass)
-class RatingClassAdmin(ReferenceListAdminMixin, admin.ModelAdmin):
+class RatingClassAdmin(AuditedAdminMixin, ReferenceListAdminMixin, admin.ModelAdmin):
     list_display = ["name", "min_score", "colour"]
 
 
@@ -104,7 +104,7 @@ class AssessmentKecamatanFilter(KecamatanFilter):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(SpreadsheetAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class AssessmentAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [specs.AssessmentResource]
     spec_kind = "penilaian"
     """Read-only record: assessments change only through the portal's workflow."""

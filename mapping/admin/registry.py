@@ -6,6 +6,7 @@ from leaflet.admin import LeafletGeoAdmin
 from mapping import spreadsheet_specs as specs
 from mapping.admin.filters import DesaFilter, KecamatanFilter, PermitFilter, ProductKecamatanFilter, SectorFilter, SizeClassFilter
 from mapping.admin.mixins import (
+    AuditedAdminMixin,
     FactsAdminMixin, ReferenceListAdminMixin, ScopedAdminMixin, VersionCheckedForm, VersionedAdminMixin,
 )
 from mapping.models import UMKM, Desa, Permit, Product, Sector
@@ -13,7 +14,7 @@ from spreadsheets.admin import SpreadsheetAdminMixin
 
 
 @admin.register(Sector)
-class SectorAdmin(SpreadsheetAdminMixin, ReferenceListAdminMixin, admin.ModelAdmin):
+class SectorAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, ReferenceListAdminMixin, admin.ModelAdmin):
     resource_classes = [specs.SectorResource]
     spec_kind = "sektor"
 
@@ -52,7 +53,7 @@ class PermitInline(admin.TabularInline):
 
 
 @admin.register(UMKM)
-class UMKMAdmin(SpreadsheetAdminMixin, FactsAdminMixin, VersionedAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
+class UMKMAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, FactsAdminMixin, VersionedAdminMixin, ScopedAdminMixin, LeafletGeoAdmin):
     resource_classes = [specs.UMKMResource]
     spec_kind = "umkm"
     form = VersionCheckedForm
@@ -113,7 +114,7 @@ class UMKMAdmin(SpreadsheetAdminMixin, FactsAdminMixin, VersionedAdminMixin, Sco
 
 
 @admin.register(Product)
-class ProductAdmin(SpreadsheetAdminMixin, FactsAdminMixin, VersionedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+class ProductAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, FactsAdminMixin, VersionedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
     resource_classes = [specs.ProductResource]
     spec_kind = "produk"
     form = VersionCheckedForm

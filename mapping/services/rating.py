@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from mapping import rating, selectors
 from mapping.models import Assessment, AssessmentScore, Criterion, CriterionLevel, Product, Rubric
 from mapping.services.facts import facts_changed
+from purbalingga_umkm.audit import audit_saved, audit_snapshot
+from purbalingga_umkm.models import AuditEntry
 
 class RatingError(Exception):
     def __init__(self, errors: dict):
@@ -91,6 +93,8 @@ def assessment_save(*, assessment, scores: dict[int, int], note: str, lq_overrid
         raise RatingError({"lq_override_reason": _(
             "Skor kriteria (c) berbeda dari saran LQ (%(score)s); tuliskan alasannya."
         ) % {"score": assessment.lq_suggested_score}})
+    before = audit_snapshot(assessment)
+    before_scores = dict(AssessmentScore.objects.filter(assessment=assessment).values_list("criterion__code", "score"))
     AssessmentScore.objects.filter(assessment=assessment).delete()
     by_kode = {c.code: c.pk for c in assessment.rubric.criteria.all()}
     AssessmentScore.objects.bulk_create(
@@ -106,6 +110,9 @@ def assessment_save(*, assessment, scores: dict[int, int], note: str, lq_overrid
         assessment.submitted_at = timezone.now()
         assessment.assessed_by = by
     assessment.save()
+    after_scores = {i.code: i.score for i in items}
+    audit_saved(assessment, before=before, by=by, action=AuditEntry.Action.SUBMIT if submit else None,
+                extra={"scores": [before_scores, after_scores]} if before_scores != after_scores else None)
     facts_changed()
     return assessment
 
@@ -116,12 +123,14 @@ def assessment_verify(*, assessment, by) -> Assessment:
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if refusal := assessment.review_refusal(by):
         raise RatingError(refusal)
+    before = audit_snapshot(assessment)
     Assessment.objects.filter(product=assessment.product_id, is_current=True).update(is_current=False)
     assessment.status = Assessment.Status.VERIFIED
     assessment.verified_by, assessment.verified_at = by, timezone.now()
     assessment.is_current = True
     assessment.version += 1
     assessment.save()
+    audit_saved(assessment, before=before, by=by, action=AuditEntry.Action.VERIFY)
     facts_changed(umkm_ids=[assessment.product.umkm_id])
     return assessment
 
@@ -134,10 +143,12 @@ def assessment_return(*, assessment, by, comment: str) -> Assessment:
         raise RatingError(refusal)
     if not comment.strip():
         raise RatingError({"return_comment": _("Tuliskan komentar: apa yang perlu diperbaiki.")})
+    before = audit_snapshot(assessment)
     assessment.status = Assessment.Status.RETURNED
     assessment.return_comment = comment.strip()
     assessment.version += 1
     assessment.save()
+    audit_saved(assessment, before=before, by=by, action=AuditEntry.Action.RETURN)
     facts_changed()
     return assessment
 

@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from mapping.models import UMKM, Permit
 from mapping.services.facts import facts_changed
+from purbalingga_umkm.audit import audit_saved, audit_snapshot
+
 
 class EditConflict(Exception):
     """Someone else saved the row since the form was opened."""
@@ -29,10 +31,13 @@ def versioned_save(instance, *, fields: list[str], expected_version: int, by=Non
     if "updated_at" in {f.name for f in model._meta.fields}:
         values["updated_at"] = timezone.now()
     with transaction.atomic():
+        before = model.objects.filter(pk=instance.pk, version=expected_version).select_for_update().first()
         updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
             **values, version=F("version") + 1
         )
         current = model.objects.get(pk=instance.pk)
+        if updated:
+            audit_saved(current, before=audit_snapshot(before), by=by)
     if updated:
         return current
     changes = []
@@ -60,6 +65,7 @@ def created_once(model, instance, *, token, by=None):
     try:
         with transaction.atomic():
             instance.save()
+            audit_saved(instance, before=None, by=by)
     except IntegrityError:
         return model.objects.get(submission_token=token)
     return instance
@@ -81,7 +87,7 @@ def survey_save(instance, *, fields: list[str], expected_version, token, by, new
     return saved
 
 
-def permit_record(*, permit) -> Permit:
+def permit_record(*, permit, by) -> Permit:
     """Save a permit; the same kind and number sent twice for a UMKM is stored once."""
     if permit.pk is None:
         existing = Permit.objects.filter(umkm=permit.umkm_id, kind=permit.kind, number=permit.number).first()
@@ -89,7 +95,9 @@ def permit_record(*, permit) -> Permit:
             return existing
     try:
         with transaction.atomic():
+            stored = Permit.objects.select_for_update().filter(pk=permit.pk).first() if permit.pk else None
             permit.save()
+            audit_saved(permit, before=audit_snapshot(stored) if stored else None, by=by)
             facts_changed(umkm_ids=[permit.umkm_id])
     except IntegrityError:
         return Permit.objects.get(umkm=permit.umkm_id, kind=permit.kind, number=permit.number)

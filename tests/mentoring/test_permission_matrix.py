@@ -45,6 +45,10 @@ OWN_IMPORT_ACTION = {
 EXPECTED = {
     "login": everyone(200, 200),
     "health": everyone(200, 405),
+    "mapping:verification-log": {
+        "anon": (LOGIN, 405), "pendamping_a": (403, 405), "pendamping_b": (403, 405),
+        "pimpinan": (200, 405), "admin": (200, 405),
+    },
     "logout": everyone(405, 302),
     "mapping:home": everyone(200, 405),
     "mapping:kecamatan-geojson": everyone(200, 405),
