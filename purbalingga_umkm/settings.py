@@ -27,6 +27,8 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set SECRET_KEY (production) or DEBUG=true (development)."
         )
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
+# Rotating the key: the old one stays here for one session lifetime (docs/operations.md).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
