@@ -57,3 +57,48 @@ def test_a_populated_database_migrates_to_the_new_structure_without_loss(wilayah
     assert ContentType.objects.filter(app_label="spreadsheets", model="importbatch").exists()
     admin_dinas = new.get_model("auth", "Group").objects.get(name="Admin Dinas")
     assert admin_dinas.permissions.filter(content_type__app_label="spreadsheets", codename="view_importbatch").exists()
+
+
+FIRST_RELEASE = [("mapping", "0001_initial"), ("mentoring", "0001_initial")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_releases_data_in_every_table_survives_every_migration_since(wilayah):
+    from datetime import date
+
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    old = migrate(FIRST_RELEASE)
+    User = old.get_model("auth", "User")
+    M = {name: old.get_model("mapping", name) for name in ("Kecamatan", "Desa", "Sector", "UMKM", "Product", "Permit")}
+    T = {name: old.get_model("mentoring", name) for name in ("Topic", "Pendamping", "Assignment", "Visit", "FollowUp")}
+    staff = User.objects.create(username="staf.lama", password="!")
+    desa = M["Desa"].objects.get(kode="33.03.14.2008")
+    sector = M["Sector"].objects.get(kode="kerajinan")
+    umkm = M["UMKM"].objects.create(name="Sapu Glagah Kajongan", owner_name="Bu Siti", nik="3303014101800001",
+                                    phone="0812-1111-2222", address="Dusun 2", desa=desa, nib="9120001234567",
+                                    capital=40_000_000, annual_turnover=300_000_000, workers=6, created_by=staff)
+    product = M["Product"].objects.create(umkm=umkm, name="Sapu glagah", sector=sector, price=25_000,
+                                          market_reach="nasional", local_material_pct=90)
+    permit = M["Permit"].objects.create(umkm=umkm, kind="nib", number="9120001234567", issued_on=date(2024, 5, 2))
+    topic = T["Topic"].objects.create(kode="pemasaran-uji", nama="Pemasaran uji", order=9)
+    mentor = T["Pendamping"].objects.create(user=staff, full_name="Pendamping Lama", nip="")
+    assignment = T["Assignment"].objects.create(pendamping=mentor, kecamatan=desa.kecamatan, start_date=date(2025, 1, 2))
+    visit = T["Visit"].objects.create(pendamping=mentor, umkm=umkm, date=date(2025, 2, 3), notes="Kunjungan pertama")
+    visit.topics.add(topic)
+    follow_up = T["FollowUp"].objects.create(visit=visit, description="Urus PIRT", due_date=date(2025, 3, 1))
+
+    new = migrate(latest)
+
+    N = {name: new.get_model("mapping", name) for name in ("UMKM", "Product", "Permit", "Sector")}
+    now_umkm = N["UMKM"].objects.get(pk=umkm.pk)
+    assert (now_umkm.name, now_umkm.nik, now_umkm.nib, now_umkm.capital, now_umkm.desa.name) == (
+        "Sapu Glagah Kajongan", "3303014101800001", "9120001234567", 40_000_000, "Karangbanjar")
+    assert now_umkm.code  # every UMKM has a Kode UMKM since the import release
+    assert N["Product"].objects.get(pk=product.pk).sector.code == "kerajinan"
+    assert N["Permit"].objects.get(pk=permit.pk).issued_on == date(2024, 5, 2)
+    assert N["Sector"].objects.filter(fact_bit__isnull=True).count() == 0
+    assert new.get_model("mentoring", "Topic").objects.get(pk=topic.pk).name == "Pemasaran uji"
+    assert new.get_model("mentoring", "Assignment").objects.get(pk=assignment.pk).kecamatan.code == "33.03.14"
+    kept_visit = new.get_model("mentoring", "Visit").objects.get(pk=visit.pk)
+    assert kept_visit.notes == "Kunjungan pertama" and list(kept_visit.topics.values_list("pk", flat=True)) == [topic.pk]
+    assert new.get_model("mentoring", "FollowUp").objects.get(pk=follow_up.pk).description == "Urus PIRT"
