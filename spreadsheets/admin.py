@@ -6,6 +6,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
+from purbalingga_umkm.admin import ReadOnlyAdminMixin
 from spreadsheets.models import ImportBatch
 from spreadsheets.resources import SpreadsheetFile
 from spreadsheets.specs import SPECS
@@ -65,7 +66,7 @@ class SpreadsheetAdminMixin(ImportExportMixin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Import history for staff: read-only; the portal page shows errors and offers undo."""
 
     list_display = ("created_at", "kind", "file_name", "created_by", "status", "counts_shown", "portal_link")
@@ -77,15 +78,6 @@ class ImportBatchAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).without_content().select_related("created_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("baru / diperbarui / tetap / galat"))
     def counts_shown(self, obj):
