@@ -61,3 +61,14 @@ def test_every_admin_list_answers_hostile_filters_without_a_server_error(client,
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         for value in WORST + ["<script>", "-1"]:
             get(client, url, {param: value for param in PARAMS})
+
+
+def test_every_admin_object_page_answers_a_mangled_id_without_a_server_error(client, world):
+    client.force_login(world.users["admin"])
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        for suffix in ("change", "history", "delete"):
+            for object_id in ("abc", "1/change", "99999999999999999999999", "-1"):
+                url = reverse(f"{prefix}_{suffix}", args=[object_id])
+                response = client.get(url)
+                assert response.status_code < 500, url

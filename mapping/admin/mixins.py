@@ -1,6 +1,7 @@
 """What every mapping admin page shares: scope, optimistic locking, figures kept true."""
 
 from django import forms
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -151,9 +152,11 @@ class AuditedAdminMixin:
         super().delete_queryset(request, queryset)
 
     def history_view(self, request, object_id, extra_context=None):
-        label = self.model._meta.label_lower
-        imported = (ImportChange.objects.filter(model=label, object_id=object_id)
-                    .select_related("batch__created_by").order_by("-batch__created_at", "-pk")[:200])
-        extra_context = {**(extra_context or {}), "audit_entries": audit_history(model=label, object_id=object_id),
-                         "import_changes": imported}
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:  # otherwise the admin answers as for any missing object
+            label = self.model._meta.label_lower
+            imported = (ImportChange.objects.filter(model=label, object_id=obj.pk)
+                        .select_related("batch__created_by").order_by("-batch__created_at", "-pk")[:200])
+            extra_context = {**(extra_context or {}), "audit_entries": audit_history(model=label, object_id=obj.pk),
+                             "import_changes": imported}
         return super().history_view(request, object_id, extra_context)
