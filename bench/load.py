@@ -45,11 +45,15 @@ def parse_args():
     parser.add_argument("--seconds", type=int, default=300)
     parser.add_argument("--umkm", type=int, default=3000)
     parser.add_argument("--import-rows", type=int, default=30000)
+    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"),
+                        help="Seconds a person waits between two actions (as locust's wait_time); 0 0 for none.")
     return parser.parse_args()
 
 
 class Browser:
     """One person's session: cookies, CSRF token, timings per kind of request."""
+
+    think = (0.0, 0.0)
 
     def __init__(self, timings: dict, errors: list):
         self.cookies, self.timings, self.errors = {}, timings, errors
@@ -72,6 +76,7 @@ class Browser:
         connection.close()
         if kind:
             self.timings.setdefault(kind, []).append(elapsed)
+            time.sleep(random.uniform(*self.think))  # the person reads the page before the next action
         if response.status >= 500:
             self.errors.append(f"{response.status} {method} {path}")
         return response.status, response.getheader("Location", ""), data
@@ -251,6 +256,7 @@ def kill_during_import(env, database_url, rows: int) -> dict:
 
 def main():
     args = parse_args()
+    Browser.think = tuple(args.think)
     database_url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/purbalingga_load")
     static = prepare(database_url, args.umkm)
     env = server_env(database_url, static)
@@ -296,7 +302,8 @@ def main():
     import_bench.recreate_database(database_url, drop_only=True)
 
     total = sum(len(v) for v in timings.values())
-    print(f"{args.users} users for {args.seconds} s: {total} requests, {len(errors)} server errors")
+    print(f"{args.users} users for {args.seconds} s, {args.think[0]:g}–{args.think[1]:g} s between actions: "
+          f"{total} requests, {len(errors)} server errors")
     for kind, values in sorted(timings.items()):
         print(f"  {kind:<10} n={len(values):>6}  p50 {statistics.median(values) * 1000:7.0f} ms  "
               f"p95 {p95(values) * 1000:7.0f} ms")
@@ -305,7 +312,7 @@ def main():
     print(f"  sent {sent['visits']} visits and {len(sent['names'])} UMKM edits; lost: {lost}")
     print(f"  killed mid-import: UMKM {fault['umkm_before']} → {fault['umkm_after']}, history rows "
           f"{fault['history_rows']}, batch then '{fault['batch_status']}'")
-    print(f"RESULT users={args.users} seconds={args.seconds} requests={total} errors_5xx={len(errors)} "
+    print(f"RESULT users={args.users} seconds={args.seconds} think_s={args.think[0]:g}-{args.think[1]:g} requests={total} errors_5xx={len(errors)} "
           f"dashboard_p95_ms={p95(timings.get('dashboard', [])) * 1000:.0f} "
           f"post_p95_ms={p95(timings.get('post', [])) * 1000:.0f} memory_growth_pct={growth:.1f} "
           f"lost_updates={lost} import_killed_rows_left={fault['umkm_after'] - fault['umkm_before']} "
