@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from mapping import geometry
-from mapping.models import SWAPPED_COORDINATES_MESSAGE, UMKM, Desa, Kecamatan, Permit, Product
+from mapping.models import SWAPPED_COORDINATES_MESSAGE, UMKM, Desa, Kecamatan, Komoditas, Permit, Product
 
 PIRT_VALIDITY_YEARS = 5
 
@@ -117,16 +117,27 @@ class ProductForm(SurveyFormMixin, forms.ModelForm):
     class Meta:
         model = Product
         fields = [
-            "name", "sector", "description", "photo", "monthly_capacity", "capacity_unit", "price",
+            "name", "sector", "komoditas", "description", "photo", "monthly_capacity", "capacity_unit", "price",
             "market_reach", "local_material_pct", "is_active",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        help_texts = {"komoditas": _("Kosongkan bila ragu: portal menyarankannya dari nama produk.")}
+
+    # Saved with the form's fields: choosing a commodity here confirms it.
+    extra_model_fields = ("komoditas_confirmed",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_survey_fields()
+        self.fields["komoditas"].queryset = Komoditas.objects.active().select_related("sector")
+        self.fields["komoditas"].label_from_instance = lambda k: f"{k.name} ({k.sector.name})"
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.komoditas_confirmed = cleaned.get("komoditas") is not None
+        return cleaned
 
 class PermitForm(SurveyFormMixin, forms.ModelForm):
     class Meta:

@@ -137,8 +137,10 @@ def _rating_class_for(score, classes):
 
 def flagship_ranking(*, kecamatan=None, desa=None, limit: int = 10) -> list[RankedProduct]:
     """Top products by their latest verified assessment: MPE total, then the 0–100 score,
-    then product name and id (deterministic). Each comes with the reason it ranks high."""
-    assessments = Assessment.objects.latest_verified_per_product().filter(product__is_active=True)
+    then product name and id (deterministic). Each comes with the reason it ranks high.
+    Products of sectors that are not produced in the region (retail trade) never rank."""
+    assessments = Assessment.objects.latest_verified_per_product().filter(
+        product__is_active=True, product__sector__eligible_unggulan=True)
     if kecamatan is not None:
         assessments = assessments.filter(product__umkm__desa__kecamatan=kecamatan)
     if desa is not None:

@@ -23,6 +23,7 @@ from mapping.models import (
     validate_phone, validate_umkm_kode,
 )
 from mapping.services.facts import facts_changed
+from mapping.services.komoditas import products_komoditas_suggest
 from spreadsheets import bulk, cells
 from spreadsheets.cells import CellError
 from spreadsheets.resources import SpecResource
@@ -418,6 +419,8 @@ class ProductSpec(MappingSpec):
         return list(Product.objects.filter(pk__in=ids).values_list("umkm_id", flat=True))
 
     def after_write(self, *, created, updated, removed_owners=()):
+        created = list(created)
+        products_komoditas_suggest([row.pk for row in created] + list(updated))
         umkm_ids = [row.values["umkm_id"] for row in created] + list(removed_owners)
         for chunk in bulk.in_chunks(updated):
             umkm_ids += Product.objects.filter(pk__any_of=chunk).values_list("umkm_id", flat=True)

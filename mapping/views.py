@@ -48,6 +48,7 @@ def desa_geojson(request):
 def _save_survey_form(request, form, *, extra_fields=(), new_photo=None):
     """Save a valid survey form; returns the saved row, or None after a conflict message."""
     fields = [name for name in form.Meta.fields if name in {f.name for f in form.instance._meta.fields}]
+    extra_fields = (*extra_fields, *getattr(form, "extra_model_fields", ()))
     try:
         return services.survey_save(
             form.instance, fields=[*fields, *extra_fields], expected_version=form.cleaned_data.get("version"),

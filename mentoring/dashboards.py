@@ -208,7 +208,8 @@ def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) ->
     """The best products of each kecamatan by their latest verified assessment (MPE, then
     score, then name), as {kecamatan kode: [assessment, ...]}; one query."""
     assessments = filters.products(
-        Assessment.objects.visible_to(user).latest_verified_per_product().filter(product__is_active=True),
+        Assessment.objects.visible_to(user).latest_verified_per_product().filter(
+            product__is_active=True, product__sector__eligible_unggulan=True),
         to_product="product__",
     )
     # The window runs over narrow rows; only the winners are then read in full.

@@ -16,7 +16,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
         "mapping": {
             m: CRUD for m in (
                 "kecamatan", "desa", "sector", "umkm", "product", "permit",
-                "rubric", "criterion", "criterionlevel", "ratingclass", "assessment",
+                "rubric", "criterion", "criterionlevel", "ratingclass", "assessment", "komoditas", "sentra",
             )
         },
         "mapping#transfer": {
@@ -39,7 +39,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
         "mapping": {
             m: ("view",) for m in (
                 "kecamatan", "desa", "sector", "umkm", "product", "permit",
-                "rubric", "criterion", "criterionlevel", "ratingclass", "assessment",
+                "rubric", "criterion", "criterionlevel", "ratingclass", "assessment", "komoditas", "sentra",
             )
         },
         "mentoring": {
@@ -55,7 +55,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
     Role.PENDAMPING: {
         "mapping": {
             **{m: ("view",) for m in ("kecamatan", "desa", "sector", "rubric", "criterion",
-                                      "criterionlevel", "ratingclass")},
+                                      "criterionlevel", "ratingclass", "komoditas", "sentra")},
             **{m: ("view", "add", "change") for m in ("umkm", "product", "permit", "assessment")},
         },
         # Only rows of their own kecamatan: the importer refuses a file with any other.

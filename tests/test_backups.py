@@ -57,8 +57,9 @@ def test_a_damaged_archive_is_refused_and_changes_nothing(world, settings, tmp_p
     with tarfile.open(archive) as source, tarfile.open(damaged, "w") as target:
         for member in source.getmembers():
             data = source.extractfile(member).read()
-            if member.name == "database.dump":
-                data = data[:-64] + b"\0" * 64
+            if member.name == "database.dump":  # one byte flipped in the middle: damage of any kind
+                middle = len(data) // 2
+                data = data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:]
             member.size = len(data)
             import io
             target.addfile(member, io.BytesIO(data))

@@ -10,6 +10,7 @@ from mapping.admin.mixins import (
     FactsAdminMixin, ReferenceListAdminMixin, ScopedAdminMixin, VersionCheckedForm, VersionedAdminMixin,
 )
 from mapping.models import UMKM, Desa, Permit, Product, Sector
+from mapping.services.komoditas import products_komoditas_suggest
 from spreadsheets.admin import SpreadsheetAdminMixin
 
 
@@ -18,8 +19,8 @@ class SectorAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, ReferenceListAdminMi
     resource_classes = [specs.SectorResource]
     spec_kind = "sektor"
 
-    list_display = ["name", "code", "order", "product_total"]
-    list_editable = ["order"]
+    list_display = ["name", "code", "order", "eligible_unggulan", "product_total"]
+    list_editable = ["order", "eligible_unggulan"]
     search_fields = ["name", "code"]
     prepopulated_fields = {"code": ["name"]}
 
@@ -84,6 +85,10 @@ class UMKMAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, FactsAdminMixin, Versi
     ]
     list_per_page = 50
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        products_komoditas_suggest(form.instance.products.values_list("pk", flat=True))
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_related()
 
@@ -118,8 +123,9 @@ class ProductAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, FactsAdminMixin, Ve
     resource_classes = [specs.ProductResource]
     spec_kind = "produk"
     form = VersionCheckedForm
-    list_display = ["name", "umkm", "sector", "kecamatan_name", "market_reach", "price"]
-    list_filter = [ProductKecamatanFilter, "sector", "market_reach", "is_active"]
+    list_display = ["name", "umkm", "sector", "komoditas", "komoditas_confirmed", "kecamatan_name", "market_reach",
+                    "price"]
+    list_filter = [ProductKecamatanFilter, "sector", "komoditas", "komoditas_confirmed", "market_reach", "is_active"]
     search_fields = ["name", "umkm__name", "description"]
     autocomplete_fields = ["umkm"]
     list_per_page = 50
@@ -127,8 +133,12 @@ class ProductAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, FactsAdminMixin, Ve
     def facts_of(self, queryset):
         return {"umkm_ids": list(queryset.values_list("umkm_id", flat=True))}
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        products_komoditas_suggest([obj.pk])
+
     def get_queryset(self, request):
-        return super().get_queryset(request).with_related()
+        return super().get_queryset(request).with_related().select_related("komoditas")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "umkm":

@@ -29,6 +29,11 @@ class Sector(models.Model):
     # Its flag in the dashboard figures' masks (UMKMFact): given once, never changed or
     # reused, so deleting one never renumbers the others (mapping.services.facts.fact_bits_assign).
     fact_bit = models.PositiveSmallIntegerField(null=True, unique=True, editable=False)
+    eligible_unggulan = models.BooleanField(
+        _("boleh menjadi produk unggulan"), default=True,
+        help_text=_("Matikan untuk sektor yang bukan produksi daerah (mis. perdagangan eceran): produknya "
+                    "tidak pernah tampil sebagai produk unggulan."),
+    )
 
     objects = CodedQuerySet.as_manager()
 
@@ -352,6 +357,12 @@ class Product(EditTracked):
     umkm = models.ForeignKey(UMKM, on_delete=models.CASCADE, related_name="products", verbose_name=_("UMKM"))
     name = models.CharField(_("nama produk"), max_length=150, validators=[validate_plain_text])
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="products", verbose_name=_("sektor"))
+    komoditas = models.ForeignKey(
+        "mapping.Komoditas", on_delete=models.SET_NULL, null=True, blank=True, related_name="products",
+        verbose_name=_("komoditas"),
+        help_text=_("Disarankan dari nama produk; pendamping atau staf memastikannya."),
+    )
+    komoditas_confirmed = models.BooleanField(_("komoditas dipastikan"), default=False)
     description = models.TextField(_("deskripsi"), blank=True, validators=[validate_long_text, validate_plain_text])
     photo = CleanImageField(
         _("foto"), upload_to="produk/%Y/%m/", blank=True, validators=[validate_photo_size]
@@ -399,5 +410,13 @@ class Product(EditTracked):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.komoditas_id and self.sector_id and self.komoditas.sector_id != self.sector_id:
+            raise ValidationError({"komoditas": _(
+                "Komoditas %(komoditas)s termasuk sektor %(its)s, sedangkan produk ini sektor %(ours)s: pilih "
+                "komoditas lain atau ubah sektornya.") % {
+                "komoditas": self.komoditas.name, "its": self.komoditas.sector.name, "ours": self.sector.name}})
 
 

@@ -4,8 +4,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from mapping.models import UMKM, Permit
+from mapping.models import UMKM, Permit, Product
 from mapping.services.facts import facts_changed
+from mapping.services.komoditas import products_komoditas_suggest
 from purbalingga_umkm.audit import audit_saved, audit_snapshot
 
 
@@ -83,6 +84,9 @@ def survey_save(instance, *, fields: list[str], expected_version, token, by, new
             saved = created_once(type(instance), instance, token=token, by=by)
         else:
             saved = versioned_save(instance, fields=fields, expected_version=expected_version, by=by)
+        if isinstance(saved, Product) and not saved.komoditas_confirmed:
+            products_komoditas_suggest([saved.pk])
+            saved.refresh_from_db(fields=["komoditas"])
         facts_changed(umkm_ids=[saved.pk if isinstance(saved, UMKM) else saved.umkm_id])
     return saved
 

@@ -193,9 +193,10 @@ def test_product_changelist_query_count_does_not_grow_with_rows(
 ):
     for code in ["33.03.01.2001", "33.03.05.1001", "33.03.14.2008"]:
         ProductFactory.create_batch(2, umkm=UMKMFactory(desa=Desa.objects.get(code=code)))
-    # session, user, kecamatan filter choices, sektor filter choices, filtered count,
-    # full count, page rows joined to umkm, desa, kecamatan and sektor: 7.
-    with django_assert_num_queries(7):
+    # session, user, kecamatan filter choices, sektor filter choices, komoditas filter
+    # choices, filtered count, full count, page rows joined to umkm, desa, kecamatan, sektor
+    # and komoditas: 8.
+    with django_assert_num_queries(8):
         response = admin_client.get(admin_url(Product, "changelist"))
         assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 6

@@ -13,7 +13,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from mapping import services
-from mapping.models import UMKM, Sector, UMKMFact
+from mapping.models import UMKM, Komoditas, Sector, UMKMFact
 from mapping.services.facts import facts_changed
 from purbalingga_umkm.figures import figures_stamp
 from tests.factories import ProductFactory, UMKMFactory
@@ -57,6 +57,7 @@ def test_deleting_two_sectors_with_the_admin_bulk_action_keeps_every_dashboard_f
     client, admin_client, world, sector_registry
 ):
     doomed = [sector("fesyen-tekstil"), sector("rambut-bulu-mata")]  # listed before the ones in use
+    Komoditas.objects.filter(sector__in=doomed).delete()  # reference commodities would protect them
     response = admin_client.post(reverse("admin:mapping_sector_changelist"), {
         "action": "delete_selected", "_selected_action": [s.pk for s in doomed], "post": "yes",
     })
@@ -78,11 +79,13 @@ def test_deleting_two_sectors_with_the_admin_bulk_action_keeps_every_dashboard_f
 def test_a_sector_keeps_its_flag_when_others_are_deleted_and_a_deleted_flag_is_never_given_again(admin_client, wilayah):
     before = dict(Sector.objects.values_list("code", "fact_bit"))
     first_free = max(before.values()) + 1
+    Komoditas.objects.filter(sector__code="kerajinan").delete()  # reference commodities would protect it
     deleted = admin_client.post(reverse("admin:mapping_sector_changelist"), {
         "action": "delete_selected", "_selected_action": [sector("kerajinan").pk], "post": "yes",
     })
     assert deleted.status_code == 302
-    response = admin_client.post(reverse("admin:mapping_sector_add"), {"code": "batik", "name": "Batik", "order": 12})
+    response = admin_client.post(reverse("admin:mapping_sector_add"), {"code": "batik", "name": "Batik", "order": 12,
+                                                                       "eligible_unggulan": "on"})
 
     assert response.status_code == 302
     after = dict(Sector.objects.values_list("code", "fact_bit"))

@@ -18,6 +18,6 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{prefix}{counts['kecamatan']} kecamatan, {counts['desa']} desa/kelurahan, "
-                f"{counts['sektor']} sektor."
+                f"{counts['sektor']} sektor, {counts['komoditas']} komoditas, {counts['sentra']} sentra."
             )
         )

@@ -1,0 +1,167 @@
+"""Produk unggulan are commodities of places: sapu glagah in Kajongan, knalpot in
+Purbalingga Lor. Products find their commodity from their name; the real sentra ship
+with the geography, with their sources."""
+
+import csv
+import uuid
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from mapping import services
+from mapping.models import Assessment, Desa, Komoditas, Product, Rubric, Sector, Sentra
+from mapping.services.komoditas import komoditas_merge, products_komoditas_suggest
+from tests.factories import ProductFactory, UMKMFactory
+
+pytestmark = pytest.mark.django_db
+
+FACTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "produk_unggulan_facts.csv"
+
+
+def komoditas(code):
+    return Komoditas.objects.get(code=code)
+
+
+@pytest.mark.parametrize("name, sector, expected", [
+    ("Gula semut organik 250 g", "pertanian-olahan", "gula-kelapa"),
+    ("GULA KELAPA KRISTAL", "pertanian-olahan", "gula-kelapa"),
+    ("Sapu glagah arjuna", "kerajinan", "sapu-glagah"),
+    ("Knalpot racing RX-King", "logam-otomotif", "knalpot"),
+    ("Kopi arabika Gunung Malang", "pertanian-olahan", "kopi-arabika"),
+    ("Bulu mata palsu & rambut palsu", "rambut-bulu-mata", "bulu-mata-palsu"),  # the longer phrase wins
+    ("Gulai kambing", "makanan-minuman", None),  # "gula" is not a word of "gulai"
+    ("Sapu glagah", "perdagangan", None),  # a shop selling brooms makes none: another sector
+])
+def test_a_product_name_suggests_its_commodity_within_its_sector(wilayah, name, sector, expected):
+    product = ProductFactory(name=name, sector=Sector.objects.get(code=sector))
+
+    products_komoditas_suggest([product.pk])
+
+    product.refresh_from_db()
+    assert (product.komoditas.code if product.komoditas else None) == expected
+    assert product.komoditas_confirmed is False
+
+
+def test_a_confirmed_commodity_is_never_overwritten_by_a_suggestion(wilayah):
+    product = ProductFactory(name="Gula semut", sector=Sector.objects.get(code="pertanian-olahan"),
+                             komoditas=komoditas("kopi-robusta"), komoditas_confirmed=True)
+
+    assert products_komoditas_suggest([product.pk]) == 0
+    product.refresh_from_db()
+    assert product.komoditas.code == "kopi-robusta"
+
+
+def test_a_pendamping_saving_a_product_gets_the_suggestion_and_can_confirm_another(client, world):
+    client.force_login(world.users["pendamping_a"])
+    url = reverse("mapping:product-create", args=[world.umkm["X"].pk])
+    data = {"name": "Sapu glagah rayung", "sector": Sector.objects.get(code="kerajinan").pk, "capacity_unit": "pcs",
+            "market_reach": "lokal", "is_active": "on", "version": "", "submission_token": str(uuid.uuid4())}
+
+    suggested = client.post(url, data)
+    chosen = client.post(url, {**data, "name": "Besek bambu", "komoditas": komoditas("anyaman-bambu").pk,
+                               "submission_token": str(uuid.uuid4())})
+
+    assert suggested.status_code == 302 and chosen.status_code == 302
+    sapu = Product.objects.get(name="Sapu glagah rayung")
+    besek = Product.objects.get(name="Besek bambu")
+    assert (sapu.komoditas.code, sapu.komoditas_confirmed) == ("sapu-glagah", False)
+    assert (besek.komoditas.code, besek.komoditas_confirmed) == ("anyaman-bambu", True)
+
+
+def test_a_product_linked_to_a_commodity_of_another_sector_is_refused_with_the_reason(client, world):
+    client.force_login(world.users["pendamping_a"])
+
+    response = client.post(reverse("mapping:product-create", args=[world.umkm["X"].pk]), {
+        "name": "Knalpot", "sector": Sector.objects.get(code="kerajinan").pk, "komoditas": komoditas("knalpot").pk,
+        "capacity_unit": "pcs", "market_reach": "lokal", "is_active": "on", "version": "",
+        "submission_token": str(uuid.uuid4())})
+
+    assert response.status_code == 200
+    assert "termasuk sektor Logam" in " ".join(response.context["form"].errors["komoditas"])
+    assert not Product.objects.filter(name="Knalpot").exists()
+
+
+def test_imported_products_get_their_commodity_suggested(client, world):
+    from tests.sheets import csv_bytes
+    from tests.spreadsheets.test_imports import confirm, upload
+
+    client.force_login(world.users["admin"])
+    rows = [{"Kode UMKM": world.umkm["X"].code, "Nama Produk": "Gula semut organik", "Sektor": "pertanian-olahan"}]
+
+    batch = confirm(client, upload(client, csv_bytes(rows), kind="produk"))
+
+    assert batch.status == "done", batch.errors
+    assert Product.objects.get(name="Gula semut organik").komoditas.code == "gula-kelapa"
+
+
+def test_merging_two_commodities_moves_products_sentra_and_synonyms(wilayah):
+    kopi = Komoditas.objects.create(code="kopi-lokal", name="Kopi lokal", sector=komoditas("kopi-arabika").sector)
+    product = ProductFactory(name="Kopi lokal bubuk", sector=kopi.sector, komoditas=kopi, komoditas_confirmed=True)
+    arabika_sentra = komoditas("kopi-arabika").sentra.count()
+
+    moved = komoditas_merge(source=kopi, into=komoditas("kopi-arabika"))
+
+    product.refresh_from_db()
+    assert moved == 1 and product.komoditas.code == "kopi-arabika"
+    assert "Kopi lokal" in komoditas("kopi-arabika").synonyms.splitlines()
+    assert komoditas("kopi-arabika").sentra.count() == arabika_sentra
+    assert not Komoditas.objects.filter(code="kopi-lokal").exists()
+
+
+def test_commodities_of_different_sectors_are_not_merged(wilayah):
+    with pytest.raises(ValueError):
+        komoditas_merge(source=komoditas("knalpot"), into=komoditas("batik"))
+
+
+def test_every_public_fact_about_a_production_centre_is_loaded_with_its_place_and_source(wilayah):
+    with open(FACTS, encoding="utf-8", newline="") as handle:
+        facts = list(csv.DictReader(handle))
+
+    assert Sentra.objects.filter(is_reference=True).count() == len(facts) == 29
+    for fact in facts:
+        sentra = Sentra.objects.get(source_url=fact["source_url"], product_label=fact["produk"])
+        assert sentra.kecamatan.name == fact["kecamatan"]
+        assert (sentra.desa.name if sentra.desa else "") == fact["desa"]
+        assert sentra.evidence == fact["note"]
+    knalpot = Sentra.objects.filter(komoditas__code="knalpot").values_list("desa__name", flat=True)
+    assert "Purbalingga Lor" in knalpot
+    assert Sentra.objects.get(product_label="Bulu mata palsu").desa.code == "33.03.06.1011"  # Mewek, Kalimanah
+
+
+def test_loading_the_reference_again_duplicates_nothing_and_keeps_staff_synonyms(wilayah):
+    gula = komoditas("gula-kelapa")
+    gula.synonyms += "\ngula aren kelapa"
+    gula.save()
+    counts = (Komoditas.objects.count(), Sentra.objects.count())
+
+    services.wilayah_load()
+
+    assert (Komoditas.objects.count(), Sentra.objects.count()) == counts
+    assert "gula aren kelapa" in komoditas("gula-kelapa").synonyms
+
+
+def test_a_sentra_whose_desa_lies_in_another_kecamatan_is_refused(wilayah):
+    from django.core.exceptions import ValidationError
+
+    sentra = Sentra(komoditas=komoditas("knalpot"), kecamatan=Desa.objects.get(code="33.03.14.2008").kecamatan,
+                    desa=Desa.objects.get(code="33.03.05.1011"), evidence="x", source_url="https://contoh.invalid/x")
+
+    with pytest.raises(ValidationError, match="bukan di kecamatan yang dipilih"):
+        sentra.full_clean()
+
+
+def test_products_of_a_sector_not_eligible_never_rank_as_produk_unggulan(client, world):
+    shop = ProductFactory(umkm=world.umkm["X"], name="Toko kelontong", sector=Sector.objects.get(code="perdagangan"))
+    Assessment.objects.create(product=shop, rubric=Rubric.objects.current(), status=Assessment.Status.VERIFIED,
+                              is_current=True, weighted_score=95, mpe_total=9999, assessed_by=world.users["pendamping_a"])
+    craft = ProductFactory(umkm=world.umkm["X"], name="Sapu glagah", sector=Sector.objects.get(code="kerajinan"))
+    Assessment.objects.create(product=craft, rubric=Rubric.objects.current(), status=Assessment.Status.VERIFIED,
+                              is_current=True, weighted_score=60, mpe_total=100, assessed_by=world.users["pendamping_a"])
+
+    for url in (reverse("mapping:ranking-kabupaten"), reverse("mapping:ranking-kecamatan", args=["33.03.14"]),
+                reverse("mapping:ranking-desa", args=["33.03.14.2008"])):
+        response = client.get(url)
+        assert response.status_code == 200
+        names = [item.assessment.product.name for item in response.context["ranking"]]
+        assert "Sapu glagah" in names and "Toko kelontong" not in names, url
