@@ -1,16 +1,16 @@
 """Reads for pages and map endpoints: keyword-only, typed, one purpose each."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from mapping import rating
 from mapping.models import (
-    GEOMETRY_OF_DESA_AND_KECAMATAN, UMKM, Assessment, AssessmentScore, Desa, Kecamatan, Product,
-    RatingClass,
+    GEOMETRY_OF_DESA_AND_KECAMATAN, UMKM, Assessment, AssessmentScore, Desa, Kecamatan, Komoditas, Product,
+    RatingClass, Sentra,
 )
 from mapping.readiness import ReadinessItem, readiness_items
 from purbalingga_umkm.models import AuditEntry
@@ -257,3 +257,97 @@ def verification_rows(entries) -> list[VerificationRow]:
                    .select_related("product__umkm__desa", "assessed_by")
                    .defer("product__umkm__desa__boundary", "product__umkm__desa__centre")} if entries else {}
     return [VerificationRow(entry, assessments.get(int(entry.object_id))) for entry in entries]
+
+
+# --- Komoditas: evidence of a commodity per kecamatan ---------------------------------------
+
+OUTSIDE_PROVINCE = ("nasional", "ekspor")
+
+
+@dataclass
+class KomoditasEvidence:
+    """What the registry shows of one commodity in one area (public figures only)."""
+
+    code: str
+    name: str
+    producers: int = 0  # active UMKM with an active product of the commodity
+    workers: int = 0  # their workers
+    capacity: dict = field(default_factory=dict)  # monthly capacity per unit of the products
+    outside_province: int = 0  # producers selling nationally or abroad
+    export: int = 0
+    lq_producers: Decimal | None = None
+    lq_workers: Decimal | None = None
+
+
+def komoditas_evidence(*, komoditas) -> tuple[list[KomoditasEvidence], KomoditasEvidence]:
+    """Per kecamatan (those with producers) and for the kabupaten. The LQ is the one of
+    mapping.rating.location_quotient, with the same base as the sector LQ: active UMKM with
+    at least one active product, counted by producers or by their workers."""
+    products = Product.objects.filter(komoditas=komoditas, is_active=True, umkm__is_active=True)
+    by_umkm = {}
+    for umkm_id, kecamatan_id, workers, reach, capacity, unit in products.values_list(
+            "umkm_id", "umkm__desa__kecamatan_id", "umkm__workers", "market_reach", "monthly_capacity", "capacity_unit"):
+        entry = by_umkm.setdefault(umkm_id, {"kecamatan": kecamatan_id, "workers": workers, "reach": set(), "capacity": {}})
+        entry["reach"].add(reach)
+        if capacity is not None:
+            entry["capacity"][unit] = entry["capacity"].get(unit, Decimal(0)) + capacity
+    base = (UMKM.objects.active().filter(Exists(Product.objects.filter(umkm=OuterRef("pk"), is_active=True)))
+            .values("desa__kecamatan_id").annotate(n=Count("pk"), workers=Coalesce(Sum("workers"), 0)).order_by())
+    base = {row["desa__kecamatan_id"]: (row["n"], row["workers"]) for row in base}
+    names = dict(Kecamatan.objects.values_list("pk", "name"))
+    codes = dict(Kecamatan.objects.values_list("pk", "code"))
+    rows, total = {}, KomoditasEvidence(code="33.03", name=str(_("Kabupaten Purbalingga")))
+    for entry in by_umkm.values():
+        for target in (rows.setdefault(entry["kecamatan"], KomoditasEvidence(
+                code=codes[entry["kecamatan"]], name=names[entry["kecamatan"]])), total):
+            target.producers += 1
+            target.workers += entry["workers"]
+            target.outside_province += bool(entry["reach"] & set(OUTSIDE_PROVINCE))
+            target.export += "ekspor" in entry["reach"]
+            for unit, amount in entry["capacity"].items():
+                target.capacity[unit] = target.capacity.get(unit, Decimal(0)) + amount
+    all_umkm = sum(n for n, _w in base.values())
+    all_workers = sum(w for _n, w in base.values())
+    for kecamatan_id, row in rows.items():
+        umkm_here, workers_here = base.get(kecamatan_id, (0, 0))
+        row.lq_producers = rating.location_quotient(sector_in_kecamatan=row.producers, kecamatan_total=umkm_here,
+                                                    sector_in_kabupaten=total.producers, kabupaten_total=all_umkm)
+        row.lq_workers = rating.location_quotient(sector_in_kecamatan=row.workers, kecamatan_total=workers_here,
+                                                  sector_in_kabupaten=total.workers, kabupaten_total=all_workers)
+    return sorted(rows.values(), key=lambda r: (-r.producers, r.code)), total
+
+
+def komoditas_overview() -> list[dict]:
+    """Every active commodity with its known sentra and producing UMKM (for /unggulan/)."""
+    return list(
+        Komoditas.objects.active().filter(sector__eligible_unggulan=True).select_related("sector")
+        .annotate(sentra_total=Count("sentra", distinct=True),
+                  producers=Count("products__umkm", filter=Q(products__is_active=True, products__umkm__is_active=True),
+                                  distinct=True))
+        .filter(Q(sentra_total__gt=0) | Q(producers__gt=0)).order_by("-sentra_total", "-producers", "name")
+    )
+
+
+def sentra_of(*, kecamatan=None, desa=None, komoditas=None):
+    """Known production centres of an area (or of a commodity), with their source."""
+    sentra = Sentra.objects.select_related("komoditas", "kecamatan", "desa").defer(
+        "kecamatan__boundary", "kecamatan__centre", "desa__boundary").filter(komoditas__sector__eligible_unggulan=True)
+    if komoditas is not None:
+        return list(sentra.filter(komoditas=komoditas))
+    if desa is not None:
+        return list(sentra.filter(desa=desa))
+    if kecamatan is not None:
+        return list(sentra.filter(kecamatan=kecamatan))
+    return list(sentra)
+
+
+def sentra_feature_collection(*, komoditas) -> dict:
+    """The commodity's sentra as points (the desa's centre, else the kecamatan's)."""
+    features = []
+    for sentra in Sentra.objects.filter(komoditas=komoditas).select_related("kecamatan", "desa").defer(
+            "kecamatan__boundary", "desa__boundary"):
+        place = sentra.desa or sentra.kecamatan
+        features.append({"type": "Feature", "geometry": place.centre,
+                         "properties": {"name": place.name, "kecamatan": sentra.kecamatan.name,
+                                        "source": sentra.attribution}})
+    return {"type": "FeatureCollection", "features": features}

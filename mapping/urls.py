@@ -24,5 +24,6 @@ urlpatterns = [
     path("unggulan/", views.ranking_kabupaten, name="ranking-kabupaten"),
     path("unggulan/kecamatan/<str:code>/", views.ranking_kecamatan, name="ranking-kecamatan"),
     path("unggulan/desa/<str:code>/", views.ranking_desa, name="ranking-desa"),
+    path("unggulan/komoditas/<slug:code>/", views.komoditas_detail, name="komoditas-detail"),
 ]
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mapping import pages, selectors, services
 from mapping.forms import AssessmentForm, PermitForm, ProductForm, ReturnForm, UMKMForm
-from mapping.models import UMKM, Assessment, Desa, Kecamatan, Permit, Product
+from mapping.models import UMKM, Assessment, Desa, Kecamatan, Komoditas, Permit, Product
 from purbalingga_umkm.figures import figures_cached
 from purbalingga_umkm.params import id_param
 from purbalingga_umkm.roles import Role, role_required
@@ -242,7 +242,8 @@ def verification_log(request):
 @require_safe
 def ranking_kabupaten(request):
     ranking = figures_cached("ranking:kabupaten", lambda: selectors.flagship_ranking(limit=20))
-    context = {"ranking": ranking, "scope_title": _("Kabupaten Purbalingga")}
+    context = {"ranking": ranking, "scope_title": _("Kabupaten Purbalingga"),
+               "komoditas_list": figures_cached("komoditas-overview", selectors.komoditas_overview)}
     return render(request, "mapping/ranking.html", context)
 
 
@@ -255,6 +256,7 @@ def ranking_kecamatan(request, code):
         "scope_title": _("Kecamatan %(name)s") % {"name": kecamatan.name},
         "kecamatan": kecamatan,
         "desa_list": Desa.objects.filter(kecamatan=kecamatan).defer("boundary", "centre"),
+        "sentra": selectors.sentra_of(kecamatan=kecamatan),
     }
     return render(request, "mapping/ranking.html", context)
 
@@ -267,5 +269,20 @@ def ranking_desa(request, code):
         "scope_title": _("Produk unggulan %(jenis)s %(name)s") % {"jenis": desa.get_jenis_display(), "name": desa.name},
         "kecamatan": desa.kecamatan,
         "desa": desa,
+        "sentra": selectors.sentra_of(desa=desa),
     }
     return render(request, "mapping/ranking.html", context)
+
+
+@require_safe
+def komoditas_detail(request, code):
+    """A commodity of Purbalingga: its known sentra on the map, with their sources, and the
+    evidence of the registry per kecamatan (public figures only, no names of people)."""
+    komoditas = get_object_or_404(Komoditas.objects.active().select_related("sector"), code=code)
+    evidence, total = figures_cached(f"komoditas:{komoditas.pk}", lambda: selectors.komoditas_evidence(komoditas=komoditas))
+    context = {
+        "komoditas": komoditas, "evidence": evidence, "total": total,
+        "sentra": selectors.sentra_of(komoditas=komoditas),
+        "sentra_points": selectors.sentra_feature_collection(komoditas=komoditas),
+    }
+    return render(request, "mapping/komoditas_detail.html", context)

@@ -165,3 +165,80 @@ def test_products_of_a_sector_not_eligible_never_rank_as_produk_unggulan(client,
         assert response.status_code == 200
         names = [item.assessment.product.name for item in response.context["ranking"]]
         assert "Sapu glagah" in names and "Toko kelontong" not in names, url
+
+
+@pytest.fixture
+def sapu_registry(world):
+    """Sapu glagah: 2 producers in Bojongsari (3 and 5 workers), 1 in Kalimanah (10 workers);
+    plus the world's food UMKM (2 and 4 workers), an inactive producer and an inactive product."""
+    from mapping.models import UMKM
+
+    sapu = komoditas("sapu-glagah")
+    craft = Sector.objects.get(code="kerajinan")
+    UMKM.objects.filter(pk=world.umkm["X"].pk).update(workers=2)
+    UMKM.objects.filter(pk=world.umkm["Y"].pk).update(workers=4)
+    for desa, workers, reach in ((world.desa["X"], 3, "ekspor"), (world.desa["X"], 5, "kabupaten"),
+                                 (world.desa["Y"], 10, "nasional")):
+        umkm = UMKMFactory(desa=desa, workers=workers, name=f"Sapu {workers}", owner_name="PEMILIK-RAHASIA",
+                           nik="3303014101800001", phone="0899-0000-1111", address="ALAMAT-RAHASIA")
+        ProductFactory(umkm=umkm, name="Sapu glagah", sector=craft, komoditas=sapu, market_reach=reach,
+                       monthly_capacity=100, capacity_unit="pcs")
+    gone = UMKMFactory(desa=world.desa["X"], workers=50, is_active=False)
+    ProductFactory(umkm=gone, name="Sapu glagah", sector=craft, komoditas=sapu)
+    ProductFactory(umkm=world.umkm["X"], name="Sapu lama", sector=craft, komoditas=sapu, is_active=False)
+    return sapu
+
+
+def test_the_commodity_page_shows_evidence_computed_by_hand(client, sapu_registry):
+    response = client.get(reverse("mapping:komoditas-detail", args=["sapu-glagah"]))
+
+    assert response.status_code == 200
+    rows = {row.code: row for row in response.context["evidence"]}
+    bojongsari, kalimanah, total = rows["33.03.14"], rows["33.03.06"], response.context["total"]
+    assert (bojongsari.producers, bojongsari.workers, bojongsari.outside_province, bojongsari.export) == (2, 8, 1, 1)
+    assert (kalimanah.producers, kalimanah.workers, kalimanah.outside_province, kalimanah.export) == (1, 10, 1, 0)
+    assert (total.producers, total.workers, total.capacity) == (3, 18, {"pcs": 300})
+    # Base: active UMKM with an active product — Bojongsari 3 (2 sapu + the food UMKM), Kalimanah 2, regency 5.
+    assert str(bojongsari.lq_producers) == "1.111"  # (2/3) / (3/5)
+    assert str(kalimanah.lq_producers) == "0.833"  # (1/2) / (3/5)
+    assert str(bojongsari.lq_workers) == "1.067"  # (8/10) / (18/24)
+    assert str(kalimanah.lq_workers) == "0.952"  # (10/14) / (18/24)
+
+
+def test_every_commodity_figure_equals_a_recount_from_the_registry(client, sapu_registry):
+    response = client.get(reverse("mapping:komoditas-detail", args=["sapu-glagah"]))
+    assert response.status_code == 200
+    producers = {}
+    for product in Product.objects.filter(komoditas=sapu_registry).select_related("umkm__desa__kecamatan"):
+        if product.is_active and product.umkm.is_active:
+            producers.setdefault(product.umkm.desa.kecamatan.code, {})[product.umkm_id] = product.umkm.workers
+
+    shown = {row.code: (row.producers, row.workers) for row in response.context["evidence"]}
+
+    assert shown == {code: (len(umkm), sum(umkm.values())) for code, umkm in producers.items()}
+
+
+def test_public_commodity_and_ranking_pages_show_no_personal_data(client, sapu_registry):
+    pages = [reverse("mapping:komoditas-detail", args=["sapu-glagah"]), reverse("mapping:ranking-kabupaten"),
+             reverse("mapping:ranking-kecamatan", args=["33.03.14"]), reverse("mapping:ranking-desa", args=["33.03.14.2008"])]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200
+        content = response.content.decode()
+        for marker in ("PEMILIK-RAHASIA", "3303014101800001", "0899-0000-1111", "ALAMAT-RAHASIA"):
+            assert marker not in content, (url, marker)
+
+
+def test_the_kabupaten_page_lists_commodities_and_an_area_page_its_sentra_with_sources(client, sapu_registry):
+    kabupaten = client.get(reverse("mapping:ranking-kabupaten"))
+    kajongan = client.get(reverse("mapping:ranking-desa", args=["33.03.14.2007"]))
+
+    assert kabupaten.status_code == 200 and kajongan.status_code == 200
+    listed = {k.code: (k.sentra_total, k.producers) for k in kabupaten.context["komoditas_list"]}
+    assert listed["sapu-glagah"] == (Sentra.objects.filter(komoditas__code="sapu-glagah").count(), 3)
+    assert [s.komoditas.code for s in kajongan.context["sentra"]] == ["sapu-glagah"]
+    assert "Sumber" in kajongan.content.decode()
+
+
+def test_an_unknown_commodity_page_is_not_found(client, wilayah):
+    assert client.get(reverse("mapping:komoditas-detail", args=["tidak-ada"])).status_code == 404

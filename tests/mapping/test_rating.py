@@ -291,14 +291,15 @@ def test_ranking_pages_query_count_is_constant(world, client, django_assert_num_
         for value in (3, 4):
             verified(world, ProductFactory(umkm=umkm), value)
     pages = [
-        # cache stamp, ranking rows, their scores, criterion levels, rating classes: 5.
-        (reverse("mapping:ranking-kabupaten"), 5),
+        # cache stamp, ranking rows, their scores, criterion levels, rating classes; cache
+        # stamp and the commodities with their sentra and producers: 7.
+        (reverse("mapping:ranking-kabupaten"), 7),
         # the kecamatan, cache stamp, ranking rows, their scores, criterion levels, rating
-        # classes, the kecamatan's desa list: 7.
-        (reverse("mapping:ranking-kecamatan", args=["33.03.14"]), 7),
+        # classes, the kecamatan's desa list, its sentra: 8.
+        (reverse("mapping:ranking-kecamatan", args=["33.03.14"]), 8),
         # the desa with its kecamatan, cache stamp, ranking rows, their scores, criterion
-        # levels, rating classes: 6.
-        (reverse("mapping:ranking-desa", args=["33.03.14.2008"]), 6),
+        # levels, rating classes, its sentra: 7.
+        (reverse("mapping:ranking-desa", args=["33.03.14.2008"]), 7),
     ]
     for url, expected in pages:  # each on a cold cache
         with django_assert_num_queries(expected):

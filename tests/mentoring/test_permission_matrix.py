@@ -45,6 +45,7 @@ OWN_IMPORT_ACTION = {
 EXPECTED = {
     "login": everyone(200, 200),
     "health": everyone(200, 405),
+    "mapping:komoditas-detail": everyone(200, 405),
     "mapping:verification-log": {
         "anon": (LOGIN, 405), "pendamping_a": (403, 405), "pendamping_b": (403, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
@@ -167,6 +168,7 @@ def url_for(name, world):
         "mentoring:dashboard-desa": {"code": world.desa["X"].code},
         "mentoring:umkm-history": {"pk": world.umkm["X"].pk},
         "mapping:ranking-desa": {"code": world.desa["X"].code},
+        "mapping:komoditas-detail": {"code": "sapu-glagah"},
     }
     if name in by_pattern:
         return reverse(name, kwargs=by_pattern[name])
