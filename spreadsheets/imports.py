@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, OperationalError, close_old_connections, connection, transaction
 from django.db.models import Count, Subquery
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -96,6 +96,20 @@ class Plan:
                 "error": len(self.error_rows), "total": self.total}
 
 
+def _batch_update(batches, **values) -> int:
+    """A status or progress write, outside the import's own transaction. On SQLite a page
+    polling the status can hold the table for a moment ("database table is locked"): the
+    write is tried again briefly rather than failing the import over a progress note."""
+    for attempt in range(40):
+        try:
+            return batches.update(**values)
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == 39 or connection.in_atomic_block:
+                raise
+            time.sleep(0.05)
+    return 0
+
+
 PROGRESS_SECONDS = 1.0
 _last_progress: dict[int, float] = {}
 
@@ -112,7 +126,7 @@ def _progress(batch_id: int, done: int, total: int = 0, *, force: bool = False) 
         _last_progress.pop(batch_id, None)
     else:
         _last_progress[batch_id] = now
-    ImportBatch.objects.filter(pk=batch_id).update(progress=done, total_rows=total, heartbeat_at=timezone.now())
+    _batch_update(ImportBatch.objects.filter(pk=batch_id), progress=done, total_rows=total, heartbeat_at=timezone.now())
 
 
 def _out_of_scope(spec, ctx: Context, kecamatan_id) -> str:
@@ -334,7 +348,7 @@ def _finish(batch, status, *, plan: Plan | None = None, refusal: str = "", **ext
     if plan is not None:
         values.update(counts=plan.counts, errors=plan.errors, error_count=plan.error_count,
                       sample=plan.sample, notes=plan.notes, total_rows=plan.total, progress=plan.total)
-    ImportBatch.objects.filter(pk=batch.pk).update(**values)
+    _batch_update(ImportBatch.objects.filter(pk=batch.pk), **values)
 
 
 def import_confirm(*, batch: ImportBatch, user, inline: bool = False) -> None:
@@ -342,7 +356,7 @@ def import_confirm(*, batch: ImportBatch, user, inline: bool = False) -> None:
     spec = SPECS[batch.kind]
     if not user.has_perm(spec.permission("import")) or batch.created_by_id != user.pk:
         raise PermissionDenied
-    updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READY).update(
+    updated = _batch_update(ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READY),
         status=ImportBatch.Status.IMPORTING, progress=0, heartbeat_at=timezone.now())
     if updated:  # a second click on "Impor" finds the batch already importing
         _run_later(import_commit, batch.pk, inline=inline)
@@ -455,7 +469,7 @@ def import_mark_stale(batch: ImportBatch) -> ImportBatch:
     """
     stale_after = timezone.now() - timezone.timedelta(seconds=settings.IMPORT_STALE_SECONDS)
     if batch.is_running and batch.heartbeat_at and batch.heartbeat_at < stale_after:
-        ImportBatch.objects.filter(pk=batch.pk, status=batch.status).update(
+        _batch_update(ImportBatch.objects.filter(pk=batch.pk, status=batch.status),
             status=ImportBatch.Status.FAILED,
             refusal=_("Proses terhenti (server dimulai ulang?). Tidak ada yang disimpan; periksa ulang berkas ini."))
         batch.refresh_from_db()
@@ -465,7 +479,7 @@ def import_mark_stale(batch: ImportBatch) -> ImportBatch:
 def import_recheck(*, batch: ImportBatch, user) -> None:
     if batch.created_by_id != user.pk or batch.status not in (ImportBatch.Status.FAILED, ImportBatch.Status.READY):
         raise PermissionDenied
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.CHECKING, progress=0,
+    _batch_update(ImportBatch.objects.filter(pk=batch.pk), status=ImportBatch.Status.CHECKING, progress=0,
                                                    heartbeat_at=timezone.now(), refusal="")
     _run_later(import_check, batch.pk)
 

@@ -2,7 +2,8 @@
 Purbalingga Lor. Products find their commodity from their name; the real sentra ship
 with the geography, with their sources."""
 
-import csv
+import io
+import json
 import uuid
 from pathlib import Path
 
@@ -15,8 +16,6 @@ from mapping.services.komoditas import komoditas_merge, products_komoditas_sugge
 from tests.factories import ProductFactory, UMKMFactory
 
 pytestmark = pytest.mark.django_db
-
-FACTS = Path(__file__).resolve().parents[3] / "shared" / "data" / "produk_unggulan_facts.csv"
 
 
 def komoditas(code):
@@ -115,18 +114,49 @@ def test_commodities_of_different_sectors_are_not_merged(wilayah):
 
 
 def test_every_public_fact_about_a_production_centre_is_loaded_with_its_place_and_source(wilayah):
-    with open(FACTS, encoding="utf-8", newline="") as handle:
-        facts = list(csv.DictReader(handle))
+    """fixtures/sentra.json is built from the 29 facts of produk_unggulan_facts.csv by
+    build_sentra_fixtures, which stops on any place it cannot resolve."""
+    import json
+
+    from django.conf import settings
+
+    facts = json.loads((Path(settings.BASE_DIR) / "fixtures" / "sentra.json").read_text(encoding="utf-8"))
 
     assert Sentra.objects.filter(is_reference=True).count() == len(facts) == 29
     for fact in facts:
-        sentra = Sentra.objects.get(source_url=fact["source_url"], product_label=fact["produk"])
-        assert sentra.kecamatan.name == fact["kecamatan"]
-        assert (sentra.desa.name if sentra.desa else "") == fact["desa"]
-        assert sentra.evidence == fact["note"]
+        sentra = Sentra.objects.get(source_url=fact["source_url"], product_label=fact["product_label"])
+        assert (sentra.komoditas.code, sentra.kecamatan.code) == (fact["komoditas"], fact["kecamatan"])
+        assert (sentra.desa.code if sentra.desa else None) == fact["desa"]
+        assert sentra.evidence == fact["evidence"]
     knalpot = Sentra.objects.filter(komoditas__code="knalpot").values_list("desa__name", flat=True)
     assert "Purbalingga Lor" in knalpot
     assert Sentra.objects.get(product_label="Bulu mata palsu").desa.code == "33.03.06.1011"  # Mewek, Kalimanah
+
+
+def test_building_the_sentra_fixture_resolves_places_by_name_and_refuses_an_unknown_desa(wilayah, tmp_path, settings):
+    from django.core.management import CommandError, call_command
+
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "fixtures").mkdir()
+    root = Path(__file__).resolve().parents[2] / "fixtures"
+    for name in ("wilayah.json", "komoditas.json"):
+        (tmp_path / "fixtures" / name).write_text((root / name).read_text(encoding="utf-8"), encoding="utf-8")
+    source = tmp_path / "data"
+    source.mkdir()
+    header = "produk,sektor,kecamatan,desa,source_url,note\n"
+    (source / "produk_unggulan_facts.csv").write_text(
+        header + "Sapu glagah,Kerajinan,Bojongsari,Kajongan,https://contoh.invalid/a,Perajin rumahan\n"
+        "Ikan gurami,Perikanan,Bukateja,,https://contoh.invalid/b,Sentra kecamatan\n", encoding="utf-8")
+
+    call_command("build_sentra_fixtures", "--source", str(source), stdout=io.StringIO())
+
+    built = json.loads((tmp_path / "fixtures" / "sentra.json").read_text(encoding="utf-8"))
+    assert [(r["komoditas"], r["kecamatan"], r["desa"]) for r in built] == [
+        ("sapu-glagah", "33.03.14", "33.03.14.2007"), ("gurami", "33.03.02", None)]
+    (source / "produk_unggulan_facts.csv").write_text(
+        header + "Sapu glagah,Kerajinan,Bojongsari,Kajongann,https://contoh.invalid/a,x\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Kajongann"):
+        call_command("build_sentra_fixtures", "--source", str(source), stdout=io.StringIO())
 
 
 def test_loading_the_reference_again_duplicates_nothing_and_keeps_staff_synonyms(wilayah):

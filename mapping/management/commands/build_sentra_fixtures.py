@@ -17,7 +17,6 @@ from django.core.management.base import BaseCommand, CommandError
 from mapping.models import name_key
 from mapping.models.komoditas import best_match
 
-FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 
 
 def commodity_for(label: str, komoditas: list[dict]) -> dict | None:
@@ -33,14 +32,15 @@ class Command(BaseCommand):
         parser.add_argument("--source", default=str(Path(settings.BASE_DIR).parent / "shared" / "data"))
 
     def handle(self, *args, source, **options):
+        fixtures = Path(settings.BASE_DIR) / "fixtures"
         facts = Path(source) / "produk_unggulan_facts.csv"
         if not facts.exists():
             raise CommandError(f"{facts} tidak ada.")
-        wilayah = json.loads((FIXTURES / "wilayah.json").read_text(encoding="utf-8"))
+        wilayah = json.loads((fixtures / "wilayah.json").read_text(encoding="utf-8"))
         kecamatan = {name_key(r["fields"]["name"]): r["fields"]["code"] for r in wilayah if r["model"] == "mapping.kecamatan"}
         desa = {(r["fields"]["kecamatan"][0], name_key(r["fields"]["name"])): r["fields"]["code"]
                 for r in wilayah if r["model"] == "mapping.desa"}
-        komoditas = json.loads((FIXTURES / "komoditas.json").read_text(encoding="utf-8"))
+        komoditas = json.loads((fixtures / "komoditas.json").read_text(encoding="utf-8"))
         rows = []
         with open(facts, encoding="utf-8", newline="") as handle:
             for number, fact in enumerate(csv.DictReader(handle), start=2):
@@ -60,5 +60,5 @@ class Command(BaseCommand):
                     "product_label": fact["produk"], "evidence": fact["note"], "source_url": fact["source_url"],
                     "attribution": urlsplit(fact["source_url"]).netloc.removeprefix("www."),
                 })
-        (FIXTURES / "sentra.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (fixtures / "sentra.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         self.stdout.write(self.style.SUCCESS(f"{len(rows)} sentra ditulis ke fixtures/sentra.json."))
