@@ -10,9 +10,10 @@ from django.utils import timezone
 from shapely.geometry import Point
 from shapely.prepared import prep
 
-from mapping import geometry, rating
+from mapping import geometry, rating, selectors
 from mapping.demo import vocabulary as vocab
-from mapping.models import UMKM, Assessment, AssessmentScore, Desa, Permit, Product, Rubric, Sector
+from mapping.models import UMKM, Assessment, AssessmentScore, Desa, Permit, Product, Rubric, Sector, Sentra
+from mapping.services.komoditas import products_komoditas_suggest
 
 # Demo accounts are recognised by this username prefix, so clear_demo can remove them.
 DEMO_USERNAME_PREFIX = "demo."
@@ -68,6 +69,7 @@ def demo_data_seed(*, umkm_count: int, seed: int = 2026, replace: bool = False) 
     for permit in permit_rows:
         permit.umkm = created[permit.umkm_index]
     Product.objects.bulk_create(product_rows, batch_size=1000)
+    products_komoditas_suggest([product.pk for product in product_rows])
     Permit.objects.bulk_create(permit_rows, batch_size=1000)
     result.umkm, result.products, result.permits = len(created), len(product_rows), len(permit_rows)
     return result
@@ -95,16 +97,33 @@ class _DemoGenerator:
         if not self.desa_list or not self.sectors:
             raise ValueError("Data wilayah dan sektor belum dimuat: jalankan load_wilayah dulu.")
         self._areas = {}
+        by_pk = {d.pk: d for d in self.desa_list}
+        # The real sentra (reference data) in a fixed order: the demo's producer clusters.
+        self.clusters = [
+            (by_pk[s.desa_id], [s.komoditas.name, *(x for x in s.komoditas.synonyms.splitlines() if x.strip())],
+             s.komoditas.sector.code)
+            for s in Sentra.objects.filter(desa__isnull=False).select_related("komoditas__sector")
+            .order_by("komoditas__code", "desa__code")
+            if s.komoditas.sector.code in self.sectors
+        ]
 
     def build(self, umkm_count: int):
+        """Every desa gets a share (round-robin in code order); beyond two UMKM per desa,
+        a fifth of the rest are producers in the real sentra: many small makers of sapu
+        glagah in Kajongan, knalpot in Purbalingga Lor, as the regency knows them."""
         umkm_rows, product_rows, permit_rows = [], [], []
+        in_clusters = max(0, umkm_count - 2 * len(self.desa_list)) // 5 if self.clusters else 0
         for index in range(umkm_count):
-            # Round-robin over desa in code order: every desa gets a share.
-            desa = self.desa_list[index % len(self.desa_list)]
-            sector_kode = self._sector_for(desa.kecamatan.name)
+            if index < in_clusters:
+                desa, names, sector_kode = self.clusters[index % len(self.clusters)]
+                products = self._cluster_products(names, sector_kode)
+            else:
+                desa = self.desa_list[(index - in_clusters) % len(self.desa_list)]
+                sector_kode = self._sector_for(desa.kecamatan.name)
+                products = None
             umkm = self._umkm(index, desa, sector_kode)
             umkm_rows.append(umkm)
-            for product in self._products(sector_kode):
+            for product in products or self._products(sector_kode):
                 product.umkm_index = index
                 product_rows.append(product)
             for permit in self._permits(sector_kode):
@@ -170,6 +189,19 @@ class _DemoGenerator:
             for name in chosen
         ]
 
+    def _cluster_products(self, names: list[str], sector_kode: str) -> list[Product]:
+        """One product of the sentra's commodity, as its makers name it; sentra sell further."""
+        _names, unit, (low, high) = vocab.SECTOR_PRODUCTS[sector_kode]
+        rng = self.rng
+        name = rng.choice(names)
+        name = name[:1].upper() + name[1:]
+        return [Product(
+            name=name, sector=self.sectors[sector_kode], description=f"{name} dari sentra (data demo).",
+            monthly_capacity=rng.randrange(100, 8_000), capacity_unit=unit, price=round(rng.randrange(low, high), -2),
+            market_reach=rng.choices([m.value for m in Product.MarketReach], weights=[15, 25, 20, 25, 15])[0],
+            local_material_pct=rng.choice([60, 75, 80, 90, 100]),
+        )]
+
     def _permits(self, sector_kode: str) -> list[Permit]:
         rng = self.rng
         kinds = []
@@ -217,14 +249,22 @@ def demo_assessments_seed(*, rng: random.Random, assessor_by_kecamatan: dict, ve
     reach_score = {"lokal": 2, "kabupaten": 3, "provinsi": 4, "nasional": 4, "ekspor": 5}
     now = timezone.now()
     made = []
-    products = Product.objects.filter(umkm__is_demo=True).select_related("umkm__desa").order_by("pk")
+    lq = {}  # (sector, kecamatan) → LQ, computed as an assessor's form would
+    products = (Product.objects.filter(umkm__is_demo=True).select_related("umkm__desa__kecamatan", "sector")
+                .defer("umkm__desa__boundary", "umkm__desa__kecamatan__boundary").order_by("pk"))
     for product in products:
         assessor = assessor_by_kecamatan.get(product.umkm.desa.kecamatan_id)
         if assessor is None or rng.random() > share:
             continue
+        key = (product.sector_id, product.umkm.desa.kecamatan_id)
+        if key not in lq:
+            lq[key] = selectors.sector_location_quotient(sector=product.sector, kecamatan=product.umkm.desa.kecamatan)
+        suggested = rating.lq_score(lq[key])
         scores = {}
         for criterion in criteria:
-            if criterion.code == "f":
+            if criterion.code == "c" and suggested is not None:
+                scores[criterion] = suggested  # the rubric's rule: (c) follows the LQ unless a reason is given
+            elif criterion.code == "f":
                 scores[criterion] = reach_score.get(product.market_reach, 3)
             elif criterion.code == "g":
                 scores[criterion] = min(5, 1 + (product.local_material_pct or 0) // 25)
@@ -235,6 +275,7 @@ def demo_assessments_seed(*, rng: random.Random, assessor_by_kecamatan: dict, ve
             product=product, rubric=rubric, status=Assessment.Status.VERIFIED, assessed_by=assessor,
             verified_by=verifier, submitted_at=now, verified_at=now, note="Penilaian demo.", is_current=True,
             facts={}, weighted_score=rating.weighted_score(items), mpe_total=rating.mpe_total(items),
+            lq_value=lq[key], lq_suggested_score=suggested,
         )
         made.extend(AssessmentScore(assessment=assessment, criterion=c, score=s) for c, s in scores.items())
     AssessmentScore.objects.bulk_create(made)

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from mapping import geometry
-from mapping.models import UMKM, Desa, Permit, Product
+from mapping.models import UMKM, Desa, Permit, Product, Sentra
 from tests.factories import UMKMFactory
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +94,34 @@ def test_dry_runs_write_nothing(wilayah):
 def test_seed_demo_refuses_a_negative_size(wilayah):
     with pytest.raises(CommandError, match="--umkm tidak boleh negatif"):
         seed("--umkm", "-1")
+
+
+def test_demo_producers_cluster_in_the_real_sentra(wilayah):
+    seed("--umkm", "900")
+
+    def producers(**where):
+        return UMKM.objects.filter(products__komoditas__code="sapu-glagah", **where).distinct().count()
+
+    in_kajongan, all_kajongan = producers(desa__code="33.03.14.2007"), UMKM.objects.filter(desa__code="33.03.14.2007").count()
+    share_kajongan = in_kajongan / all_kajongan
+    share_regency = producers() / UMKM.objects.count()
+    assert in_kajongan >= 3
+    assert share_kajongan > 3 * share_regency  # a cluster, not an even spread
+    assert UMKM.objects.filter(desa__code="33.03.05.1011", products__komoditas__code="knalpot").count() >= 3
+
+
+def test_demo_assessments_store_the_lq_and_follow_its_suggestion(wilayah):
+    from mapping import rating, selectors
+    from mapping.models import Assessment
+
+    seed("--umkm", "600")
+
+    assessments = list(Assessment.objects.select_related("product__sector", "product__umkm__desa__kecamatan")
+                       .prefetch_related("scores__criterion")[:25])
+    assert assessments
+    for assessment in assessments:
+        lq = selectors.sector_location_quotient(sector=assessment.product.sector,
+                                                kecamatan=assessment.product.umkm.desa.kecamatan)
+        assert assessment.lq_value == lq and assessment.lq_suggested_score == rating.lq_score(lq)
+        c = next(s.score for s in assessment.scores.all() if s.criterion.code == "c")
+        assert c == assessment.lq_suggested_score
