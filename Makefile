@@ -30,7 +30,10 @@ setup: install
 	DEBUG=true $(BIN)/python manage.py load_wilayah
 	DEBUG=true $(BIN)/python manage.py seed_demo --umkm $(DEMO_UMKM)
 
+# The portal and its job worker (spreadsheet checks and imports); Ctrl+C stops both.
 run: setup
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=true $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	DEBUG=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Debian's Chromium for the browser tests; Playwright never downloads a browser.

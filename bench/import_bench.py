@@ -54,7 +54,7 @@ def parse_args():
 
 
 def configure(database_url: str):
-    os.environ["IMPORT_IN_BACKGROUND"] = "false"
+    os.environ["TASKS_BACKEND"] = "immediate"  # the import runs here, where it is timed
     os.environ["IMPORT_MAX_ROWS"] = "1000000"
     os.environ["IMPORT_MAX_BYTES"] = str(500 * 1024 * 1024)
     dashboard_bench.configure(database_url)

@@ -3,7 +3,7 @@
     python bench/load.py [--users 20] [--seconds 300] [--umkm 3000]
 
 Builds a PostgreSQL database `purbalingga_load` (BENCH_DATABASE_URL) with demo data,
-starts gunicorn (3 workers, 127.0.0.1) and runs `--users` simulated people for
+starts gunicorn (3 workers, 127.0.0.1) and the job worker (`manage.py db_worker`) and runs `--users` simulated people for
 `--seconds`: Pimpinan reading dashboards, maps, rankings and the coverage report;
 pendamping logging visits and editing their own UMKM (form posts, each with a fresh
 submission token); Admin Dinas reading back-office lists. Then it checks that nothing was
@@ -107,13 +107,17 @@ def server_env(database_url: str, static: Path) -> dict:
             "ALLOWED_HOSTS": HOST, "SECURE_SSL_REDIRECT": "false", "SESSION_COOKIE_SECURE": "false",
             "CSRF_COOKIE_SECURE": "false", "BEHIND_TLS_PROXY": "false", "SECURE_HSTS_SECONDS": "0",
             "STATIC_ROOT": str(static), "MAP_TILES_URL": "", "LOGIN_FAILURE_LIMIT": "1000",
-            "IMPORT_IN_BACKGROUND": "true", "IMPORT_STALE_SECONDS": "5", "LOG_LEVEL": "WARNING"}
+            "TASKS_BACKEND": "database", "IMPORT_STALE_SECONDS": "5", "LOG_LEVEL": "WARNING"}
 
 
 def start_server(env: dict) -> subprocess.Popen:
     server = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "purbalingga_umkm.wsgi", "--bind", f"{HOST}:{PORT}",
                                "--workers", "3", "--timeout", "60"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    # The job worker that checks and imports files; stop() ends both.
+    server.worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"],
+                                     cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     start_new_session=True)
     for _ in range(100):
         try:
             connection = http.client.HTTPConnection(HOST, PORT, timeout=2)
@@ -123,6 +127,13 @@ def start_server(env: dict) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError("gunicorn did not start")
+
+
+def stop(server: subprocess.Popen, sig: int) -> None:
+    """Signal gunicorn's and the job worker's whole process groups (SIGKILL: a power cut)."""
+    for process in (server, server.worker):
+        os.killpg(process.pid, sig)
+        process.wait()
 
 
 def worker_rss_mb(server: subprocess.Popen) -> float:
@@ -208,7 +219,7 @@ def p95(values):
 
 
 def kill_during_import(env, database_url, rows: int) -> dict:
-    """Kill -9 every gunicorn process while an import writes; the database must be as before."""
+    """Kill -9 gunicorn and the job worker while an import writes; the database must be as before."""
     from mapping.models import UMKM
     from spreadsheets.models import ImportBatch, ImportChange
 
@@ -238,8 +249,7 @@ def kill_during_import(env, database_url, rows: int) -> dict:
         if batch.status == ImportBatch.Status.IMPORTING and batch.progress >= rows:
             break
         time.sleep(0.05)
-    os.killpg(server.pid, signal.SIGKILL)
-    server.wait()
+    stop(server, signal.SIGKILL)
     time.sleep(1)
     after = UMKM.objects.count()
     changes = ImportChange.objects.filter(batch_id=batch_id).count()
@@ -249,8 +259,7 @@ def kill_during_import(env, database_url, rows: int) -> dict:
     browser.sign_in("demo.admin")
     browser.request("GET", f"/data/riwayat/{batch_id}/")
     status_after = ImportBatch.objects.get(pk=batch_id).status
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait()
+    stop(server, signal.SIGTERM)
     return {"umkm_before": before, "umkm_after": after, "history_rows": changes, "batch_status": status_after}
 
 
@@ -289,8 +298,7 @@ def main():
     for thread in threads:
         thread.join(args.seconds + 120)
     end_rss = worker_rss_mb(server)
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait()
+    stop(server, signal.SIGTERM)
 
     visits_stored = Visit.objects.filter(notes=f"load-{run_id}").count()
     names_stored = dict(UMKM.objects.filter(pk__in=list(sent["names"])).values_list("pk", "name"))

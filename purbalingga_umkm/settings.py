@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "djgeojson",
     "axes",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "purbalingga_umkm",
     "spreadsheets",
     "mapping",
@@ -100,6 +102,13 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the job worker are two processes on one file: in WAL mode readers
+    # never wait for a writer (a long import), and writers queue for each other (IMMEDIATE,
+    # up to 20 s) instead of failing at once with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE", "timeout": 20})
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -222,9 +231,15 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 # An XLSX is a ZIP of XML: its unpacked size is checked before anything parses it.
 IMPORT_MAX_UNPACKED_BYTES = env.int("IMPORT_MAX_UNPACKED_BYTES", default=300 * 1024 * 1024)
-# Checking and importing run in a background thread so no request waits on them; tests
-# run them inline. An import whose worker stops sending heartbeats is marked interrupted.
-IMPORT_IN_BACKGROUND = env.bool("IMPORT_IN_BACKGROUND", default=True)
+# Long work (checking and importing a file) goes on the job queue so no request waits on
+# it: jobs are rows in the database and `manage.py db_worker` (started by `make run`; a
+# service in production, see docs/operations.md) runs them. TASKS_BACKEND=immediate runs
+# them at once in the caller (the tests). An import whose worker stops sending heartbeats
+# is marked interrupted.
+TASKS = {"default": {"BACKEND": {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}[env.str("TASKS_BACKEND", default="database")]}}
 IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=120)
 # django-import-export (admin exports): each direction needs its own model permission,
 # e.g. mapping.export_umkm; the library's default is none at all.

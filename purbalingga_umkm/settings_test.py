@@ -18,7 +18,16 @@ for _name, _value in {
     "SECURE_SSL_REDIRECT": "false",
     "MAP_TILES_URL": "",
     "STATIC_ROOT": str(_BASE_DIR / "var" / "test-static"),
+    # Queued jobs run at once in the caller; tests of the worker use the database queue.
+    "TASKS_BACKEND": "immediate",
 }.items():
     os.environ.setdefault(_name, _value)
 
 from purbalingga_umkm.settings import *  # noqa: E402,F403
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not SQLite's shared in-memory database: the browser tests' server threads and
+    # job worker then lock it as production's processes do (WAL, waiting for each other)
+    # rather than failing at once on a table another connection holds.
+    (_BASE_DIR / "var").mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(_BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405

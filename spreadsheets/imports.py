@@ -16,14 +16,13 @@ spreadsheet_specs.py, see spreadsheets/specs.py):
 3. `import_undo()` restores those values (and removes created rows) when no later edit
    touched them, and otherwise says which rows block it.
 
-Checking and importing run in a background thread (IMPORT_IN_BACKGROUND) so no request
-waits on a 100,000-row file; the batch's progress is written outside the import's
+Checking and importing are jobs on the job queue (settings.TASKS; `manage.py db_worker`
+runs them) so no request waits on a 100,000-row file; the batch's progress is written outside the import's
 transaction so the page can show it.
 """
 
 import hashlib
 import logging
-import threading
 import time
 import zlib
 from contextlib import contextmanager
@@ -33,11 +32,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, OperationalError, close_old_connections, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Subquery
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _, gettext_lazy
+from django_tasks import task
 
 from purbalingga_umkm.audit import SOURCE_IMPORT, audit_event
 from purbalingga_umkm.models import AuditEntry
@@ -305,7 +305,7 @@ def import_start(*, spec: ImportSpec, upload, user, inline: bool = False) -> Imp
     )
     del content
     batch.content = b""  # kept in the database; the check reads it from there
-    _run_later(import_check, batch.pk, inline=inline)
+    _run_later(import_check_job, batch.pk, inline=inline)
     return batch
 
 
@@ -317,6 +317,8 @@ def _content(batch_id: int) -> bytes:
 
 def import_check(batch_id: int) -> None:
     batch = ImportBatch.objects.without_content().select_related("created_by").get(pk=batch_id)
+    if batch.status != ImportBatch.Status.CHECKING:
+        return  # given up meanwhile (no worker took the job in time): the page says so
     spec = SPECS[batch.kind]
     try:
         with _failure_recorded(batch, _("Pemeriksaan")):
@@ -359,11 +361,13 @@ def import_confirm(*, batch: ImportBatch, user, inline: bool = False) -> None:
     updated = _batch_update(ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READY),
         status=ImportBatch.Status.IMPORTING, progress=0, heartbeat_at=timezone.now())
     if updated:  # a second click on "Impor" finds the batch already importing
-        _run_later(import_commit, batch.pk, inline=inline)
+        _run_later(import_commit_job, batch.pk, inline=inline)
 
 
 def import_commit(batch_id: int) -> None:
     batch = ImportBatch.objects.without_content().select_related("created_by").get(pk=batch_id)
+    if batch.status != ImportBatch.Status.IMPORTING:
+        return  # given up meanwhile (no worker took the job in time): the page says so
     spec = SPECS[batch.kind]
     content = _content(batch_id)
     if hashlib.sha256(content).hexdigest() != batch.checksum:
@@ -463,7 +467,8 @@ def _versions_still(spec, updated) -> None:
 
 
 def import_mark_stale(batch: ImportBatch) -> ImportBatch:
-    """A check or import whose worker died (server restarted) is marked failed.
+    """A check or import whose worker died (server restarted), or that no worker took from
+    the queue in time, is marked failed; the job, if a worker takes it later, does nothing.
 
     Its transaction never committed, so nothing of it is in the database.
     """
@@ -471,7 +476,8 @@ def import_mark_stale(batch: ImportBatch) -> ImportBatch:
     if batch.is_running and batch.heartbeat_at and batch.heartbeat_at < stale_after:
         _batch_update(ImportBatch.objects.filter(pk=batch.pk, status=batch.status),
             status=ImportBatch.Status.FAILED,
-            refusal=_("Proses terhenti (server dimulai ulang?). Tidak ada yang disimpan; periksa ulang berkas ini."))
+            refusal=_("Proses terhenti atau tidak dijalankan (server atau pekerja latar dimulai ulang?). Tidak ada yang "
+                      "disimpan; periksa ulang berkas ini."))
         batch.refresh_from_db()
     return batch
 
@@ -481,24 +487,26 @@ def import_recheck(*, batch: ImportBatch, user) -> None:
         raise PermissionDenied
     _batch_update(ImportBatch.objects.filter(pk=batch.pk), status=ImportBatch.Status.CHECKING, progress=0,
                                                    heartbeat_at=timezone.now(), refusal="")
-    _run_later(import_check, batch.pk)
+    _run_later(import_check_job, batch.pk)
 
 
-def _run_later(function, batch_id: int, *, inline: bool = False) -> None:
-    if inline or not settings.IMPORT_IN_BACKGROUND:
-        function(batch_id)
-        return
+@task()
+def import_check_job(batch_id: int) -> None:
+    import_check(batch_id)
 
-    def work():
-        close_old_connections()
-        try:
-            function(batch_id)
-        except Exception:
-            logger.exception("Background import step failed")
-        finally:
-            connection.close()
 
-    transaction.on_commit(lambda: threading.Thread(target=work, name=f"import-{batch_id}", daemon=True).start())
+@task()
+def import_commit_job(batch_id: int) -> None:
+    import_commit(batch_id)
+
+
+def _run_later(job, batch_id: int, *, inline: bool = False) -> None:
+    """Queue the job; it is a row written in the caller's transaction, so the worker sees it
+    exactly when the batch's new status is committed. `inline` runs it here and now."""
+    if inline:
+        job.call(batch_id)
+    else:
+        job.enqueue(batch_id)
 
 
 # --- undo ----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import fcntl
 import os
+import threading
 import zlib
 from pathlib import Path
 
@@ -7,6 +8,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.core import serializers
+from django_tasks_db.management.commands.db_worker import Worker
 
 from mapping import services
 from mapping.models import Assessment, Desa, Kecamatan, Rubric
@@ -71,10 +73,19 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def imports_inline(settings):
-    """Imports run inside the request in tests; the browser test runs them in the background."""
-    settings.IMPORT_IN_BACKGROUND = False
+@pytest.fixture
+def job_worker(settings):
+    """Jobs go on the database queue, as in production, and a worker (the one `manage.py
+    db_worker` runs) takes them in a thread for the test's length."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    worker = Worker(queue_names=["default"], interval=0.1, batch=False, backend_name="default",
+                    startup_delay=False, max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
+    thread = threading.Thread(target=worker.run, name="test-worker", daemon=True)
+    thread.start()
+    yield worker
+    worker.running = False
+    thread.join(timeout=30)
+    assert not thread.is_alive(), "the worker did not stop"
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,9 @@
 """A separate process for tests/test_interrupted_import.py (not collected: no test_ prefix).
 
     python tests/interrupted_import_child.py setup ROWS   → prints the id of a checked, ready import
-    python tests/interrupted_import_child.py import ID    → imports it, says WRITTEN once every row is
-                                                            written, then waits inside the transaction
+    python tests/interrupted_import_child.py import ID    → queues its import and runs the worker, which
+                                                            says WRITTEN once every row is written,
+                                                            then waits inside the transaction
     python tests/interrupted_import_child.py state ID     → prints the UMKM count and the batch's state
     python tests/interrupted_import_child.py stale ID     → marks it stopped, as the import page does
 """
@@ -24,6 +25,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django_tasks_db.models import DBTaskResult  # noqa: E402
 
 from mapping.models import UMKM  # noqa: E402
 from spreadsheets import imports  # noqa: E402
@@ -54,7 +56,8 @@ def import_and_hang(batch_id: int) -> None:
 
     spec.after_write = after_write
     batch = ImportBatch.objects.get(pk=batch_id)
-    imports.import_confirm(batch=batch, user=batch.created_by, inline=True)
+    imports.import_confirm(batch=batch, user=batch.created_by)  # queued, as the import page does
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
 
 
 def stale(batch_id: int) -> None:
@@ -66,7 +69,9 @@ def stale(batch_id: int) -> None:
 def state(batch_id: int) -> None:
     batch = ImportBatch.objects.get(pk=batch_id)
     print(json.dumps({"umkm": UMKM.objects.count(), "status": batch.status,
-                      "changes": ImportChange.objects.filter(batch=batch).count()}))
+                      "changes": ImportChange.objects.filter(batch=batch).count(),
+                      "jobs": [[path.rsplit(".", 1)[1], status] for path, status
+                               in DBTaskResult.objects.order_by("enqueued_at").values_list("task_path", "status")]}))
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ def own_database(tmp_path):
 
 
 def child(database_url, *args, **popen):
-    env = {**os.environ, "DATABASE_URL": database_url, "IMPORT_STALE_SECONDS": "0",
+    env = {**os.environ, "DATABASE_URL": database_url, "IMPORT_STALE_SECONDS": "0", "TASKS_BACKEND": "database",
            "DJANGO_SETTINGS_MODULE": "purbalingga_umkm.settings_test"}
     return subprocess.Popen([sys.executable, str(CHILD), *map(str, args)], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
@@ -67,5 +67,6 @@ def test_a_server_killed_in_the_middle_of_an_import_leaves_the_database_as_befor
     assert before["status"] == "ready" and after["status"] == "importing"
     assert after["umkm"] == before["umkm"]
     assert after["changes"] == 0
+    assert before["jobs"] == [] and after["jobs"] == [["import_commit_job", "RUNNING"]]  # the worker was killed
     shown = json.loads(run(own_database, "stale", batch_id))  # the import page, once the heartbeat is old
     assert shown["status"] == "failed" and "Tidak ada yang disimpan" in shown["refusal"]

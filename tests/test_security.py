@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -243,5 +244,23 @@ def test_the_health_endpoint_answers_for_the_proxy_without_a_login(client, db):
     response = client.get(reverse("health"))
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "jobs": "ok"}
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_the_health_endpoint_tells_the_monitoring_when_no_worker_takes_queued_jobs(client, db, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from spreadsheets.imports import import_check_job
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    forgotten = import_check_job.enqueue(1)
+    import_check_job.enqueue(2)
+    assert client.get(reverse("health")).json()["jobs"] == "ok"  # just queued
+
+    DBTaskResult.objects.filter(id=forgotten.id).update(
+        enqueued_at=timezone.now() - timezone.timedelta(seconds=settings.IMPORT_STALE_SECONDS + 1))
+    response = client.get(reverse("health"))
+
+    assert response.status_code == 200  # the portal still serves pages: the proxy keeps it
+    assert response.json() == {"status": "degraded", "database": "ok", "jobs": "waiting", "jobs_waiting": 1}

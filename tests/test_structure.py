@@ -19,14 +19,19 @@ def python_files(package: str):
     return [p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts]
 
 
-def imported_apps(path: Path) -> set[str]:
+def imported_modules(path: Path) -> set[str]:
+    """The top-level modules a file imports."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module.split(".")[0])
-    return found & set(LAYERS)
+    return found
+
+
+def imported_apps(path: Path) -> set[str]:
+    return imported_modules(path) & set(LAYERS)
 
 
 @pytest.mark.parametrize("package", LAYERS)
@@ -35,6 +40,13 @@ def test_no_package_imports_a_layer_above_it(package):
     offenders = {str(p.relative_to(ROOT)): sorted(imported_apps(p) & above) for p in python_files(package)}
 
     assert {path: apps for path, apps in offenders.items() if apps} == {}
+
+
+def test_long_work_goes_on_the_job_queue_not_into_threads_of_the_web_server():
+    starts_threads = [str(p.relative_to(ROOT)) for package in LAYERS for p in python_files(package)
+                      if {"threading", "concurrent", "multiprocessing"} & imported_modules(p)]
+
+    assert starts_threads == []
 
 
 def test_mapping_never_reaches_mentorings_tables_through_relation_names():

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -13,8 +14,9 @@ from tests.conftest import user_with_role
 
 
 @pytest.fixture
-def dinas_staff(live_wilayah, settings):
-    settings.IMPORT_IN_BACKGROUND = True  # as in production: a thread, and the page polls its progress
+def dinas_staff(live_wilayah, job_worker):
+    """As in production, the check and the import are queued jobs a worker takes while the
+    page polls their progress."""
     return user_with_role("staf.impor", Role.ADMIN_DINAS, staff=True)
 
 
@@ -70,5 +72,9 @@ def test_staff_fix_a_row_error_and_import(live_server, dinas_staff, browser, tmp
     expect(page.locator("#import-status")).to_contain_text("Selesai diimpor")
     assert set(UMKM.objects.filter(code__startswith="BJS-E2E").values_list("desa__name", flat=True)) == {"Karangbanjar"}
     assert ImportBatch.objects.filter(status=ImportBatch.Status.DONE).count() == 1
+    # two checks and one import, each a job the worker took from the queue
+    assert sorted(DBTaskResult.objects.values_list("task_path", "status")) == [
+        ("spreadsheets.imports.import_check_job", "SUCCESSFUL")] * 2 + [
+        ("spreadsheets.imports.import_commit_job", "SUCCESSFUL")]
     assert page.js_errors == []
     context.close()

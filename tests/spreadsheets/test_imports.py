@@ -1,8 +1,11 @@
 """Spreadsheet import as staff and pendamping use it: upload, dry run, import, undo."""
 
+from contextlib import contextmanager
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_tasks.signals import task_finished
 
 from mapping.models import UMKM, Product, UMKMFact
 from spreadsheets.models import ImportBatch, ImportChange
@@ -23,6 +26,21 @@ def confirm(client, batch) -> ImportBatch:
     assert response.status_code == 302
     batch.refresh_from_db()
     return batch
+
+
+@contextmanager
+def jobs_finished():
+    """The queued jobs that finished meanwhile, with their errors."""
+    jobs = []
+
+    def finished(sender, task_result, **kwargs):
+        jobs.append(task_result)
+
+    task_finished.connect(finished)
+    try:
+        yield jobs
+    finally:
+        task_finished.disconnect(finished)
 
 
 @pytest.fixture
@@ -133,13 +151,53 @@ def test_a_crash_in_the_middle_of_writing_rolls_everything_back(staff, monkeypat
         raise RuntimeError("server mati")
 
     monkeypatch.setattr(facts, "_add_new", power_cut)  # after UMKM and history rows are written
-    with pytest.raises(RuntimeError):
-        staff.post(reverse("spreadsheets:import-confirm", args=[batch.pk]))
+    with jobs_finished() as jobs:
+        response = staff.post(reverse("spreadsheets:import-confirm", args=[batch.pk]))
+
+    assert response.status_code == 302  # the page does not fail: the queued job does
+    assert [error.exception_class_path for job in jobs for error in job.errors] == ["builtins.RuntimeError"]
 
     batch.refresh_from_db()
     assert batch.status == ImportBatch.Status.FAILED
     assert not UMKM.objects.filter(code__startswith="BJS-").exists()
     assert not ImportChange.objects.exists()
+
+
+# The worker commits as in production: these tests run outside the test's transaction.
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_is_a_queued_job_the_worker_checks(staff, settings):
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    batch = upload(staff, csv_bytes([umkm_row(1)]))
+
+    assert batch.status == ImportBatch.Status.CHECKING  # the request did not wait for the check
+    assert list(DBTaskResult.objects.values_list("task_path", "args_kwargs", "status")) == [
+        ("spreadsheets.imports.import_check_job", {"args": [batch.pk], "kwargs": {}}, "READY")]
+
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.READY and batch.total_rows == 1
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_no_worker_took_in_time_is_shown_as_stopped_and_not_run_later(staff, settings):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    batch = upload(staff, csv_bytes([umkm_row(1)]))
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat_at=timezone.now() - timezone.timedelta(minutes=10))
+
+    page = staff.get(reverse("spreadsheets:import-detail", args=[batch.pk]))
+    assert "pekerja latar" in page.content.decode()
+    call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)  # the worker is back
+
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and batch.total_rows == 0  # as the page said
 
 
 def test_a_worker_that_died_is_shown_as_stopped_and_can_be_checked_again(staff, settings):
