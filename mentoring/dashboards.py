@@ -23,9 +23,9 @@ from purbalingga_umkm.figures import figures_cached
 from purbalingga_umkm.params import id_param
 from purbalingga_umkm.roles import sees_everything
 from mentoring.models import Assignment, Visit
-from mentoring.selectors import COVERAGE_DAYS, desa_ids_recently_covered
+from mentoring.selectors import COVERAGE_DAYS, recent_coverage
 
-METRICS = ("umkm", "flagship", "avg_score", "ready_share", "coverage")
+METRICS = ("umkm", "flagship", "avg_score", "ready_share", "visited_share", "surveyed_share")
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,8 @@ class KecamatanFigures:
     score_count: int = 0
     ready: int = 0
     desa_total: int = 0
-    desa_covered: int = 0
+    desa_visited: int = 0  # a visit logged in the last COVERAGE_DAYS days
+    desa_surveyed: int = 0  # a UMKM, product or assessment recorded in the same window
     sectors: dict = field(default_factory=dict)  # sector kode -> (UMKM count, LQ or None)
 
     @property
@@ -118,11 +119,19 @@ class KecamatanFigures:
         return (Decimal(self.ready) * 100 / self.umkm).quantize(Decimal("0.1")) if self.umkm else None
 
     @property
-    def coverage(self) -> Decimal | None:
-        return (Decimal(self.desa_covered) * 100 / self.desa_total).quantize(Decimal("0.1")) if self.desa_total else None
+    def visited_share(self) -> Decimal | None:
+        return _share(self.desa_visited, self.desa_total)
+
+    @property
+    def surveyed_share(self) -> Decimal | None:
+        return _share(self.desa_surveyed, self.desa_total)
 
     def metric(self, name: str):
         return getattr(self, name)
+
+
+def _share(part: int, total: int) -> Decimal | None:
+    return (Decimal(part) * 100 / total).quantize(Decimal("0.1")) if total else None
 
 
 def _figure_totals() -> dict:
@@ -148,10 +157,11 @@ def kecamatan_figures(*, user, filters: DashboardFilters) -> list[KecamatanFigur
             for name, value in row.items():
                 setattr(figures, name, value or 0)
 
-    covered = desa_ids_recently_covered(timezone.localdate() - timedelta(days=COVERAGE_DAYS))
+    coverage = recent_coverage()
     for desa_id, kecamatan_id in Desa.objects.filter(kecamatan_id__in=rows).values_list("pk", "kecamatan_id"):
         rows[kecamatan_id].desa_total += 1
-        rows[kecamatan_id].desa_covered += desa_id in covered
+        rows[kecamatan_id].desa_visited += desa_id in coverage.visited
+        rows[kecamatan_id].desa_surveyed += desa_id in coverage.surveyed
 
     _add_sector_mix(rows, facts)
     return list(rows.values())
@@ -185,7 +195,8 @@ class Headline:
     umkm: int
     products: int
     flagship: int
-    desa_covered: int
+    desa_visited: int
+    desa_surveyed: int
     desa_total: int
     visits_this_month: int
     awaiting_verification: int
@@ -197,7 +208,8 @@ def headline(*, user, figures: list[KecamatanFigures]) -> Headline:
         umkm=sum(f.umkm for f in figures),
         products=sum(f.products for f in figures),
         flagship=sum(f.flagship for f in figures),
-        desa_covered=sum(f.desa_covered for f in figures),
+        desa_visited=sum(f.desa_visited for f in figures),
+        desa_surveyed=sum(f.desa_surveyed for f in figures),
         desa_total=sum(f.desa_total for f in figures),
         visits_this_month=Visit.objects.visible_to(user).filter(date__gte=today.replace(day=1)).count(),
         awaiting_verification=Assessment.objects.visible_to(user).filter(status=Assessment.Status.SUBMITTED).count(),
@@ -360,7 +372,7 @@ def _umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict
 
 
 def desa_figures(*, user, kecamatan, filters: DashboardFilters) -> list[KecamatanFigures]:
-    """The same figures per desa of one kecamatan (coverage is 100 % or 0 % per desa)."""
+    """The same figures per desa of one kecamatan (visited and surveyed are 0 or 1 per desa)."""
     rows = {
         d.pk: KecamatanFigures(d.code, d.name, desa_total=1)
         for d in Desa.objects.filter(kecamatan=kecamatan).only("code", "name").order_by("code")
@@ -370,9 +382,10 @@ def desa_figures(*, user, kecamatan, filters: DashboardFilters) -> list[Kecamata
         if figures is not None:
             for name, value in row.items():
                 setattr(figures, name, value or 0)
-    covered = desa_ids_recently_covered(timezone.localdate() - timedelta(days=COVERAGE_DAYS))
+    coverage = recent_coverage(within=Desa.objects.filter(kecamatan=kecamatan))
     for desa_id, figures in rows.items():
-        figures.desa_covered = int(desa_id in covered)
+        figures.desa_visited = int(desa_id in coverage.visited)
+        figures.desa_surveyed = int(desa_id in coverage.surveyed)
     return list(rows.values())
 
 
@@ -447,10 +460,14 @@ def figures_table(figures: list[KecamatanFigures], *, filename: str) -> dict:
     """The figures table as a download (the keywords of table_response)."""
     headers = [
         _("Kode"), _("Wilayah"), _("UMKM"), _("Produk"), _("Produk unggulan"), _("Rata-rata skor potensi"),
-        _("UMKM siap legal (%)"), _("Desa terkunjungi 90 hari"), _("Jumlah desa"),
+        _("UMKM siap legal (%)"),
+        _("Desa dikunjungi %(days)s hari") % {"days": COVERAGE_DAYS},
+        _("Desa disurvei %(days)s hari") % {"days": COVERAGE_DAYS},
+        _("Jumlah desa"),
     ]
     rows = (
-        [f.code, f.name, f.umkm, f.products, f.flagship, f.avg_score, f.ready_share, f.desa_covered, f.desa_total]
+        [f.code, f.name, f.umkm, f.products, f.flagship, f.avg_score, f.ready_share,
+         f.desa_visited, f.desa_surveyed, f.desa_total]
         for f in figures
     )
     return {"headers": headers, "rows": rows, "filename": filename, "title": _("Wilayah")}

@@ -8,12 +8,11 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from mapping.models import UMKM, Assessment, Desa, Kecamatan
+from mapping.models import UMKM, Assessment, Desa, Kecamatan, Product
 from mentoring.models import Assignment, FollowUp, Pendamping, Visit
 
-# A desa counts as covered when some UMKM there had a visit or a survey within this many days.
+# "Dikunjungi" and "disurvei" are counted over the same window, everywhere they are shown.
 COVERAGE_DAYS = 90
-
 
 def pendamping_of(user) -> Pendamping | None:
     return Pendamping.objects.filter(user=user).first()
@@ -28,36 +27,58 @@ def current_assignments(*, user) -> QuerySet[Assignment]:
     )
 
 
-def desa_ids_recently_covered(since: date, *, within=None) -> set[int]:
-    """Desa (of `within`, a desa queryset, or all) where some UMKM had a visit or a survey
-    since `since`: registered or updated in the portal, or a product assessed.
+def _desa_ids(queryset, path: str, within) -> set[int]:
+    if within is not None:
+        queryset = queryset.filter(**{f"{path}__in": within.values("pk")})
+    return set(queryset.order_by().values_list(path, flat=True).distinct())
 
-    The one definition of "covered": three indexed range scans instead of three
-    subqueries per desa.
-    """
-    start = timezone.make_aware(datetime.combine(since, time.min))
 
-    def desa_of(queryset, path):
-        if within is not None:
-            queryset = queryset.filter(**{f"{path}__in": within.values("pk")})
-        return set(queryset.order_by().values_list(path, flat=True).distinct())
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
+
+def desa_ids_recently_visited(since: date, *, within=None) -> set[int]:
+    """Desa (of `within`, a desa queryset, or all) where a visit to some UMKM was logged
+    on or after `since`: the one definition of "dikunjungi"."""
+    return _desa_ids(Visit.objects.filter(date__gte=since), "umkm__desa_id", within)
+
+
+def desa_ids_recently_surveyed(since: date, *, within=None) -> set[int]:
+    """Desa (of `within`, a desa queryset, or all) where a UMKM or one of its products was
+    recorded (registered or changed in the portal) or a product assessed on or after
+    `since`: the one definition of "disurvei". Generated demo rows do not count."""
+    start = _start_of(since)
     return (
-        desa_of(Visit.objects.filter(date__gte=since), "umkm__desa_id")
-        | desa_of(UMKM.objects.filter(updated_at__gte=start, is_demo=False), "desa_id")
-        | desa_of(Assessment.objects.filter(created_at__gte=start), "product__umkm__desa_id")
+        _desa_ids(UMKM.objects.filter(updated_at__gte=start, is_demo=False), "desa_id", within)
+        | _desa_ids(Product.objects.filter(updated_at__gte=start, umkm__is_demo=False), "umkm__desa_id", within)
+        | _desa_ids(Assessment.objects.filter(created_at__gte=start), "product__umkm__desa_id", within)
+    )
+
+
+@dataclass(frozen=True)
+class RecentCoverage:
+    """Which desa were visited and which surveyed in the last COVERAGE_DAYS days."""
+    visited: set[int]
+    surveyed: set[int]
+
+
+def recent_coverage(*, within=None, days: int = COVERAGE_DAYS) -> RecentCoverage:
+    since = timezone.localdate() - timedelta(days=days)
+    return RecentCoverage(
+        visited=desa_ids_recently_visited(since, within=within),
+        surveyed=desa_ids_recently_surveyed(since, within=within),
     )
 
 
 def desa_coverage_list(*, user, days: int = COVERAGE_DAYS, with_boundary: bool = False) -> list[Desa]:
-    """Desa the user may work in, each with its last visit date and whether it is
-    covered (see desa_ids_recently_covered) in the last `days` days."""
+    """Desa the user may work in, each with its last visit date and whether it was
+    visited and surveyed (see recent_coverage) in the last `days` days."""
     last_visit = (
         Visit.objects.filter(umkm__desa=OuterRef("pk")).order_by().values("umkm__desa")
         .annotate(last=Max("date")).values("last")
     )
     desa = Desa.objects.editable_by(user)
-    covered = desa_ids_recently_covered(timezone.localdate() - timedelta(days=days), within=desa)
+    coverage = recent_coverage(within=desa, days=days)
     rows = list(
         desa.defer("centre", *([] if with_boundary else ["boundary"])).select_related("kecamatan")
         .defer("kecamatan__boundary", "kecamatan__centre")
@@ -65,7 +86,8 @@ def desa_coverage_list(*, user, days: int = COVERAGE_DAYS, with_boundary: bool =
         .order_by("kecamatan__code", "code")
     )
     for row in rows:
-        row.covered = row.pk in covered
+        row.visited = row.pk in coverage.visited
+        row.surveyed = row.pk in coverage.surveyed
     return rows
 
 
@@ -83,7 +105,8 @@ def desa_coverage_feature_collection(*, user, days: int = COVERAGE_DAYS) -> dict
                     "code": desa.code,
                     "name": desa.name,
                     "kecamatan": desa.kecamatan.name,
-                    "covered": desa.covered,
+                    "visited": desa.visited,
+                    "surveyed": desa.surveyed,
                     "last_visit": desa.last_visit.isoformat() if desa.last_visit else None,
                 },
             }
@@ -128,7 +151,8 @@ class CoverageRow:
     visits_total: int
     umkm_visited: int
     umkm_total: int
-    desa_never_visited: int
+    desa_visited: int  # in the last COVERAGE_DAYS days, like desa_surveyed
+    desa_surveyed: int
     desa_total: int
     overdue_follow_ups: int
     extra: dict = field(default_factory=dict)
@@ -152,8 +176,9 @@ def _count(queryset, outer_path: str) -> Coalesce:
 def coverage_report(*, user, months: int = 6) -> CoverageReport:
     """Mentoring coverage per kecamatan and per pendamping over the last `months` months.
 
-    Visits per month, distinct UMKM visited in the period, desa never visited and
-    overdue follow-ups; a fixed number of queries whatever the number of UMKM.
+    Visits per month, distinct UMKM visited in the period, desa visited and desa
+    surveyed in the last COVERAGE_DAYS days (the dashboard's window) and overdue
+    follow-ups; a fixed number of queries whatever the number of UMKM.
     """
     today = timezone.localdate()
     month_starts = _month_starts(months, today)
@@ -167,12 +192,17 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
                 UMKM.objects.filter(Exists(visits.filter(umkm=OuterRef("pk")))), "desa__kecamatan"
             ),
             desa_total=_count(Desa.objects.all(), "kecamatan"),
-            desa_never_visited=_count(
-                Desa.objects.filter(~Exists(Visit.objects.filter(umkm__desa=OuterRef("pk")))), "kecamatan"
-            ),
             overdue=_count(FollowUp.objects.overdue(today), "visit__umkm__desa__kecamatan"),
         ).order_by("code")
     )
+    desa_in_scope = Desa.objects.filter(kecamatan__in=[k.pk for k in kecamatan_rows])
+    coverage = recent_coverage(within=desa_in_scope)
+    for k in kecamatan_rows:
+        k.desa_visited = k.desa_surveyed = 0
+    kecamatan_by_id = {k.pk: k for k in kecamatan_rows}
+    for desa_id, kecamatan_id in desa_in_scope.values_list("pk", "kecamatan_id"):
+        kecamatan_by_id[kecamatan_id].desa_visited += desa_id in coverage.visited
+        kecamatan_by_id[kecamatan_id].desa_surveyed += desa_id in coverage.surveyed
     by_kecamatan_month = _visits_by_month(visits, "umkm__desa__kecamatan")
     mentors_by_kecamatan = {}
     for assignment in Assignment.objects.in_force().select_related("pendamping").order_by("pendamping__full_name"):
@@ -184,12 +214,11 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
             visits_by_month=[by_kecamatan_month.get((k.pk, m), 0) for m in month_starts],
             visits_total=sum(by_kecamatan_month.get((k.pk, m), 0) for m in month_starts),
             umkm_visited=k.umkm_visited, umkm_total=k.umkm_total,
-            desa_never_visited=k.desa_never_visited, desa_total=k.desa_total,
+            desa_visited=k.desa_visited, desa_surveyed=k.desa_surveyed, desa_total=k.desa_total,
             overdue_follow_ups=k.overdue, extra={"code": k.code},
         )
         for k in kecamatan_rows
     ]
-    kecamatan_by_id = {k.pk: k for k in kecamatan_rows}
 
     pendamping_rows = list(
         Pendamping.objects.filter(
@@ -222,7 +251,8 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
                 visits_by_month=[by_pendamping_month.get((p.pk, m), 0) for m in month_starts],
                 visits_total=sum(by_pendamping_month.get((p.pk, m), 0) for m in month_starts),
                 umkm_visited=p.umkm_visited, umkm_total=sum(k.umkm_total for k in own),
-                desa_never_visited=sum(k.desa_never_visited for k in own),
+                desa_visited=sum(k.desa_visited for k in own),
+                desa_surveyed=sum(k.desa_surveyed for k in own),
                 desa_total=sum(k.desa_total for k in own),
                 overdue_follow_ups=p.overdue,
             )
@@ -267,7 +297,8 @@ COVERAGE_SORT_KEYS = {
     "nama": lambda row: row.name,
     "kunjungan": lambda row: row.visits_total,
     "umkm": lambda row: row.umkm_visited,
-    "desa": lambda row: row.desa_never_visited,
+    "dikunjungi": lambda row: row.desa_visited,
+    "disurvei": lambda row: row.desa_surveyed,
     "tindak": lambda row: row.overdue_follow_ups,
 }
 
@@ -290,11 +321,13 @@ def coverage_table(report: CoverageReport, *, by: str) -> dict:
         _("Kecamatan") if by_pendamping else _("Pendamping"),
         *[_("Kunjungan %(month)s") % {"month": m} for m in month_labels],
         _("Jumlah kunjungan"), _("UMKM dikunjungi"), _("Jumlah UMKM"),
-        _("Desa belum pernah dikunjungi"), _("Jumlah desa"), _("Tindak lanjut terlambat"),
+        _("Desa dikunjungi %(days)s hari") % {"days": COVERAGE_DAYS},
+        _("Desa disurvei %(days)s hari") % {"days": COVERAGE_DAYS},
+        _("Jumlah desa"), _("Tindak lanjut terlambat"),
     ]
     data = (
         [r.name, r.counterpart, *r.visits_by_month, r.visits_total, r.umkm_visited, r.umkm_total,
-         r.desa_never_visited, r.desa_total, r.overdue_follow_ups]
+         r.desa_visited, r.desa_surveyed, r.desa_total, r.overdue_follow_ups]
         for r in rows
     )
     return {"headers": headers, "rows": data, "title": _("Cakupan"),

@@ -49,7 +49,8 @@ def my_tasks(request):
         "desa_choices": desa_coverage,
         "sectors": Sector.objects.all(),
         "follow_ups": selectors.follow_ups_due(user=request.user),
-        "uncovered_desa": [d for d in desa_coverage if not d.covered],
+        "unvisited_desa": [d for d in desa_coverage if not d.visited],
+        "unsurveyed_desa": [d for d in desa_coverage if not d.surveyed],
         "coverage_days": selectors.COVERAGE_DAYS,
         "recent_visits": selectors.recent_visits(user=request.user),
     }
@@ -114,7 +115,9 @@ def coverage_report(request):
         ("kecamatan", _("Per kecamatan"), report.per_kecamatan, _("Kecamatan"), _("Pendamping")),
         ("pendamping", _("Per pendamping"), report.per_pendamping, _("Pendamping"), _("Kecamatan")),
     ]
-    return render(request, "mentoring/coverage_report.html", {"report": report, "sort": sort, "tables": tables})
+    return render(request, "mentoring/coverage_report.html", {
+        "report": report, "sort": sort, "tables": tables, "coverage_days": selectors.COVERAGE_DAYS,
+    })
 
 
 @require_safe
@@ -139,6 +142,7 @@ def dashboard(request):
         "flagships": data["flagships"],
         "trend": data["trend"],
         "map_figures": dashboards.map_figures(figures),
+        "coverage_days": selectors.COVERAGE_DAYS,
         **dashboards.filter_choices(),
     }
     return render(request, "mentoring/dashboard.html", context)
@@ -164,6 +168,7 @@ def dashboard_kecamatan(request, code):
         "ranking": dashboards.flagship_ranking_cached(kecamatan=kecamatan),
         "mentors": dashboards.kecamatan_mentors(kecamatan=kecamatan),
         "map_figures": dashboards.map_figures(figures),
+        "coverage_days": selectors.COVERAGE_DAYS,
         **dashboards.filter_choices(),
     }
     return render(request, "mentoring/dashboard_kecamatan.html", context)

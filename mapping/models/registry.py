@@ -398,6 +398,7 @@ class Product(EditTracked):
         verbose_name = _("produk")
         verbose_name_plural = _("produk")
         permissions = transfer_permissions("product", _("produk"))
+        indexes = [models.Index(fields=["updated_at"])]  # "disurvei": products recorded since a date
         constraints = [
             non_negative_constraint("monthly_capacity", "product"),
             non_negative_constraint("price", "product"),

@@ -10,10 +10,11 @@
   var legend = document.getElementById("map-legend");
   var frame = document.getElementById("dashboard-map-frame");
   var COLOURS = ["#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d"];
-  var LABELS = {
-    umkm: "Jumlah UMKM", flagship: "Jumlah produk unggulan", avg_score: "Rata-rata skor potensi",
-    ready_share: "UMKM siap legal (%)", coverage: "Cakupan desa (%)"
-  };
+  // The metric names are the select's options, translated by the template.
+  function label(metric) {
+    var option = select.querySelector('option[value="' + metric + '"]');
+    return option ? option.textContent : metric;
+  }
 
   function breaks(metric) {
     var values = Object.keys(figures).map(function (k) { return figures[k][metric]; })
@@ -36,7 +37,7 @@
     title.textContent = f.name || kode;
     box.appendChild(title);
     box.appendChild(document.createElement("br"));
-    box.appendChild(document.createTextNode(LABELS[metric] + ": " + (f[metric] === null || f[metric] === undefined ? "—" : f[metric])));
+    box.appendChild(document.createTextNode(label(metric) + ": " + (f[metric] === null || f[metric] === undefined ? "—" : f[metric])));
     return box;
   }
 
@@ -59,7 +60,7 @@
           var el = featureLayer.getElement && featureLayer.getElement();
           if (el) { el.setAttribute("data-kode", kode); el.setAttribute("data-fill", colourFor(value, cuts)); }
         });
-        legend.textContent = LABELS[metric] + (cuts.length ? " — batas kelas: " + cuts.join(" · ") : "");
+        legend.textContent = label(metric) + (cuts.length ? " — batas kelas: " + cuts.join(" · ") : "");
         frame.dataset.metric = metric;
       }
       select.addEventListener("change", paint);

@@ -28,7 +28,7 @@
         if (!collection.features.length) { return; }
         var layer = L.geoJSON(collection, {
           style: function (feature) {
-            var covered = feature.properties.covered;
+            var covered = feature.properties.visited;
             return { color: "#555", weight: 1, fillOpacity: 0.55, fillColor: covered ? "#38a169" : "#f6ad55" };
           },
           onEachFeature: function (feature, featureLayer) {

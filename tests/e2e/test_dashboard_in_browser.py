@@ -44,9 +44,9 @@ def test_pimpinan_reads_the_dashboard_and_drills_down(live_server, registry, des
     expect(frame).to_have_attribute("data-metric", "umkm")
     expect(frame).to_have_attribute("data-aggregated", "true")  # one circle per desa
     expect(frame.locator("path.leaflet-interactive")).to_have_count(18 + 2)
-    page.get_by_label("Warnai peta menurut").select_option("coverage")
-    expect(frame).to_have_attribute("data-metric", "coverage")
-    expect(page.locator("#map-legend")).to_contain_text("Cakupan desa (%)")
+    page.get_by_label("Warnai peta menurut").select_option("surveyed_share")
+    expect(frame).to_have_attribute("data-metric", "surveyed_share")
+    expect(page.locator("#map-legend")).to_contain_text("Desa disurvei (%)")
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV").first.click()

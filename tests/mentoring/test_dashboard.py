@@ -67,7 +67,7 @@ def test_figures_equal_the_rows_counted_independently(client, world, registry):
     assert bojongsari.flagship == 1
     assert bojongsari.avg_score == Decimal("75.00")  # (100 + 50) / 2
     assert bojongsari.ready == 1 and bojongsari.ready_share == Decimal("33.3")
-    assert bojongsari.desa_total == 13 and bojongsari.desa_covered == 1
+    assert bojongsari.desa_total == 13 and bojongsari.desa_visited == bojongsari.desa_surveyed == 1
     # Sector mix: Bojongsari has food 2 of 3 UMKM with products; the regency 4 of 5.
     food_count, food_lq = bojongsari.sectors["makanan-minuman"]
     assert food_count == 2 and food_lq == Decimal("0.833")  # (2/3) / (4/5)
@@ -145,12 +145,12 @@ def test_dashboard_query_count_is_constant(client, world, django_assert_num_quer
     facts_changed(everything=True)
     client.force_login(world.users["pimpinan"])
     # session, user, role, cache stamp, kecamatan list, facts per kecamatan, desa coverage
-    # (3 activity scans: visits, surveys, assessments; then the desa list), sectors, sector
-    # mix, headline visits this month and submissions awaiting verification, flagships
-    # (winners, then their rows), trend (UMKM, assessments, visits per month), filter
-    # choices (sectors again, rating classes), navigation permissions (user, groups): 23,
-    # whatever the number of rows.
-    with django_assert_num_queries(23):
+    # (4 activity scans: visits; UMKM, products and assessments recorded; then the desa
+    # list), sectors, sector mix, headline visits this month and submissions awaiting
+    # verification, flagships (winners, then their rows), trend (UMKM, assessments, visits
+    # per month), filter choices (sectors again, rating classes), navigation permissions
+    # (user, groups): 24, whatever the number of rows.
+    with django_assert_num_queries(24):
         response = client.get(reverse("mentoring:dashboard"))
         assert response.status_code == 200
     assert response.context["headline"].umkm == 8
@@ -257,19 +257,19 @@ def test_kecamatan_page_shows_each_desa_and_its_mentor(client, world, registry, 
     facts_changed(everything=True)
     client.force_login(world.users["pimpinan"])
     url = reverse("mentoring:dashboard-kecamatan", args=["33.03.14"])
-    # session, user, role, kecamatan, cache stamp, desa list, facts per desa, coverage (3
-    # activity scans: visits, surveys, assessments), cache stamp again, ranking (rows,
-    # their scores, criterion levels, rating classes), mentors with their visit counts,
-    # filter choices (sectors, rating classes), navigation permissions (user, groups):
-    # 20 on a cold cache, whatever the number of rows.
-    with django_assert_num_queries(20):
+    # session, user, role, kecamatan, cache stamp, desa list, facts per desa, coverage (4
+    # activity scans: visits; UMKM, products, assessments recorded), cache stamp again,
+    # ranking (rows, their scores, criterion levels, rating classes), mentors with their
+    # visit counts, filter choices (sectors, rating classes), navigation permissions
+    # (user, groups): 21 on a cold cache, whatever the number of rows.
+    with django_assert_num_queries(21):
         response = client.get(url)
         assert response.status_code == 200
     figures = {f.code: f for f in response.context["figures"]}
     assert len(figures) == 13
     karangbanjar = figures["33.03.14.2008"]
-    assert karangbanjar.umkm == 3 and karangbanjar.flagship == 1 and karangbanjar.desa_covered == 1
-    assert figures["33.03.14.2001"].umkm == 0 and figures["33.03.14.2001"].desa_covered == 0
+    assert karangbanjar.umkm == 3 and karangbanjar.flagship == 1 and karangbanjar.desa_visited == 1
+    assert figures["33.03.14.2001"].umkm == 0 and figures["33.03.14.2001"].desa_visited == 0
     assert [m["pendamping__full_name"] for m in response.context["mentors"]] == ["Pendamping X"]
     assert response.context["mentors"][0]["visits"] == 1
     assert [r.assessment.product.umkm.name for r in response.context["ranking"]][0] == "Siap"

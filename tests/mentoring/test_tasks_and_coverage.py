@@ -66,14 +66,14 @@ def test_home_lists_desa_without_a_visit_in_90_days(client, world):
     UMKM.objects.filter(pk=old_umkm.pk).update(updated_at=timezone.now() - timedelta(days=200))
     VisitFactory(umkm=old_umkm, pendamping=world.pendamping["X"], date=timezone.localdate() - timedelta(days=91))
     client.force_login(world.users["pendamping_a"])
-    uncovered = {d.code for d in ok(client, "mentoring:my-tasks").context["uncovered_desa"]}
-    # Karangbanjar has today's visit (and UMKM X, registered today).
+    uncovered = {d.code for d in ok(client, "mentoring:my-tasks").context["unvisited_desa"]}
+    # Karangbanjar has today's visit.
     expected = set(Desa.objects.filter(kecamatan__code="33.03.14").values_list("code", flat=True)) - {"33.03.14.2008"}
     assert uncovered == expected
     assert "33.03.14.2001" in uncovered
 
 
-def test_a_recent_survey_also_covers_a_desa(client, world):
+def test_a_recent_survey_counts_as_surveyed_not_as_visited(client, world):
     from mapping.models import UMKM
 
     surveyed = Desa.objects.get(code="33.03.14.2002")
@@ -81,9 +81,11 @@ def test_a_recent_survey_also_covers_a_desa(client, world):
     stale = UMKMFactory(desa=Desa.objects.get(code="33.03.14.2003"))
     UMKM.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - timedelta(days=120))
     client.force_login(world.users["pendamping_a"])
-    uncovered = {d.code for d in ok(client, "mentoring:my-tasks").context["uncovered_desa"]}
-    assert "33.03.14.2002" not in uncovered
-    assert "33.03.14.2003" in uncovered
+    context = ok(client, "mentoring:my-tasks").context
+    unsurveyed = {d.code for d in context["unsurveyed_desa"]}
+    unvisited = {d.code for d in context["unvisited_desa"]}
+    assert "33.03.14.2002" not in unsurveyed and "33.03.14.2002" in unvisited
+    assert "33.03.14.2003" in unsurveyed and "33.03.14.2003" in unvisited
 
 
 def test_home_shows_follow_ups_due_this_week_and_overdue(client, world):
@@ -99,8 +101,9 @@ def test_desa_geojson_carries_only_the_mentors_desa_with_coverage(client, world)
     client.force_login(world.users["pendamping_a"])
     features = ok(client, "mentoring:my-desa-geojson").json()["features"]
     assert {f["properties"]["code"][:8] for f in features} == {"33.03.14"}
-    covered = {f["properties"]["code"] for f in features if f["properties"]["covered"]}
-    assert covered == {"33.03.14.2008"}
+    visited = {f["properties"]["code"] for f in features if f["properties"]["visited"]}
+    surveyed = {f["properties"]["code"] for f in features if f["properties"]["surveyed"]}
+    assert visited == surveyed == {"33.03.14.2008"}
 
 
 def test_home_query_count_does_not_grow_with_umkm_visits_or_kecamatan(client, world, django_assert_num_queries):
@@ -112,12 +115,12 @@ def test_home_query_count_does_not_grow_with_umkm_visits_or_kecamatan(client, wo
             for visit in VisitFactory.create_batch(2, umkm=umkm, pendamping=world.pendamping["X"]):
                 FollowUpFactory(visit=visit)
     client.force_login(world.users["pendamping_a"])
-    # session, user, role, desa coverage (3 activity scans: visits, surveys, assessments;
-    # then the desa list with each desa's last visit), UMKM count, recent visits with
-    # pendamping and UMKM, their topics, their follow-ups, navigation permissions (user,
-    # groups), assignments, sectors, UMKM page, follow-ups due: 17, whatever the number
-    # of rows.
-    with django_assert_num_queries(17):
+    # session, user, role, desa coverage (4 activity scans: visits; UMKM, products and
+    # assessments recorded; then the desa list with each desa's last visit), UMKM count,
+    # recent visits with pendamping and UMKM, their topics, their follow-ups, navigation
+    # permissions (user, groups), assignments, sectors, UMKM page, follow-ups due: 18,
+    # whatever the number of rows.
+    with django_assert_num_queries(18):
         response = client.get(reverse("mentoring:my-tasks"))
         assert response.status_code == 200
     assert response.context["page"].paginator.count == 8
@@ -137,9 +140,11 @@ def test_coverage_report_figures_match_the_rows(client, world):
     assert bojongsari.visits_total == 2  # the visit 400 days ago is outside the 6 months
     assert bojongsari.visits_by_month[-1] == 2
     assert bojongsari.umkm_visited == 2 and bojongsari.umkm_total == 2
-    assert bojongsari.desa_total == 13 and bojongsari.desa_never_visited == 11
+    # Visited in 90 days: Karangbanjar (UMKM X) and 2001 (today's visit); the same two
+    # were surveyed (UMKM registered today).
+    assert bojongsari.desa_total == 13 and bojongsari.desa_visited == 2 and bojongsari.desa_surveyed == 2
     assert bojongsari.overdue_follow_ups == 1
-    assert rows["Kemangkon"].visits_total == 0 and rows["Kemangkon"].desa_never_visited == 19
+    assert rows["Kemangkon"].visits_total == 0 and rows["Kemangkon"].desa_visited == 0
     mentors = {row.name: row for row in report.per_pendamping}
     assert mentors["Pendamping X"].counterpart == "Bojongsari"
     assert mentors["Pendamping X"].umkm_visited == 2 and mentors["Pendamping X"].overdue_follow_ups == 1
@@ -192,9 +197,11 @@ def test_coverage_report_query_count_is_constant(client, world, django_assert_nu
                 FollowUpFactory(visit=visit, due_date=timezone.localdate() - timedelta(days=1))
     client.force_login(world.users["pimpinan"])
     # session, user, user and group permissions, role, kecamatan rows with their counts,
-    # visits per kecamatan-month, current mentors, pendamping rows with their counts,
-    # visits per pendamping-month, current assignments: 11, whatever the number of rows.
-    with django_assert_num_queries(11):
+    # desa visited and surveyed in 90 days (4 activity scans, then the desa of the
+    # kecamatan), visits per kecamatan-month, current mentors, pendamping rows with their
+    # counts, visits per pendamping-month, current assignments: 16, whatever the number
+    # of rows.
+    with django_assert_num_queries(16):
         response = client.get(reverse("mentoring:coverage-report"))
         assert response.status_code == 200
     mentors = {row.name: row for row in response.context["report"].per_pendamping}
