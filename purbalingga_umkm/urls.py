@@ -3,6 +3,10 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils import timezone
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import last_modified
+from django.views.i18n import JavaScriptCatalog
 from django.utils.translation import gettext_lazy as _
 
 from purbalingga_umkm.health import health
@@ -11,11 +15,19 @@ admin.site.site_header = _("Peta UMKM Purbalingga — Back office Dinas")
 admin.site.site_title = _("Peta UMKM Purbalingga")
 admin.site.index_title = _("Administrasi data")
 
+# The catalogue changes only with a deployment: cached per process start.
+_STARTED = timezone.now()
+_JS_CATALOG = cache_page(86400, key_prefix="jsi18n")(
+    last_modified(lambda request, **kwargs: _STARTED)(JavaScriptCatalog.as_view())
+)
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("sehat/", health, name="health"),
+    # The translations of the strings in static/js (gettext, interpolate), loaded by base.html.
+    path("jsi18n/", _JS_CATALOG, name="javascript-catalog"),
     path("", include("mentoring.urls")),
     path("", include("mapping.urls")),
     path("", include("spreadsheets.urls")),

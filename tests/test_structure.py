@@ -76,3 +76,42 @@ def test_the_umkm_page_shows_the_history_link_that_mentoring_adds(client, world)
 
     assert response.status_code == 200
     assert reverse("mentoring:umkm-history", args=[world.umkm["X"].pk]) in response.content.decode()
+
+
+# String literals in static/js that are code, not words a person reads.
+JS_CODE_WORDS = {"use strict", "Point", "Feature", "FeatureCollection"}
+
+
+def js_literals_outside_gettext(path: Path):
+    """Double-quoted literals of a script that read like Indonesian text and are not the
+    argument of gettext()/interpolate()."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        code = "" if line.strip().startswith("//") else line
+        for match in re.finditer(r'"((?:[^"\\]|\\.)*)"', code):
+            literal = match.group(1)
+            if literal in JS_CODE_WORDS or re.search(r"(gettext|interpolate)\(\s*$", code[:match.start()]):
+                continue
+            if re.fullmatch(r"[a-z0-9 _-]*", literal):
+                continue  # CSS classes, event names, keys
+            if re.search(r"[A-Za-z]{2,}[ …][A-Za-z]{2,}|…|^[A-Z][a-z]{3,}", literal):
+                yield f"{path.name}:{number}: {literal}"
+
+
+def test_every_sentence_in_the_scripts_goes_through_the_translation_catalog():
+    scripts = sorted((ROOT / "static" / "js").glob("*.js"))
+    assert scripts
+    assert [hit for path in scripts for hit in js_literals_outside_gettext(path)] == []
+
+
+def test_the_scan_catches_a_sentence_typed_into_a_script(tmp_path):
+    script = tmp_path / "x.js"
+    script.write_text('status.textContent = "Lokasi tersimpan.";\nok = gettext("Mencari lokasi…");\n')
+    assert list(js_literals_outside_gettext(script)) == ["x.js:1: Lokasi tersimpan."]
+
+
+@pytest.mark.django_db
+def test_pages_load_the_javascript_catalog(client):
+    catalog = client.get(reverse("javascript-catalog"))
+    assert catalog.status_code == 200
+    assert b"django.gettext" in catalog.content and b"django.interpolate" in catalog.content
+    assert reverse("javascript-catalog").encode() in client.get(reverse("login")).content

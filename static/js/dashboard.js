@@ -60,7 +60,7 @@
           var el = featureLayer.getElement && featureLayer.getElement();
           if (el) { el.setAttribute("data-kode", kode); el.setAttribute("data-fill", colourFor(value, cuts)); }
         });
-        legend.textContent = label(metric) + (cuts.length ? " — batas kelas: " + cuts.join(" · ") : "");
+        legend.textContent = label(metric) + (cuts.length ? " — " + interpolate(gettext("batas kelas: %s"), [cuts.join(" · ")]) : "");
         frame.dataset.metric = metric;
       }
       select.addEventListener("change", paint);
@@ -113,9 +113,9 @@
       data: {
         labels: trend.labels,
         datasets: [
-          { label: "Pendaftaran UMKM", data: trend.registrations, borderColor: "#0b5394", tension: 0.2 },
-          { label: "Penilaian", data: trend.assessments, borderColor: "#198754", tension: 0.2 },
-          { label: "Kunjungan", data: trend.visits, borderColor: "#fd7e14", tension: 0.2 }
+          { label: gettext("Pendaftaran UMKM"), data: trend.registrations, borderColor: "#0b5394", tension: 0.2 },
+          { label: gettext("Penilaian"), data: trend.assessments, borderColor: "#198754", tension: 0.2 },
+          { label: gettext("Kunjungan"), data: trend.visits, borderColor: "#fd7e14", tension: 0.2 }
         ]
       },
       options: { animation: false, responsive: true, plugins: { legend: { position: "bottom" } } }

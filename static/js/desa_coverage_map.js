@@ -10,7 +10,7 @@
     box.appendChild(title);
     box.appendChild(document.createElement("br"));
     box.appendChild(document.createTextNode(
-      p.last_visit ? "Kunjungan terakhir: " + p.last_visit : "Belum pernah dikunjungi"
+      p.last_visit ? interpolate(gettext("Kunjungan terakhir: %s"), [p.last_visit]) : gettext("Belum pernah dikunjungi")
     ));
     return box;
   }

@@ -20,7 +20,7 @@
         },
         onEachFeature: function (f, layer) {
           var label = document.createElement("span");
-          label.textContent = f.properties.count ? f.properties.desa + ": " + f.properties.count + " UMKM" : f.properties.name;
+          label.textContent = f.properties.count ? interpolate(gettext("%(desa)s: %(count)s UMKM"), f.properties, true) : f.properties.name;
           layer.bindTooltip(label);
         },
       }).addTo(map);

@@ -14,7 +14,7 @@
         if (!data.running) { window.location.reload(); return; }
         label.textContent = data.label;
         if (data.total) { bar.style.width = Math.max(5, Math.round(100 * data.progress / data.total)) + "%"; }
-        text.textContent = data.progress.toLocaleString("id-ID") + " baris diproses";
+        text.textContent = interpolate(gettext("%s baris diproses"), [data.progress.toLocaleString("id-ID")]);
         window.setTimeout(poll, 1000);
       })
       .catch(function () { window.setTimeout(poll, 3000); });

@@ -11,7 +11,7 @@
     box.appendChild(title);
     box.appendChild(document.createElement("br"));
     box.appendChild(document.createTextNode(
-      feature.properties.desa_count + " desa/kel. · " + feature.properties.umkm_count + " UMKM"
+      interpolate(gettext("%(desa_count)s desa/kel. · %(umkm_count)s UMKM"), feature.properties, true)
     ));
     return box;
   }
@@ -49,7 +49,7 @@
         frame.dataset.error = error.message;
         var note = document.createElement("p");
         note.className = "text-danger small mt-2";
-        note.textContent = "Batas kecamatan gagal dimuat (" + error.message + ").";
+        note.textContent = interpolate(gettext("Batas kecamatan gagal dimuat (%s)."), [error.message]);
         frame.appendChild(note);
       });
   });

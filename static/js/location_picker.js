@@ -82,21 +82,21 @@
       });
     });
     document.getElementById("use-my-location").addEventListener("click", function () {
-      if (!navigator.geolocation) { status.textContent = "Peramban ini tidak mendukung lokasi."; return; }
-      status.textContent = "Mencari lokasi…";
+      if (!navigator.geolocation) { status.textContent = gettext("Peramban ini tidak mendukung lokasi."); return; }
+      status.textContent = gettext("Mencari lokasi…");
       navigator.geolocation.getCurrentPosition(function (position) {
         var meters = Math.round(position.coords.accuracy);
         if (meters > maxAccuracy) {
-          status.textContent = "Akurasi " + meters + " m, lebih buruk dari " + maxAccuracy + " m. Coba di tempat terbuka atau letakkan pin di peta.";
+          status.textContent = interpolate(gettext("Akurasi %(meters)s m, lebih buruk dari %(max)s m. Coba di tempat terbuka atau letakkan pin di peta."), {meters: meters, max: maxAccuracy}, true);
           return;
         }
         var here = L.latLng(position.coords.latitude, position.coords.longitude);
         setPin(here, false);
         accuracy.value = String(meters);
         map.setView(here, 16);
-        status.textContent = "Lokasi diambil (akurasi " + meters + " m).";
+        status.textContent = interpolate(gettext("Lokasi diambil (akurasi %s m)."), [meters]);
       }, function (error) {
-        status.textContent = "Lokasi tidak didapat: " + error.message;
+        status.textContent = interpolate(gettext("Lokasi tidak didapat: %s"), [error.message]);
       }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 0 });
     });
 

@@ -9,14 +9,14 @@
 
   button.addEventListener("click", function () {
     if (!navigator.geolocation) {
-      status.textContent = "Peramban ini tidak mendukung lokasi.";
+      status.textContent = gettext("Peramban ini tidak mendukung lokasi.");
       return;
     }
-    status.textContent = "Mencari lokasi…";
+    status.textContent = gettext("Mencari lokasi…");
     navigator.geolocation.getCurrentPosition(function (position) {
       var accuracy = Math.round(position.coords.accuracy);
       if (accuracy > maxAccuracy) {
-        status.textContent = "Akurasi " + accuracy + " m, lebih buruk dari " + maxAccuracy + " m. Coba lagi di tempat terbuka.";
+        status.textContent = interpolate(gettext("Akurasi %(meters)s m, lebih buruk dari %(max)s m. Coba lagi di tempat terbuka."), {meters: accuracy, max: maxAccuracy}, true);
         return;
       }
       form.elements.location.value = JSON.stringify({
@@ -24,15 +24,15 @@
         coordinates: [Number(position.coords.longitude.toFixed(6)), Number(position.coords.latitude.toFixed(6))],
       });
       form.elements.location_accuracy_m.value = String(accuracy);
-      status.textContent = "Lokasi tersimpan (akurasi " + accuracy + " m).";
+      status.textContent = interpolate(gettext("Lokasi tersimpan (akurasi %s m)."), [accuracy]);
     }, function (error) {
-      status.textContent = "Lokasi tidak didapat: " + error.message;
+      status.textContent = interpolate(gettext("Lokasi tidak didapat: %s"), [error.message]);
     }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 60000 });
   });
 
   // One tap, one visit: the button is disabled once the form is on its way.
   form.addEventListener("submit", function () {
     var save = document.getElementById("save-visit");
-    if (save) { save.disabled = true; save.textContent = "Menyimpan…"; }
+    if (save) { save.disabled = true; save.textContent = gettext("Menyimpan…"); }
   });
 })();
