@@ -2,10 +2,13 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mapping import geometry
-from mapping.models import SWAPPED_COORDINATES_MESSAGE, UMKM, Desa, Kecamatan, Komoditas, Permit, Product
+from mapping.models import (
+    SWAPPED_COORDINATES_MESSAGE, UMKM, Desa, Kecamatan, Komoditas, Participant, Permit, Product,
+)
 
 PIRT_VALIDITY_YEARS = 5
 
@@ -212,3 +215,108 @@ class ReturnForm(forms.Form):
         label=_("Komentar untuk pendamping"), widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Tuliskan komentar: apa yang perlu diperbaiki.")},
     )
+
+
+# --- Determination rounds (penetapan produk unggulan) --------------------------------------
+
+class VersionedForm(forms.Form):
+    """A form on a determination round: carries the round's version it was opened at."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PenetapanCreateForm(forms.Form):
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"), queryset=Kecamatan.objects.none(),
+        error_messages={"required": _("Pilih kecamatan."), "invalid_choice": _("Kecamatan tidak dikenal.")})
+    desa = forms.ModelChoiceField(
+        label=_("Desa/kelurahan (kosongkan untuk tingkat kecamatan)"), required=False,
+        queryset=Desa.objects.none(), error_messages={"invalid_choice": _("Desa tidak dikenal.")})
+    year = forms.IntegerField(
+        label=_("Tahun"), min_value=2000, max_value=2100,
+        error_messages={"required": _("Isi tahun penetapan."), "min_value": _("Tahun paling awal 2000."),
+                        "max_value": _("Tahun paling akhir 2100."), "invalid": _("Tahun harus berupa angka.")})
+    top_n = forms.IntegerField(
+        label=_("Jumlah produk unggulan yang ditetapkan"), min_value=1, max_value=10, initial=3,
+        error_messages={"required": _("Isi jumlah produk unggulan."), "min_value": _("Paling sedikit 1."),
+                        "max_value": _("Paling banyak 10."), "invalid": _("Jumlah harus berupa angka.")})
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kecamatan"].queryset = Kecamatan.objects.editable_by(user).defer("boundary", "centre")
+        self.fields["desa"].queryset = Desa.objects.editable_by(user).defer("boundary", "centre").select_related(
+            "kecamatan").defer("kecamatan__boundary", "kecamatan__centre").order_by("kecamatan__code", "code")
+        self.fields["desa"].label_from_instance = lambda d: f"{d.kecamatan.name} — {d.name}"
+        self.initial.setdefault("year", timezone.localdate().year)
+
+    def clean(self):
+        cleaned = super().clean()
+        kecamatan, desa = cleaned.get("kecamatan"), cleaned.get("desa")
+        if kecamatan and desa and desa.kecamatan_id != kecamatan.pk:
+            self.add_error("desa", _("Desa %(desa)s tidak berada di Kecamatan %(kec)s.") % {
+                "desa": desa.name, "kec": kecamatan.name})
+        return cleaned
+
+
+class CandidateScoreForm(VersionedForm):
+    """One choice per criterion of the round's rubric, preset to the proposal from the
+    evidence where there is one; a reason field per criterion."""
+
+    def __init__(self, *args, candidate, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = list(candidate.scores.all())
+        self.initial["version"] = version
+        for row in self.rows:
+            criterion = row.criterion
+            name = f"c_{criterion.code}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=f"({criterion.code}) {criterion.name}", coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+                choices=[(level.score, f"{level.score} — {level.description}") for level in criterion.levels.all()],
+                error_messages={
+                    "required": _("Pilih tingkat untuk kriteria (%(code)s).") % {"code": criterion.code},
+                    "invalid_choice": _("Skor di luar skala kriteria (%(code)s).") % {"code": criterion.code},
+                },
+            )
+            self.fields[f"reason_{criterion.pk}"] = forms.CharField(
+                label=_("Alasan"), required=False, max_length=1000)
+            self.initial[name] = row.score if row.score is not None else row.proposed_score
+            self.initial[f"reason_{criterion.pk}"] = row.reason
+            row.field = self[name]
+            row.reason_field = self[f"reason_{criterion.pk}"]
+
+    def scores(self) -> dict[int, int]:
+        return {row.criterion_id: self.cleaned_data[f"c_{row.criterion.code}"] for row in self.rows
+                if f"c_{row.criterion.code}" in self.cleaned_data}
+
+    def reasons(self) -> dict[int, str]:
+        return {row.criterion_id: self.cleaned_data.get(f"reason_{row.criterion_id}", "") for row in self.rows}
+
+
+class ParticipantForm(VersionedForm):
+    name = forms.CharField(label=_("Nama"), max_length=150,
+                           error_messages={"required": _("Isi nama peserta.")})
+    role = forms.ChoiceField(label=_("Peran"), choices=Participant.Role.choices,
+                             error_messages={"required": _("Pilih peran peserta."),
+                                             "invalid_choice": _("Peran tidak dikenal.")})
+    institution = forms.CharField(label=_("Jabatan/lembaga"), max_length=150, required=False)
+
+
+class CandidateAddForm(VersionedForm):
+    komoditas = forms.ModelChoiceField(
+        label=_("Komoditas"), queryset=Komoditas.objects.active().filter(sector__eligible_unggulan=True),
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"required": _("Pilih komoditas."), "invalid_choice": _("Komoditas tidak dikenal.")})
+
+
+class ReopenForm(VersionedForm):
+    comment = forms.CharField(label=_("Alasan dikembalikan ke draf"), widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages={"required": _("Tuliskan alasan pengembalian ke draf.")})
+
+
+class AdoptForm(VersionedForm):
+    decree_number = forms.CharField(label=_("Nomor keputusan"), max_length=100,
+                                    error_messages={"required": _("Nomor keputusan wajib diisi.")})
+    decree_date = forms.DateField(label=_("Tanggal keputusan"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  error_messages={"required": _("Tanggal keputusan wajib diisi."),
+                                                  "invalid": _("Tanggal keputusan tidak valid (hh/bb/tttt).")})

@@ -44,18 +44,97 @@ def location_quotient(
     return (local_share / regency_share).quantize(Decimal("0.001"), ROUND_HALF_UP)
 
 
+@dataclass(frozen=True)
+class LevelRule:
+    """A measure mapped to the 1–5 scale by four lower bounds: a value below cuts[0] is
+    level 1, at least cuts[0] level 2, … at least cuts[3] level 5. Pure and shown on the
+    page as it is, so a proposal can be checked by hand."""
+
+    cuts: tuple[Decimal, Decimal, Decimal, Decimal]
+
+    def level(self, value) -> int | None:
+        if value is None:
+            return None
+        value = Decimal(value)
+        return 1 + sum(value >= cut for cut in self.cuts)
+
+    def bands(self) -> list[tuple[int, Decimal | None, Decimal | None]]:
+        """(level, from, below) for each level; None where open."""
+        bounds = [None, *self.cuts, None]
+        return [(level, bounds[level - 1], bounds[level]) for level in range(1, 6)]
+
+
 # LQ → level of criterion (c) "sektor basis ekonomi daerah" on the 1–5 scale.
-LQ_LEVELS = ((Decimal("0.5"), 1), (Decimal("1.0"), 2), (Decimal("1.5"), 3), (Decimal("2.0"), 4))
+LQ_RULE = LevelRule((Decimal("0.5"), Decimal("1.0"), Decimal("1.5"), Decimal("2.0")))
 
 
 def lq_score(lq: Decimal | None) -> int | None:
     """1: LQ < 0.5 · 2: < 1 (not basis) · 3: 1 ≤ LQ < 1.5 (basis) · 4: < 2 · 5: ≥ 2."""
-    if lq is None:
-        return None
-    for upper, level in LQ_LEVELS:
-        if lq < upper:
-            return level
-    return 5
+    return LQ_RULE.level(lq)
+
+
+@dataclass(frozen=True)
+class AreaProposal:
+    """How a criterion of a determination round is proposed from the evidence of a
+    commodity in its area: which measure, in which unit, mapped by which rule."""
+
+    criterion: str
+    measure: str  # an attribute of mapping.selectors.AreaMeasures
+    unit: str
+    rule: LevelRule
+
+
+def _cuts(*values) -> tuple[Decimal, Decimal, Decimal, Decimal]:
+    return tuple(Decimal(v) for v in values)
+
+
+# Criteria with an objective measure in a determination round (Permendagri 9/2014: a, b,
+# c, f, g, h). The others are scored by the team. README, "Penetapan produk unggulan".
+AREA_PROPOSALS = {
+    p.criterion: p for p in (
+        AreaProposal("a", "workers", "orang", LevelRule(_cuts(5, 20, 50, 100))),
+        AreaProposal("b", "turnover_share", "%", LevelRule(_cuts(1, 5, 10, 20))),
+        AreaProposal("c", "lq_producers", "", LQ_RULE),
+        AreaProposal("f", "outside_province_share", "%", LevelRule(_cuts(5, 15, 30, 50))),
+        AreaProposal("g", "local_material_avg", "%", LevelRule(_cuts(1, 25, 50, 75))),
+        AreaProposal("h", "median_capital", "Rp", LevelRule(_cuts(5_000_000, 25_000_000, 100_000_000, 500_000_000))),
+    )
+}
+
+
+def ranking_key(*, weighted: Decimal | None, mpe: int | None, name: str):
+    """The one ordering of determination results: weighted score (0–100, the measure
+    the class is read from), then MPE total, then name."""
+    return (weighted is None, -(weighted or 0), -(mpe or 0), name)
+
+
+def top_n_changes(candidates: dict[str, list[ScoredCriterion]], n: int) -> list[dict]:
+    """Sensitivity: for every criterion and a weight moved by −1 or +1 (never below 1),
+    the new top `n` when it differs from the top `n` of the weights as they are.
+    `candidates` maps a name to its scored criteria."""
+    def top(weights: dict[str, int]) -> list[str]:
+        ranked = []
+        for name, items in candidates.items():
+            moved = [ScoredCriterion(i.code, i.name, weights[i.code], i.min_score, i.max_score, i.score) for i in items]
+            ranked.append(ranking_key(weighted=weighted_score(moved), mpe=mpe_total(moved), name=name))
+        return [key[3] for key in sorted(ranked)[:n]]
+
+    if not candidates:
+        return []
+    items = next(iter(candidates.values()))
+    weights = {i.code: i.weight for i in items}
+    base = set(top(weights))
+    changes = []
+    for item in items:
+        for delta in (-1, 1):
+            if weights[item.code] + delta < 1:
+                continue
+            new_top = top({**weights, item.code: weights[item.code] + delta})
+            if set(new_top) != base:
+                changes.append({"criterion": item.code, "name": item.name, "delta": delta,
+                                "weight": weights[item.code] + delta, "top": new_top,
+                                "enters": sorted(set(new_top) - base), "leaves": sorted(base - set(new_top))})
+    return changes
 
 
 def strongest_criteria(items: list[ScoredCriterion], count: int = 2) -> list[ScoredCriterion]:

@@ -1,16 +1,18 @@
 """Reads for pages and map endpoints: keyword-only, typed, one purpose each."""
 
+import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mapping import rating
 from mapping.models import (
-    GEOMETRY_OF_DESA_AND_KECAMATAN, UMKM, Assessment, AssessmentScore, Desa, Kecamatan, Komoditas, Product,
-    RatingClass, Sentra,
+    ASSESSMENT_RANKING, GEOMETRY_OF_DESA_AND_KECAMATAN, UMKM, Assessment, AssessmentScore, Desa, Kecamatan, Komoditas, Product,
+    Candidate, CandidateScore, Penetapan, RatingClass, Sentra, UMKMFact,
 )
 from mapping.readiness import ReadinessItem, readiness_items
 from purbalingga_umkm.models import AuditEntry
@@ -89,8 +91,8 @@ def umkm_search(*, user, query: str = "", desa_kode: str = "", sektor_kode: str 
 def sector_location_quotient(*, sector, kecamatan) -> Decimal | None:
     """LQ of `sector` in `kecamatan`, counting active UMKM with an active product in it."""
     in_kecamatan = Q(desa__kecamatan=kecamatan)
-    in_sector = Q(products__sector=sector)
-    counts = UMKM.objects.active().filter(products__is_active=True).aggregate(
+    in_sector = Q(products__sector=sector, products__is_active=True)
+    counts = UMKM.objects.lq_base().aggregate(
         kabupaten_total=Count("pk", distinct=True),
         sector_in_kabupaten=Count("pk", distinct=True, filter=in_sector),
         kecamatan_total=Count("pk", distinct=True, filter=in_kecamatan),
@@ -136,8 +138,8 @@ def _rating_class_for(score, classes):
 
 
 def flagship_ranking(*, kecamatan=None, desa=None, limit: int = 10) -> list[RankedProduct]:
-    """Top products by their latest verified assessment: MPE total, then the 0–100 score,
-    then product name and id (deterministic). Each comes with the reason it ranks high.
+    """Top products by their latest verified assessment in the one ranking order
+    (ASSESSMENT_RANKING: the 0–100 score, then MPE total, then product name and id). Each comes with the reason it ranks high.
     Products of sectors that are not produced in the region (retail trade) never rank."""
     assessments = Assessment.objects.latest_verified_per_product().filter(
         product__is_active=True, product__sector__eligible_unggulan=True)
@@ -150,7 +152,7 @@ def flagship_ranking(*, kecamatan=None, desa=None, limit: int = 10) -> list[Rank
         .defer(*(f"product__umkm__{f}" for f in GEOMETRY_OF_DESA_AND_KECAMATAN))
         .prefetch_related(Prefetch("scores", queryset=AssessmentScore.objects.select_related("criterion")
                                    .prefetch_related("criterion__levels")))
-        .order_by("-mpe_total", "-weighted_score", "product__name", "product__pk")[:limit]
+        .order_by(*ASSESSMENT_RANKING)[:limit]
     )
     classes = list(RatingClass.objects.all())
     return [
@@ -291,7 +293,7 @@ def komoditas_evidence(*, komoditas) -> tuple[list[KomoditasEvidence], Komoditas
         entry["reach"].add(reach)
         if capacity is not None:
             entry["capacity"][unit] = entry["capacity"].get(unit, Decimal(0)) + capacity
-    base = (UMKM.objects.active().filter(Exists(Product.objects.filter(umkm=OuterRef("pk"), is_active=True)))
+    base = (UMKM.objects.lq_base()
             .values("desa__kecamatan_id").annotate(n=Count("pk"), workers=Coalesce(Sum("workers"), 0)).order_by())
     base = {row["desa__kecamatan_id"]: (row["n"], row["workers"]) for row in base}
     names = dict(Kecamatan.objects.values_list("pk", "name"))
@@ -351,3 +353,234 @@ def sentra_feature_collection(*, komoditas) -> dict:
                          "properties": {"name": place.name, "kecamatan": sentra.kecamatan.name,
                                         "source": sentra.attribution}})
     return {"type": "FeatureCollection", "features": features}
+
+
+# --- Komoditas: measures of every commodity in one area (determination rounds) -------------
+
+AREA_MEASURE_LABELS = {
+    "producers": gettext_lazy("UMKM produsen"),
+    "workers": gettext_lazy("Tenaga kerja di UMKM produsen"),
+    "turnover_share": gettext_lazy("Pangsa omzet produsen dalam omzet UMKM wilayah"),
+    "outside_province_share": gettext_lazy("Produsen yang menjual ke luar provinsi (nasional/ekspor)"),
+    "export": gettext_lazy("Produsen pengekspor"),
+    "local_material_avg": gettext_lazy("Rata-rata bahan baku lokal produk"),
+    "median_capital": gettext_lazy("Median modal usaha produsen"),
+    "lq_producers": gettext_lazy("LQ komoditas menurut jumlah produsen"),
+    "lq_workers": gettext_lazy("LQ komoditas menurut tenaga kerja"),
+    "ready_share": gettext_lazy("Produsen siap legal"),
+}
+
+
+@dataclass
+class AreaMeasures:
+    """What the registry shows of one commodity in one area (kecamatan or desa), as the
+    evidence of a determination round. Shares are percentages; None where undefined."""
+
+    producers: int = 0  # active UMKM of the area with an active product of the commodity
+    workers: int = 0
+    turnover_share: Decimal | None = None
+    outside_province_share: Decimal | None = None
+    export: int = 0
+    local_material_avg: Decimal | None = None  # over the products that record it
+    median_capital: Decimal | None = None
+    lq_producers: Decimal | None = None
+    lq_workers: Decimal | None = None
+    ready_share: Decimal | None = None
+
+    def as_json(self) -> dict:
+        return {name: (str(value) if isinstance(value, Decimal) else value) for name, value in vars(self).items()}
+
+
+def _percent(part, whole) -> Decimal | None:
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1")) if whole else None
+
+
+def komoditas_area_measures(*, kecamatan, desa=None) -> dict[int, AreaMeasures]:
+    """Per commodity (of an eligible sector) with producers in the area: its AreaMeasures.
+
+    The LQ is mapping.rating.location_quotient on the LQ base (UMKM.objects.lq_base()), the
+    area against the kabupaten; six queries whatever the number of UMKM in the area.
+    """
+    in_area = Q(umkm__desa=desa) if desa is not None else Q(umkm__desa__kecamatan=kecamatan)
+    products = Product.objects.filter(in_area, is_active=True, umkm__is_active=True,
+                                      komoditas__isnull=False, komoditas__sector__eligible_unggulan=True)
+    producers: dict[int, dict[int, dict]] = {}
+    materials: dict[int, list[int]] = {}
+    for komoditas_id, umkm_id, workers, turnover, capital, reach, material in products.values_list(
+            "komoditas_id", "umkm_id", "umkm__workers", "umkm__annual_turnover", "umkm__capital",
+            "market_reach", "local_material_pct"):
+        entry = producers.setdefault(komoditas_id, {}).setdefault(
+            umkm_id, {"workers": workers, "turnover": turnover, "capital": capital, "reach": set()})
+        entry["reach"].add(reach)
+        if material is not None:
+            materials.setdefault(komoditas_id, []).append(material)
+    if not producers:
+        return {}
+    area_base = UMKM.objects.lq_base().filter(
+        **({"desa": desa} if desa is not None else {"desa__kecamatan": kecamatan})
+    ).aggregate(n=Count("pk"), workers=Coalesce(Sum("workers"), 0), turnover=Coalesce(Sum("annual_turnover"), 0))
+    regency_base = UMKM.objects.lq_base().aggregate(n=Count("pk"), workers=Coalesce(Sum("workers"), 0))
+    in_regency: dict[int, dict[int, int]] = {}
+    for komoditas_id, umkm_id, workers in Product.objects.filter(
+            komoditas_id__in=list(producers), is_active=True, umkm__is_active=True).values_list(
+            "komoditas_id", "umkm_id", "umkm__workers"):
+        in_regency.setdefault(komoditas_id, {})[umkm_id] = workers
+    ready = set(UMKMFact.objects.filter(
+        umkm_id__in=[u for entries in producers.values() for u in entries], is_ready=True).values_list("umkm_id", flat=True))
+    measures = {}
+    for komoditas_id, entries in producers.items():
+        rows = list(entries.values())
+        regency = in_regency.get(komoditas_id, {})
+        m = AreaMeasures(producers=len(rows), workers=sum(r["workers"] for r in rows))
+        m.turnover_share = _percent(sum(r["turnover"] for r in rows), area_base["turnover"])
+        m.outside_province_share = _percent(sum(bool(r["reach"] & set(OUTSIDE_PROVINCE)) for r in rows), len(rows))
+        m.export = sum("ekspor" in r["reach"] for r in rows)
+        if komoditas_id in materials:
+            values = materials[komoditas_id]
+            m.local_material_avg = (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"))
+        m.median_capital = Decimal(statistics.median(r["capital"] for r in rows)).quantize(Decimal("1"))
+        m.lq_producers = rating.location_quotient(
+            sector_in_kecamatan=m.producers, kecamatan_total=area_base["n"],
+            sector_in_kabupaten=len(regency), kabupaten_total=regency_base["n"])
+        m.lq_workers = rating.location_quotient(
+            sector_in_kecamatan=m.workers, kecamatan_total=area_base["workers"],
+            sector_in_kabupaten=sum(regency.values()), kabupaten_total=regency_base["workers"])
+        m.ready_share = _percent(sum(umkm_id in ready for umkm_id in entries), len(rows))
+        measures[komoditas_id] = m
+    return measures
+
+
+# --- Determination rounds ---------------------------------------------------------------------
+
+@dataclass
+class RankedCandidate:
+    position: int
+    candidate: object  # mapping.models.Candidate, with its scores
+    rating_class: RatingClass | None
+    strongest: list[str]  # criterion names that explain the rank
+    is_top: bool
+
+
+@dataclass
+class PenetapanResults:
+    ranked: list[RankedCandidate]
+    unscored: list  # candidates without complete scores, not ranked
+    sensitivity: list[dict]  # rating.top_n_changes of the scored candidates
+
+    @property
+    def top(self) -> list[RankedCandidate]:
+        return [r for r in self.ranked if r.is_top]
+
+
+def penetapan_visible_list(*, user, year=None, status: str = "") -> QuerySet[Penetapan]:
+    """Rounds the user may see, newest year first, with their area (no geometry)."""
+    rounds = (Penetapan.objects.visible_to(user).select_related("kecamatan", "desa")
+              .defer("kecamatan__boundary", "kecamatan__centre", "desa__boundary", "desa__centre")
+              .annotate(candidate_total=Count("candidates")))
+    if year:
+        rounds = rounds.filter(year=year)
+    if status in Penetapan.Status.values:
+        rounds = rounds.filter(status=status)
+    return rounds.order_by("-year", "kecamatan__code", "desa__code")
+
+
+def penetapan_candidates(*, penetapan) -> list[Candidate]:
+    """The round's candidates with their score rows, criteria and levels (three queries)."""
+    return list(penetapan.candidates.select_related("komoditas__sector").prefetch_related(
+        Prefetch("scores", queryset=CandidateScore.objects.select_related("criterion", "scored_by")
+                 .prefetch_related("criterion__levels"))))
+
+
+def _scored_items(candidate) -> list[rating.ScoredCriterion]:
+    items = []
+    for row in candidate.scores.all():
+        levels = sorted(level.score for level in row.criterion.levels.all())
+        items.append(rating.ScoredCriterion(code=row.criterion.code, name=row.criterion.name,
+                                            weight=row.criterion.weight, min_score=levels[0],
+                                            max_score=levels[-1], score=row.score))
+    return items
+
+
+def penetapan_results(*, penetapan, candidates=None) -> PenetapanResults:
+    """The ranked candidates of a round by rating.ranking_key (weighted score, then MPE,
+    then name), each with the class of its weighted score, the criteria that explain it,
+    whether it is in the top N, and which ±1 weight changes would change the top N."""
+    candidates = candidates if candidates is not None else penetapan_candidates(penetapan=penetapan)
+    scored = [c for c in candidates if c.is_scored and all(s.score is not None for s in c.scores.all())]
+    unscored = [c for c in candidates if c not in scored]
+    scored.sort(key=lambda c: rating.ranking_key(weighted=c.weighted_score, mpe=c.mpe_total, name=c.komoditas.name))
+    classes = list(RatingClass.objects.all())
+    ranked = []
+    for position, candidate in enumerate(scored, start=1):
+        items = _scored_items(candidate)
+        ranked.append(RankedCandidate(
+            position=position, candidate=candidate,
+            rating_class=_rating_class_for(candidate.weighted_score, classes),
+            strongest=[i.name for i in rating.strongest_criteria(items)],
+            is_top=position <= penetapan.top_n,
+        ))
+    sensitivity = rating.top_n_changes({c.komoditas.name: _scored_items(c) for c in scored}, penetapan.top_n)
+    return PenetapanResults(ranked=ranked, unscored=unscored, sensitivity=sensitivity)
+
+
+def adopted_unggulan(*, kecamatan=None, desa=None) -> tuple[Penetapan | None, list[Candidate]]:
+    """The area's latest adopted round and its top N commodities in order (public)."""
+    penetapan = (Penetapan.objects.adopted().of_area(kecamatan=kecamatan, desa=desa)
+                 .select_related("kecamatan", "desa").defer("kecamatan__boundary", "desa__boundary")
+                 .order_by("-year").first())
+    if penetapan is None:
+        return None, []
+    results = penetapan_results(penetapan=penetapan)
+    return penetapan, [r.candidate for r in results.top]
+
+
+def penetapan_lampiran_table(*, penetapan, results: PenetapanResults) -> dict:
+    """The results laid out as the lampiran of the decree (keywords of table_response)."""
+    criteria = list(penetapan.rubric.criteria.all())
+    headers = [_("Peringkat"), _("Komoditas"), _("Sektor"),
+               *[f"({c.code}) {c.name} ×{c.weight}" for c in criteria],
+               _("Skor tertimbang (0–100)"), _("Total MPE"), _("Kelas"), _("Ditetapkan")]
+    rows = []
+    for r in results.ranked:
+        scores = {s.criterion_id: s.score for s in r.candidate.scores.all()}
+        rows.append([r.position, r.candidate.komoditas.name, r.candidate.komoditas.sector.name,
+                     *[scores.get(c.pk) for c in criteria], r.candidate.weighted_score, r.candidate.mpe_total,
+                     r.rating_class.name if r.rating_class else "", _("Ya") if r.is_top else ""])
+    return {"headers": headers, "rows": rows, "title": _("Lampiran"),
+            "filename": f"lampiran-penetapan-{penetapan.desa.code if penetapan.desa_id else penetapan.kecamatan.code}-{penetapan.year}"}
+
+
+@dataclass
+class AreaCommodity:
+    """A commodity on an area's public produk unggulan page."""
+
+    komoditas: Komoditas
+    measures: AreaMeasures
+    producers: list[tuple[str, str]]  # (business name, desa name): public fields only
+    candidate: Candidate | None = None  # its row in the adopted round, when adopted
+
+
+PRODUCERS_SHOWN = 10
+
+
+def area_unggulan(*, kecamatan, desa=None) -> dict:
+    """The public produk unggulan of a kecamatan or desa: the commodities adopted by its
+    latest adopted round (in their order), then the other commodities made there as
+    candidates (most producers first), each with its evidence and producing UMKM."""
+    penetapan, adopted = adopted_unggulan(kecamatan=kecamatan, desa=desa)
+    measures = komoditas_area_measures(kecamatan=kecamatan, desa=desa)
+    in_area = Q(umkm__desa=desa) if desa is not None else Q(umkm__desa__kecamatan=kecamatan)
+    names: dict[int, list[tuple[str, str]]] = {}
+    for komoditas_id, umkm_name, desa_name in (
+            Product.objects.filter(in_area, komoditas_id__in=list(measures), is_active=True, umkm__is_active=True)
+            .order_by("komoditas_id", "umkm__name").values_list("komoditas_id", "umkm__name", "umkm__desa__name")
+            .distinct()):
+        names.setdefault(komoditas_id, []).append((umkm_name, desa_name))
+    komoditas = Komoditas.objects.in_bulk(list(measures))
+    adopted_ids = [c.komoditas_id for c in adopted]
+    adopted_rows = [AreaCommodity(c.komoditas, measures.get(c.komoditas_id, AreaMeasures()),
+                                  names.get(c.komoditas_id, []), candidate=c) for c in adopted]
+    candidates = sorted(
+        (AreaCommodity(komoditas[k], m, names.get(k, [])) for k, m in measures.items() if k not in adopted_ids),
+        key=lambda row: (-row.measures.producers, -(row.measures.lq_producers or 0), row.komoditas.name))
+    return {"penetapan": penetapan, "adopted": adopted_rows, "candidates": candidates}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mapping import views
+from mapping import penetapan_views, views
 
 app_name = "mapping"
 
@@ -25,5 +25,12 @@ urlpatterns = [
     path("unggulan/kecamatan/<str:code>/", views.ranking_kecamatan, name="ranking-kecamatan"),
     path("unggulan/desa/<str:code>/", views.ranking_desa, name="ranking-desa"),
     path("unggulan/komoditas/<slug:code>/", views.komoditas_detail, name="komoditas-detail"),
+    path("penetapan/", penetapan_views.penetapan_list, name="penetapan-list"),
+    path("penetapan/baru/", penetapan_views.penetapan_create, name="penetapan-create"),
+    path("penetapan/<int:pk>/", penetapan_views.penetapan_detail, name="penetapan-detail"),
+    path("penetapan/<int:pk>/ubah/", penetapan_views.penetapan_change, name="penetapan-change"),
+    path("penetapan/<int:pk>/lampiran/", penetapan_views.penetapan_lampiran, name="penetapan-lampiran"),
+    path("penetapan/<int:pk>/kandidat/<int:candidate_pk>/", penetapan_views.candidate_score,
+         name="penetapan-candidate-score"),
 ]
 

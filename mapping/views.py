@@ -257,6 +257,8 @@ def ranking_kecamatan(request, code):
         "kecamatan": kecamatan,
         "desa_list": Desa.objects.filter(kecamatan=kecamatan).defer("boundary", "centre"),
         "sentra": selectors.sentra_of(kecamatan=kecamatan),
+        "unggulan": figures_cached(f"unggulan:kecamatan:{kecamatan.pk}",
+                                   lambda: selectors.area_unggulan(kecamatan=kecamatan)),
     }
     return render(request, "mapping/ranking.html", context)
 
@@ -270,6 +272,8 @@ def ranking_desa(request, code):
         "kecamatan": desa.kecamatan,
         "desa": desa,
         "sentra": selectors.sentra_of(desa=desa),
+        "unggulan": figures_cached(f"unggulan:desa:{desa.pk}",
+                                   lambda: selectors.area_unggulan(kecamatan=desa.kecamatan, desa=desa)),
     }
     return render(request, "mapping/ranking.html", context)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mapping.models import (
-    GEOMETRY_OF_DESA_AND_KECAMATAN, MARKET_REACH_BITS, UMKM, Assessment, Desa, Kecamatan, Product,
+    ASSESSMENT_RANKING, GEOMETRY_OF_DESA_AND_KECAMATAN, MARKET_REACH_BITS, UMKM, Assessment, Desa, Kecamatan, Product,
     RatingClass, Sector, SizeClass, UMKMFact, fact_mask,
 )
 from mapping.rating import location_quotient
@@ -217,8 +217,8 @@ def headline(*, user, figures: list[KecamatanFigures]) -> Headline:
 
 
 def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) -> dict[str, list[Assessment]]:
-    """The best products of each kecamatan by their latest verified assessment (MPE, then
-    score, then name), as {kecamatan kode: [assessment, ...]}; one query."""
+    """The best products of each kecamatan by their latest verified assessment, in the one
+    ranking order (ASSESSMENT_RANKING), as {kecamatan kode: [assessment, ...]}; one query."""
     assessments = filters.products(
         Assessment.objects.visible_to(user).latest_verified_per_product().filter(
             product__is_active=True, product__sector__eligible_unggulan=True),
@@ -228,7 +228,7 @@ def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) ->
     winners = (
         assessments.annotate(position=Window(
             RowNumber(), partition_by=[F("product__umkm__desa__kecamatan_id")],
-            order_by=[F("mpe_total").desc(), F("weighted_score").desc(), F("product__name").asc(), F("product__pk").asc()],
+            order_by=list(ASSESSMENT_RANKING),
         ))
         .filter(position__lte=per_kecamatan).values_list("pk", "position")
     )

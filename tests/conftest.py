@@ -211,6 +211,15 @@ class World:
             self.follow_up[side] = FollowUpFactory(visit=self.visit[side])
 
 
+    def penetapan(self):
+        """A draft determination round of kecamatan X (its candidates from its sentra)."""
+        from mapping import services
+
+        if not hasattr(self, "_penetapan"):
+            self._penetapan = services.penetapan_create(
+                kecamatan=self.kecamatan["X"], desa=None, year=2027, top_n=3, by=self.users["admin"])
+        return self._penetapan
+
     def import_batch(self):
         """A checked UMKM file pendamping A uploaded, ready to import."""
         from spreadsheets.models import ImportBatch

@@ -3,7 +3,7 @@ versions, criteria with anchored levels, rating classes and assessments."""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from mapping.models.registry import Product
@@ -115,6 +115,13 @@ class RatingClass(models.Model):
 
     def __str__(self):
         return f"{self.name} (≥ {self.min_score})"
+
+
+# The one ordering of product rankings, as mapping.rating.ranking_key orders a round's
+# candidates: weighted score (0–100, the measure the class is read from), then MPE total,
+# then product name and id.
+ASSESSMENT_RANKING = (F("weighted_score").desc(), F("mpe_total").desc(), F("product__name").asc(),
+                      F("product__pk").asc())
 
 
 class AssessmentQuerySet(ScopedQuerySet):

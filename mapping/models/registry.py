@@ -5,7 +5,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djgeojson.fields import PointField
@@ -94,6 +94,11 @@ class UMKMQuerySet(ScopedQuerySet):
 
     def demo(self):
         return self.filter(is_demo=True)
+
+    def lq_base(self):
+        """The base of every location quotient (README, "LQ"): active UMKM with at least
+        one active product."""
+        return self.active().filter(Exists(Product.objects.filter(umkm=OuterRef("pk"), is_active=True)))
 
     def with_related(self):
         # Boundaries are large JSON documents; lists never need them.

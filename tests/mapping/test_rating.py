@@ -285,21 +285,26 @@ def test_ranking_ties_are_broken_by_name_and_explained(world):
 @pytest.mark.django_db
 def test_ranking_pages_query_count_is_constant(world, client, django_assert_num_queries):
     Assessment.objects.all().delete()
-    # 3 desa x 2 products, each verified.
+    # 3 desa x 2 products of 2 commodities, each verified.
+    from mapping.models import Komoditas
+
+    commodities = [Komoditas.objects.get(code="sapu-glagah"), Komoditas.objects.get(code="keripik")]
     for code in ("33.03.14.2008", "33.03.14.2001", "33.03.14.2002"):
         umkm = UMKMFactory(desa=Desa.objects.get(code=code))
-        for value in (3, 4):
-            verified(world, ProductFactory(umkm=umkm), value)
+        for value, komoditas in zip((3, 4), commodities):
+            verified(world, ProductFactory(umkm=umkm, komoditas=komoditas, sector=komoditas.sector), value)
     pages = [
         # cache stamp, ranking rows, their scores, criterion levels, rating classes; cache
         # stamp and the commodities with their sentra and producers: 7.
         (reverse("mapping:ranking-kabupaten"), 7),
         # the kecamatan, cache stamp, ranking rows, their scores, criterion levels, rating
-        # classes, the kecamatan's desa list, its sentra: 8.
-        (reverse("mapping:ranking-kecamatan", args=["33.03.14"]), 8),
+        # classes, the kecamatan's desa list, its sentra; cache stamp, the latest adopted
+        # round, the commodities' measures (products, area base, kabupaten base, kabupaten
+        # producers, legal readiness), their producers' names, the commodities: 17.
+        (reverse("mapping:ranking-kecamatan", args=["33.03.14"]), 17),
         # the desa with its kecamatan, cache stamp, ranking rows, their scores, criterion
-        # levels, rating classes, its sentra: 7.
-        (reverse("mapping:ranking-desa", args=["33.03.14.2008"]), 7),
+        # levels, rating classes, its sentra; the same 9 for its commodities: 16.
+        (reverse("mapping:ranking-desa", args=["33.03.14.2008"]), 16),
     ]
     for url, expected in pages:  # each on a cold cache
         with django_assert_num_queries(expected):
@@ -308,6 +313,8 @@ def test_ranking_pages_query_count_is_constant(world, client, django_assert_num_
     response = client.get(reverse("mapping:ranking-kecamatan", args=["33.03.14"]))
     assert response.status_code == 200
     assert len(response.context["ranking"]) == 6
+    candidates = response.context["unggulan"]["candidates"]
+    assert [(c.komoditas.code, c.measures.producers) for c in candidates] == [("keripik", 3), ("sapu-glagah", 3)]
 
 
 @pytest.mark.django_db

@@ -42,8 +42,28 @@ OWN_IMPORT_ACTION = {
     "pimpinan": (405, 404), "admin": (405, 403),
 }
 
+# A determination round of kecamatan X: Admin Dinas change it, Pimpinan and X's mentor read it.
+ROUND_READ = {
+    "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (404, 405),
+    "pimpinan": (200, 405), "admin": (200, 405),
+}
+ROUND_WRITE = {  # an empty POST re-renders the form with its messages
+    "anon": (LOGIN, LOGIN), "pendamping_a": (403, 403), "pendamping_b": (403, 403),
+    "pimpinan": (403, 403), "admin": (200, 200),
+}
+
 EXPECTED = {
     "login": everyone(200, 200),
+    "javascript-catalog": everyone(200, 405),
+    "mapping:penetapan-list": {**everyone(200, 405), "anon": (LOGIN, 405)},
+    "mapping:penetapan-create": ROUND_WRITE,
+    "mapping:penetapan-detail": ROUND_READ,
+    "mapping:penetapan-lampiran": ROUND_READ,
+    "mapping:penetapan-candidate-score": ROUND_WRITE,
+    "mapping:penetapan-change": {  # an unknown action is refused with a message
+        "anon": (405, LOGIN), "pendamping_a": (405, 403), "pendamping_b": (405, 403),
+        "pimpinan": (405, 403), "admin": (405, 302),
+    },
     "health": everyone(200, 405),
     "mapping:komoditas-detail": everyone(200, 405),
     "mapping:verification-log": {
@@ -172,6 +192,11 @@ def url_for(name, world):
     }
     if name in by_pattern:
         return reverse(name, kwargs=by_pattern[name])
+    if name.startswith("mapping:penetapan-") and name not in ("mapping:penetapan-list", "mapping:penetapan-create"):
+        penetapan = world.penetapan()
+        if name == "mapping:penetapan-candidate-score":
+            return reverse(name, kwargs={"pk": penetapan.pk, "candidate_pk": penetapan.candidates.first().pk})
+        return reverse(name, kwargs={"pk": penetapan.pk})
     if name in ("spreadsheets:import-template", "spreadsheets:import-upload", "spreadsheets:export-rows"):
         return reverse(name, kwargs={"kind": "umkm"})
     if name.startswith("spreadsheets:import-"):
