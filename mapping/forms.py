@@ -194,9 +194,17 @@ class AssessmentForm(forms.Form):
                     "invalid_choice": _("Skor di luar skala kriteria (%(code)s).") % {"code": criterion.code},
                 },
             )
+            # Proposed from the product's facts where a measure exists (a, c, f, g); an older
+            # assessment begun before proposals were stored keeps its LQ suggestion.
+            criterion.proposal = assessment.proposals.get(criterion.code)
+            if criterion.proposal is None and criterion.auto_source == criterion.AutoSource.LOCATION_QUOTIENT \
+                    and assessment.lq_suggested_score is not None:
+                criterion.proposal = {"score": assessment.lq_suggested_score, "value": str(assessment.lq_value), "unit": ""}
+            criterion.measure = assessment.proposal_measure(criterion.code) if criterion.code in assessment.proposals \
+                else (_("LQ sektor %(lq)s") % {"lq": assessment.lq_value} if criterion.proposal else "")
             initial = existing.get(criterion.pk)
-            if initial is None and criterion.auto_source == criterion.AutoSource.LOCATION_QUOTIENT:
-                initial = assessment.lq_suggested_score
+            if initial is None and criterion.proposal is not None:
+                initial = criterion.proposal["score"]
             self.initial[name] = initial
             criterion.field_name = name
         self.initial.setdefault("note", assessment.note)

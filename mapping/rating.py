@@ -102,6 +102,57 @@ AREA_PROPOSALS = {
 }
 
 
+@dataclass(frozen=True)
+class ProductProposal:
+    """How a criterion of the potential rating of one business (potensi usaha) is proposed
+    from the product's own facts: which fact, in which unit, mapped by which rule."""
+
+    criterion: str
+    fact: str  # a key of ProductProposal inputs: workers, market_level, local_material_pct, lq
+    unit: str
+    rule: LevelRule
+
+
+# Market reach as a level: lokal 1, kabupaten 2, provinsi 3, nasional 4, ekspor 5.
+MARKET_REACH_LEVELS = {"lokal": 1, "kabupaten": 2, "provinsi": 3, "nasional": 4, "ekspor": 5}
+
+# Criteria with an objective measure in one product's facts (a: workers of the business,
+# c: LQ of its sector in its kecamatan, f: market reach, g: local raw material). The rule
+# for (g) is the one of the determination round; (a) is scaled for one business (BPS: 1–4
+# workers micro, 5–19 small, 20–99 medium). README, "Penilaian potensi usaha".
+PRODUCT_PROPOSALS = {
+    p.criterion: p for p in (
+        ProductProposal("a", "workers", "orang", LevelRule(_cuts(2, 5, 10, 20))),
+        ProductProposal("c", "lq", "", LQ_RULE),
+        ProductProposal("f", "market_level", "", LevelRule(_cuts(2, 3, 4, 5))),
+        ProductProposal("g", "local_material_pct", "%", AREA_PROPOSALS["g"].rule),
+    )
+}
+
+# A score this many levels or more away from its proposal contradicts the facts and is
+# flagged to the verifier.
+CONTRADICTION_GAP = 2
+
+
+def product_proposals(*, workers, market_reach: str | None, local_material_pct, lq) -> dict[str, dict]:
+    """{criterion code: {"score", "value", "unit"}} for each criterion whose fact is known."""
+    inputs = {"workers": workers, "market_level": MARKET_REACH_LEVELS.get(market_reach or ""),
+              "local_material_pct": local_material_pct, "lq": lq}
+    proposals = {}
+    for code, proposal in PRODUCT_PROPOSALS.items():
+        value = inputs[proposal.fact]
+        if value is not None:
+            proposals[code] = {"score": proposal.rule.level(value), "value": str(value), "unit": proposal.unit}
+    return proposals
+
+
+def contradictions(*, scores: dict[str, int], proposals: dict[str, dict]) -> dict[str, int]:
+    """{criterion code: proposed score} where the given score is CONTRADICTION_GAP or more
+    levels away from the proposal made from the facts."""
+    return {code: p["score"] for code, p in proposals.items()
+            if code in scores and abs(scores[code] - p["score"]) >= CONTRADICTION_GAP}
+
+
 def ranking_key(*, weighted: Decimal | None, mpe: int | None, name: str):
     """The one ordering of determination results: weighted score (0–100, the measure
     the class is read from), then MPE total, then name."""

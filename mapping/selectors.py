@@ -231,6 +231,13 @@ def assessments_awaiting_verification(*, user) -> QuerySet[Assessment]:
     return assessments_visible_to(user=user).filter(status=Assessment.Status.SUBMITTED).order_by("submitted_at", "pk")
 
 
+def assessments_returned(*, user) -> QuerySet[Assessment]:
+    """Assessments the verifier sent back, in the user's scope, oldest return first."""
+    return (Assessment.objects.visible_to(user).filter(status=Assessment.Status.RETURNED)
+            .select_related("product__umkm__desa").defer(*(f"product__umkm__{f}" for f in GEOMETRY_OF_DESA_AND_KECAMATAN))
+            .order_by("updated_at", "pk"))
+
+
 def can_review(*, user, assessment) -> bool:
     """Staff may verify or return a submitted assessment that they did not make."""
     return not assessment.review_refusal(user)

@@ -570,7 +570,7 @@ class AssessmentExportSpec(ImportSpec):
     """Assessments are exported only: scores enter through the rating workflow, not files."""
 
     kind = "penilaian"
-    label = gettext_lazy("Penilaian potensi")
+    label = gettext_lazy("Penilaian potensi usaha")
     model = Assessment
     importable = False
     columns = ()

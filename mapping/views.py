@@ -181,8 +181,14 @@ def assessment_edit(request, product_pk):
 @login_required
 def assessment_detail(request, pk):
     assessment = get_object_or_404(selectors.assessments_visible_to(user=request.user), pk=pk)
+    flags = assessment.contradicted_scores()
+    flagged = {flag["criterion"].code for flag in flags}
     context = {
         "assessment": assessment,
+        "flags": flags,
+        "score_rows": [{"score": s, "flagged": s.criterion.code in flagged,
+                        "proposed": (assessment.proposals.get(s.criterion.code) or {}).get("score")}
+                       for s in assessment.scores.all()],
         "explanation": selectors.ranking_explanation(assessment),
         "return_form": ReturnForm(),
         "can_review": selectors.can_review(user=request.user, assessment=assessment),

@@ -49,6 +49,7 @@ def my_tasks(request):
         "desa_choices": desa_coverage,
         "sectors": Sector.objects.all(),
         "follow_ups": selectors.follow_ups_due(user=request.user),
+        "returned_assessments": mapping_selectors.assessments_returned(user=request.user),
         "unvisited_desa": [d for d in desa_coverage if not d.visited],
         "unsurveyed_desa": [d for d in desa_coverage if not d.surveyed],
         "coverage_days": selectors.COVERAGE_DAYS,

@@ -239,14 +239,14 @@ class _DemoGenerator:
 def demo_assessments_seed(*, rng: random.Random, assessor_by_kecamatan: dict, verifier, share: float = 0.15) -> int:
     """Verified demo assessments for a share of the demo products, so rankings have content.
 
-    Scores lean on the product's facts (market reach, local material) so the demo
-    flagships look plausible; every total comes from the same scoring functions.
+    Criteria with a measure (a, c, f, g) follow the proposal from the product's facts, as the
+    rubric asks (now and then one level off, as a person would judge); the others are drawn.
+    Every total comes from the same scoring functions.
     """
     rubric = Rubric.objects.current()
     if rubric is None or Assessment.objects.filter(product__umkm__is_demo=True).exists():
         return 0
     criteria = list(rubric.criteria.prefetch_related("levels"))
-    reach_score = {"lokal": 2, "kabupaten": 3, "provinsi": 4, "nasional": 4, "ekspor": 5}
     now = timezone.now()
     made = []
     lq = {}  # (sector, kecamatan) → LQ, computed as an assessor's form would
@@ -259,23 +259,25 @@ def demo_assessments_seed(*, rng: random.Random, assessor_by_kecamatan: dict, ve
         key = (product.sector_id, product.umkm.desa.kecamatan_id)
         if key not in lq:
             lq[key] = selectors.sector_location_quotient(sector=product.sector, kecamatan=product.umkm.desa.kecamatan)
-        suggested = rating.lq_score(lq[key])
+        proposals = rating.product_proposals(workers=product.umkm.workers, market_reach=product.market_reach,
+                                             local_material_pct=product.local_material_pct, lq=lq[key])
         scores = {}
         for criterion in criteria:
-            if criterion.code == "c" and suggested is not None:
-                scores[criterion] = suggested  # the rubric's rule: (c) follows the LQ unless a reason is given
-            elif criterion.code == "f":
-                scores[criterion] = reach_score.get(product.market_reach, 3)
-            elif criterion.code == "g":
-                scores[criterion] = min(5, 1 + (product.local_material_pct or 0) // 25)
+            proposal = proposals.get(criterion.code)
+            if criterion.code == "c" and proposal is not None:
+                scores[criterion] = proposal["score"]  # (c) follows the LQ unless a reason is given
+            elif proposal is not None:
+                nudge = rng.choices([-1, 0, 1], weights=[1, 8, 1])[0]
+                scores[criterion] = min(5, max(1, proposal["score"] + nudge))
             else:
                 scores[criterion] = rng.choices([1, 2, 3, 4, 5], weights=[5, 20, 40, 25, 10])[0]
         items = [rating.ScoredCriterion(c.code, c.name, c.weight, 1, 5, s) for c, s in scores.items()]
         assessment = Assessment.objects.create(
             product=product, rubric=rubric, status=Assessment.Status.VERIFIED, assessed_by=assessor,
             verified_by=verifier, submitted_at=now, verified_at=now, note="Penilaian demo.", is_current=True,
-            facts={}, weighted_score=rating.weighted_score(items), mpe_total=rating.mpe_total(items),
-            lq_value=lq[key], lq_suggested_score=suggested,
+            facts=selectors.product_facts(product=product), proposals=proposals,
+            weighted_score=rating.weighted_score(items), mpe_total=rating.mpe_total(items),
+            lq_value=lq[key], lq_suggested_score=rating.lq_score(lq[key]),
         )
         made.extend(AssessmentScore(assessment=assessment, criterion=c, score=s) for c, s in scores.items())
     AssessmentScore.objects.bulk_create(made)

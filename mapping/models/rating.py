@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from mapping.models.registry import Product
+from mapping.rating import contradictions
 from purbalingga_umkm.fields import EditTracked, user_stamp_field
 from purbalingga_umkm.roles import Role, role_of
 from purbalingga_umkm.scope import ScopedQuerySet
@@ -150,6 +151,9 @@ class Assessment(EditTracked):
     lq_value = models.DecimalField(_("LQ sektor"), max_digits=7, decimal_places=3, null=True, blank=True)
     lq_suggested_score = models.PositiveSmallIntegerField(_("skor saran LQ"), null=True, blank=True)
     lq_override_reason = models.CharField(_("alasan mengubah saran LQ"), max_length=255, blank=True)
+    # Scores proposed from the facts when the assessment began (mapping.rating.product_proposals):
+    # {criterion code: {"score", "value", "unit"}}, frozen with the facts.
+    proposals = models.JSONField(_("saran dari fakta"), default=dict, blank=True)
     # Totals are frozen with the scores: a later rubric or threshold change never rewrites them.
     weighted_score = models.DecimalField(_("skor (0–100)"), max_digits=5, decimal_places=2, null=True, blank=True)
     mpe_total = models.FloatField(_("total MPE"), null=True, blank=True)
@@ -166,9 +170,9 @@ class Assessment(EditTracked):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        verbose_name = _("penilaian potensi")
-        verbose_name_plural = _("penilaian potensi")
-        permissions = transfer_permissions("assessment", _("penilaian potensi"))
+        verbose_name = _("penilaian potensi usaha")
+        verbose_name_plural = _("penilaian potensi usaha")
+        permissions = transfer_permissions("assessment", _("penilaian potensi usaha"))
         indexes = [
             models.Index(fields=["product", "status", "verified_at"]),
             models.Index(fields=["created_at"]),
@@ -184,6 +188,26 @@ class Assessment(EditTracked):
     @property
     def is_editable(self) -> bool:
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    def contradicted_scores(self) -> list[dict]:
+        """The scores that contradict the facts they were proposed from (flags for the
+        verifier): criterion, score given, score proposed and the measured value."""
+        scores = {s.criterion.code: s for s in self.scores.all()}
+        flagged = contradictions(scores={code: s.score for code, s in scores.items()}, proposals=self.proposals)
+        return [{"criterion": scores[code].criterion, "score": scores[code].score, "proposed": proposed,
+                 "measure": self.proposal_measure(code)}
+                for code, proposed in sorted(flagged.items())]
+
+    def proposal_measure(self, code: str) -> str:
+        """The fact a criterion's proposal was read from, in words ("tenaga kerja 7 orang")."""
+        proposal = self.proposals.get(code)
+        if proposal is None:
+            return ""
+        if code == "f":
+            return _("jangkauan pasar %(reach)s") % {"reach": self.facts.get("market_reach", "")}
+        label = {"a": _("tenaga kerja"), "c": _("LQ sektor"), "g": _("bahan baku lokal")}.get(code, code)
+        unit = proposal["unit"]
+        return f"{label} {proposal['value']}{unit if unit == '%' else (' ' + unit if unit else '')}"
 
     def review_refusal(self, user) -> dict[str, str]:
         """Why `user` may not verify or return this assessment ({} when they may): only

@@ -52,9 +52,12 @@ def assessment_start(*, product, by) -> Assessment:
     if rubric is None:
         raise RatingError({"rubric": _("Belum ada rubrik penilaian yang aktif. Hubungi admin Dinas.")})
     lq = selectors.sector_location_quotient(sector=product.sector, kecamatan=product.umkm.desa.kecamatan)
+    proposals = rating.product_proposals(
+        workers=product.umkm.workers, market_reach=product.market_reach,
+        local_material_pct=product.local_material_pct, lq=lq)
     return Assessment(
         product=product, rubric=rubric, assessed_by=by, facts=selectors.product_facts(product=product),
-        lq_value=lq, lq_suggested_score=rating.lq_score(lq), version=0,
+        lq_value=lq, lq_suggested_score=rating.lq_score(lq), proposals=proposals, version=0,
     )
 
 
