@@ -350,16 +350,89 @@ def sentra_of(*, kecamatan=None, desa=None, komoditas=None):
     return list(sentra)
 
 
-def sentra_feature_collection(*, komoditas) -> dict:
-    """The commodity's sentra as points (the desa's centre, else the kecamatan's)."""
+def sentra_feature_collection(*, komoditas=None) -> dict:
+    """The sentra of a commodity (of every eligible commodity when None) as points: the
+    desa's centre, else the kecamatan's."""
+    sentra = Sentra.objects.select_related("kecamatan", "desa", "komoditas").defer(
+        "kecamatan__boundary", "desa__boundary").filter(komoditas__sector__eligible_unggulan=True)
+    if komoditas is not None:
+        sentra = sentra.filter(komoditas=komoditas)
     features = []
-    for sentra in Sentra.objects.filter(komoditas=komoditas).select_related("kecamatan", "desa").defer(
-            "kecamatan__boundary", "desa__boundary"):
-        place = sentra.desa or sentra.kecamatan
+    for row in sentra.order_by("komoditas__name", "kecamatan__code", "desa__code"):
+        place = row.desa or row.kecamatan
         features.append({"type": "Feature", "geometry": place.centre,
-                         "properties": {"name": place.name, "kecamatan": sentra.kecamatan.name,
-                                        "source": sentra.attribution}})
+                         "properties": {"name": place.name, "kecamatan": row.kecamatan.name,
+                                        "komoditas": row.komoditas.name, "source": row.attribution}})
     return {"type": "FeatureCollection", "features": features}
+
+
+@dataclass
+class LeadingKomoditas:
+    name: str
+    code: str
+    producers: int
+    lq_producers: Decimal | None
+
+
+@dataclass
+class KecamatanKomoditas:
+    """One kecamatan's row of the dashboard's "komoditas unggulan" view."""
+
+    code: str
+    name: str
+    penetapan: Penetapan | None = None
+    adopted: list[str] = field(default_factory=list)
+    leading: list[LeadingKomoditas] = field(default_factory=list)
+    sentra: list[str] = field(default_factory=list)
+
+
+LEADING_PER_KECAMATAN = 3
+
+
+def komoditas_by_kecamatan() -> list[KecamatanKomoditas]:
+    """Per kecamatan: the commodities adopted by its latest adopted kecamatan round (in
+    their order), the commodities with the most producing UMKM in the registry (with
+    their LQ by producers, the README's one LQ) and the known sentra. Eligible sectors only."""
+    rows = {pk: KecamatanKomoditas(code=code, name=name)
+            for pk, code, name in Kecamatan.objects.order_by("code").values_list("pk", "code", "name")}
+    producers = (Product.objects.filter(is_active=True, umkm__is_active=True, komoditas__is_active=True,
+                                        komoditas__sector__eligible_unggulan=True)
+                 .values("umkm__desa__kecamatan_id", "komoditas_id", "komoditas__name", "komoditas__code")
+                 .annotate(n=Count("umkm", distinct=True)).order_by())
+    producers = list(producers)
+    base = dict(UMKM.objects.lq_base().values("desa__kecamatan_id").annotate(n=Count("pk")).order_by()
+                .values_list("desa__kecamatan_id", "n"))
+    in_kabupaten: dict[int, int] = {}
+    for row in producers:
+        in_kabupaten[row["komoditas_id"]] = in_kabupaten.get(row["komoditas_id"], 0) + row["n"]
+    all_umkm = sum(base.values())
+    for row in producers:
+        kecamatan_id = row["umkm__desa__kecamatan_id"]
+        rows[kecamatan_id].leading.append(LeadingKomoditas(
+            name=row["komoditas__name"], code=row["komoditas__code"], producers=row["n"],
+            lq_producers=rating.location_quotient(
+                sector_in_kecamatan=row["n"], kecamatan_total=base.get(kecamatan_id, 0),
+                sector_in_kabupaten=in_kabupaten[row["komoditas_id"]], kabupaten_total=all_umkm)))
+    for row in rows.values():
+        row.leading = sorted(row.leading, key=lambda k: (-k.producers, -(k.lq_producers or 0), k.name))[
+            :LEADING_PER_KECAMATAN]
+    for kecamatan_id, name in (Sentra.objects.filter(komoditas__sector__eligible_unggulan=True)
+                               .order_by("kecamatan_id", "komoditas__name")
+                               .values_list("kecamatan_id", "komoditas__name").distinct()):
+        rows[kecamatan_id].sentra.append(name)
+    latest = {}
+    for penetapan in Penetapan.objects.adopted().filter(desa__isnull=True).only(
+            "pk", "kecamatan_id", "year", "top_n", "decree_number", "decree_date").order_by("kecamatan_id", "-year"):
+        latest.setdefault(penetapan.kecamatan_id, penetapan)
+    candidates: dict[int, list[Candidate]] = {}
+    for candidate in (Candidate.objects.filter(penetapan__in=list(latest.values()))
+                      .select_related("komoditas").prefetch_related("scores")):
+        candidates.setdefault(candidate.penetapan_id, []).append(candidate)
+    for kecamatan_id, penetapan in latest.items():
+        rows[kecamatan_id].penetapan = penetapan
+        rows[kecamatan_id].adopted = [c.komoditas.name for c in
+                                      scored_in_order(candidates.get(penetapan.pk, []))[:penetapan.top_n]]
+    return list(rows.values())
 
 
 # --- Komoditas: measures of every commodity in one area (determination rounds) -------------
@@ -508,14 +581,21 @@ def _scored_items(candidate) -> list[rating.ScoredCriterion]:
     return items
 
 
+def scored_in_order(candidates) -> list[Candidate]:
+    """The candidates scored on every criterion, in the one order of results:
+    rating.ranking_key (weighted score, then MPE, then name). Scores prefetched."""
+    scored = [c for c in candidates if c.is_scored and all(s.score is not None for s in c.scores.all())]
+    return sorted(scored, key=lambda c: rating.ranking_key(weighted=c.weighted_score, mpe=c.mpe_total,
+                                                           name=c.komoditas.name))
+
+
 def penetapan_results(*, penetapan, candidates=None) -> PenetapanResults:
     """The ranked candidates of a round by rating.ranking_key (weighted score, then MPE,
     then name), each with the class of its weighted score, the criteria that explain it,
     whether it is in the top N, and which ±1 weight changes would change the top N."""
     candidates = candidates if candidates is not None else penetapan_candidates(penetapan=penetapan)
-    scored = [c for c in candidates if c.is_scored and all(s.score is not None for s in c.scores.all())]
+    scored = scored_in_order(candidates)
     unscored = [c for c in candidates if c not in scored]
-    scored.sort(key=lambda c: rating.ranking_key(weighted=c.weighted_score, mpe=c.mpe_total, name=c.komoditas.name))
     classes = list(RatingClass.objects.all())
     ranked = []
     for position, candidate in enumerate(scored, start=1):

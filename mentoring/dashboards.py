@@ -498,3 +498,18 @@ def desa_products_table(products, *, desa) -> dict:
     rows = ([p.name, p.umkm.name, p.sector.name, p.get_market_reach_display(), p.score] for p in products)
     return {"headers": [_("Produk"), _("UMKM"), _("Sektor"), _("Jangkauan pasar"), _("Skor potensi")],
             "rows": rows, "filename": f"produk-{desa.code}", "title": _("Produk")}
+
+
+def komoditas_table(rows) -> dict:
+    """The "komoditas unggulan" view per kecamatan as a table for CSV/XLSX."""
+    def leading(row):
+        return "; ".join(f"{k.name} ({k.producers}, LQ {k.lq_producers if k.lq_producers is not None else '—'})"
+                         for k in row.leading)
+
+    table = ([row.code, row.name, row.penetapan.year if row.penetapan else "",
+              row.penetapan.decree_number if row.penetapan else "", "; ".join(row.adopted), leading(row),
+              "; ".join(row.sentra)] for row in rows)
+    headers = [_("Kode"), _("Kecamatan"), _("Tahun penetapan"), _("Nomor keputusan"),
+               _("Komoditas unggulan ditetapkan"), _("Komoditas dengan produsen terbanyak (UMKM, LQ)"),
+               _("Sentra dikenal")]
+    return {"headers": headers, "rows": table, "filename": "komoditas-unggulan-kecamatan", "title": _("Komoditas")}

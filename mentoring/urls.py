@@ -12,6 +12,7 @@ urlpatterns = [
     path("tindak-lanjut/<int:pk>/selesai/", views.follow_up_done, name="follow-up-done"),
     path("laporan/cakupan/", views.coverage_report, name="coverage-report"),
     path("dasbor/", views.dashboard, name="dashboard"),
+    path("dasbor/komoditas/", views.dashboard_komoditas, name="dashboard-komoditas"),
     path("dasbor/kecamatan/<str:code>/", views.dashboard_kecamatan, name="dashboard-kecamatan"),
     path("dasbor/desa/<str:code>/", views.dashboard_desa, name="dashboard-desa"),
     path("umkm/<int:pk>/riwayat/", views.umkm_history, name="umkm-history"),

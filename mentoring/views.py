@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from purbalingga_umkm.figures import figures_cached
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -147,6 +148,24 @@ def dashboard(request):
         **dashboards.filter_choices(),
     }
     return render(request, "mentoring/dashboard.html", context)
+
+
+@require_safe
+@role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
+def dashboard_komoditas(request):
+    """Komoditas unggulan per kecamatan (adopted, leading in the registry, known sentra)
+    and the map of the regency's sentra; a pendamping sees their kecamatan's rows."""
+    visible = set(Kecamatan.objects.visible_to(request.user).values_list("code", flat=True))
+    rows = [row for row in figures_cached("dashboard:komoditas", mapping_selectors.komoditas_by_kecamatan)
+            if row.code in visible]
+    if request.GET.get("unduh") in ("csv", "xlsx"):
+        return table_response(**dashboards.komoditas_table(rows), fmt=request.GET["unduh"])
+    context = {
+        "rows": rows,
+        "sentra_points": figures_cached("dashboard:sentra", mapping_selectors.sentra_feature_collection),
+        "boundaries_url": reverse("mapping:kecamatan-geojson"),
+    }
+    return render(request, "mentoring/dashboard_komoditas.html", context)
 
 
 @require_safe

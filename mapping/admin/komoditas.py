@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
 
-from mapping.admin.mixins import AuditedAdminMixin
+from mapping.admin.mixins import AuditedAdminMixin, FactsAdminMixin
 from mapping.models import Komoditas, Sentra
 from mapping.services.komoditas import komoditas_merge
 
@@ -28,6 +28,11 @@ def merge_komoditas(modeladmin, request, queryset):
                 modeladmin.message_user(request, _("%(a)s tidak digabung: sektornya (%(sa)s) berbeda dengan %(b)s (%(sb)s).") % {
                     "a": source.name, "sa": source.sector, "b": into.name, "sb": into.sector}, messages.ERROR)
                 continue
+            if source.candidacies.exists():
+                modeladmin.message_user(request, _(
+                    "%(a)s tidak digabung: komoditas ini sudah dinilai dalam penetapan produk unggulan, "
+                    "dan catatan penetapan harus tetap seperti saat dinilai.") % {"a": source.name}, messages.ERROR)
+                continue
             merged += komoditas_merge(source=source, into=into)
         modeladmin.message_user(request, _("Digabung ke %(into)s: %(n)s produk dipindahkan.") % {"into": into.name, "n": merged})
         return redirect(request.get_full_path())
@@ -49,7 +54,7 @@ class SentraInline(admin.TabularInline):
 
 
 @admin.register(Komoditas)
-class KomoditasAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class KomoditasAdmin(AuditedAdminMixin, FactsAdminMixin, admin.ModelAdmin):
     list_display = ["name", "code", "sector", "product_total", "sentra_total", "is_active"]
     list_filter = ["sector", "is_active"]
     search_fields = ["name", "code", "synonyms"]
@@ -71,7 +76,7 @@ class KomoditasAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Sentra)
-class SentraAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class SentraAdmin(AuditedAdminMixin, FactsAdminMixin, admin.ModelAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["komoditas", "kecamatan", "desa", "attribution", "is_reference"]
     list_filter = ["komoditas", "kecamatan", "is_reference"]

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from mapping.models import Komoditas, Product
 from mapping.models.komoditas import best_match
+from mapping.services.facts import facts_changed
 
 
 def products_komoditas_suggest(product_ids) -> int:
@@ -29,11 +30,14 @@ def products_komoditas_suggest(product_ids) -> int:
 @transaction.atomic
 def komoditas_merge(*, source: Komoditas, into: Komoditas) -> int:
     """Fold `source` into `into`: its products, sentra and synonyms move, it is deleted.
-    Refused across sectors (the products' sector must match their commodity's)."""
+    Refused across sectors (the products' sector must match their commodity's) and for a
+    commodity judged in a determination round (the round's record must stay as it was)."""
     if source.pk == into.pk:
         raise ValueError("same")
     if source.sector_id != into.sector_id:
         raise ValueError("sector")
+    if source.candidacies.exists():
+        raise ValueError("candidacies")
     moved = Product.objects.filter(komoditas=source).update(komoditas=into)
     source.sentra.update(komoditas=into)
     phrases = [line for line in into.synonyms.splitlines() if line.strip()]
@@ -43,4 +47,5 @@ def komoditas_merge(*, source: Komoditas, into: Komoditas) -> int:
     into.synonyms = "\n".join(phrases)
     into.save(update_fields=["synonyms"])
     source.delete()
+    facts_changed()
     return moved

@@ -1,4 +1,5 @@
-// A commodity's page: its known sentra as points on the regency map (text nodes, never HTML).
+// Known sentra as points on the regency map: one commodity's page, or every commodity on the
+// dashboard (text nodes, never HTML).
 (function () {
   "use strict";
 
@@ -23,7 +24,13 @@
       },
       onEachFeature: function (feature, marker) {
         var box = document.createElement("div");
-        var title = document.createElement("strong");
+        if (feature.properties.komoditas) {
+          var komoditas = document.createElement("strong");
+          komoditas.textContent = feature.properties.komoditas;
+          box.appendChild(komoditas);
+          box.appendChild(document.createElement("br"));
+        }
+        var title = document.createElement(feature.properties.komoditas ? "span" : "strong");
         title.textContent = feature.properties.name;
         box.appendChild(title);
         box.appendChild(document.createElement("br"));

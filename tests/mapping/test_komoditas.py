@@ -108,6 +108,24 @@ def test_merging_two_commodities_moves_products_sentra_and_synonyms(wilayah):
     assert not Komoditas.objects.filter(code="kopi-lokal").exists()
 
 
+def test_a_merge_refreshes_the_cached_commodity_pages(wilayah, client, django_capture_on_commit_callbacks):
+    kopi = Komoditas.objects.create(code="kopi-lokal", name="Kopi lokal", sector=komoditas("kopi-arabika").sector)
+    ProductFactory(name="Kopi lokal bubuk", sector=kopi.sector, komoditas=kopi, komoditas_confirmed=True)
+    assert "Kopi lokal" in client.get("/unggulan/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        komoditas_merge(source=kopi, into=komoditas("kopi-arabika"))
+    assert "Kopi lokal" not in client.get("/unggulan/").content.decode()
+
+
+def test_a_commodity_judged_in_a_determination_round_is_not_merged_away(world):
+    penetapan = world.penetapan()
+    judged = penetapan.candidates.select_related("komoditas").first().komoditas
+    other = Komoditas.objects.create(code="lain", name="Lain", sector=judged.sector)
+    with pytest.raises(ValueError, match="candidacies"):
+        komoditas_merge(source=judged, into=other)
+    assert Komoditas.objects.filter(pk=judged.pk).exists()
+
+
 def test_commodities_of_different_sectors_are_not_merged(wilayah):
     with pytest.raises(ValueError):
         komoditas_merge(source=komoditas("knalpot"), into=komoditas("batik"))

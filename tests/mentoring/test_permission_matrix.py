@@ -115,6 +115,10 @@ EXPECTED = {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
     },
+    "mentoring:dashboard-komoditas": {
+        "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
+        "pimpinan": (200, 405), "admin": (200, 405),
+    },
     "mentoring:dashboard-kecamatan": {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (404, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
