@@ -266,7 +266,11 @@ def test_every_commodity_figure_equals_a_recount_from_the_registry(client, sapu_
     assert shown == {code: (len(umkm), sum(umkm.values())) for code, umkm in producers.items()}
 
 
-def test_public_commodity_and_ranking_pages_show_no_personal_data(client, sapu_registry):
+def test_public_commodity_and_ranking_pages_show_no_personal_data(client, world, sapu_registry):
+    from tests.mapping.test_penetapan import adopt_round, second_admin
+
+    # Bojongsari's round adopted, so its page lists the adopted commodities and their producers.
+    adopt_round(world.penetapan(), by=world.users["admin"], adopter=second_admin())
     pages = [reverse("mapping:komoditas-detail", args=["sapu-glagah"]), reverse("mapping:ranking-kabupaten"),
              reverse("mapping:ranking-kecamatan", args=["33.03.14"]), reverse("mapping:ranking-desa", args=["33.03.14.2008"])]
     for url in pages:
@@ -275,6 +279,8 @@ def test_public_commodity_and_ranking_pages_show_no_personal_data(client, sapu_r
         content = response.content.decode()
         for marker in ("PEMILIK-RAHASIA", "3303014101800001", "0899-0000-1111", "ALAMAT-RAHASIA"):
             assert marker not in content, (url, marker)
+        if url == reverse("mapping:ranking-kecamatan", args=["33.03.14"]):
+            assert "100/7/2027" in content and "Sapu 3" in content  # adopted, with its producers
 
 
 def test_the_kabupaten_page_lists_commodities_and_an_area_page_its_sentra_with_sources(client, sapu_registry):

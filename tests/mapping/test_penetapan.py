@@ -193,6 +193,19 @@ def score_all(penetapan, by, *, level_of=lambda candidate, row: row.proposed_sco
                                  expected_version=Penetapan.objects.get(pk=penetapan.pk).version, by=by)
 
 
+def adopt_round(penetapan, *, by, adopter, decree_number="100/7/2027"):
+    """Score every candidate as proposed (3 where nothing is), record a team member and a
+    kecamatan representative, submit, and let `adopter` adopt it."""
+    score_all(penetapan, by)
+    for name, role in (("Ir. Sulastri", Participant.Role.TEAM), ("Camat", Participant.Role.KECAMATAN)):
+        services.participant_add(penetapan=penetapan, name=name, role=role, institution="",
+                                 expected_version=Penetapan.objects.get(pk=penetapan.pk).version, by=by)
+    penetapan = services.penetapan_submit(
+        penetapan=penetapan, expected_version=Penetapan.objects.get(pk=penetapan.pk).version, by=by)
+    return services.penetapan_adopt(penetapan=penetapan, decree_number=decree_number,
+                                    decree_date=timezone.localdate(), expected_version=penetapan.version, by=adopter)
+
+
 def test_results_are_ordered_by_the_measure_they_show_and_classed_by_it(world, kemangkon):
     for code in ("knalpot", "batik", "gula-kelapa"):
         komoditas = Komoditas.objects.get(code=code)

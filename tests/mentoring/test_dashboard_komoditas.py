@@ -7,12 +7,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
-from mapping import selectors, services
-from mapping.models import UMKM, Komoditas, Participant, Penetapan, Product, Sector, Sentra
-from tests.mapping.test_penetapan import KEMANGKON, kemangkon, new_round, producer, score_all, second_admin  # noqa: F401
+from mapping import selectors
+from mapping.models import UMKM, Komoditas, Product, Sector, Sentra
+from tests.mapping.test_penetapan import (  # noqa: F401 (kemangkon is a fixture)
+    KEMANGKON, adopt_round, kemangkon, new_round, producer, second_admin,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +34,7 @@ def recount_lq(kecamatan_code, komoditas) -> Decimal:
 
 
 def adopt(world, kemangkon, top_n=2):
-    penetapan = new_round(world, kemangkon, top_n=top_n)
-    admin = world.users["admin"]
-    score_all(penetapan, admin)
-    for name, role in (("Ir. Sulastri", Participant.Role.TEAM), ("Camat Kemangkon", Participant.Role.KECAMATAN)):
-        services.participant_add(penetapan=penetapan, name=name, role=role, institution="",
-                                 expected_version=Penetapan.objects.get(pk=penetapan.pk).version, by=admin)
-    penetapan = services.penetapan_submit(
-        penetapan=penetapan, expected_version=Penetapan.objects.get(pk=penetapan.pk).version, by=admin)
-    return services.penetapan_adopt(penetapan=penetapan, decree_number="100/7/2027", decree_date=timezone.localdate(),
-                                    expected_version=penetapan.version, by=second_admin())
+    return adopt_round(new_round(world, kemangkon, top_n=top_n), by=world.users["admin"], adopter=second_admin())
 
 
 def test_each_kecamatan_row_equals_a_recount(client, world, kemangkon):
