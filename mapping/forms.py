@@ -9,6 +9,7 @@ from mapping import geometry
 from mapping.models import (
     SWAPPED_COORDINATES_MESSAGE, UMKM, Desa, Kecamatan, Komoditas, Participant, Permit, Product,
 )
+from purbalingga_umkm.numbers import format_number
 
 PIRT_VALIDITY_YEARS = 5
 
@@ -201,7 +202,7 @@ class AssessmentForm(forms.Form):
                     and assessment.lq_suggested_score is not None:
                 criterion.proposal = {"score": assessment.lq_suggested_score, "value": str(assessment.lq_value), "unit": ""}
             criterion.measure = assessment.proposal_measure(criterion.code) if criterion.code in assessment.proposals \
-                else (_("LQ sektor %(lq)s") % {"lq": assessment.lq_value} if criterion.proposal else "")
+                else (_("LQ sektor %(lq)s") % {"lq": format_number(assessment.lq_value)} if criterion.proposal else "")
             initial = existing.get(criterion.pk)
             if initial is None and criterion.proposal is not None:
                 initial = criterion.proposal["score"]

@@ -168,3 +168,11 @@ class CandidateScore(models.Model):
 
     def __str__(self):
         return f"{self.candidate} ({self.criterion.code}): {self.score}"
+
+    @property
+    def unit(self) -> str:
+        """The unit of the measured input ("%", "orang", "Rp"; "" for an LQ or nothing measured)."""
+        from mapping.rating import AREA_PROPOSALS
+
+        proposal = AREA_PROPOSALS.get(self.criterion.code)
+        return proposal.unit if proposal and self.measure_label else ""

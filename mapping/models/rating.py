@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mapping.models.registry import Product
 from mapping.rating import contradictions
+from purbalingga_umkm.numbers import format_number
 from purbalingga_umkm.fields import EditTracked, user_stamp_field
 from purbalingga_umkm.roles import Role, role_of
 from purbalingga_umkm.scope import ScopedQuerySet
@@ -207,7 +208,8 @@ class Assessment(EditTracked):
             return _("jangkauan pasar %(reach)s") % {"reach": self.facts.get("market_reach", "")}
         label = {"a": _("tenaga kerja"), "c": _("LQ sektor"), "g": _("bahan baku lokal")}.get(code, code)
         unit = proposal["unit"]
-        return f"{label} {proposal['value']}{unit if unit == '%' else (' ' + unit if unit else '')}"
+        value = format_number(proposal["value"])
+        return f"{label} {value}{unit if unit == '%' else (' ' + unit if unit else '')}"
 
     def review_refusal(self, user) -> dict[str, str]:
         """Why `user` may not verify or return this assessment ({} when they may): only

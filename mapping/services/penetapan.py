@@ -16,6 +16,7 @@ from mapping.models import (
     Candidate, CandidateScore, Komoditas, Participant, Penetapan, Rubric, Sentra,
 )
 from mapping.services.facts import facts_changed
+from purbalingga_umkm.numbers import format_number
 from mapping.services.rating import RatingError, scored_criteria
 from purbalingga_umkm.audit import audit_event, audit_saved, audit_snapshot
 from purbalingga_umkm.models import AuditEntry
@@ -68,17 +69,14 @@ def _measure_candidate(candidate, measures: selectors.AreaMeasures | None, crite
 
 def thresholds_text(proposal: rating.AreaProposal) -> str:
     """"1: < 5 · 2: 5–< 20 · …" in the proposal's unit, as shown beside the proposal."""
-    def number(value):
-        return f"{value.normalize():,f}".replace(",", ".") if value >= 1000 else f"{value.normalize():f}".replace(".", ",")
-
     parts = []
     for level, low, high in proposal.rule.bands():
         if low is None:
-            parts.append(f"{level}: < {number(high)}")
+            parts.append(f"{level}: < {format_number(high)}")
         elif high is None:
-            parts.append(f"{level}: ≥ {number(low)}")
+            parts.append(f"{level}: ≥ {format_number(low)}")
         else:
-            parts.append(f"{level}: {number(low)}–< {number(high)}")
+            parts.append(f"{level}: {format_number(low)}–< {format_number(high)}")
     unit = f" ({proposal.unit})" if proposal.unit else ""
     return " · ".join(parts) + unit
 

@@ -13,8 +13,10 @@
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (boundaries) {
         if (boundaries) {
-          L.geoJSON(boundaries, { style: { color: "#6c757d", weight: 1, fillOpacity: 0.04 }, interactive: false })
-            .addTo(map).bringToBack();
+          var outline = L.geoJSON(boundaries, { style: { color: "#6c757d", weight: 1, fillOpacity: 0.04 }, interactive: false })
+            .addTo(map);
+          outline.bringToBack();
+          if (!collection.features.length) { map.fitBounds(outline.getBounds()); }
         }
       });
     if (!collection.features.length) { return; }
