@@ -148,6 +148,27 @@ def kecamatan_names() -> list[str]:
     return list(Kecamatan.objects.values_list("name", flat=True))
 
 
+# Words offices write for a unit or a market reach (compared by cells.choice_key).
+UNIT_SYNONYMS = {"buah": "pcs", "biji": "pcs", "bh": "pcs", "pc": "pcs", "potong": "pcs", "lembar": "pcs",
+                 "kilo": "kg", "kilogram": "kg", "kilo gram": "kg", "ltr": "liter", "l": "liter", "lt": "liter",
+                 "bks": "paket", "pak": "paket", "pack": "paket", "bungkus": "paket", "kemasan": "paket",
+                 "psg": "pasang", "lsn": "lusin", "porsi": "layanan", "order": "layanan", "jasa": "layanan",
+                 "ton": "ton"}
+REACH_SYNONYMS = {"desa": "lokal", "kecamatan": "lokal", "lokal desa": "lokal", "dalam kabupaten": "kabupaten",
+                  "purbalingga": "kabupaten", "jawa tengah": "provinsi", "jateng": "provinsi", "luar kota": "provinsi",
+                  "luar provinsi": "nasional", "indonesia": "nasional", "luar negeri": "ekspor", "export": "ekspor"}
+# Words offices write in a "Jenis usaha"/"Sektor" column, by sector code.
+SECTOR_SYNONYMS = {"makanan": "makanan-minuman", "minuman": "makanan-minuman", "mamin": "makanan-minuman",
+                   "kuliner": "makanan-minuman", "olahan pangan": "makanan-minuman", "fashion": "fesyen-tekstil",
+                   "fesyen": "fesyen-tekstil", "konveksi": "fesyen-tekstil", "tekstil": "fesyen-tekstil",
+                   "kerajinan tangan": "kerajinan", "handicraft": "kerajinan", "rambut palsu": "rambut-bulu-mata",
+                   "bulu mata": "rambut-bulu-mata", "wig": "rambut-bulu-mata", "perkebunan": "pertanian-olahan",
+                   "pertanian": "pertanian-olahan", "ikan": "perikanan", "ternak": "peternakan",
+                   "logam": "logam-otomotif", "otomotif": "logam-otomotif", "knalpot": "logam-otomotif",
+                   "dagang": "perdagangan", "toko": "perdagangan", "warung": "perdagangan", "retail": "perdagangan",
+                   "layanan": "jasa"}
+
+
 def sector_names() -> list[str]:
     return list(Sector.objects.values_list("name", flat=True))
 
@@ -166,14 +187,7 @@ def _present(row: dict, name: str, default=KEEP):
 # --- UMKM ----------------------------------------------------------------------------------
 
 
-_year = cells.integer(minimum=1900)
-
-
-def _this_year_at_most(value):
-    year = _year(value)
-    if year is not None and year > _this_year(int(time.time() // 3600)):
-        raise CellError(_("Tahun berdiri tidak boleh setelah tahun %(year)s.") % {"year": timezone.localdate().year})
-    return year
+_this_year_at_most = cells.year(minimum=1900, maximum=lambda: _this_year(int(time.time() // 3600)))
 
 
 @lru_cache(maxsize=2)
@@ -229,12 +243,14 @@ class UMKMSpec(MappingSpec):
         Column("lat", "Lintang", gettext_lazy("Opsional. Lintang desimal, sekitar -7,4; harus di dalam desa yang dipilih."),
                -7.3520, cells.coordinate),
         Column("lng", "Bujur", gettext_lazy("Opsional. Bujur desimal, sekitar 109,3."), 109.3367, cells.coordinate),
-        Column("founded_year", "Tahun Berdiri", gettext_lazy("Tahun, 1900 sampai tahun ini."), 2015, _this_year_at_most),
+        Column("founded_year", "Tahun Berdiri", gettext_lazy("Tahun, 1900 sampai tahun ini. Tanggal (17/08/2015) juga "
+                                                             "dibaca: yang dipakai tahunnya."), 2015, _this_year_at_most),
         Column("workers", "Tenaga Kerja", gettext_lazy("Jumlah orang, bilangan bulat ≥ 0. Kosong = 1."), 3,
                cells.integer()),
         Column("capital", "Modal Usaha (Rp)", gettext_lazy("Rupiah, di luar tanah dan bangunan (PP 7/2021). Boleh "
-                                                           "ditulis 25.000.000."), 25000000, cells.integer(), required=True),
-        Column("annual_turnover", "Omzet Tahunan (Rp)", gettext_lazy("Rupiah per tahun."), 120000000, cells.integer(),
+                                                           "ditulis 25.000.000, Rp 25 juta atau 25 jt."), 25000000, cells.money(), required=True),
+        Column("annual_turnover", "Omzet Tahunan (Rp)", gettext_lazy("Rupiah per tahun; 1,5 M = 1,5 miliar."), 120000000,
+               cells.money(),
                required=True),
         Column("is_active", "Aktif", gettext_lazy("'ya' atau 'tidak'. Kosong = ya."), "ya", cells.boolean(default=True),
                choices=("ya", "tidak")),
@@ -354,15 +370,18 @@ class ProductSpec(MappingSpec):
                required=True, choices=sector_names),
         Column("description", "Deskripsi", gettext_lazy("Opsional."), "Renyah, tanpa pengawet",
                cells.for_field(Product, "description")),
-        Column("monthly_capacity", "Kapasitas per Bulan", gettext_lazy("Angka ≥ 0; desimal dengan koma."), 500,
+        Column("monthly_capacity", "Kapasitas per Bulan", gettext_lazy(
+            "Angka ≥ 0; titik pemisah ribuan, koma desimal (1.500 = seribu lima ratus; 2,5 = dua setengah)."), 500,
                cells.decimal()),
         Column("capacity_unit", "Satuan", gettext_lazy("Satuan kapasitas dan harga. Kosong = buah/pcs."), "paket/bungkus",
-               cells.choice(dict(Product.CapacityUnit.choices)), choices=tuple(Product.CapacityUnit.labels)),
-        Column("price", "Harga (Rp)", gettext_lazy("Harga per satuan, rupiah."), 15000, cells.integer()),
+               cells.choice(dict(Product.CapacityUnit.choices), UNIT_SYNONYMS), choices=tuple(Product.CapacityUnit.labels)),
+        Column("price", "Harga (Rp)", gettext_lazy("Harga per satuan, rupiah (15.000 atau Rp15.000,-)."), 15000,
+               cells.money()),
         Column("market_reach", "Jangkauan Pasar", gettext_lazy("Kosong = lokal."), "Kabupaten",
-               cells.choice(dict(Product.MarketReach.choices)), choices=tuple(Product.MarketReach.labels)),
-        Column("local_material_pct", "Bahan Baku Lokal (%)", gettext_lazy("0 sampai 100."), 80,
-               cells.integer(minimum=0, maximum=100)),
+               cells.choice(dict(Product.MarketReach.choices), REACH_SYNONYMS), choices=tuple(Product.MarketReach.labels)),
+        Column("local_material_pct", "Bahan Baku Lokal (%)", gettext_lazy(
+            "0 sampai 100, ditulis 80, 80% atau 0,8 (pecahan di bawah 1 dibaca sebagai persen: 0,8 = 80%; 1 = 1%)."), 80,
+               cells.percent),
         Column("is_active", "Aktif", gettext_lazy("'ya' atau 'tidak'. Kosong = ya."), "ya", cells.boolean(default=True),
                choices=("ya", "tidak")),
     )
@@ -370,7 +389,11 @@ class ProductSpec(MappingSpec):
     def prepare(self, ctx):
         sectors = {}
         for pk, code, name in Sector.objects.values_list("pk", "code", "name"):
-            sectors[code.lower()] = sectors[name.lower()] = pk
+            sectors[cells.choice_key(code)] = sectors[cells.choice_key(name)] = pk
+        by_code = {key: pk for key, pk in sectors.items()}
+        for word, code in SECTOR_SYNONYMS.items():
+            if cells.choice_key(code) in by_code:
+                sectors.setdefault(cells.choice_key(word), by_code[cells.choice_key(code)])
         ctx.cache["sectors"] = sectors
         ctx.cache["sector_names"] = list(Sector.objects.values_list("name", flat=True))
         # Every UMKM code (one query): a product file may name any UMKM of the regency.
@@ -384,7 +407,7 @@ class ProductSpec(MappingSpec):
         if umkm is None:
             raise RowError(_("Tidak ada UMKM dengan kode %(code)s; impor UMKM-nya lebih dulu.") % {"code": row["umkm"]},
                            "Kode UMKM", row["umkm"])
-        sector = ctx.cache["sectors"].get(row["sector"].lower())
+        sector = ctx.cache["sectors"].get(cells.choice_key(row["sector"]))
         if sector is None:
             raise RowError(_("Sektor %(value)s tidak dikenal. Pilihan: %(options)s.") % {
                 "value": row["sector"], "options": ", ".join(ctx.cache["sector_names"])}, "Sektor", row["sector"])

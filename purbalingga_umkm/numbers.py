@@ -1,10 +1,16 @@
-"""Numbers as Indonesian readers write them: '.' between thousands, ',' before decimals.
+"""Numbers as Indonesian readers and writers write them: '.' between thousands, ',' before
+decimals. The one reading of a number typed by a person (spreadsheet cells and form fields)
+and the one formatter for figures printed where Django's localised filters don't reach.
 
-The one formatter for figures printed in sentences and on pages where Django's localised
-filters don't reach (text built in Python, values kept as strings in JSON snapshots).
+Reading: Indonesian writing first (1.500 = 1500; 1.500,5 = 1500.5; 1,5 = 1.5).
+Unambiguous English writing is read too (1,500,000 and 1,500.25 and 12.75). "1,500" could
+be either (1500 or 1,5) and is refused, never guessed.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
 
 
 def format_number(value, max_places: int = 3) -> str:
@@ -24,3 +30,59 @@ def format_number(value, max_places: int = 3) -> str:
     fraction = fraction.rstrip("0")
     grouped = f"{int(whole):,}".replace(",", ".")
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
+
+
+class NumberError(ValueError):
+    """The text is not a number (or not an unambiguous one); the message says why."""
+
+
+ID_GROUPED = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+EN_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+DECIMAL_COMMA = re.compile(r"^\d+,\d+$")
+DECIMAL_DOT = re.compile(r"^\d+\.\d+$")
+PLAIN = re.compile(r"^\d+$")
+MONEY_TAIL = re.compile(r"[,.]-+$|,-*$")
+MONEY = re.compile(r"^(?:rp\.?)?([\d.,]+?)(rb|ribu|k|jt|juta|m|miliar|milyar|t|triliun)?\.?$")
+MONEY_FACTORS = {None: 1, "rb": 10**3, "ribu": 10**3, "k": 10**3, "jt": 10**6, "juta": 10**6,
+                 "m": 10**9, "miliar": 10**9, "milyar": 10**9, "t": 10**12, "triliun": 10**12}
+
+
+def _ambiguous(raw: str) -> "NumberError":
+    return NumberError(_("Angka %(value)s bisa berarti %(thousands)s atau %(decimal)s: tulis tanpa pemisah ribuan "
+                       "(%(thousands)s) atau dengan koma desimal yang jelas (%(decimal)s).") % {
+        "value": raw, "thousands": raw.replace(",", ""), "decimal": raw.rstrip("0").rstrip(",") or "0"})
+
+
+def number_read(raw: str) -> Decimal:
+    """A number written as text (no spaces, no currency), by the rules above."""
+    negative = raw.startswith("-")
+    body = raw[1:] if negative else raw
+    if PLAIN.match(body):
+        number = Decimal(body)
+    elif ID_GROUPED.match(body):
+        number = Decimal(body.replace(".", "").replace(",", "."))
+    elif EN_GROUPED.match(body):
+        if body.count(",") == 1 and "." not in body:
+            raise _ambiguous(raw)
+        number = Decimal(body.replace(",", ""))
+    elif DECIMAL_COMMA.match(body):
+        number = Decimal(body.replace(",", "."))
+    elif DECIMAL_DOT.match(body):
+        number = Decimal(body)
+    else:
+        raise NumberError(_("Bukan angka: %(value)s.") % {"value": raw})
+    return -number if negative else number
+
+
+def money_read(written: str) -> int:
+    """Whole rupiah from text: 25000000, 25.000.000, Rp25.000.000,00, 25.000.000,-,
+    Rp 25 juta, 25 jt, 1,5 M (miliar), 500 rb."""
+    raw = MONEY_TAIL.sub("", written.strip().lower().replace(" ", ""))
+    found = MONEY.match(raw)
+    if not found:
+        raise NumberError(_("Bukan jumlah rupiah: %(value)s (contoh: 25.000.000, Rp 25 juta, 1,5 M).") % {
+            "value": written})
+    amount = number_read(found.group(1)) * MONEY_FACTORS[found.group(2)]
+    if amount != amount.to_integral_value():
+        raise NumberError(_("Rupiah harus bilangan bulat (tertulis %(value)s).") % {"value": written})
+    return int(amount)

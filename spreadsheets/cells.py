@@ -8,29 +8,40 @@ survives, and refused with an explanation where Excel has already destroyed it (
 
 import math
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext as _
 
+from purbalingga_umkm import numbers
 from purbalingga_umkm.tables import FORMULA_TRIGGERS
 
 SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE][+-]?\d+$")
-THOUSANDS = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
-RUPIAH = re.compile(r"^rp\.?", re.IGNORECASE)
-SEPARATORS = re.compile(r"[.,]")
-WHOLE_DECIMAL = re.compile(r"^-?\d+[.,]0+$")
-INTEGER = re.compile(r"^-?\d+$")
 
 
 class CellError(Exception):
     """The cell's value is refused; the message says why."""
 
 
+# What offices write in a cell that has nothing to say: read as empty everywhere.
+EMPTY_WORDS = frozenset({"-", "--", "---", "—", "–", "n/a", "na", "#n/a", "tidak ada", "tdk ada", "belum ada",
+                         "blm ada", "kosong"})
+_EMPTY_FIRST = frozenset("-—–nN#tTbBkK")
+
+
+def _says_nothing(stripped: str) -> bool:
+    return len(stripped) <= 9 and stripped[:1] in _EMPTY_FIRST and stripped.lower() in EMPTY_WORDS
+
+
 def is_blank(value) -> bool:
-    return value is None or value == "" or (type(value) is str and not value.strip())
+    if value is None or value == "":
+        return True
+    if type(value) is str:
+        stripped = value.strip()
+        return not stripped or _says_nothing(stripped)
+    return False
 
 
 def row_is_blank(cells) -> bool:
@@ -38,7 +49,7 @@ def row_is_blank(cells) -> bool:
     for value in cells:
         if value is None or value == "":
             continue
-        if type(value) is str and not value.strip():
+        if type(value) is str and (not value.strip() or _says_nothing(value.strip())):
             continue
         return False
     return True
@@ -53,6 +64,8 @@ def text(value) -> str:
         # Our exports prefix text that a spreadsheet would run as a formula with an apostrophe.
         if stripped[:1] == "'" and stripped[1:2] in FORMULA_TRIGGERS and len(stripped) > 1:
             stripped = stripped[1:]
+        if _says_nothing(stripped):
+            return ""
         return stripped
     if value is None:
         return ""
@@ -104,15 +117,26 @@ def for_field(model, name: str, parse=None):
 
 
 def digits_id(label: str, length: int):
-    """NIK (16 digits), NIB (13 digits): only as text, exactly `length` digits."""
+    """NIK (16 digits), NIB (13 digits), exactly `length` digits. As text (a leading
+    apostrophe, Excel's "keep as text" mark, is dropped); as a number only when it cannot
+    have been damaged: Excel keeps 15 significant digits, so a 13-digit NIB typed as a
+    number survives and a 16-digit NIK does not."""
     def parse(value) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if length <= 15 and float(value).is_integer() and value >= 0:
+                digits = str(int(value))
+                if len(digits) == length:
+                    return digits
+                raise CellError(
+                    _("%(label)s harus tepat %(n)s digit angka (tertulis %(value)s, %(d)s digit). Bila aslinya diawali "
+                      "0, Excel menghapus angka 0 itu karena kolomnya berformat Angka: format kolom %(label)s sebagai "
+                      "Teks dan ketik ulang.") % {"label": label, "n": length, "value": digits, "d": len(digits)})
             raise CellError(
                 _("%(label)s tersimpan sebagai angka oleh Excel, sehingga digitnya bisa berubah (angka lebih "
                   "dari 15 digit dibulatkan). Format kolom %(label)s sebagai Teks, ketik ulang dari dokumen "
                   "aslinya, lalu unggah lagi.") % {"label": label}
             )
-        result = text(value).replace(" ", "")
+        result = text(value).replace(" ", "").lstrip("'")
         if SCIENTIFIC.match(result):
             raise CellError(
                 _("%(label)s tertulis dalam notasi ilmiah (%(value)s): Excel sudah membulatkannya dan digit "
@@ -125,23 +149,78 @@ def digits_id(label: str, length: int):
     return parse
 
 
+PHONE_SPLIT = re.compile(r"\s*(?:/|;|,|\bdan\b|\batau\b|\bor\b|\n)\s*", re.IGNORECASE)
+PHONE_NOISE = re.compile(r"[\s.\-()]")
+
+
+def phone_numbers(value) -> list[str]:
+    """Every phone number in the cell, written one way: digits, a leading 0 for Indonesian
+    numbers ("+62 812…", "62812…", "812…" and (0281) 891… all become 0…). A number stored
+    by Excel lost its leading zero; a text one may have lost it too: both are treated alike."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(int(value))
+    numbers = []
+    for part in PHONE_SPLIT.split(text(value)):
+        digits = PHONE_NOISE.sub("", part)
+        if not digits:
+            continue
+        if digits.startswith("+62"):
+            digits = "0" + digits[3:]
+        elif digits.startswith("62") and len(digits) >= 10:
+            digits = "0" + digits[2:]
+        elif digits.startswith("8") and len(digits) >= 9:
+            digits = "0" + digits
+        numbers.append(digits)
+    return numbers
+
+
 def phone(validator):
-    """A phone number checked by the model's `validator` (a RegexValidator), so a file
-    and a form accept the same numbers."""
+    """The first phone number of the cell (phone_numbers), checked by the model's
+    `validator` (a RegexValidator), so a file and a form accept the same numbers."""
     def parse(value) -> str:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            # Excel drops the leading zero of 0812…; a number starting with 8 is a mobile number.
-            digits = str(int(value))
-            return "0" + digits if digits.startswith("8") else digits
-        result = text(value)
-        if result and not validator.regex.match(result):
+        numbers = phone_numbers(value)
+        if not numbers:
+            return ""
+        if not validator.regex.match(numbers[0]):
             raise CellError(validator.message)
-        return result
+        return numbers[0]
     return parse
 
 
-def _number_text(value) -> str:
-    return RUPIAH.sub("", text(value).replace(" ", ""))
+# --- numbers: one reading for every column that holds one (purbalingga_umkm.numbers) ----------
+
+def number_read(raw: str) -> Decimal:
+    try:
+        return numbers.number_read(raw)
+    except numbers.NumberError as error:
+        raise CellError(str(error)) from None
+
+
+def _cell_number(value) -> Decimal | None:
+    """The cell as a Decimal (None when empty), read by number_read when it is text."""
+    if type(value) is not float and type(value) is not int and is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise CellError(_("Bukan angka: %(value)s.") % {"value": text(value)})
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise CellError(_("Bukan angka: %(value)s.") % {"value": value})
+        return Decimal(str(value))
+    raw = text(value).replace(" ", "")
+    return number_read(raw)
+
+
+def _limits(number, minimum, maximum):
+    if minimum is not None and number < minimum:
+        raise CellError(_("Tidak boleh kurang dari %(min)s.") % {"min": minimum})
+    if maximum is not None and number > maximum:
+        raise CellError(_("Tidak boleh lebih dari %(max)s.") % {"max": maximum})
+
+
+def _whole(number: Decimal, value) -> int:
+    if number != number.to_integral_value():
+        raise CellError(_("Harus bilangan bulat (tertulis %(value)s).") % {"value": text(value)})
+    return int(number)
 
 
 def integer(*, minimum: int | None = 0, maximum: int | None = None):
@@ -150,47 +229,93 @@ def integer(*, minimum: int | None = 0, maximum: int | None = None):
             number = int(value)
         elif type(value) is int:
             number = value
-        elif type(value) is not float and is_blank(value):
-            return None
-        elif isinstance(value, float):
-            if not value.is_integer():
-                raise CellError(_("Harus bilangan bulat (tertulis %(value)s).") % {"value": value})
-            number = int(value)
         else:
-            raw = _number_text(value)
-            if THOUSANDS.match(raw):
-                raw = SEPARATORS.sub("", raw)
-            elif WHOLE_DECIMAL.match(raw):
-                raw = SEPARATORS.split(raw)[0]
-            if not INTEGER.match(raw):
-                raise CellError(_("Bukan bilangan bulat: %(value)s.") % {"value": text(value)})
-            number = int(raw)
-        if minimum is not None and number < minimum:
-            raise CellError(_("Tidak boleh kurang dari %(min)s.") % {"min": minimum})
-        if maximum is not None and number > maximum:
-            raise CellError(_("Tidak boleh lebih dari %(max)s.") % {"max": maximum})
+            found = _cell_number(value)
+            if found is None:
+                return None
+            number = _whole(found, value)
+        _limits(number, minimum, maximum)
         return number
     return parse
 
 
 def decimal(*, places: int = 2):
     def parse(value):
-        if is_blank(value):
+        number = _cell_number(value)
+        if number is None:
             return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            number = Decimal(str(value))
-        else:
-            raw = _number_text(value)
-            if THOUSANDS.match(raw) and raw.count(raw[-4]) > 1:
-                raw = re.sub(r"[.,]", "", raw)
-            raw = raw.replace(",", ".")
-            try:
-                number = Decimal(raw)
-            except InvalidOperation:
-                raise CellError(_("Bukan angka: %(value)s.") % {"value": text(value)})
         if number < 0:
             raise CellError(_("Tidak boleh negatif."))
         return number.quantize(Decimal(1).scaleb(-places))
+    return parse
+
+
+def money(*, minimum: int | None = 0):
+    """Rupiah as people write it (purbalingga_umkm.numbers.money_read): 25.000.000,
+    Rp25.000.000,00, 25.000.000,-, Rp 25 juta, 25 jt, 1,5 M. Whole rupiah."""
+    def parse(value):
+        if type(value) is str and value.isdigit():
+            number = int(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = _whole(Decimal(str(value)), value)
+        else:
+            if is_blank(value):
+                return None
+            try:
+                number = numbers.money_read(text(value))
+            except numbers.NumberError as error:
+                raise CellError(str(error)) from None
+        _limits(number, minimum, None)
+        return number
+    return parse
+
+
+def percent(value):
+    """A share 0–100 written as 80%, 80 or 0,8 (a fraction below 1 is read as its
+    percentage: 0,8 = 80 %, but 1 = 1 %), rounded to a whole percent."""
+    if is_blank(value) and type(value) is not float and type(value) is not int:
+        return None
+    if type(value) is str and value.strip().endswith("%"):
+        number = number_read(text(value)[:-1].replace(" ", ""))
+    else:
+        number = _cell_number(value)
+        if number is not None and 0 < number < 1:
+            number *= 100
+    number = int(number.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    _limits(number, 0, 100)
+    return number
+
+
+EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def year(*, minimum: int = 1900, maximum=None):
+    """A year written as 2015, as a date cell, as an Excel date serial (42233) or as a date
+    in text (17/08/2015, 2015-08-17). `maximum` is a number or a function returning one."""
+    def parse(value):
+        if is_blank(value) and type(value) is not float and type(value) is not int:
+            return None
+        if isinstance(value, datetime):
+            found = value.year
+        elif isinstance(value, date):
+            found = value.year
+        elif isinstance(value, (int, float)) and not isinstance(value, bool) and value > 3000:
+            try:  # an Excel date serial: days since 30 December 1899
+                found = (EXCEL_EPOCH + timedelta(days=int(value))).year
+            except OverflowError:
+                raise CellError(_("Tahun tidak dikenal: %(value)s.") % {"value": value}) from None
+        else:
+            raw = text(value)
+            if raw.isdigit() or isinstance(value, (int, float)):
+                found = integer(minimum=None)(value)
+            else:
+                found = a_date(raw).year
+        top = maximum() if callable(maximum) else maximum
+        if found < minimum:
+            raise CellError(_("Tahun tidak boleh sebelum %(min)s.") % {"min": minimum})
+        if top is not None and found > top:
+            raise CellError(_("Tahun tidak boleh setelah %(max)s.") % {"max": top})
+        return found
     return parse
 
 
@@ -227,14 +352,27 @@ def boolean(*, default: bool):
     return parse
 
 
-def choice(options: dict[str, str]):
-    """One of `options` (value → label), written as the value or the label, any case."""
-    lookup = {k.lower(): k for k in options} | {str(v).lower(): k for k, v in options.items()}
+def choice_key(value) -> str:
+    """How a choice is compared: no case, '&' as 'dan', no punctuation or trailing dot."""
+    words = re.sub(r"[^0-9a-z]+", " ", str(value).lower().replace("&", " dan "))
+    return " ".join(words.split())
+
+
+def choice(options: dict[str, str], synonyms: dict[str, str] | None = None):
+    """One of `options` (value → label), written as the value, the label, one part of a
+    label with a slash ("bungkus" for "paket/bungkus") or a common synonym (word → value),
+    in any case and punctuation ("Kg.", "Makanan dan Minuman")."""
+    lookup = {}
+    for key, label in options.items():
+        for written in (key, str(label), *str(label).split("/")):
+            lookup.setdefault(choice_key(written), key)
+    for written, key in (synonyms or {}).items():
+        lookup.setdefault(choice_key(written), key)
 
     def parse(value):
         if is_blank(value):
             return None
-        found = lookup.get(text(value).lower())
+        found = lookup.get(choice_key(text(value)))
         if found is None:
             raise CellError(_("Pilihan tidak dikenal: %(value)s. Pilihan yang sah: %(options)s.") % {
                 "value": text(value), "options": ", ".join(str(v) for v in options.values())})

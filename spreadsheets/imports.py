@@ -41,6 +41,7 @@ from django_tasks import task
 
 from purbalingga_umkm.audit import SOURCE_IMPORT, audit_event
 from purbalingga_umkm.models import AuditEntry
+from purbalingga_umkm.numbers import format_number
 from purbalingga_umkm.scope import kecamatan_ids_editable_by
 from spreadsheets import bulk
 from spreadsheets.cells import CellError, is_blank, row_is_blank, text
@@ -83,6 +84,7 @@ class Plan:
     sampled: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     total: int = 0
+    readings: dict = field(default_factory=dict)  # row → ["Header: written → read"], first rows only
 
     def error(self, row: int, message, column: str = "", value: str = "") -> None:
         self.error_count += 1
@@ -206,6 +208,8 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
                 plan.error(number, _("Wajib diisi."), header, "")
                 failed = True
             row[name] = value
+            if plan.total <= READINGS_SHOWN:
+                _reading(plan, number, header, raw, value)
         if failed:
             continue
         try:
@@ -282,11 +286,36 @@ def _shown(value) -> str:
     return str(value)
 
 
+READINGS_SHOWN = 20  # the first rows show how each cell that was not plain text was read
+
+
+def _read_as(value) -> str:
+    if value is None or value == "":
+        return _("(kosong)")
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    if isinstance(value, (int, Decimal)):
+        return format_number(value)
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _reading(plan: Plan, number: int, header: str, raw, value) -> None:
+    """Keep "Header: written → read" when the cell was read as something other than its text
+    (a number, a sum of money, a percentage, a phone, a year, a choice, nothing)."""
+    written = text(raw) if not isinstance(raw, str) else " ".join(raw.split())
+    read = _read_as(value)
+    if written != read and not (written == "" and value in (None, "")) and str(value) != written:
+        plan.readings.setdefault(number, []).append(f"{header}: {written or '—'} → {read}")
+
+
 def _sample(plan: Plan, record: Record, action: str, changes=()) -> None:
     if plan.sampled.get(action, 0) < SAMPLE_PER_ACTION:
         plan.sampled[action] = plan.sampled.get(action, 0) + 1
         label = record.label or _("baris %(n)s") % {"n": record.number}
-        plan.sample.append({"row": record.number, "action": action, "label": label, "changes": list(changes)[:6]})
+        plan.sample.append({"row": record.number, "action": action, "label": label, "changes": list(changes)[:6],
+                            "readings": plan.readings.get(record.number, [])[:8]})
 
 
 # --- running: the services the views call ------------------------------------------------

@@ -135,7 +135,7 @@ def test_an_error_on_the_last_row_leaves_nothing(staff):
 
     assert batch.status == ImportBatch.Status.INVALID
     assert batch.errors == [{"row": 31, "column": "Modal Usaha (Rp)", "value": "banyak",
-                             "message": "Bukan bilangan bulat: banyak."}]
+                             "message": "Bukan jumlah rupiah: banyak (contoh: 25.000.000, Rp 25 juta, 1,5 M)."}]
     # Confirming a file with errors is refused: back to the batch page.
     response = staff.post(reverse("spreadsheets:import-confirm", args=[batch.pk]))
     assert response.status_code == 302 and response.url == reverse("spreadsheets:import-detail", args=[batch.pk])
