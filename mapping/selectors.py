@@ -518,7 +518,8 @@ def komoditas_area_measures(*, kecamatan, desa=None) -> dict[int, AreaMeasures]:
         if komoditas_id in materials:
             values = materials[komoditas_id]
             m.local_material_avg = (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"))
-        m.median_capital = Decimal(statistics.median(r["capital"] for r in rows)).quantize(Decimal("1"))
+        known = [r["capital"] for r in rows if r["capital"] is not None]
+        m.median_capital = Decimal(statistics.median(known)).quantize(Decimal("1")) if known else None
         m.lq_producers = rating.location_quotient(
             sector_in_kecamatan=m.producers, kecamatan_total=area_base["n"],
             sector_in_kabupaten=len(regency), kabupaten_total=regency_base["n"])

@@ -27,7 +27,8 @@ from mapping.services.komoditas import products_komoditas_suggest
 from spreadsheets import bulk, cells
 from spreadsheets.cells import CellError
 from spreadsheets.resources import SpecResource
-from spreadsheets.specs import KEEP, Column, Existing, ImportSpec, Resolved, RowError, register
+from spreadsheets.columns import Target
+from spreadsheets.specs import KEEP, Column, Existing, ImportSpec, Resolved, RowError, register, with_aliases
 
 
 PLACE_PREFIX = re.compile(r"^(desa|ds|kelurahan|kel|kecamatan|kec)\b\.?\s*", re.IGNORECASE)
@@ -169,6 +170,67 @@ SECTOR_SYNONYMS = {"makanan": "makanan-minuman", "minuman": "makanan-minuman", "
                    "layanan": "jasa"}
 
 
+# An export of the portal saved again by Excel loses its long identifiers; the rest of the
+# file is still good, and its rows still have their Kode UMKM.
+RESAVED_EXPORT_HINT = gettext_lazy(
+    "Bila berkas ini hasil ekspor portal yang disimpan ulang di Excel: hapus kolom NIB dan NIK Pemilik yang rusak "
+    "dari berkas, lalu unggah lagi. Baris tetap dicocokkan lewat Kode UMKM, kolom lain diperbarui, dan NIB/NIK yang "
+    "tersimpan di portal tidak berubah.")
+
+# The headers kecamatan and desa offices write in their own recaps ("Rekap data UMKM …").
+UMKM_ALIASES = {
+    "code": ("Kode", "Kode Usaha", "ID UMKM"),
+    "nib": ("No NIB", "Nomor NIB", "Nomor Induk Berusaha", "NIB OSS"),
+    "name": ("Nama Usaha", "Nama UMKM", "Nama UKM", "Nama Toko", "Nama Perusahaan", "Usaha", "Merek", "Nama Merek"),
+    "owner_name": ("Nama Pemilik", "Pemilik", "Nama Pemilik Usaha", "Nama Pelaku Usaha", "Pelaku Usaha",
+                   "Nama Lengkap", "Nama"),
+    "nik": ("NIK", "No KTP", "Nomor KTP", "No NIK", "NIK KTP", "NIK Pemilik Usaha"),
+    "phone": ("No HP", "No. HP", "Nomor HP", "HP", "No Telp", "No Telepon", "Telp", "No WA", "WA", "No HP/WA",
+              "Nomor HP/WA", "Kontak", "No Kontak"),
+    "address": ("Alamat Usaha", "Alamat Lengkap", "Alamat Rumah", "Dusun", "Alamat Tempat Usaha"),
+    "kecamatan": ("Kec", "Kec.", "Nama Kecamatan"),
+    "desa": ("Desa", "Kelurahan", "Desa/Kel", "Desa/Kel.", "Nama Desa", "Desa Kelurahan"),
+    "desa_kode": ("Kode Wilayah", "Kode Desa/Kel"),
+    "lat": ("Latitude", "Lat"),
+    "lng": ("Longitude", "Long", "Lng"),
+    "founded_year": ("Tahun Mulai Usaha", "Mulai Usaha", "Tahun Mulai", "Th Berdiri", "Tahun Usaha"),
+    "workers": ("Jml Tenaga Kerja", "Jumlah Tenaga Kerja", "Jumlah TK", "Jml TK", "TK", "Karyawan",
+                "Jumlah Karyawan", "Jml Karyawan", "Tenaga Kerja (orang)"),
+    "capital": ("Modal", "Modal Usaha", "Aset", "Modal (Rp)", "Jumlah Modal"),
+    "annual_turnover": ("Omzet Tahunan", "Omzet per Tahun", "Omset per Tahun", "Omzet Pertahun", "Omset Pertahun",
+                        "Omzet Setahun"),
+    "is_active": ("Status Usaha", "Masih Aktif"),
+}
+MONTHLY_TURNOVER_ALIASES = ("Omzet per Bulan", "Omset per Bulan", "Omzet Bulanan", "Omset Bulanan", "Omzet Perbulan",
+                            "Omset Perbulan", "Omzet Rata-rata per Bulan", "Omzet/Bulan", "Omset/Bulan")
+
+
+HONORIFICS = re.compile(r"^(?:ibu|bu|bapak|bpk|bp|pak|sdr|sdri|h|hj|haji|hajah|mbak|mas)\s+")
+NEAR_MATCH = 0.85  # difflib ratio of "name|owner" from which a UMKM of the same desa may be the same
+
+
+def umkm_identity(name: str, owner: str) -> str:
+    """A business as a recap names it: name and owner without case, punctuation or titles
+    ("Bu Sumiyati", "H. Ahmad"), so the same business written twice is found."""
+    def plain(value):
+        return HONORIFICS.sub("", cells.choice_key(value or ""))
+
+    return f"{plain(name)}|{plain(owner)}"
+
+
+def _monthly_to_annual(value):
+    monthly = cells.money()(value)
+    return None if monthly is None else monthly * 12
+
+
+def _rt_rw(value):
+    """"02/01", "2/1", "RT 02 RW 01", "002/001" → "02/01"."""
+    digits = re.findall(r"\d+", cells.text(value))
+    if not digits:
+        return ""
+    return "/".join(f"{int(d):02d}" for d in digits[:2])
+
+
 def sector_names() -> list[str]:
     return list(Sector.objects.values_list("name", flat=True))
 
@@ -217,19 +279,21 @@ class UMKMSpec(MappingSpec):
     derived_models = ("mapping.umkmfact",)
     written_fields = ("desa_id", "is_active", "nib", "capital", "annual_turnover", "location")
     key_help = gettext_lazy("Baris dicocokkan dengan UMKM yang sudah ada melalui NIB bila diisi, selain itu melalui "
-                            "Kode UMKM. Baris tanpa keduanya ditolak agar impor ulang tidak menggandakan data.")
-    columns = (
+                            "Kode UMKM, selain itu melalui nama usaha + nama pemilik + desa (tanpa membedakan huruf "
+                            "besar, tanda baca dan sapaan seperti 'Bu'). Nama yang mirip tetapi tidak sama ditanyakan "
+                            "dulu: sama atau UMKM baru. Impor ulang berkas yang sama tidak menggandakan data.")
+    columns = with_aliases((
         Column("code", "Kode UMKM", gettext_lazy("Kode tetap UMKM (huruf, angka, . / - _). Kosongkan untuk UMKM baru "
                                                   "ber-NIB: portal membuatkannya."), "PBG-BJS-0001", _kode_umkm, text=True),
         Column("nib", "NIB", gettext_lazy("Nomor Induk Berusaha dari OSS, 13 digit. Format sel sebagai Teks."),
-               "9120001234567", cells.digits_id("NIB", 13), text=True),
+               "9120001234567", cells.digits_id("NIB", 13, when_damaged=RESAVED_EXPORT_HINT), text=True),
         Column("name", "Nama Usaha", gettext_lazy("Nama usaha, maksimal 150 karakter."), "Keripik Singkong Sari Rasa",
                cells.for_field(UMKM, "name"), required=True),
         Column("owner_name", "Nama Pemilik", gettext_lazy("Nama pemilik sesuai KTP."), "Siti Aminah",
                cells.for_field(UMKM, "owner_name"), required=True),
         Column("nik", "NIK Pemilik", gettext_lazy("Opsional, 16 digit sesuai KTP. Format sel sebagai Teks: angka 16 "
                                                   "digit rusak bila disimpan sebagai angka."),
-               "3303014101800001", cells.for_field(UMKM, "nik", cells.digits_id("NIK", 16)), text=True),
+               "3303014101800001", cells.for_field(UMKM, "nik", cells.digits_id("NIK", 16, when_damaged=RESAVED_EXPORT_HINT)), text=True),
         Column("phone", "Telepon", gettext_lazy("Nomor telepon/WA, mis. 0812-2345-6789."), "0812-2345-6789",
                cells.phone(validate_phone), text=True),
         Column("address", "Alamat", gettext_lazy("Alamat usaha (dusun, RT/RW)."), "Dusun Kalitengah RT 02/RW 01",
@@ -248,18 +312,28 @@ class UMKMSpec(MappingSpec):
         Column("workers", "Tenaga Kerja", gettext_lazy("Jumlah orang, bilangan bulat ≥ 0. Kosong = 1."), 3,
                cells.integer()),
         Column("capital", "Modal Usaha (Rp)", gettext_lazy("Rupiah, di luar tanah dan bangunan (PP 7/2021). Boleh "
-                                                           "ditulis 25.000.000, Rp 25 juta atau 25 jt."), 25000000, cells.money(), required=True),
+                                                           "ditulis 25.000.000, Rp 25 juta atau 25 jt. Bila tidak "
+                                                           "diketahui, kosongkan: skala usaha dibaca dari omzet."),
+               25000000, cells.money()),
         Column("annual_turnover", "Omzet Tahunan (Rp)", gettext_lazy("Rupiah per tahun; 1,5 M = 1,5 miliar."), 120000000,
                cells.money(),
                required=True),
         Column("is_active", "Aktif", gettext_lazy("'ya' atau 'tidak'. Kosong = ya."), "ya", cells.boolean(default=True),
                choices=("ya", "tidak")),
-    )
+    ), UMKM_ALIASES)
+
+    def extra_targets(self):
+        turnover = next(c for c in self.columns if c.name == "annual_turnover")
+        address = next(c for c in self.columns if c.name == "address")
+        return [
+            Target("annual_turnover_monthly", str(_("Omzet per bulan (dikali 12 menjadi omzet tahunan)")), turnover,
+                   _monthly_to_annual, aliases=MONTHLY_TURNOVER_ALIASES),
+            Target("address_rtrw", str(_("RT/RW (digabung ke alamat)")), address, _rt_rw, append="RT/RW ",
+                   aliases=("RT/RW", "RT RW", "RT / RW", "RTRW")),
+        ]
 
     def headers_missing(self, present):
         missing = super().headers_missing(present)
-        if "nib" not in present and "code" not in present:
-            missing.append("NIB / Kode UMKM")
         if "desa_kode" not in present and not {"kecamatan", "desa"} <= present:
             missing.append("Kode Desa / Kecamatan + Desa/Kelurahan")
         return missing
@@ -269,8 +343,6 @@ class UMKMSpec(MappingSpec):
 
     def resolve(self, row, ctx):
         nib, code = row.get("nib", ""), row.get("code", "")
-        if not nib and not code:
-            raise RowError(_("Isi NIB atau Kode UMKM: tanpa salah satunya, impor ulang akan menggandakan UMKM ini."), "NIB")
         wilayah = ctx.cache["wilayah"]
         desa = wilayah.desa_resolve(code=row.get("desa_kode", ""), kecamatan=row.get("kecamatan", ""),
                                     desa=row.get("desa", ""))
@@ -283,13 +355,18 @@ class UMKMSpec(MappingSpec):
             if problem:
                 raise RowError(problem, "Lintang", f"{lat}, {lng}")
             location = {"type": "Point", "coordinates": [lng, lat]}
+        by_name = not nib and not code
         values = (
-            code or KEEP, _present(row, "nib"), row["name"], row["owner_name"], _present(row, "nik"),
-            _present(row, "phone"), row["address"], desa[0], location, _present(row, "founded_year"),
+            code or KEEP, KEEP if by_name else _present(row, "nib"), row["name"], row["owner_name"],
+            _present(row, "nik"), _present(row, "phone"), row["address"], desa[0], location,
+            _present(row, "founded_year"),
             KEEP if "workers" not in row else (1 if row["workers"] is None else row["workers"]),
-            row["capital"], row["annual_turnover"], _present(row, "is_active"),
+            _present(row, "capital"), row["annual_turnover"], _present(row, "is_active"),
         )
-        key = ("nib", nib) if nib else ("code", code)
+        if by_name:  # most village businesses: no NIB, no code yet
+            key = ("nama", desa[0], umkm_identity(row["name"], row["owner_name"]))
+        else:
+            key = ("nib", nib) if nib else ("code", code)
         return Resolved(key=key, values=values, kecamatan_id=desa[3], label=f"{row['name']} — {desa[2]}",
                         also=("code", code) if nib and code else None)
 
@@ -297,13 +374,50 @@ class UMKMSpec(MappingSpec):
         found = {}
         columns = ("pk", "desa__kecamatan_id", "version") + self.fields
         for kind in ("nib", "code"):
-            wanted = [value for k, value in keys if k == kind]
+            wanted = [key[1] for key in keys if key[0] == kind]
             for chunk in bulk.in_chunks(wanted):
                 for row in UMKM.objects.filter(**{f"{kind}__any_of": chunk}).values_list(*columns):
                     pk, kecamatan_id, version, *values = row
                     key_value = values[self.fields.index(kind)]
                     found[(kind, key_value)] = Existing(pk, tuple(values), kecamatan_id, version)
+        chosen = [key[1] for key in keys if key[0] == "pk"]  # "the same as …", decided in the dry run
+        for chunk in bulk.in_chunks(chosen):
+            for pk, kecamatan_id, version, *values in UMKM.objects.filter(pk__in=chunk).values_list(*columns):
+                found[("pk", pk)] = Existing(pk, tuple(values), kecamatan_id, version)
+        named = {key for key in keys if key[0] == "nama"}
+        if named:
+            # Every UMKM of the desa the file names: exact identities here, near ones later.
+            in_desa = ctx.cache["umkm_in_desa"] = {}
+            name_at, owner_at, desa_at = (self.fields.index(f) for f in ("name", "owner_name", "desa_id"))
+            for chunk in bulk.in_chunks(sorted({key[1] for key in named})):
+                for pk, kecamatan_id, version, *values in (UMKM.objects.filter(desa_id__in=chunk).order_by("pk")
+                                                           .values_list(*columns)):
+                    identity = umkm_identity(values[name_at], values[owner_at])
+                    key = ("nama", values[desa_at], identity)
+                    in_desa.setdefault(values[desa_at], []).append(
+                        (pk, identity, f"{values[name_at]} ({values[owner_at]})"))
+                    if key in named and key not in found:
+                        found[key] = Existing(pk, tuple(values), kecamatan_id, version)
         return found
+
+    def near_matches(self, keys, ctx) -> dict:
+        """{key: (UMKM id, "name (owner)")} for rows matched by name whose business name and
+        owner are close to (not the same as) a UMKM of the same desa: a person decides."""
+        near = {}
+        in_desa = ctx.cache.get("umkm_in_desa", {})
+        for key in keys:
+            if key[0] != "nama":
+                continue
+            best, best_ratio = None, NEAR_MATCH
+            for pk, identity, label in in_desa.get(key[1], ()):
+                matcher = difflib.SequenceMatcher(None, key[2], identity)
+                if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
+                    ratio = matcher.ratio()
+                    if ratio >= best_ratio:
+                        best, best_ratio = (pk, label), ratio
+            if best is not None:
+                near[key] = best
+        return near
 
     def key_conflicts(self, kept, existing, ctx) -> dict:
         """Rows matched by NIB whose Kode UMKM belongs to another UMKM (one query)."""

@@ -116,29 +116,34 @@ def for_field(model, name: str, parse=None):
     return parse_checked
 
 
-def digits_id(label: str, length: int):
+def digits_id(label: str, length: int, *, when_damaged: str = ""):
     """NIK (16 digits), NIB (13 digits), exactly `length` digits. As text (a leading
     apostrophe, Excel's "keep as text" mark, is dropped); as a number only when it cannot
     have been damaged: Excel keeps 15 significant digits, so a 13-digit NIB typed as a
-    number survives and a 16-digit NIK does not."""
+    number survives and a 16-digit NIK does not. `when_damaged` is added to the messages
+    about digits Excel destroyed: what else the user can do (e.g. delete the column)."""
+
+    def damaged(message: str) -> CellError:
+        return CellError(f"{message} {when_damaged}".strip())
+
     def parse(value) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if length <= 15 and float(value).is_integer() and value >= 0:
                 digits = str(int(value))
                 if len(digits) == length:
                     return digits
-                raise CellError(
+                raise damaged(
                     _("%(label)s harus tepat %(n)s digit angka (tertulis %(value)s, %(d)s digit). Bila aslinya diawali "
                       "0, Excel menghapus angka 0 itu karena kolomnya berformat Angka: format kolom %(label)s sebagai "
                       "Teks dan ketik ulang.") % {"label": label, "n": length, "value": digits, "d": len(digits)})
-            raise CellError(
+            raise damaged(
                 _("%(label)s tersimpan sebagai angka oleh Excel, sehingga digitnya bisa berubah (angka lebih "
                   "dari 15 digit dibulatkan). Format kolom %(label)s sebagai Teks, ketik ulang dari dokumen "
                   "aslinya, lalu unggah lagi.") % {"label": label}
             )
         result = text(value).replace(" ", "").lstrip("'")
         if SCIENTIFIC.match(result):
-            raise CellError(
+            raise damaged(
                 _("%(label)s tertulis dalam notasi ilmiah (%(value)s): Excel sudah membulatkannya dan digit "
                   "aslinya hilang. Format kolom sebagai Teks dan ketik ulang dari dokumen aslinya.")
                 % {"label": label, "value": result}

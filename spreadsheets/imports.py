@@ -43,9 +43,9 @@ from purbalingga_umkm.audit import SOURCE_IMPORT, audit_event
 from purbalingga_umkm.models import AuditEntry
 from purbalingga_umkm.numbers import format_number
 from purbalingga_umkm.scope import kecamatan_ids_editable_by
-from spreadsheets import bulk
+from spreadsheets import bulk, columns
 from spreadsheets.cells import CellError, is_blank, row_is_blank, text
-from spreadsheets.models import ImportBatch, ImportChange
+from spreadsheets.models import ImportBatch, ImportChange, MappingProfile
 from spreadsheets.reading import FileRefused, header_key, table_read
 from spreadsheets.specs import SPECS, Context, ImportSpec, RowError, Written
 
@@ -85,6 +85,8 @@ class Plan:
     notes: list = field(default_factory=list)
     total: int = 0
     readings: dict = field(default_factory=dict)  # row → ["Header: written → read"], first rows only
+    near: list = field(default_factory=list)  # rows that may be a stored row: {row, label, pk, match}
+    reading: dict = field(default_factory=dict)  # choices the page offers: sheets, hidden rows
 
     def error(self, row: int, message, column: str = "", value: str = "") -> None:
         self.error_count += 1
@@ -95,7 +97,7 @@ class Plan:
     @property
     def counts(self) -> dict:
         return {"new": len(self.new), "updated": len(self.updated), "unchanged": self.unchanged,
-                "error": len(self.error_rows), "total": self.total}
+                "error": len(self.error_rows), "total": self.total, "near": len(self.near)}
 
 
 def _batch_update(batches, **values) -> int:
@@ -140,41 +142,72 @@ def _out_of_scope(spec, ctx: Context, kecamatan_id) -> str:
         "what": spec.model._meta.verbose_name, "kecamatan": name}
 
 
-def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_id: int | None = None) -> Plan:
+NEW_ROW = "baru"  # the answer "not the same: a new row" to a near match
+
+
+class NeedsMapping(Exception):
+    """The file's columns need a person's decision (the mapping step); `columns` is what
+    the step shows: headers, suggested targets, examples, problems."""
+
+    def __init__(self, columns: dict):
+        super().__init__("; ".join(columns.get("problems", [])))
+        self.columns = columns
+
+
+def _column_plan(spec: ImportSpec, table, options: dict, plan: Plan) -> columns.ColumnPlan:
+    """The columns to read: by the mapping chosen for this file, else by a saved profile with
+    the same headers, else by the template's headers and aliases (NeedsMapping when a
+    person has to decide)."""
+    mapping = options.get("mapping")
+    automatic = columns.column_plan(spec, table.headers) if mapping is None else None
+    if automatic is not None and (automatic.needs_mapping or automatic.ignored):
+        # Headers the template and aliases don't all explain: perhaps a saved profile does.
+        keys = columns.header_set(table.headers)
+        profile = (MappingProfile.objects.filter(kind=spec.kind, signature=MappingProfile.signature_of(keys))
+                   .order_by("-updated_at").first())
+        if profile is not None:
+            mapping = profile.mapping
+            plan.notes.append(_("Pemetaan kolom tersimpan \u201c%(name)s\u201d dipakai (judul kolom berkas sama).") % {
+                "name": profile.name})
+    column_plan = automatic if mapping is None else columns.column_plan(spec, table.headers, mapping)
+    if column_plan.needs_mapping or column_plan.problems:
+        examples = columns.mapping_examples(table.rows, len(table.headers))
+        suggested = column_plan.suggestions if mapping is None else {
+            i: mapping.get(header_key(h), "") for i, h in enumerate(table.headers)}
+        raise NeedsMapping({
+            **plan.reading, "headers": [str(h) for h in table.headers], "header_row": table.header_row,
+            "suggestions": {str(i): key for i, key in suggested.items()},
+            "examples": examples, "problems": column_plan.problems,
+        })
+    if column_plan.ignored:
+        plan.notes.append(_("Kolom yang tidak disimpan portal diabaikan: %(cols)s.") % {
+            "cols": ", ".join(column_plan.ignored)})
+    return column_plan
+
+
+def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_id: int | None = None,
+               options: dict | None = None) -> Plan:
     """Read and check a file against the database; writes nothing (but progress)."""
+    options = options or {}
     plan = Plan()
-    table = table_read(content, file_name, known_headers=spec.header_keys())
-    plan.notes = list(table.notes)
-    by_key = {header_key(c.header): c for c in spec.columns}
-    ignored = {header_key(h) for h in spec.readonly_headers}
-    columns_at, unknown = [], []
-    for index, header in enumerate(table.headers):
-        key = header_key(header)
-        if not key or key in ignored:
-            continue
-        if key in by_key:
-            columns_at.append((index, by_key[key]))
-        else:
-            unknown.append(str(header))
-    missing = spec.headers_missing({c.name for _i, c in columns_at})
-    if unknown or missing:
-        parts = []
-        if missing:
-            parts.append(_("kolom wajib tidak ada: %(cols)s") % {"cols": ", ".join(missing)})
-        if unknown:
-            parts.append(_("kolom tidak dikenal: %(cols)s") % {"cols": ", ".join(unknown)})
-        raise FileRefused(
-            _("Judul kolom tidak cocok dengan templat %(kind)s — %(parts)s. Pakai judul kolom persis seperti "
-              "di templat (lembar Petunjuk menjelaskan setiap kolom).") % {"kind": spec.label, "parts": "; ".join(parts)}
-        )
+    table = table_read(content, file_name, known_headers=set(columns.aliases_of(spec)), options=options)
+    plan.notes = table.notes  # the same list: rows skipped while reading add their notes to it
+    if len(table.sheets) > 1 or table.hidden_rows:
+        plan.reading = {"sheets": table.sheets, "sheet": table.sheet, "hidden_rows": len(table.hidden_rows)}
+    column_plan = _column_plan(spec, table, options, plan)
+    columns_at = column_plan.columns
 
     ctx = Context(user=user, scope=kecamatan_ids_editable_by(user))
     spec.prepare(ctx)
+    decisions = {k: v for k, v in (options.get("same") or {}).items() if v == NEW_ROW or str(v).isdigit()}
+    decided_new: set = set()
     codec = bulk.TextRows(spec.model, spec.fields)
-    example = [text(column.example) for _i, column in columns_at]
+    example = [text(target.column.example) for _i, target in columns_at]
     first = columns_at[0][0]
     width = max(i for i, _c in columns_at) + 1
-    readers = [(i, c.name, c.parse, c.required, c.header) for i, c in columns_at]
+    readers = [(i, t.column.name, t.parse, t.column.required, table.headers[i] or t.column.header)
+               for i, t in columns_at if not t.append]
+    appends = [(i, t.column.name, t.parse, t.append, table.headers[i] or t.label) for i, t in columns_at if t.append]
     limit = settings.IMPORT_MAX_ROWS
     seen: dict = {}
     kept: list = []
@@ -210,6 +243,15 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
             row[name] = value
             if plan.total <= READINGS_SHOWN:
                 _reading(plan, number, header, raw, value)
+        for index, name, parse, prefix, header in appends:
+            try:
+                value = parse(cells[index])
+            except CellError as error:
+                plan.error(number, str(error), header, text(cells[index]))
+                failed = True
+                continue
+            if not is_blank(value):
+                row[name] = f"{row.get(name) or ''} {prefix}{value}".strip()
         if failed:
             continue
         try:
@@ -217,6 +259,12 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
         except RowError as error:
             plan.error(number, error.message, error.column, error.value)
             continue
+        decided = decisions.get(str(number))
+        if decided:  # the dry run asked "the same as …?" and the person answered
+            if decided == NEW_ROW:
+                decided_new.add(resolved.key)
+            else:
+                resolved.key = ("pk", int(decided))
         if ctx.scope is not None and resolved.kecamatan_id not in ctx.scope:
             plan.error(number, _out_of_scope(spec, ctx, resolved.kecamatan_id))
             continue
@@ -261,6 +309,14 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
         plan.updated.append((record, found, merged))
         if plan.sampled.get("updated", 0) < SAMPLE_PER_ACTION:
             _sample(plan, record, "updated", _changes(codec, stored, merged))
+    undecided = [r for r in plan.new if r.key not in decided_new]
+    if undecided and hasattr(spec, "near_matches"):
+        near = spec.near_matches([r.key for r in undecided], ctx)
+        for record in undecided:
+            if record.key in near:
+                pk, match = near[record.key]
+                plan.near.append({"row": record.number, "label": record.label or str(record.number), "pk": pk,
+                                  "match": match})
     plan.errors.sort(key=lambda e: e["row"])
     return plan
 
@@ -352,9 +408,13 @@ def import_check(batch_id: int) -> None:
     try:
         with _failure_recorded(batch, _("Pemeriksaan")):
             plan = plan_build(spec=spec, content=_content(batch_id), file_name=batch.file_name,
-                              user=batch.created_by, batch_id=batch.pk)
+                              user=batch.created_by, batch_id=batch.pk, options=batch.options)
     except FileRefused as refused:
         _finish(batch, ImportBatch.Status.INVALID, refusal=str(refused))
+        return
+    except NeedsMapping as needed:
+        _finish(batch, ImportBatch.Status.MAPPING, columns=needed.columns, counts={}, errors=[], error_count=0,
+                sample=[], notes=[])
         return
     status = ImportBatch.Status.INVALID if plan.error_count else ImportBatch.Status.READY
     _finish(batch, status, plan=plan)
@@ -365,7 +425,7 @@ def _failure_recorded(batch, step: str):
     """An unexpected error is logged, shown on the batch as a failure, and raised again."""
     try:
         yield
-    except (FileRefused, IntegrityError, EditedMeanwhile):
+    except (FileRefused, NeedsMapping, IntegrityError, EditedMeanwhile):
         raise
     except Exception:
         logger.exception("%s of import %s failed", step, batch.pk)
@@ -378,15 +438,19 @@ def _finish(batch, status, *, plan: Plan | None = None, refusal: str = "", **ext
     values = {"status": status, "refusal": refusal, "heartbeat_at": timezone.now(), **extra}
     if plan is not None:
         values.update(counts=plan.counts, errors=plan.errors, error_count=plan.error_count,
-                      sample=plan.sample, notes=plan.notes, total_rows=plan.total, progress=plan.total)
+                      sample=plan.sample, notes=plan.notes, total_rows=plan.total, progress=plan.total,
+                      columns={**({"near": plan.near} if plan.near else {}), **plan.reading})
     _batch_update(ImportBatch.objects.filter(pk=batch.pk), **values)
 
 
 def import_confirm(*, batch: ImportBatch, user, inline: bool = False) -> None:
-    """Import a checked file (in the background when configured, unless `inline`)."""
+    """Import a checked file (in the background when configured, unless `inline`). Rows that
+    may be a stored row ("mungkin sama dengan …") must be answered first."""
     spec = SPECS[batch.kind]
     if not user.has_perm(spec.permission("import")) or batch.created_by_id != user.pk:
         raise PermissionDenied
+    if (batch.columns or {}).get("near"):
+        raise NearMatchesOpen(len(batch.columns["near"]))
     updated = _batch_update(ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READY),
         status=ImportBatch.Status.IMPORTING, progress=0, heartbeat_at=timezone.now())
     if updated:  # a second click on "Impor" finds the batch already importing
@@ -406,15 +470,15 @@ def import_commit(batch_id: int) -> None:
     try:
         with _failure_recorded(batch, _("Impor")):
             plan = plan_build(spec=spec, content=content, file_name=batch.file_name, user=batch.created_by,
-                              batch_id=batch.pk)
+                              batch_id=batch.pk, options=batch.options)
             if plan.error_count:
                 _finish(batch, ImportBatch.Status.INVALID, plan=plan,
                         refusal=_("Data di portal berubah sejak pemeriksaan dan berkas kini berisi galat; tidak "
                                   "ada yang disimpan."))
                 return
             plan_write(spec=spec, plan=plan, batch=batch)
-    except FileRefused as refused:
-        _finish(batch, ImportBatch.Status.FAILED, refusal=str(refused))
+    except (FileRefused, NeedsMapping) as refused:
+        _finish(batch, ImportBatch.Status.FAILED, refusal=str(refused) or _("Kolom berkas perlu dipetakan ulang."))
         return
     except (IntegrityError, EditedMeanwhile) as error:
         _finish(batch, ImportBatch.Status.FAILED, refusal=_(
@@ -509,6 +573,82 @@ def import_mark_stale(batch: ImportBatch) -> ImportBatch:
                       "disimpan; periksa ulang berkas ini."))
         batch.refresh_from_db()
     return batch
+
+
+class NearMatchesOpen(Exception):
+    """Rows that may be stored rows have not been answered yet."""
+
+
+def import_decide(*, batch: ImportBatch, user, answers: dict[int, str]) -> None:
+    """The answers to "mungkin sama dengan …": row number → the stored row's id (the same:
+    update it) or NEW_ROW. Kept on the batch; the file is checked again with them."""
+    if batch.created_by_id != user.pk or batch.status != ImportBatch.Status.READY:
+        raise PermissionDenied
+    offered = {item["row"]: str(item["pk"]) for item in (batch.columns or {}).get("near", [])}
+    same = dict((batch.options or {}).get("same") or {})
+    for row, answer in answers.items():
+        if row in offered and answer in (offered[row], NEW_ROW):
+            same[str(row)] = answer
+    _batch_update(ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READY),
+                  status=ImportBatch.Status.CHECKING, options={**(batch.options or {}), "same": same},
+                  progress=0, heartbeat_at=timezone.now(), refusal="")
+    _run_later(import_check_job, batch.pk)
+
+
+class MappingRefused(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+def import_map(*, batch: ImportBatch, user, choices: dict[int, str], profile_name: str = "") -> None:
+    """The mapping step's answer: file column index → target key ("" = abaikan). Checked
+    (no field twice, every required field mapped; MappingRefused names them, nothing is
+    saved), kept on the batch, saved as a profile when named, and the file checked again."""
+    if batch.created_by_id != user.pk or batch.status != ImportBatch.Status.MAPPING:
+        raise PermissionDenied
+    spec = SPECS[batch.kind]
+    headers = batch.columns.get("headers", [])
+    targets = columns.targets_of(spec)
+    mapping = {}
+    for index, header in enumerate(headers):
+        key = choices.get(index, "")
+        if key and key not in targets:
+            raise MappingRefused([_("Pilihan untuk kolom %(col)s tidak dikenal.") % {"col": header}])
+        if header_key(header):
+            mapping[header_key(header)] = key
+    checked = columns.column_plan(spec, headers, mapping)
+    if checked.problems:
+        raise MappingRefused(checked.problems)
+    profile_name = " ".join(profile_name.split())[:100]
+    with transaction.atomic():
+        if profile_name:
+            keys = columns.header_set(headers)
+            MappingProfile.objects.update_or_create(
+                kind=spec.kind, name=profile_name,
+                defaults={"header_keys": keys, "signature": MappingProfile.signature_of(keys), "mapping": mapping,
+                          "created_by": user})
+        _batch_update(ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.MAPPING),
+                      status=ImportBatch.Status.CHECKING, options={**batch.options, "mapping": mapping},
+                      progress=0, heartbeat_at=timezone.now(), refusal="")
+        _run_later(import_check_job, batch.pk)
+
+
+def import_reading(*, batch: ImportBatch, user, sheet: str | None, hidden_rows: str | None) -> None:
+    """Read the file again another way: another sheet, or with its hidden rows counted."""
+    if batch.created_by_id != user.pk or batch.status not in (
+            ImportBatch.Status.READY, ImportBatch.Status.INVALID, ImportBatch.Status.MAPPING):
+        raise PermissionDenied
+    options = dict(batch.options or {})
+    if sheet is not None:
+        if sheet != options.get("sheet"):
+            options.pop("mapping", None)  # another sheet has other columns
+        options["sheet"] = sheet
+    if hidden_rows in ("include", "skip"):
+        options["hidden_rows"] = hidden_rows
+    _batch_update(ImportBatch.objects.filter(pk=batch.pk), status=ImportBatch.Status.CHECKING, options=options,
+                  progress=0, heartbeat_at=timezone.now(), refusal="")
+    _run_later(import_check_job, batch.pk)
 
 
 def import_recheck(*, batch: ImportBatch, user) -> None:
@@ -656,6 +796,8 @@ def _value(field, stored):
 
 STATUS_HELP = {
     ImportBatch.Status.CHECKING: gettext_lazy("Berkas sedang diperiksa; belum ada yang disimpan."),
+    ImportBatch.Status.MAPPING: gettext_lazy("Judul kolom berkas berbeda dari templat. Pilih untuk setiap kolom berkas "
+                                             "isian portal yang diisinya, lalu periksa; belum ada yang disimpan."),
     ImportBatch.Status.READY: gettext_lazy("Tidak ada galat. Periksa ringkasan dan contoh baris, lalu tekan Impor."),
     ImportBatch.Status.INVALID: gettext_lazy("Berkas belum bisa diimpor. Perbaiki galat di bawah lalu unggah lagi; "
                                              "tidak ada yang disimpan."),

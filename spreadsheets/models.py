@@ -25,6 +25,7 @@ class ImportBatch(models.Model):
 
     class Status(models.TextChoices):
         CHECKING = "checking", _("Sedang diperiksa")
+        MAPPING = "mapping", _("Perlu pemetaan kolom")
         READY = "ready", _("Siap diimpor")
         INVALID = "invalid", _("Ada galat")
         IMPORTING = "importing", _("Sedang diimpor")
@@ -53,6 +54,13 @@ class ImportBatch(models.Model):
     errors = models.JSONField(_("galat per baris"), default=list, blank=True)
     error_count = models.PositiveIntegerField(_("jumlah galat"), default=0)
     sample = models.JSONField(_("contoh baris"), default=list, blank=True)
+    # How the file is read: {"mapping": {header key: target key or ""}, "sheet": name,
+    # "hidden_rows": "skip" | "include"}; chosen in the mapping step or on the page.
+    options = models.JSONField(_("pilihan pembacaan"), default=dict, db_default={}, blank=True)
+    # The mapping step's material: headers, suggestions, examples, problems; the near matches
+    # and reading choices of a checked file. (Both have a database default, so a server of
+    # the previous release still writing batches during a deploy is not refused.)
+    columns = models.JSONField(_("kolom berkas"), default=dict, db_default={}, blank=True)
 
     objects = ImportBatchQuerySet.as_manager()
 
@@ -97,3 +105,32 @@ class ImportChange(models.Model):
         verbose_name = _("perubahan oleh impor")
         verbose_name_plural = _("perubahan oleh impor")
         indexes = [models.Index(fields=["model", "object_id"], name="mapping_imp_model_a7d8cd_idx")]
+
+
+class MappingProfile(models.Model):
+    """A saved column mapping ("Simpan pemetaan ini"): a later file of the same kind with the
+    same set of headers is read by it without asking again."""
+
+    kind = models.CharField(_("jenis data"), max_length=20)
+    name = models.CharField(_("nama pemetaan"), max_length=100)
+    header_keys = models.JSONField(_("judul kolom berkas"), default=list)
+    signature = models.CharField(max_length=64, editable=False, db_index=True)
+    mapping = models.JSONField(_("pemetaan"), default=dict)
+    created_by = user_stamp_field(_("dibuat oleh"))
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("profil pemetaan kolom")
+        verbose_name_plural = _("profil pemetaan kolom")
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="mapping_profile_name_once")]
+
+    def __str__(self):
+        return self.name
+
+    @staticmethod
+    def signature_of(header_keys) -> str:
+        import hashlib
+
+        return hashlib.sha256("\t".join(sorted(header_keys)).encode()).hexdigest()

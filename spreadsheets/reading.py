@@ -39,14 +39,16 @@ class Table:
     header_row: int  # 1-based row number of the header in the file
     rows: "object"  # iterator of (row_number, [cells]); cells are str, float, bool or date
     sheet: str = ""
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # grows while the rows are read (skipped rows)
+    sheets: list[str] = field(default_factory=list)  # every visible sheet with a header row
+    hidden_rows: list[int] = field(default_factory=list)  # hidden or filtered-out rows of the sheet read
 
 
 def megabytes(size: int) -> str:
     return f"{size / 1_048_576:.1f}".replace(".", ",")
 
 
-def table_read(data: bytes, filename: str, *, known_headers: set[str]) -> Table:
+def table_read(data: bytes, filename: str, *, known_headers: set[str], options: dict | None = None) -> Table:
     """The data table of an uploaded file; `known_headers` (normalised) find the header row."""
     if not data or not data.strip():
         raise FileRefused(_("Berkas kosong: tidak ada baris untuk diimpor."))
@@ -56,15 +58,95 @@ def table_read(data: bytes, filename: str, *, known_headers: set[str]) -> Table:
             _("Berkas terlalu besar (%(size)s MB); maksimal %(limit)s MB. Pecah menjadi beberapa berkas.")
             % {"size": megabytes(len(data)), "limit": megabytes(limit)}
         )
+    options = options or {}
     name = filename.lower()
     if data.startswith(XLSX_MAGIC):
-        return _xlsx_read(data, known_headers)
-    if name.endswith((".xlsx", ".xlsm", ".xls")):
+        return _workbook_read(data, known_headers, options, kind="ods" if _is_ods(data) else "xlsx")
+    if data.startswith(OLE2_MAGIC):
+        return _workbook_read(data, known_headers, options, kind="xls")
+    if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         raise FileRefused(
-            _("Berkas %(name)s bukan XLSX yang sah (format Excel lama .xls tidak didukung). "
-              "Simpan ulang sebagai .xlsx atau CSV.") % {"name": filename}
+            _("Berkas %(name)s bukan buku kerja yang sah (XLSX, XLS atau ODS): mungkin rusak atau hanya berganti "
+              "nama. Buka di Excel/LibreOffice dan simpan ulang sebagai .xlsx atau CSV.") % {"name": filename}
         )
     return _csv_read(data, known_headers)
+
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 (.xls)
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _is_ods(data: bytes) -> bool:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        return "mimetype" in archive.namelist() and archive.read("mimetype").strip() == ODS_MIMETYPE
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
+# --- Sheets as offices make them --------------------------------------------------------------
+#
+# Below the header: a row of column numbers (1 2 3 …), total rows (JUMLAH, TOTAL) and the
+# signature block (Mengetahui, Kepala Desa …, NIP, "Purbalingga, 12 Januari 2026") are not
+# data. They are skipped, each with a note, so the rest of the file reads as it is.
+
+TOTAL_WORDS = re.compile(r"^(?:jumlah|jml|total|sub ?total|grand ?total)(?: (?:total|seluruhnya|keseluruhan|akhir|"
+                         r"umkm|usaha))?\s*:?$", re.IGNORECASE)
+SIGNATURE_WORDS = re.compile(
+    r"^(?:mengetahui|menyetujui|kepala (?:desa|dinas|seksi|bidang)|kades|camat\b|lurah\b|sekretaris|nip[\s.:]|nip$|"
+    r"ttd|tanda tangan|dibuat oleh|disusun oleh|petugas|a\.?n\.? |[a-z]+, \d{1,2} [a-z]+ \d{4}$)", re.IGNORECASE)
+
+
+def _texts(cells) -> list[str]:
+    return [str(c).strip() for c in cells if c is not None and str(c).strip() != ""]
+
+
+def _is_number_row(cells) -> bool:
+    """1, 2, 3 … in order (as numbers or text): the column-number row under a header."""
+    values = _texts(cells)
+    if len(values) < 3:
+        return False
+    try:
+        numbers = [int(float(v)) for v in values]
+    except ValueError:
+        return False
+    return numbers == list(range(numbers[0], numbers[0] + len(numbers))) and numbers[0] in (0, 1)
+
+
+def office_rows(rows, notes: list, *, hidden=frozenset()):
+    """The data rows of a sheet: skips the column-number row, total rows, hidden rows
+    (unless none are given) and everything from the signature block on, with notes."""
+    totals, skipped_hidden = [], []
+    first = True
+    rows = iter(rows)
+    for number, cells in rows:
+        if number in hidden:
+            skipped_hidden.append(number)
+            continue
+        values = _texts(cells)
+        if not values:
+            yield number, cells
+            continue
+        if first and _is_number_row(cells):
+            notes.append(_("Baris %(n)s berisi nomor kolom (1, 2, 3 …) dan dilewati.") % {"n": number})
+            first = False
+            continue
+        first = False
+        if any(TOTAL_WORDS.match(v) for v in values[:2]):
+            totals.append(number)
+            continue
+        if len(values) <= 3 and any(SIGNATURE_WORDS.match(v) for v in values):
+            rest = sum(1 for _n, later in rows if _texts(later))
+            notes.append(_("Blok tanda tangan mulai baris %(n)s dilewati (%(rest)s baris berisi di bawahnya tidak "
+                           "dibaca).") % {"n": number, "rest": rest})
+            break
+        yield number, cells
+    if totals:
+        notes.append(_("Baris jumlah/total dilewati: baris %(rows)s.") % {"rows": ", ".join(map(str, totals[:10]))})
+    if skipped_hidden:
+        notes.append(_("%(n)s baris tersembunyi atau tersaring tidak dihitung (baris %(rows)s). Pilih \u201cikutkan "
+                       "baris tersembunyi\u201d bila baris itu juga data.") % {
+            "n": len(skipped_hidden), "rows": ", ".join(map(str, skipped_hidden[:10]))})
 
 
 def header_key(text) -> str:
@@ -144,17 +226,20 @@ def _csv_read(data: bytes, known_headers: set[str]) -> Table:
             yield number, cells
 
     label = {";": _("titik koma"), ",": _("koma"), "\t": _("tab")}[delimiter]
-    return Table(
-        headers=headers, header_row=index + 1, rows=rows(),
-        notes=[_("CSV %(encoding)s, pemisah %(delimiter)s.") % {"encoding": encoding_label, "delimiter": label}],
-    )
+    notes = [_("CSV %(encoding)s, pemisah %(delimiter)s.") % {"encoding": encoding_label, "delimiter": label}]
+    return Table(headers=headers, header_row=index + 1, rows=office_rows(rows(), notes), notes=notes)
 
 
 # --- XLSX ------------------------------------------------------------------------------------
 
 
-def _zip_check(data: bytes) -> list:
-    """Refuse a ZIP/XML bomb before any parser sees the workbook; return formula cells per sheet.
+HIDDEN_ROW = re.compile(rb'<row\b[^>]*?\bhidden="(?:1|true)"[^>]*>')
+ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+def _zip_check(data: bytes, *, ods: bool = False):
+    """Refuse a ZIP/XML bomb before any parser sees the workbook; return (formula cells,
+    hidden row numbers) per sheet of an XLSX.
 
     Sizes in the ZIP directory can lie, so every part is actually unpacked (in chunks,
     stopping at the limit) and its XML checked for DTDs, which no spreadsheet needs and
@@ -173,10 +258,11 @@ def _zip_check(data: bytes) -> list:
     if len(entries) > 10_000 or sum(e.file_size for e in entries) > limit:
         raise bomb
     names = {e.filename for e in entries}
-    if "xl/workbook.xml" not in names:
+    if not ods and "xl/workbook.xml" not in names:
         raise FileRefused(_("Berkas ZIP ini bukan buku kerja Excel (xl/workbook.xml tidak ada)."))
     unpacked = 0
     with_formulas = []
+    hidden_rows: dict[str, set] = {}
     try:
         for entry in entries:
             if not XML_PART.search(entry.filename):
@@ -194,10 +280,17 @@ def _zip_check(data: bytes) -> list:
                               "dibuat Excel (pola serangan 'XML bomb').") % {"part": entry.filename}
                         )
                     first = False
-                    if SHEET_PATH.match(entry.filename) and FORMULA_TAG.search(tail + chunk):
-                        with_formulas.append(entry.filename)
-                        break
-                    tail = chunk[-8:]
+                    if SHEET_PATH.match(entry.filename):
+                        window = tail + chunk
+                        if entry.filename not in with_formulas and FORMULA_TAG.search(window):
+                            with_formulas.append(entry.filename)
+                        for row in HIDDEN_ROW.finditer(window):
+                            found = ROW_NUMBER.search(row.group(0))
+                            if found:
+                                hidden_rows.setdefault(entry.filename, set()).add(int(found.group(1)))
+                    tail = chunk[-400:]
+        if ods:
+            return [], []
         # The small structural parts go through defusedxml as well.
         sheet_paths = _sheet_paths(archive)
     except zipfile.BadZipFile:
@@ -208,9 +301,8 @@ def _zip_check(data: bytes) -> list:
         if type(error).__module__.startswith("defusedxml"):
             raise FileRefused(_("Berkas ditolak: XML berisi DTD/ENTITY (pola serangan 'XML bomb')."))
         raise
-    return [
-        _formula_cells(archive.read(path)) if path in with_formulas else None for path in sheet_paths
-    ]
+    formulas = [_formula_cells(archive.read(path)) if path in with_formulas else None for path in sheet_paths]
+    return formulas, [hidden_rows.get(path, set()) for path in sheet_paths]
 
 
 RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -252,14 +344,27 @@ def _cell(value):
     return value
 
 
-def _xlsx_read(data: bytes, known_headers: set[str]) -> Table:
-    formulas = _zip_check(data)
+def _workbook_read(data: bytes, known_headers: set[str], options: dict, *, kind: str) -> Table:
+    """XLSX, ODS or XLS: the visible sheet with a header row (the one the user chose when
+    several have one), its hidden rows (XLSX) left out unless the user includes them."""
+    if kind == "xlsx":
+        formulas, hidden_by_sheet = _zip_check(data)
+    elif kind == "ods":
+        _zip_check(data, ods=True)
+        formulas, hidden_by_sheet = [], []
+    else:
+        formulas, hidden_by_sheet = [], []
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:
-        raise FileRefused(_("Berkas XLSX rusak atau dilindungi kata sandi: tidak dapat dibaca."))
-    chosen = None
+        raise FileRefused(_("Berkas %(kind)s rusak atau dilindungi kata sandi: tidak dapat dibaca.") % {
+            "kind": kind.upper()})
+    candidates, hidden_sheets = [], []
+    visibility = {m.name: m.visible for m in workbook.sheets_metadata}
     for index, name in enumerate(workbook.sheet_names):
+        if visibility.get(name) not in (None, python_calamine.SheetVisibleEnum.Visible):
+            hidden_sheets.append(name)
+            continue
         sheet = workbook.get_sheet_by_index(index)
         head = []
         for cells in sheet.iter_rows():
@@ -268,13 +373,20 @@ def _xlsx_read(data: bytes, known_headers: set[str]) -> Table:
                 break
         header_index, headers = _find_header(head, known_headers)
         if header_index is not None:
-            chosen = (index, name, sheet, header_index, headers)
-            break
-    if chosen is None:
+            candidates.append((index, name, sheet, header_index, headers))
+    if not candidates:
         raise _headers_not_found(known_headers)
+    chosen = next((c for c in candidates if c[1] == options.get("sheet")), candidates[0])
     index, name, sheet, header_index, headers = chosen
-    notes = [_("Lembar '%(sheet)s' dibaca; lembar lain diabaikan.") % {"sheet": name}] if len(
-        workbook.sheet_names) > 1 else []
+    notes = []
+    if len(workbook.sheet_names) > 1:
+        notes.append(_("Lembar '%(sheet)s' dibaca; lembar lain diabaikan.") % {"sheet": name})
+    if hidden_sheets:
+        notes.append(_("Lembar tersembunyi tidak dibaca: %(sheets)s.") % {"sheets": ", ".join(hidden_sheets)})
+    others = [c[1] for c in candidates if c[1] != name]
+    if others:
+        notes.append(_("Lembar lain yang juga tampak berisi data: %(sheets)s. Pilih lembarnya di bawah bila bukan "
+                       "'%(sheet)s' yang dimaksud.") % {"sheets": ", ".join(others), "sheet": name})
     sheet_formulas = formulas[index] if index < len(formulas) else None
     if sheet_formulas and sheet_formulas["unusable"]:
         raise FileRefused(
@@ -283,7 +395,7 @@ def _xlsx_read(data: bytes, known_headers: set[str]) -> Table:
               "tempel sebagai nilai (Paste Values) sebelum mengunggah.")
             % {"n": len(sheet_formulas["unusable"]), "cells": ", ".join(sheet_formulas["unusable"][:3])}
         )
-    if sheet_formulas:
+    if sheet_formulas and sheet_formulas["cells"]:
         notes.append(
             _("Lembar berisi %(n)s sel rumus (mis. sel %(cells)s): yang dipakai adalah hasil hitungan terakhir "
               "yang tersimpan di berkas, bukan rumusnya.") % {"n": len(sheet_formulas["cells"]),
@@ -292,6 +404,10 @@ def _xlsx_read(data: bytes, known_headers: set[str]) -> Table:
     merged = _merged_fill(sheet, header_index)
     if merged:
         notes.append(_("Sel gabungan (merge) diisi dengan nilai sel kiri-atasnya."))
+    hidden = sorted(hidden_by_sheet[index]) if index < len(hidden_by_sheet) else []
+    skip = frozenset(hidden) if options.get("hidden_rows") != "include" else frozenset()
+    if hidden and not skip:
+        notes.append(_("%(n)s baris tersembunyi atau tersaring ikut dihitung, sesuai pilihan.") % {"n": len(hidden)})
 
     def rows():
         start = sheet.start[0] if sheet.start else 0
@@ -305,7 +421,8 @@ def _xlsx_read(data: bytes, known_headers: set[str]) -> Table:
             yield number, cells
 
     return Table(
-        headers=[str(h) for h in headers], header_row=header_index + 1, rows=rows(), sheet=name, notes=notes,
+        headers=[str(h) for h in headers], header_row=header_index + 1, rows=office_rows(rows(), notes, hidden=skip),
+        sheet=name, notes=notes, sheets=[c[1] for c in candidates], hidden_rows=hidden,
     )
 
 

@@ -91,6 +91,11 @@ class SpecResource(resources.ModelResource):
         except FileRefused as refused:
             result.append_base_error(Error(refused))
             return result
+        except imports.NeedsMapping as needed:
+            result.append_base_error(Error(FileRefused(_(
+                "Judul kolom berkas berbeda dari templat (%(problems)s). Unggah berkas ini di halaman Impor & ekspor "
+                "(/data/) untuk memetakan kolomnya.") % {"problems": "; ".join(needed.columns["problems"]) or "—"})))
+            return result
         result.totals.update({RowResult.IMPORT_TYPE_NEW: len(plan.new), RowResult.IMPORT_TYPE_UPDATE: len(plan.updated),
                               RowResult.IMPORT_TYPE_SKIP: plan.unchanged,
                               RowResult.IMPORT_TYPE_INVALID: len(plan.error_rows)})

@@ -35,10 +35,21 @@ class Column:
     required: bool = False
     choices: object = ()
     text: bool = False
+    aliases: tuple = ()  # other headers offices write for this column (spreadsheets.columns)
 
     def choice_list(self) -> list[str]:
         choices = self.choices() if callable(self.choices) else self.choices
         return [str(choice) for choice in choices]
+
+
+def with_aliases(columns: tuple, aliases: dict[str, tuple]) -> tuple:
+    """The columns with the other headers offices write for them ({column name: headers})."""
+    from dataclasses import replace
+
+    unknown = set(aliases) - {c.name for c in columns}
+    if unknown:
+        raise ValueError(f"Aliases for unknown columns: {sorted(unknown)}")
+    return tuple(replace(c, aliases=tuple(aliases.get(c.name, ()))) for c in columns)
 
 
 class RowError(Exception):
@@ -116,6 +127,11 @@ class ImportSpec:
 
     def text_headers(self) -> set[str]:
         return {c.header for c in self.columns if c.text}
+
+    def extra_targets(self) -> list:
+        """Other ways a file column can feed a column (spreadsheets.columns.Target): a
+        monthly figure into an annual one, a part appended to another column."""
+        return []
 
     def area_names(self) -> dict:
         """{kecamatan id: name}, to say where a row outside the user's scope belongs."""

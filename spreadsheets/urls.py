@@ -14,6 +14,9 @@ urlpatterns = [
     path("data/riwayat/<int:pk>/galat/", views.import_error_report, name="import-error-report"),
     path("data/riwayat/<int:pk>/laporan/", views.import_row_report, name="import-row-report"),
     path("data/riwayat/<int:pk>/impor/", views.import_confirm, name="import-confirm"),
+    path("data/riwayat/<int:pk>/pemetaan/", views.import_map, name="import-map"),
+    path("data/riwayat/<int:pk>/putuskan/", views.import_decide, name="import-decide"),
+    path("data/riwayat/<int:pk>/pembacaan/", views.import_reading, name="import-reading"),
     path("data/riwayat/<int:pk>/periksa-ulang/", views.import_recheck, name="import-recheck"),
     path("data/riwayat/<int:pk>/batalkan/", views.import_undo, name="import-undo"),
 ]

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from purbalingga_umkm.tables import CONTENT_TYPES, table_response
-from spreadsheets import imports, workbooks
+from spreadsheets import columns, imports, workbooks
 from spreadsheets.forms import ImportUploadForm
 from spreadsheets.models import ImportBatch, ImportChange
 from spreadsheets.specs import SPECS, specs_for
@@ -93,8 +93,26 @@ def import_detail(request, pk):
         "can_act": batch.created_by_id == request.user.pk and request.user.has_perm(spec.permission("import")),
         "can_undo": request.user.has_perm(spec.permission("import")),
         "form": ImportUploadForm(),
+        "mapping_rows": _mapping_rows(batch, spec) if batch.status == ImportBatch.Status.MAPPING else [],
+        "mapping_targets": _mapping_targets(spec) if batch.status == ImportBatch.Status.MAPPING else [],
     }
     return render(request, "spreadsheets/import_detail.html", context)
+
+
+def _mapping_targets(spec) -> list[tuple[str, str]]:
+    return [(key, target.label + (" *" if target.column.required and not target.append
+                                  and key == target.column.name else ""))
+            for key, target in columns.targets_of(spec).items()]
+
+
+def _mapping_rows(batch, spec) -> list[dict]:
+    material = batch.columns or {}
+    headers, examples = material.get("headers", []), material.get("examples", [])
+    suggestions = material.get("suggestions", {})
+    return [{"index": index, "header": header or _("(tanpa judul)"),
+             "examples": examples[index] if index < len(examples) else [],
+             "suggested": suggestions.get(str(index), "")}
+            for index, header in enumerate(headers)]
 
 
 @require_safe
@@ -144,7 +162,70 @@ def import_confirm(request, pk):
         messages.error(request, _("Berkas ini tidak dalam status siap diimpor (%(status)s).") % {
             "status": batch.get_status_display()})
         return redirect("spreadsheets:import-detail", pk=batch.pk)
-    imports.import_confirm(batch=batch, user=request.user)
+    try:
+        imports.import_confirm(batch=batch, user=request.user)
+    except imports.NearMatchesOpen as open_rows:
+        messages.error(request, _("Jawab dulu %(n)s baris \u201cmungkin sama dengan\u201d: sama (perbarui) atau UMKM baru. "
+                                  "Tidak ada yang disimpan.") % {"n": open_rows.args[0]})
+    return redirect("spreadsheets:import-detail", pk=batch.pk)
+
+
+@require_POST
+@login_required
+def import_map(request, pk):
+    """The mapping step: for each file column, the field it fills (or 'abaikan')."""
+    batch = _batch_for(request, pk)
+    if batch.created_by_id != request.user.pk:
+        raise PermissionDenied
+    if batch.status != ImportBatch.Status.MAPPING:
+        messages.error(request, _("Berkas ini tidak sedang menunggu pemetaan kolom."))
+        return redirect("spreadsheets:import-detail", pk=batch.pk)
+    choices = {}
+    for name, value in request.POST.items():
+        if name.startswith("kolom-") and name[6:].isdigit():
+            choices[int(name[6:])] = value
+    try:
+        imports.import_map(batch=batch, user=request.user, choices=choices,
+                           profile_name=request.POST.get("profil", "") if request.POST.get("simpan") else "")
+    except imports.MappingRefused as refused:
+        messages.error(request, _("Pemetaan belum diterapkan; tidak ada yang disimpan."))
+        for problem in refused.problems:
+            messages.warning(request, problem)
+    return redirect("spreadsheets:import-detail", pk=batch.pk)
+
+
+@require_POST
+@login_required
+def import_reading(request, pk):
+    """Read the file again: another sheet, or its hidden rows counted or not."""
+    batch = _batch_for(request, pk)
+    if batch.created_by_id != request.user.pk:
+        raise PermissionDenied
+    sheets = (batch.columns or {}).get("sheets", [])
+    sheet = request.POST.get("lembar")
+    hidden = request.POST.get("baris_tersembunyi")
+    if (sheet is not None and sheet not in sheets) or batch.status not in (
+            ImportBatch.Status.READY, ImportBatch.Status.INVALID, ImportBatch.Status.MAPPING):
+        messages.error(request, _("Pilihan pembacaan tidak dapat dipakai untuk berkas ini."))
+        return redirect("spreadsheets:import-detail", pk=batch.pk)
+    imports.import_reading(batch=batch, user=request.user, sheet=sheet, hidden_rows=hidden)
+    return redirect("spreadsheets:import-detail", pk=batch.pk)
+
+
+@require_POST
+@login_required
+def import_decide(request, pk):
+    """Answers to "mungkin sama dengan …": the same stored row, or a new one."""
+    batch = _batch_for(request, pk)
+    if batch.created_by_id != request.user.pk:
+        raise PermissionDenied
+    if batch.status != ImportBatch.Status.READY:
+        messages.error(request, _("Berkas ini tidak dalam status siap diimpor (%(status)s).") % {
+            "status": batch.get_status_display()})
+        return redirect("spreadsheets:import-detail", pk=batch.pk)
+    answers = {int(name[5:]): value for name, value in request.POST.items()
+               if name.startswith("sama-") and name[5:].isdigit()}
+    imports.import_decide(batch=batch, user=request.user, answers=answers)
     return redirect("spreadsheets:import-detail", pk=batch.pk)
 
 

@@ -76,16 +76,18 @@ SIZE_CLASS_LIMITS = (
 )
 
 
-def size_class_for(capital: int, annual_turnover: int) -> SizeClass:
+def size_class_for(capital: int | None, annual_turnover: int) -> SizeClass:
+    """PP 7/2021: the smallest class whose capital and turnover limits both hold. A capital
+    not known (an office recap without it) is judged by the turnover alone."""
     for size_class, max_capital, max_turnover in SIZE_CLASS_LIMITS:
-        if capital <= max_capital and annual_turnover <= max_turnover:
+        if (capital is None or capital <= max_capital) and annual_turnover <= max_turnover:
             return size_class
     return SizeClass.BESAR
 
 
 def _within_size_class_limits(index: int) -> Q:
     _class, max_capital, max_turnover = SIZE_CLASS_LIMITS[index]
-    return Q(capital__lte=max_capital, annual_turnover__lte=max_turnover)
+    return (Q(capital__isnull=True) | Q(capital__lte=max_capital)) & Q(annual_turnover__lte=max_turnover)
 
 
 class UMKMQuerySet(ScopedQuerySet):
@@ -180,8 +182,9 @@ class UMKM(EditTracked):
     workers = models.IntegerField(
         _("jumlah tenaga kerja"), default=1, validators=[not_negative(_("Jumlah tenaga kerja"))]
     )
+    # Required in every form; NULL only where an office recap did not say (imports).
     capital = models.BigIntegerField(
-        _("modal usaha (Rp)"),
+        _("modal usaha (Rp)"), null=True,
         validators=[not_negative(_("Modal usaha"))],
         help_text=_("Di luar tanah dan bangunan tempat usaha (PP 7/2021)."),
     )
@@ -225,7 +228,7 @@ class UMKM(EditTracked):
 
     @property
     def size_class(self) -> SizeClass:
-        return size_class_for(self.capital or 0, self.annual_turnover or 0)
+        return size_class_for(self.capital, self.annual_turnover or 0)
 
     def get_size_class_display(self) -> str:
         return self.size_class.label

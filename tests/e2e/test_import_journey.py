@@ -51,7 +51,7 @@ def test_staff_fix_a_row_error_and_import(live_server, dinas_staff, browser, tmp
         card.get_by_role("link", name="Unduh templat XLSX").click()
     template = open(download.value.path(), "rb").read()
 
-    card.get_by_label("Berkas CSV atau XLSX").set_input_files(filled(template, bad=True, path=tmp_path / "umkm.xlsx"))
+    card.get_by_label("Berkas CSV, XLSX, XLS atau ODS").set_input_files(filled(template, bad=True, path=tmp_path / "umkm.xlsx"))
     card.get_by_role("button", name="Unggah dan periksa").click()
 
     expect(page.locator("#import-status")).to_contain_text("Ada galat")
@@ -62,7 +62,7 @@ def test_staff_fix_a_row_error_and_import(live_server, dinas_staff, browser, tmp
     expect(page.get_by_role("button", name="Impor")).to_have_count(0)
     assert not UMKM.objects.filter(code__startswith="BJS-E2E").exists()
 
-    page.get_by_label("Berkas CSV atau XLSX").set_input_files(filled(template, bad=False, path=tmp_path / "umkm2.xlsx"))
+    page.get_by_label("Berkas CSV, XLSX, XLS atau ODS").set_input_files(filled(template, bad=False, path=tmp_path / "umkm2.xlsx"))
     page.get_by_role("button", name="Unggah dan periksa").click()
 
     expect(page.locator("#import-status")).to_contain_text("Siap diimpor")

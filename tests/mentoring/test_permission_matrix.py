@@ -154,6 +154,9 @@ EXPECTED = {
     "spreadsheets:import-row-report": {**OWN_IMPORT_READ, "pendamping_a": (404, 405), "admin": (404, 405)},
     "spreadsheets:import-confirm": OWN_IMPORT_ACTION,
     "spreadsheets:import-recheck": OWN_IMPORT_ACTION,
+    "spreadsheets:import-map": OWN_IMPORT_ACTION,
+    "spreadsheets:import-decide": OWN_IMPORT_ACTION,
+    "spreadsheets:import-reading": OWN_IMPORT_ACTION,
     # Undo of an import that is not done answers with a message; staff may undo any import.
     "spreadsheets:import-undo": {**OWN_IMPORT_ACTION, "admin": (405, 302)},
 }

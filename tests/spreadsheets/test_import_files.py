@@ -162,13 +162,16 @@ def test_an_empty_file_is_refused(staff):
     assert "Berkas kosong" in refusal_of(upload(staff, b""))
 
 
-def test_missing_and_unknown_headers_are_both_listed(staff):
+def test_a_required_column_missing_sends_the_file_to_the_mapping_step_naming_it(staff):
     headers = [h for h in UMKM_HEADERS if h != "Alamat"] + ["Warna Favorit"]
 
-    message = refusal_of(upload(staff, csv_bytes([umkm_row(1, **{"Warna Favorit": "biru"})], headers=headers)))
+    batch = upload(staff, csv_bytes([umkm_row(1, **{"Warna Favorit": "biru"})], headers=headers))
 
-    assert "kolom wajib tidak ada: Alamat" in message
-    assert "kolom tidak dikenal: Warna Favorit" in message
+    assert batch.status == ImportBatch.Status.MAPPING and batch.counts == {}
+    assert batch.columns["problems"] == ["Kolom wajib Alamat belum dipetakan ke kolom berkas mana pun."]
+    favourite = batch.columns["headers"].index("Warna Favorit")
+    assert batch.columns["suggestions"][str(favourite)] == ""  # nothing like it: ignored unless chosen
+    assert batch.columns["examples"][favourite] == ["biru"]
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_stored(staff, settings):
@@ -223,14 +226,16 @@ def test_an_xml_entity_bomb_is_refused(staff):
     assert "DTD/ENTITY" in message and "xl/sharedStrings.xml" in message
 
 
-def test_an_old_xls_file_is_refused_with_what_to_do(staff):
-    response = staff.post(reverse("spreadsheets:import-upload", args=["umkm"]),
-                          {"file": SimpleUploadedFile("lama.xls", b"\xd0\xcf\x11\xe0" + b"\x00" * 600)}, follow=True)
+def test_a_damaged_xls_file_is_refused_with_what_to_do(staff):
+    message = refusal_of(upload(staff, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, name="lama.xls"))
 
-    assert response.status_code == 200
-    assert response.redirect_chain == [(reverse("spreadsheets:transfers") + "?jenis=umkm", 302)]
-    assert "Hanya berkas .xlsx atau .csv yang bisa diimpor (berkas ini: lama.xls)" in response.content.decode()
-    assert not ImportBatch.objects.exists()
+    assert "Berkas XLS rusak atau dilindungi kata sandi" in message
+
+
+def test_a_file_named_like_a_workbook_that_is_none_is_refused(staff):
+    message = refusal_of(upload(staff, b"bukan buku kerja sama sekali", name="rekap.xls"))
+
+    assert "bukan buku kerja yang sah" in message and "rekap.xls" in message
 
 
 def test_a_binary_file_named_csv_is_refused(staff):

@@ -217,12 +217,76 @@ def test_the_same_umkm_twice_in_one_file_is_an_error_naming_the_first_row(client
     assert batch.errors[0]["row"] == 4 and "sama dengan baris 2" in batch.errors[0]["message"]
 
 
-def test_a_row_without_nib_or_code_is_refused_so_reimports_cannot_duplicate(client, world):
+def office_row(n, **overrides):
+    """A recap row with no NIB and no code, as most village businesses are."""
+    return umkm_row(n, **{"Kode UMKM": "", "NIB": "", **overrides})
+
+
+def test_a_row_without_nib_or_code_is_matched_by_name_owner_and_desa_and_never_duplicated(client, world):
     login(client, world, "admin")
+    rows = [office_row(1, **{"Nama Usaha": "Keripik Sari Rasa", "Nama Pemilik": "Bu Siti Aminah"}),
+            office_row(2, **{"Nama Usaha": "Batik Melati", "Nama Pemilik": "Sumiyati"})]
 
-    batch = upload(client, csv_bytes([umkm_row(1, **{"Kode UMKM": ""})]))
+    first = confirm(client, upload(client, csv_bytes(rows)))
+    assert first.status == ImportBatch.Status.DONE and first.counts["new"] == 2
+    made = UMKM.objects.get(name="Keripik Sari Rasa")
+    assert made.code  # generated
 
-    assert batch.errors[0]["column"] == "NIB" and "menggandakan" in batch.errors[0]["message"]
+    # The same recap again, retyped: case, punctuation, a title, a new phone number.
+    again = [office_row(1, **{"Nama Usaha": "KERIPIK SARI RASA.", "Nama Pemilik": "Siti Aminah", "Telepon": "0857-1111-2222"}),
+             office_row(2, **{"Nama Usaha": "Batik Melati", "Nama Pemilik": "Sumiyati"})]
+    second = confirm(client, upload(client, csv_bytes(again)))
+    assert second.status == ImportBatch.Status.DONE, second.errors
+    assert (second.counts["new"], second.counts["updated"], second.counts["unchanged"]) == (0, 1, 1)
+    assert UMKM.objects.filter(name__istartswith="keripik sari rasa").count() == 1
+    made.refresh_from_db()
+    assert made.phone == "085711112222" and made.name == "KERIPIK SARI RASA."
+
+
+def test_a_near_match_is_asked_and_the_answer_decides(client, world):
+    login(client, world, "admin")
+    confirm(client, upload(client, csv_bytes([office_row(1, **{"Nama Usaha": "Gula Semut Manis Jaya",
+                                                                 "Nama Pemilik": "Darsono"})])))
+    stored = UMKM.objects.get(name="Gula Semut Manis Jaya")
+
+    near = upload(client, csv_bytes([office_row(1, **{"Nama Usaha": "Gula Semut Manis Jaya Abadi",
+                                                      "Nama Pemilik": "Darsono"})]))
+    assert near.status == ImportBatch.Status.READY and near.counts["near"] == 1
+    assert near.columns["near"] == [{"row": 2, "label": "Gula Semut Manis Jaya Abadi — Karangbanjar", "pk": stored.pk,
+                                     "match": "Gula Semut Manis Jaya (Darsono)"}]
+    page = client.get(reverse("spreadsheets:import-detail", args=[near.pk])).content.decode()
+    assert "Mungkin sama dengan" in page and 'id="import-confirm"' not in page
+    # Importing before answering is refused; nothing is written.
+    client.post(reverse("spreadsheets:import-confirm", args=[near.pk]))
+    near.refresh_from_db()
+    assert near.status == ImportBatch.Status.READY and UMKM.objects.count() == 3
+
+    client.post(reverse("spreadsheets:import-decide", args=[near.pk]), {"sama-2": str(stored.pk)})
+    near.refresh_from_db()
+    assert near.status == ImportBatch.Status.READY and near.counts["updated"] == 1 and near.counts["near"] == 0
+    confirm(client, near)
+    stored.refresh_from_db()
+    assert stored.name == "Gula Semut Manis Jaya Abadi" and UMKM.objects.count() == 3
+
+
+def test_a_near_match_answered_as_new_becomes_a_new_umkm(client, world):
+    login(client, world, "admin")
+    confirm(client, upload(client, csv_bytes([office_row(1, **{"Nama Usaha": "Sapu Glagah Jaya",
+                                                                 "Nama Pemilik": "Karsono"})])))
+    near = upload(client, csv_bytes([office_row(1, **{"Nama Usaha": "Sapu Glagah Jaya 2", "Nama Pemilik": "Karsono"})]))
+    client.post(reverse("spreadsheets:import-decide", args=[near.pk]), {"sama-2": "baru"})
+    near.refresh_from_db()
+    assert (near.counts["new"], near.counts["near"]) == (1, 0)
+    confirm(client, near)
+    assert UMKM.objects.filter(name__startswith="Sapu Glagah Jaya").count() == 2
+
+
+def test_a_business_of_the_same_name_in_another_desa_is_another_umkm(client, world):
+    login(client, world, "admin")
+    confirm(client, upload(client, csv_bytes([office_row(1, **{"Nama Usaha": "Knalpot Mandiri", "Nama Pemilik": "Rusdi"})])))
+    elsewhere = office_row(1, **{"Nama Usaha": "Knalpot Mandiri", "Nama Pemilik": "Rusdi", "Desa/Kelurahan": "Bojongsari"})
+    batch = upload(client, csv_bytes([elsewhere]))
+    assert (batch.counts["new"], batch.counts["near"]) == (1, 0)
 
 
 # --- other kinds of data ---------------------------------------------------------------------
@@ -241,7 +305,7 @@ def test_products_are_imported_for_existing_umkm_and_matched_by_name(client, wor
 
     batch = upload(client, csv_bytes(rows, headers=headers), kind="produk")
 
-    assert batch.counts == {"new": 1, "updated": 1, "unchanged": 0, "error": 1, "total": 3}
+    assert batch.counts == {"new": 1, "updated": 1, "unchanged": 0, "error": 1, "total": 3, "near": 0}
     assert "Tidak ada UMKM dengan kode TIDAK-ADA" in batch.errors[0]["message"]
     batch = confirm(client, upload(client, csv_bytes(rows[:2], headers=headers), kind="produk"))
     world.product["X"].refresh_from_db()

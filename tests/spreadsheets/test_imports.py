@@ -56,7 +56,7 @@ def test_dry_run_reports_counts_and_saves_nothing_until_confirmed(staff):
     batch = upload(staff, csv_bytes([umkm_row(1), umkm_row(2)]))
 
     assert batch.status == ImportBatch.Status.READY
-    assert batch.counts == {"new": 2, "updated": 0, "unchanged": 0, "error": 0, "total": 2}
+    assert batch.counts == {"new": 2, "updated": 0, "unchanged": 0, "error": 0, "total": 2, "near": 0}
     assert not UMKM.objects.filter(code__startswith="BJS-").exists()
     page = staff.get(reverse("spreadsheets:import-detail", args=[batch.pk]))
     assert page.status_code == 200
@@ -83,7 +83,7 @@ def test_reimporting_the_same_file_changes_nothing(staff):
 
     again = upload(staff, content)
 
-    assert again.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0, "total": 2}
+    assert again.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0, "total": 2, "near": 0}
     confirm(staff, again)
     assert list(UMKM.objects.filter(code__startswith="BJS-").values_list("pk", "version", "updated_at")) == before
     assert not again.changes.exists()
@@ -326,7 +326,7 @@ def test_exported_umkm_import_back_unchanged(staff, world, fmt):
     batch = upload(staff, content, name=f"ekspor.{fmt}")
 
     assert batch.status == ImportBatch.Status.READY, batch.errors or batch.refusal
-    assert batch.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0, "total": 2}
+    assert batch.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0, "total": 2, "near": 0}
 
 
 def test_exported_products_import_back_unchanged(staff, world):
@@ -335,7 +335,7 @@ def test_exported_products_import_back_unchanged(staff, world):
 
     batch = upload(staff, exported.content, name="produk.xlsx", kind="produk")
 
-    assert batch.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0, "total": 2}, batch.errors
+    assert batch.counts == {"new": 0, "updated": 0, "unchanged": 2, "error": 0, "total": 2, "near": 0}, batch.errors
 
 
 def test_dashboard_figures_of_imported_umkm_equal_a_full_recount(staff, world):
