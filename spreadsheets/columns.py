@@ -82,14 +82,16 @@ def _check(spec, plan: ColumnPlan, headers) -> None:
 
 
 def column_plan(spec, headers: list, mapping: dict | None = None) -> ColumnPlan:
-    """Read the header row by `mapping` ({header_key: target key or ""}) when given, otherwise
-    by the template's headers and the aliases."""
+    """Read the header row by `mapping` ({header_key: target key, or "" to ignore it}) when
+    given (headers it does not name as the aliases say), otherwise by the template's headers
+    and the aliases."""
     targets = targets_of(spec)
     plan = ColumnPlan()
     readonly = {header_key(h) for h in spec.readonly_headers}
     if mapping is not None:
+        aliases = aliases_of(spec)  # a header the mapping does not name is read as the aliases say
         for index, header in enumerate(headers):
-            key = mapping.get(header_key(header), "")
+            key = mapping.get(header_key(header), aliases.get(header_key(header), ""))
             if key and key in targets:
                 plan.columns.append((index, targets[key]))
             elif header_key(header):

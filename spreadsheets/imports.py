@@ -115,6 +115,7 @@ def _batch_update(batches, **values) -> int:
 
 
 PROGRESS_SECONDS = 1.0
+progress_listeners: list = []  # callables (batch id, rows done, total) told of progress, e.g. by import_file
 _last_progress: dict[int, float] = {}
 
 
@@ -130,6 +131,8 @@ def _progress(batch_id: int, done: int, total: int = 0, *, force: bool = False) 
         _last_progress.pop(batch_id, None)
     else:
         _last_progress[batch_id] = now
+    for listener in progress_listeners:
+        listener(batch_id, done, total)
     _batch_update(ImportBatch.objects.filter(pk=batch_id), progress=done, total_rows=total, heartbeat_at=timezone.now())
 
 
@@ -377,16 +380,16 @@ def _sample(plan: Plan, record: Record, action: str, changes=()) -> None:
 # --- running: the services the views call ------------------------------------------------
 
 
-def import_start(*, spec: ImportSpec, upload, user, inline: bool = False) -> ImportBatch:
+def import_start(*, spec: ImportSpec, upload, user, inline: bool = False, options: dict | None = None) -> ImportBatch:
     """Keep the uploaded file and check it (in the background when configured, unless
-    `inline`: the admin's import screens wait for the result)."""
+    `inline`: the admin's import screens and the import_file command wait for the result)."""
     if not user.has_perm(spec.permission("import")):
         raise PermissionDenied
     content = upload.read(settings.IMPORT_MAX_BYTES + 1)
     batch = ImportBatch.objects.create(
         kind=spec.kind, file_name=upload.name[:255], file_size=upload.size or len(content),
         checksum=hashlib.sha256(content).hexdigest(), content=zlib.compress(content, 1), created_by=user,
-        heartbeat_at=timezone.now(),
+        heartbeat_at=timezone.now(), options=options or {},
     )
     del content
     batch.content = b""  # kept in the database; the check reads it from there
