@@ -201,6 +201,17 @@ UMKM_ALIASES = {
                         "Omzet Setahun"),
     "is_active": ("Status Usaha", "Masih Aktif"),
 }
+PRODUCT_ALIASES = {
+    "umkm": ("Kode", "Kode Usaha"),
+    "name": ("Produk", "Nama Barang", "Jenis Produk", "Produk Unggulan", "Nama Produk Unggulan"),
+    "sector": ("Jenis Usaha", "Bidang Usaha", "Sektor Usaha", "Kategori"),
+    "description": ("Keterangan Produk", "Deskripsi Produk", "Uraian"),
+    "monthly_capacity": ("Kapasitas", "Kapasitas Produksi", "Produksi per Bulan", "Kapasitas Produksi per Bulan"),
+    "capacity_unit": ("Sat", "Satuan Produk", "Satuan Kapasitas"),
+    "price": ("Harga", "Harga Satuan", "Harga Jual", "Harga Jual (Rp)"),
+    "market_reach": ("Pemasaran", "Wilayah Pemasaran", "Pasar", "Daerah Pemasaran"),
+    "local_material_pct": ("Bahan Baku Lokal", "% Bahan Baku Lokal", "Persentase Bahan Baku Lokal"),
+}
 MONTHLY_TURNOVER_ALIASES = ("Omzet per Bulan", "Omset per Bulan", "Omzet Bulanan", "Omset Bulanan", "Omzet Perbulan",
                             "Omset Perbulan", "Omzet Rata-rata per Bulan", "Omzet/Bulan", "Omset/Bulan")
 
@@ -475,7 +486,7 @@ class ProductSpec(MappingSpec):
     written_fields = ("umkm_id",)
     key_help = gettext_lazy("Baris dicocokkan dengan produk yang sudah ada melalui Kode UMKM + Nama Produk (tanpa "
                             "membedakan huruf besar/kecil). UMKM harus sudah terdaftar (impor UMKM lebih dulu).")
-    columns = (
+    columns = with_aliases((
         Column("umkm", "Kode UMKM", gettext_lazy("Kode UMKM pemilik produk (lihat ekspor UMKM)."), "PBG-BJS-0001",
                cells.text_of(40), required=True, text=True),
         Column("name", "Nama Produk", gettext_lazy("Nama produk, maksimal 150 karakter."), "Keripik singkong balado",
@@ -498,7 +509,7 @@ class ProductSpec(MappingSpec):
                cells.percent),
         Column("is_active", "Aktif", gettext_lazy("'ya' atau 'tidak'. Kosong = ya."), "ya", cells.boolean(default=True),
                choices=("ya", "tidak")),
-    )
+    ), PRODUCT_ALIASES)
 
     def prepare(self, ctx):
         sectors = {}

@@ -169,3 +169,14 @@ def test_a_resaved_export_with_damaged_identifiers_says_which_columns_to_delete(
     assert again.status == ImportBatch.Status.DONE and again.counts["updated"] == 1
     kept = UMKM.objects.get(code="BJS-0001")
     assert (kept.nik, kept.workers) == ("3303014101800001", 7)
+
+
+def test_a_product_list_with_office_headers_needs_no_mapping(staff, world):
+    headers = ["No", "Kode", "Produk", "Jenis Usaha", "Kapasitas Produksi", "Sat", "Harga", "Pemasaran"]
+    row = {"No": "1", "Kode": world.umkm["X"].code, "Produk": "Sapu glagah", "Jenis Usaha": "Kerajinan",
+           "Kapasitas Produksi": "1.200", "Sat": "buah", "Harga": "Rp 25.000", "Pemasaran": "Luar negeri"}
+    batch = confirm(staff, upload(staff, csv_bytes([row], headers=headers), name="produk.csv", kind="produk"))
+    assert batch.status == ImportBatch.Status.DONE, (batch.refusal, batch.errors, batch.columns)
+    product = world.umkm["X"].products.get(name="Sapu glagah")
+    assert (product.monthly_capacity, product.capacity_unit, product.price, product.market_reach) == (
+        1200, "pcs", 25_000, "ekspor")
