@@ -200,6 +200,10 @@ def assessment_detail(request, pk):
 @role_required(Role.ADMIN_DINAS)
 def assessment_verify(request, pk):
     assessment = get_object_or_404(Assessment.objects.editable_by(request.user), pk=pk)
+    if request.POST.get("yakin") != "1":
+        messages.error(request, _("Centang pernyataan bahwa skor dan fakta sudah diperiksa; penilaian belum "
+                                  "diverifikasi."))
+        return redirect("mapping:assessment-detail", pk=pk)
     try:
         services.assessment_verify(assessment=assessment, by=request.user)
         messages.success(request, _("Penilaian diverifikasi dan masuk peringkat."))

@@ -16,3 +16,4 @@ class PortalConfig(AppConfig):
         from purbalingga_umkm.middleware import StaffIdleTimeout
 
         user_logged_in.connect(StaffIdleTimeout.signed_in, dispatch_uid="staff-idle-clock")
+

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from purbalingga_umkm.health import health
 
-admin.site.site_header = _("Peta UMKM Purbalingga — Back office Dinas")
+admin.site.site_header = _("Peta UMKM Purbalingga — Pengelolaan data Dinas")
 admin.site.site_title = _("Peta UMKM Purbalingga")
 admin.site.index_title = _("Administrasi data")
 

@@ -183,7 +183,7 @@ def _column_plan(spec: ImportSpec, table, options: dict, plan: Plan) -> columns.
             "examples": examples, "problems": column_plan.problems,
         })
     if column_plan.ignored:
-        plan.notes.append(_("Kolom yang tidak disimpan portal diabaikan: %(cols)s.") % {
+        plan.notes.append(_("Kolom yang tidak disimpan portal diabaikan: %(cols)s") % {
             "cols": ", ".join(column_plan.ignored)})
     return column_plan
 

@@ -241,6 +241,9 @@ def import_recheck(request, pk):
 @login_required
 def import_undo(request, pk):
     batch = _batch_for(request, pk)
+    if request.POST.get("yakin") != "1":
+        messages.error(request, _("Centang pernyataan bahwa Anda mengerti akibat pembatalan; tidak ada yang diubah."))
+        return redirect("spreadsheets:import-detail", pk=batch.pk)
     blockers = imports.import_undo(batch=batch, user=request.user)
     if blockers:
         messages.error(request, _("Impor ini tidak dibatalkan; tidak ada yang diubah. Penyebabnya:"))

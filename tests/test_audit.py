@@ -96,7 +96,7 @@ def test_an_import_and_its_undo_are_recorded_and_show_in_the_objects_history(cli
     imported = UMKM.objects.get(code="BJS-0001")
 
     history = client.get(reverse("admin:mapping_umkm_history", args=[imported.pk]))
-    undone = client.post(reverse("spreadsheets:import-undo", args=[batch.pk]))
+    undone = client.post(reverse("spreadsheets:import-undo", args=[batch.pk]), {"yakin": "1"})
 
     assert history.status_code == 200 and undone.status_code == 302
     assert "umkm.csv" in history.content.decode()  # the import that wrote it, with its row

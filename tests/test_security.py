@@ -85,7 +85,7 @@ def test_an_import_cannot_be_undone_after_the_uploaders_assignment_there_ended(c
     assert batch.status == ImportBatch.Status.DONE
     Assignment.objects.filter(pendamping=world.pendamping["X"]).update(end_date=timezone.localdate())
 
-    response = client.post(reverse("spreadsheets:import-undo", args=[batch.pk]), follow=True)
+    response = client.post(reverse("spreadsheets:import-undo", args=[batch.pk]), {"yakin": "1"}, follow=True)
 
     assert response.status_code == 200
     assert "di luar kecamatan tugas Anda" in response.content.decode()
@@ -103,7 +103,7 @@ def test_the_assessor_can_neither_verify_nor_return_their_own_assessment(client,
 
     returned = client.post(reverse("mapping:assessment-return", args=[world.assessment["X"].pk]),
                            {"comment": "Perbaiki skor (c)."}, follow=True)
-    verified = client.post(reverse("mapping:assessment-verify", args=[world.assessment["X"].pk]), follow=True)
+    verified = client.post(reverse("mapping:assessment-verify", args=[world.assessment["X"].pk]), {"yakin": "1"}, follow=True)
 
     assert returned.status_code == 200 and verified.status_code == 200
     assert "Penilai tidak boleh memverifikasi atau mengembalikan penilaiannya sendiri." in returned.content.decode()

@@ -59,7 +59,8 @@ def test_map_save_confirm_a_near_match_and_import(live_server, office, browser, 
     near = page.locator("#near-form")
     expect(near).to_contain_text("Gula Semut Manis Jaya (Darsono)")
     expect(page.locator("#import-confirm")).to_have_count(0)
-    near.get_by_label("Sama: perbarui UMKM itu").check()
+    near.locator("label", has_text="Sama: perbarui UMKM itu").click()
+    expect(near.get_by_label("Sama: perbarui UMKM itu")).to_be_checked()
     near.get_by_role("button", name="Simpan jawaban dan periksa ulang").click()
 
     expect(page.locator("#import-status")).to_contain_text("Siap diimpor")

@@ -80,6 +80,9 @@ def test_register_rate_verify_and_rank(live_server, people, browser):
     log_in(page, live_server.url, "staf.dinas")
     page.goto(live_server.url + "/penilaian/verifikasi/")
     page.get_by_role("link", name="Hair extension").click()
+    page.get_by_role("button", name="Verifikasi").click()  # not yet: the statement is required
+    expect(page.get_by_test_id("assessment-status")).to_have_text("Diajukan")
+    page.get_by_label("Saya sudah memeriksa skor dan fakta produk", exact=False).check()
     page.get_by_role("button", name="Verifikasi").click()
     expect(page.get_by_test_id("assessment-status")).to_have_text("Terverifikasi")
 

@@ -275,7 +275,7 @@ def test_undo_restores_updated_rows_and_removes_created_ones(staff, world):
         umkm_row(1), umkm_row(2, **{"Kode UMKM": world.umkm["X"].code, "Nama Usaha": "Ditimpa impor"}),
     ])))
 
-    response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]), follow=True)
+    response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]), {"yakin": "1"}, follow=True)
 
     assert response.status_code == 200
     assert response.redirect_chain == [(reverse("spreadsheets:import-detail", args=[batch.pk]), 302)]
@@ -297,7 +297,7 @@ def test_undo_is_refused_naming_the_rows_edited_after_the_import(staff, world):
     services.versioned_save(edited, fields=["name"], expected_version=edited.version, by=world.users["admin"])
     Product.objects.create(umkm=UMKM.objects.get(code="BJS-0001"), name="Produk baru", sector_id=1)
 
-    response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]), follow=True)
+    response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]), {"yakin": "1"}, follow=True)
 
     assert response.status_code == 200
     assert response.redirect_chain == [(reverse("spreadsheets:import-detail", args=[batch.pk]), 302)]
@@ -365,7 +365,7 @@ def test_undoing_a_product_import_puts_the_dashboard_figures_back(staff, world):
     batch = confirm(staff, upload(staff, csv_bytes(rows, headers=headers), kind="produk"))
     assert UMKMFact.objects.get(umkm=world.umkm["X"]).product_count == 3
 
-    response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]))
+    response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]), {"yakin": "1"})
 
     assert response.status_code == 302
     assert not Product.objects.filter(name__in=["Tas pandan", "Tikar pandan"]).exists()
