@@ -13,6 +13,7 @@ urlpatterns = [
     path("umkm/<int:pk>/ubah/", views.umkm_update, name="umkm-update"),
     path("umkm/<int:umkm_pk>/produk/baru/", views.product_create, name="product-create"),
     path("produk/<int:pk>/ubah/", views.product_update, name="product-update"),
+    path("produk/<int:pk>/foto/", views.product_photo, name="product-photo"),
     path("umkm/<int:umkm_pk>/izin/baru/", views.permit_create, name="permit-create"),
     path("izin/<int:pk>/ubah/", views.permit_update, name="permit-update"),
     path("produk/<int:product_pk>/penilaian/", views.assessment_edit, name="assessment-edit"),

@@ -12,6 +12,7 @@ from mapping import pages, selectors, services
 from mapping.forms import AssessmentForm, PermitForm, ProductForm, ReturnForm, UMKMForm
 from mapping.models import UMKM, Assessment, Desa, Kecamatan, Komoditas, Permit, Product
 from purbalingga_umkm.figures import figures_cached
+from purbalingga_umkm.images import photo_response
 from purbalingga_umkm.params import id_param
 from purbalingga_umkm.roles import Role, role_required
 
@@ -300,3 +301,11 @@ def komoditas_detail(request, code):
         "sentra_points": selectors.sentra_feature_collection(komoditas=komoditas),
     }
     return render(request, "mapping/komoditas_detail.html", context)
+
+
+@require_safe
+@login_required
+def product_photo(request, pk):
+    """A product's photo (?ukuran=kecil: a thumbnail) for those who may see the product."""
+    product = get_object_or_404(Product.objects.visible_to(request.user).only("pk", "photo"), pk=pk)
+    return photo_response(product.photo, thumbnail=request.GET.get("ukuran") == "kecil")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("tugas-saya/", views.my_tasks, name="my-tasks"),
     path("tugas-saya/desa.geojson", views.my_desa_geojson, name="my-desa-geojson"),
     path("kunjungan/baru/", views.visit_create, name="visit-create"),
+    path("kunjungan/<int:pk>/foto/", views.visit_photo, name="visit-photo"),
     path("tindak-lanjut/<int:pk>/selesai/", views.follow_up_done, name="follow-up-done"),
     path("laporan/cakupan/", views.coverage_report, name="coverage-report"),
     path("dasbor/", views.dashboard, name="dashboard"),

@@ -6,6 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from purbalingga_umkm.figures import figures_cached
+from purbalingga_umkm.images import photo_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -16,7 +17,7 @@ from purbalingga_umkm.tables import table_response
 from mapping.models import UMKM, Desa, Kecamatan, Sector
 from mentoring import dashboards, selectors, services
 from mentoring.forms import FollowUpFormSet, VisitForm
-from mentoring.models import FollowUp
+from mentoring.models import FollowUp, Visit
 
 UMKM_PER_PAGE = 20
 
@@ -235,3 +236,11 @@ def umkm_points(request):
     response = JsonResponse(dashboards.umkm_points(user=request.user, filters=filters, viewport=viewport))
     response["Cache-Control"] = "private, max-age=60"
     return response
+
+
+@require_safe
+@login_required
+def visit_photo(request, pk):
+    """A visit's photo (?ukuran=kecil: a thumbnail) for those who may see the visit."""
+    visit = get_object_or_404(Visit.objects.visible_to(request.user).only("pk", "photo"), pk=pk)
+    return photo_response(visit.photo, thumbnail=request.GET.get("ukuran") == "kecil")

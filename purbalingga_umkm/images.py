@@ -104,3 +104,46 @@ class CleanImageField(models.ImageField):
         name, _path, args, kwargs = super().deconstruct()
         # Stored like any ImageField: the cleaning happens in forms, the column is the same.
         return name, "django.db.models.ImageField", args, kwargs
+
+
+THUMBNAIL_SIDE = 320
+PHOTO_CACHE_SECONDS = 3600
+
+
+def thumbnail_bytes(stored, side: int = THUMBNAIL_SIDE) -> bytes:
+    """A small JPEG of a stored photo (already cleaned: JPEG ≤ MAX_SIDE), for lists and pages
+    a phone opens on a slow line; kept in the cache by file name and size."""
+    from django.core.cache import cache
+
+    key = f"thumb:{side}:{stored.name}"
+    found = cache.get(key)
+    if found is None:
+        with stored.open("rb") as handle:
+            image = Image.open(handle)
+            image.draft("RGB", (side, side))
+            image.load()
+            image.thumbnail((side, side), reducing_gap=2.0)
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, "JPEG", quality=80, optimize=True)
+        found = buffer.getvalue()
+        cache.set(key, found, timeout=None)
+    return found
+
+
+def photo_response(stored, *, thumbnail: bool):
+    """A stored photo (or its thumbnail) for someone the caller has let see it: never cached
+    by shared proxies, since photos of people's businesses are not all public."""
+    from django.http import FileResponse, Http404, HttpResponse
+
+    if not stored:
+        raise Http404
+    try:
+        if thumbnail:
+            response = HttpResponse(thumbnail_bytes(stored), content_type="image/jpeg")
+        else:
+            response = FileResponse(stored.open("rb"), content_type="image/jpeg")
+    except (FileNotFoundError, OSError, UnidentifiedImageError):
+        raise Http404
+    response["Cache-Control"] = f"private, max-age={PHOTO_CACHE_SECONDS}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -127,6 +127,16 @@ EXPECTED = {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (404, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
     },
+    # The world's product and visit have no photo: found or not, nobody gets one (the scope
+    # of photos is tested in tests/test_photos.py).
+    "mapping:product-photo": {
+        "anon": (LOGIN, 405), "pendamping_a": (404, 405), "pendamping_b": (404, 405),
+        "pimpinan": (404, 405), "admin": (404, 405),
+    },
+    "mentoring:visit-photo": {
+        "anon": (LOGIN, 405), "pendamping_a": (404, 405), "pendamping_b": (404, 405),
+        "pimpinan": (404, 405), "admin": (404, 405),
+    },
     "mentoring:umkm-history": {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (404, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
@@ -184,6 +194,8 @@ def url_for(name, world):
         "mapping:umkm-update": {"pk": world.umkm["X"].pk},
         "mapping:product-create": {"umkm_pk": world.umkm["X"].pk},
         "mapping:product-update": {"pk": world.product["X"].pk},
+        "mapping:product-photo": {"pk": world.product["X"].pk},
+        "mentoring:visit-photo": {"pk": world.visit["X"].pk},
         "mapping:permit-create": {"umkm_pk": world.umkm["X"].pk},
         "mapping:permit-update": {"pk": world.permit["X"].pk},
         "mapping:assessment-edit": {"product_pk": world.product["X"].pk},
