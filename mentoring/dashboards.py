@@ -50,6 +50,23 @@ class DashboardFilters:
             rating_class=RatingClass.objects.filter(pk=id_param(params, "kelas")).first() if id_param(params, "kelas") else None,
         )
 
+    def describe(self) -> list[str]:
+        """The filters in words, for a printed page or an export's title ("Sektor: Kerajinan")."""
+        words = []
+        if self.sector:
+            words.append(_("Sektor: %(v)s") % {"v": self.sector.name})
+        if self.size_class:
+            words.append(_("Skala: %(v)s") % {"v": SizeClass(self.size_class).label})
+        if self.ready is not None:
+            words.append(_("Kesiapan legal: %(v)s") % {"v": _("lengkap") if self.ready else _("belum lengkap")})
+        if self.market_reach:
+            from mapping.models import Product
+
+            words.append(_("Jangkauan pasar: %(v)s") % {"v": Product.MarketReach(self.market_reach).label})
+        if self.rating_class:
+            words.append(_("Kelas potensi: %(v)s") % {"v": self.rating_class.name})
+        return words
+
     def cache_key(self) -> str:
         return "|".join(str(v) for v in (
             self.sector.pk if self.sector else "", self.size_class, self.ready, self.market_reach,
@@ -356,12 +373,13 @@ def _umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict
         lng__gte=viewport.min_lng, lng__lte=viewport.max_lng, lat__gte=viewport.min_lat, lat__lte=viewport.max_lat,
     )
     if viewport.zoom >= AGGREGATE_BELOW_ZOOM:
-        rows = list(facts.values_list("umkm_id", "lng", "lat", "umkm__name", "desa__name")[:POINTS_LIMIT + 1])
+        rows = list(facts.values_list("umkm_id", "lng", "lat", "umkm__name", "desa__name", "desa__code")[
+            :POINTS_LIMIT + 1])
         if len(rows) <= POINTS_LIMIT:
             return {"type": "FeatureCollection", "aggregated": False, "features": [
                 {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lng, lat]},
-                 "properties": {"id": pk, "name": name, "desa": desa}}
-                for pk, lng, lat, name, desa in rows
+                 "properties": {"id": pk, "name": name, "desa": desa, "desa_code": desa_code}}
+                for pk, lng, lat, name, desa, desa_code in rows
             ]}
     counts = dict(facts.values("desa_id").annotate(n=Count("pk")).order_by().values_list("desa_id", "n"))
     desa = Desa.objects.filter(pk__in=counts).only("name", "centre").order_by("code")

@@ -16,6 +16,11 @@
     return option ? option.textContent : metric;
   }
 
+  // Figures as Indonesian readers write them: 1.234,5 (the page's formatter does the same).
+  function number(value) {
+    return Number(value).toLocaleString("id-ID", { maximumFractionDigits: 2 });
+  }
+
   function breaks(metric) {
     var values = Object.keys(figures).map(function (k) { return figures[k][metric]; })
       .filter(function (v) { return v !== null; }).sort(function (a, b) { return a - b; });
@@ -37,7 +42,7 @@
     title.textContent = f.name || kode;
     box.appendChild(title);
     box.appendChild(document.createElement("br"));
-    box.appendChild(document.createTextNode(label(metric) + ": " + (f[metric] === null || f[metric] === undefined ? "—" : f[metric])));
+    box.appendChild(document.createTextNode(label(metric) + ": " + (f[metric] === null || f[metric] === undefined ? "—" : number(f[metric]))));
     return box;
   }
 
@@ -60,7 +65,7 @@
           var el = featureLayer.getElement && featureLayer.getElement();
           if (el) { el.setAttribute("data-kode", kode); el.setAttribute("data-fill", colourFor(value, cuts)); }
         });
-        legend.textContent = label(metric) + (cuts.length ? " — " + interpolate(gettext("batas kelas: %s"), [cuts.join(" · ")]) : "");
+        legend.textContent = label(metric) + (cuts.length ? " — " + interpolate(gettext("batas kelas: %s"), [cuts.map(number).join(" · ")]) : "");
         frame.dataset.metric = metric;
       }
       select.addEventListener("change", paint);

@@ -3,6 +3,9 @@
   "use strict";
   var frame = document.getElementById("desa-dashboard-map-frame");
   var feature = JSON.parse(document.getElementById("desa-feature").textContent);
+  function isOwn(f) {
+    return !f.properties.desa_code || f.properties.desa_code === feature.properties.code;
+  }
   window.addEventListener("map:init", function (event) {
     var map = event.detail.map;
     if (!frame.contains(map.getContainer())) { return; }
@@ -15,12 +18,23 @@
     url.searchParams.set("zoom", "16");
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (collection) {
       L.geoJSON(collection, {
+        // The box around a desa also holds its neighbours' UMKM: drawn small and grey, and
+        // named as another desa's, so the desa's own stand out.
         pointToLayer: function (f, latlng) {
-          return L.circleMarker(latlng, { radius: f.properties.count ? 10 : 5, color: "#7a1f00", weight: 1, fillColor: "#ff7f50", fillOpacity: 0.8 });
+          var own = isOwn(f);
+          return L.circleMarker(latlng, own
+            ? { radius: f.properties.count ? 10 : 6, color: "#7a1f00", weight: 1, fillColor: "#ff7f50", fillOpacity: 0.9 }
+            : { radius: 3, color: "#777777", weight: 1, fillColor: "#bbbbbb", fillOpacity: 0.6 });
         },
         onEachFeature: function (f, layer) {
           var label = document.createElement("span");
-          label.textContent = f.properties.count ? interpolate(gettext("%(desa)s: %(count)s UMKM"), f.properties, true) : f.properties.name;
+          if (f.properties.count) {
+            label.textContent = interpolate(gettext("%(desa)s: %(count)s UMKM"), f.properties, true);
+          } else if (isOwn(f)) {
+            label.textContent = f.properties.name;
+          } else {
+            label.textContent = interpolate(gettext("%(name)s (desa lain: %(desa)s)"), f.properties, true);
+          }
           layer.bindTooltip(label);
         },
       }).addTo(map);

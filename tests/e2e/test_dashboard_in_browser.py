@@ -72,3 +72,19 @@ def test_pimpinan_reads_the_dashboard_and_drills_down(live_server, registry, des
     expect(page.locator("#assessment-history")).to_contain_text("Bulu mata")
     expect(page.locator("#score-chart")).to_be_visible()
     assert page.js_errors == []
+
+
+def test_the_dashboard_prints_on_at_most_two_a4_pages_with_its_filters(live_server, registry, desktop_page):
+    page = desktop_page
+    page.goto(live_server.url + "/masuk/")
+    page.get_by_label("Nama pengguna").fill("pimpinan")
+    page.get_by_label("Kata sandi").fill("kata-sandi-uji-123")
+    page.get_by_role("button", name="Masuk").click()
+    page.goto(live_server.url + "/dasbor/?sektor=kerajinan")
+    expect(page.locator("#dashboard-map-frame .leaflet-container")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("print-filters")).to_contain_text("Sektor: Kerajinan")
+    expect(page.locator(".leaflet-control-zoom")).to_be_hidden()
+    pdf = page.pdf(format="A4")
+    pages = pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")
+    assert 1 <= pages <= 2, pages

@@ -371,3 +371,24 @@ def test_desa_geojson_is_one_query_and_cacheable(client, wilayah, django_assert_
         assert response.status_code == 200
     assert len(response.json()["features"]) == 13
     assert "max-age=300" in response["Cache-Control"] and response.has_header("ETag")
+
+
+def test_single_points_say_their_desa_so_a_desa_map_can_set_its_neighbours_apart(client, world, located):
+    x, _ = located
+    lng, lat = x.centre["coordinates"]
+    neighbour = Desa.objects.filter(kecamatan=x.kecamatan).exclude(pk=x.pk).first()
+    UMKMFactory(desa=neighbour, name="Tetangga", location={"type": "Point", "coordinates": [lng + 0.001, lat]})
+    facts_changed(everything=True)
+    bbox = f"{lng - 0.01},{lat - 0.01},{lng + 0.01},{lat + 0.01}"
+    features = points(client, world.users["pimpinan"], zoom=16, bbox=bbox).json()["features"]
+    codes = {f["properties"]["name"]: f["properties"]["desa_code"] for f in features}
+    assert codes["Tetangga"] == neighbour.code and codes["Satu"] == x.code
+
+
+def test_a_printed_dashboard_says_when_and_with_which_filters(client, world):
+    client.force_login(world.users["pimpinan"])
+    craft = Sector.objects.get(code="kerajinan")
+    page = client.get(reverse("mentoring:dashboard"), {"sektor": craft.code, "siap": "ya"}).content.decode()
+    assert "Saringan: Sektor: Kerajinan; Kesiapan legal: lengkap" in page and "Dicetak " in page
+    plain = client.get(reverse("mentoring:dashboard")).content.decode()
+    assert "Saringan: tanpa saringan (semua UMKM)" in plain
