@@ -9,7 +9,7 @@ from mapping.admin import AuditedAdminMixin, FactsAdminMixin, KecamatanFilter, S
 from mapping.models import UMKM
 from purbalingga_umkm.audit import SOURCE_ADMIN, audit_event
 from purbalingga_umkm.models import AuditEntry
-from mentoring.models import Assignment, FollowUp, Pendamping, Topic, Visit
+from mentoring.models import Assignment, FollowUp, Meeting, MonthlyReport, Pendamping, Topic, Visit
 from mentoring.spreadsheet_specs import AssignmentResource
 from spreadsheets.admin import SpreadsheetAdminMixin
 
@@ -174,3 +174,31 @@ class AuditedUserAdmin(AuditedAdminMixin, UserAdmin):
 
 admin.site.unregister(get_user_model())
 admin.site.register(get_user_model(), AuditedUserAdmin)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(AuditedAdminMixin, ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["date", "place", "pendamping", "kecamatan"]
+    list_filter = ["kecamatan", "date"]
+    search_fields = ["place", "topics", "attendees", "pendamping__full_name"]
+    date_hierarchy = "date"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("pendamping", "kecamatan").defer(
+            "kecamatan__boundary", "kecamatan__centre")
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(admin.ModelAdmin):
+    """Read here; submitted and decided on the report page (/laporan/bulanan/)."""
+
+    list_display = ["pendamping", "year", "month", "status", "submitted_at", "decided_by"]
+    list_filter = ["status", "year", "month"]
+    search_fields = ["pendamping__full_name"]
+    readonly_fields = [f.name for f in MonthlyReport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

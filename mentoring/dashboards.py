@@ -531,3 +531,13 @@ def komoditas_table(rows) -> dict:
                _("Komoditas unggulan ditetapkan"), _("Komoditas dengan produsen terbanyak (UMKM, LQ)"),
                _("Sentra dikenal")]
     return {"headers": headers, "rows": table, "filename": "komoditas-unggulan-kecamatan", "title": _("Komoditas")}
+
+
+def monthly_report_table(activity, figures) -> dict:
+    """The monthly report as a table: the figures, then every day's activities."""
+    rows = [[_("Angka"), label, value, ""] for label, value, _live in figures]
+    rows += [[day.strftime("%d/%m/%Y"), kind, text, ""] for day, entries in activity.days for kind, text in entries]
+    rows += [[_("Desa dijangkau"), name, kecamatan, visits] for name, kecamatan, visits in activity.desa]
+    return {"headers": [_("Tanggal / bagian"), _("Jenis"), _("Uraian"), _("Kunjungan")], "rows": rows,
+            "filename": f"laporan-bulanan-{activity.pendamping.pk}-{activity.first:%Y-%m}",
+            "title": _("Laporan")}

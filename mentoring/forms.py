@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mapping import geometry
-from mapping.models import UMKM
-from mentoring.models import FollowUp, Topic, Visit
+from mapping.models import UMKM, Kecamatan
+from mentoring.models import Assignment, FollowUp, Meeting, Topic, Visit
 
 
 class VisitForm(forms.ModelForm):
@@ -113,3 +113,58 @@ FollowUpFormSet = forms.inlineformset_factory(
     Visit, FollowUp, form=FollowUpForm, formset=BaseFollowUpFormSet,
     extra=2, max_num=5, can_delete=False,
 )
+
+
+class MeetingForm(forms.ModelForm):
+    """A coordination meeting, in the kecamatan the pendamping is assigned to."""
+
+    parties = forms.MultipleChoiceField(
+        label=_("Dengan siapa"), choices=Meeting.Party.choices,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        error_messages={"required": _("Pilih minimal satu pihak yang diajak berkoordinasi.")},
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Meeting
+        fields = ["kecamatan", "date", "place", "parties", "attendees", "topics", "outcome", "follow_up",
+                  "follow_up_due", "photo"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "follow_up_due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "topics": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp",
+                                                     "capture": "environment"}),
+        }
+        error_messages = {
+            "place": {"required": _("Isi tempat rapat.")},
+            "topics": {"required": _("Tuliskan apa yang dibahas.")},
+            "kecamatan": {"required": _("Pilih kecamatan."), "invalid_choice": _("Anda tidak bertugas di kecamatan itu.")},
+        }
+
+    def __init__(self, *args, pendamping, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.pendamping = pendamping
+        self.fields["kecamatan"].queryset = Kecamatan.objects.filter(
+            pk__in=Assignment.objects.in_force().filter(pendamping=pendamping).values("kecamatan")).defer(
+            "boundary", "centre")
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+            if self.fields["kecamatan"].queryset.count() == 1:
+                self.initial["kecamatan"] = self.fields["kecamatan"].queryset.first().pk
+        for name, field in self.fields.items():
+            if name not in ("parties", "submission_token") and not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
+                                              else "form-control")
+
+
+class ReportSubmitForm(forms.Form):
+    note = forms.CharField(label=_("Catatan untuk Dinas (opsional)"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+class ReportDecideForm(forms.Form):
+    comment = forms.CharField(label=_("Komentar (wajib bila dikembalikan)"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))

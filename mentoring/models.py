@@ -285,3 +285,114 @@ def kecamatan_ids_assigned_to(user):
     """The scope hook (purbalingga_umkm/scope.py): kecamatan ids of the user's assignments
     in force today, as a subquery."""
     return Assignment.objects.in_force().filter(pendamping__user=user).values_list("kecamatan_id", flat=True)
+
+
+class MeetingQuerySet(ScopedQuerySet):
+    kecamatan_path = "kecamatan"
+
+
+class Meeting(models.Model):
+    """Rapat koordinasi: a pendamping's meeting with the kecamatan, the desa or other parties
+    ("koordinasi, komunikasi dan sinergitas dengan kecamatan setempat dan pihak lainnya")."""
+
+    class Party(models.TextChoices):
+        CAMAT = "camat", _("Camat / kecamatan")
+        DESA = "desa", _("Kepala desa / perangkat desa")
+        PLKB = "penyuluh", _("PLKB / penyuluh")
+        DINAS = "dinas", _("Dinas / OPD")
+        BANK = "bank", _("Bank / lembaga keuangan")
+        OFFTAKER = "offtaker", _("Offtaker / pembeli")
+        KOPERASI = "koperasi", _("Koperasi / BUMDes")
+        KELOMPOK = "kelompok", _("Kelompok UMKM / kelompok tani")
+        OTHER = "lain", _("Lainnya")
+
+    pendamping = models.ForeignKey(Pendamping, on_delete=models.PROTECT, related_name="meetings",
+                                   verbose_name=_("pendamping"))
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="meetings",
+                                  verbose_name=_("kecamatan"))
+    date = models.DateField(_("tanggal"), default=timezone.localdate)
+    place = models.CharField(_("tempat"), max_length=150, validators=[validate_plain_text])
+    parties = models.JSONField(_("dengan siapa"), default=list)
+    attendees = models.CharField(_("nama yang hadir"), max_length=255, blank=True, validators=[validate_plain_text])
+    topics = models.TextField(_("yang dibahas"), validators=[validate_long_text])
+    outcome = models.TextField(_("hasil / kesepakatan"), blank=True, validators=[validate_long_text])
+    follow_up = models.CharField(_("tindak lanjut"), max_length=255, blank=True, validators=[validate_plain_text])
+    follow_up_due = models.DateField(_("tenggat tindak lanjut"), null=True, blank=True)
+    photo = CleanImageField(_("foto"), upload_to="koordinasi/%Y/%m/", blank=True, validators=[validate_photo_size])
+    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("rapat koordinasi")
+        verbose_name_plural = _("rapat koordinasi")
+        indexes = [models.Index(fields=["pendamping", "date"])]
+
+    def __str__(self):
+        return f"{self.place} — {self.date:%d-%m-%Y}"
+
+    def party_labels(self) -> list[str]:
+        labels = dict(self.Party.choices)
+        return [str(labels.get(code, code)) for code in self.parties]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = _("Tanggal rapat tidak boleh di masa depan.")
+        elif self.date and self.pendamping_id and self.kecamatan_id and not Assignment.objects.in_force(
+                on=self.date).filter(pendamping=self.pendamping_id, kecamatan_id=self.kecamatan_id).exists():
+            errors["kecamatan"] = _("Pada tanggal ini Anda tidak bertugas di kecamatan itu.")
+        if self.follow_up_due and not self.follow_up:
+            errors["follow_up"] = _("Tuliskan tindak lanjutnya, atau kosongkan tenggatnya.")
+        unknown = [p for p in self.parties or [] if p not in self.Party.values]
+        if not self.parties or unknown:
+            errors["parties"] = _("Pilih minimal satu pihak yang diajak berkoordinasi.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class MonthlyReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff and Pimpinan read every report; a pendamping reads their own."""
+        if sees_everything(user):
+            return self
+        return self.filter(pendamping__user=user)
+
+
+class MonthlyReport(models.Model):
+    """Laporan kegiatan bulanan: written by the portal from the month's records, submitted
+    by the pendamping, approved or returned with a comment by Admin Dinas."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draf", _("Draf")
+        SUBMITTED = "diajukan", _("Diajukan")
+        APPROVED = "disetujui", _("Disetujui")
+        RETURNED = "dikembalikan", _("Dikembalikan")
+
+    pendamping = models.ForeignKey(Pendamping, on_delete=models.PROTECT, related_name="monthly_reports",
+                                   verbose_name=_("pendamping"))
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    month = models.PositiveSmallIntegerField(_("bulan"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # The figures as they were when submitted, so an approved report never changes.
+    figures = models.JSONField(_("angka yang diajukan"), default=dict, blank=True)
+    note = models.TextField(_("catatan pendamping"), blank=True, validators=[validate_long_text])
+    comment = models.TextField(_("komentar Dinas"), blank=True, validators=[validate_long_text])
+    submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
+    decided_by = user_stamp_field(_("diputuskan oleh"))
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = MonthlyReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-month", "pendamping__full_name"]
+        verbose_name = _("laporan kegiatan bulanan")
+        verbose_name_plural = _("laporan kegiatan bulanan")
+        constraints = [models.UniqueConstraint(fields=["pendamping", "year", "month"], name="one_report_a_month")]
+
+    def __str__(self):
+        return f"{self.pendamping} {self.month:02d}/{self.year}"

@@ -7,9 +7,11 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mapping.models import UMKM, Assessment, Desa, Kecamatan, Product
-from mentoring.models import Assignment, FollowUp, Pendamping, Visit
+from mentoring.models import Assignment, FollowUp, Meeting, Pendamping, Visit
+from purbalingga_umkm.models import AuditEntry
 
 # "Dikunjungi" and "disurvei" are counted over the same window, everywhere they are shown.
 COVERAGE_DAYS = 90
@@ -332,3 +334,91 @@ def coverage_table(report: CoverageReport, *, by: str) -> dict:
     )
     return {"headers": headers, "rows": data, "title": _("Cakupan"),
             "filename": "cakupan-pendampingan-" + ("pendamping" if by_pendamping else "kecamatan")}
+
+
+# --- Laporan kegiatan bulanan ------------------------------------------------------------------
+
+VISIT_GEOMETRY = tuple(f"umkm__desa__{f}" for f in ("boundary", "centre", "kecamatan__boundary", "kecamatan__centre"))
+
+REPORT_FIGURES = {
+    "visits": gettext_lazy("Kunjungan"),
+    "umkm_visited": gettext_lazy("UMKM dikunjungi"),
+    "desa_reached": gettext_lazy("Desa dijangkau"),
+    "umkm_registered": gettext_lazy("UMKM didaftarkan"),
+    "products_recorded": gettext_lazy("Produk dicatat"),
+    "assessments_submitted": gettext_lazy("Penilaian diajukan"),
+    "follow_ups_done": gettext_lazy("Tindak lanjut selesai"),
+    "meetings": gettext_lazy("Rapat koordinasi"),
+}
+# What the audit trail says the pendamping recorded: (model, action) → figure.
+_RECORDED = {("mapping.umkm", "create"): "umkm_registered", ("mapping.product", "create"): "products_recorded",
+             ("mapping.assessment", "submit"): "assessments_submitted"}
+
+
+@dataclass
+class MonthlyActivity:
+    """One pendamping's month, from the records themselves: figures, a list per day, the
+    desa reached and the photos."""
+
+    pendamping: Pendamping
+    first: date
+    last: date
+    figures: dict = field(default_factory=dict)
+    days: list = field(default_factory=list)  # [(date, [(kind, text)])]
+    desa: list = field(default_factory=list)  # [(desa name, kecamatan name, visits)]
+    photos: list = field(default_factory=list)  # [(kind, pk, date, caption)]
+
+
+def month_bounds(year: int, month: int) -> tuple[date, date]:
+    first = date(year, month, 1)
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    return first, following - timedelta(days=1)
+
+
+def monthly_activity(*, pendamping, year: int, month: int) -> MonthlyActivity:
+    """Visits, meetings, follow-ups done and what the audit trail says the pendamping
+    recorded (UMKM registered, products, assessments submitted) in the month."""
+    first, last = month_bounds(year, month)
+    zone = timezone.get_current_timezone()
+    start = datetime.combine(first, time.min, tzinfo=zone)
+    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)
+    activity = MonthlyActivity(pendamping=pendamping, first=first, last=last)
+    per_day: dict = {}
+    visits = list(Visit.objects.filter(pendamping=pendamping, date__range=(first, last))
+                  .select_related("umkm__desa__kecamatan").defer(*VISIT_GEOMETRY)
+                  .prefetch_related("topics").order_by("date", "pk"))
+    desa = {}
+    for visit in visits:
+        topics = ", ".join(t.name for t in visit.topics.all())
+        per_day.setdefault(visit.date, []).append(("kunjungan", f"{visit.umkm.name} ({visit.umkm.desa.name}): {topics}"))
+        key = (visit.umkm.desa.name, visit.umkm.desa.kecamatan.name)
+        desa[key] = desa.get(key, 0) + 1
+        if visit.photo:
+            activity.photos.append(("kunjungan", visit.pk, visit.date, visit.umkm.name))
+    meetings = list(Meeting.objects.filter(pendamping=pendamping, date__range=(first, last)).order_by("date", "pk"))
+    for meeting in meetings:
+        per_day.setdefault(meeting.date, []).append(
+            ("rapat", f"{meeting.place}: {meeting.topics[:120]} ({', '.join(meeting.party_labels())})"))
+        if meeting.photo:
+            activity.photos.append(("rapat", meeting.pk, meeting.date, meeting.place))
+    done = list(FollowUp.objects.filter(visit__pendamping=pendamping, status=FollowUp.Status.DONE,
+                                        done_at__gte=start, done_at__lt=end).select_related("visit__umkm")
+                .only("description", "done_at", "visit__umkm__name").order_by("done_at"))
+    for follow_up in done:
+        per_day.setdefault(timezone.localtime(follow_up.done_at).date(), []).append(
+            ("tindak lanjut", f"{follow_up.visit.umkm.name}: {follow_up.description}"))
+    recorded = {figure: 0 for figure in _RECORDED.values()}
+    for model, action, at, text in (AuditEntry.objects.filter(user=pendamping.user, at__gte=start, at__lt=end,
+                                                               model__in=[m for m, _a in _RECORDED])
+                                    .order_by("at").values_list("model", "action", "at", "object_repr")):
+        figure = _RECORDED.get((model, action))
+        if figure:
+            recorded[figure] += 1
+            per_day.setdefault(timezone.localtime(at).date(), []).append((str(REPORT_FIGURES[figure]).lower(), text))
+    activity.figures = {
+        "visits": len(visits), "umkm_visited": len({v.umkm_id for v in visits}), "desa_reached": len(desa),
+        **recorded, "follow_ups_done": len(done), "meetings": len(meetings),
+    }
+    activity.days = sorted(per_day.items())
+    activity.desa = sorted(((name, kec, n) for (name, kec), n in desa.items()), key=lambda d: (d[1], d[0]))
+    return activity

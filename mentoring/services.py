@@ -1,4 +1,5 @@
-"""Writes of the mentoring workflow: visits, follow-ups, demo mentors and visits."""
+"""Writes of the mentoring workflow: visits, follow-ups, coordination meetings, monthly
+reports, demo mentors and visits."""
 
 import random
 from dataclasses import dataclass
@@ -10,13 +11,16 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from mapping import demo as mapping_demo
 from mapping.models import UMKM, Kecamatan
 from mapping.services import created_once, facts_changed
 from purbalingga_umkm.audit import audit_saved, audit_snapshot
-from purbalingga_umkm.roles import Role
-from mentoring.models import Assignment, FollowUp, Pendamping, Topic, Visit
+from purbalingga_umkm.models import AuditEntry
+from purbalingga_umkm.roles import Role, role_of
+from mentoring import selectors
+from mentoring.models import Assignment, FollowUp, Meeting, MonthlyReport, Pendamping, Topic, Visit
 
 
 @transaction.atomic
@@ -152,3 +156,73 @@ def demo_mentoring_clear() -> int:
     Assignment.objects.filter(pendamping__is_demo=True).delete()
     deleted_pendamping, _ = Pendamping.objects.filter(is_demo=True).delete()
     return deleted + deleted_pendamping
+
+
+# --- Rapat koordinasi and the monthly report ---------------------------------------------------
+
+class ReportError(Exception):
+    def __init__(self, errors: dict):
+        self.errors = {k: str(v) for k, v in errors.items()}
+        super().__init__("; ".join(self.errors.values()))
+
+
+@transaction.atomic
+def meeting_log(*, meeting: Meeting, token, by) -> Meeting:
+    """Record a coordination meeting once: the same form sent twice (a double tap, a resend
+    after the signal came back) finds the first."""
+    if token and (found := Meeting.objects.filter(submission_token=token).first()):
+        return found
+    meeting.submission_token = token
+    meeting.full_clean()
+    meeting.save()
+    audit_saved(meeting, before=None, by=by)
+    return meeting
+
+
+def _report_for(pendamping, year: int, month: int) -> MonthlyReport:
+    report, _created = MonthlyReport.objects.select_for_update().get_or_create(
+        pendamping=pendamping, year=year, month=month)
+    return report
+
+
+@transaction.atomic
+def report_submit(*, pendamping, year: int, month: int, note: str, by) -> MonthlyReport:
+    """The pendamping submits the month's report: its figures are frozen as they are now."""
+    if (year, month) > (timezone.localdate().year, timezone.localdate().month):
+        raise ReportError({"month": _("Laporan bulan yang belum berjalan tidak dapat diajukan.")})
+    report = _report_for(pendamping, year, month)
+    if report.status not in (MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED):
+        raise ReportError({"status": _("Laporan ini sudah %(status)s.") % {
+            "status": report.get_status_display().lower()}})
+    activity = selectors.monthly_activity(pendamping=pendamping, year=year, month=month)
+    before = audit_snapshot(report)
+    report.figures = activity.figures
+    report.note = note.strip()
+    report.status = MonthlyReport.Status.SUBMITTED
+    report.submitted_at = timezone.now()
+    report.version += 1
+    report.full_clean()
+    report.save()
+    audit_saved(report, before=before, by=by, action=AuditEntry.Action.SUBMIT)
+    return report
+
+
+@transaction.atomic
+def report_decide(*, report: MonthlyReport, approve: bool, comment: str, by) -> MonthlyReport:
+    """Admin Dinas approve a submitted report, or return it with a comment saying why."""
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if role_of(by) is not Role.ADMIN_DINAS:
+        raise ReportError({"role": _("Hanya admin Dinas yang dapat menyetujui atau mengembalikan laporan.")})
+    if report.status != MonthlyReport.Status.SUBMITTED:
+        raise ReportError({"status": _("Hanya laporan berstatus diajukan yang dapat diputuskan.")})
+    if not approve and not comment.strip():
+        raise ReportError({"comment": _("Tuliskan komentar: apa yang perlu diperbaiki.")})
+    before = audit_snapshot(report)
+    report.status = MonthlyReport.Status.APPROVED if approve else MonthlyReport.Status.RETURNED
+    report.comment = comment.strip()
+    report.decided_by, report.decided_at = by, timezone.now()
+    report.version += 1
+    report.save()
+    audit_saved(report, before=before, by=by,
+                action=AuditEntry.Action.VERIFY if approve else AuditEntry.Action.RETURN)
+    return report

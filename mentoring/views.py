@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from purbalingga_umkm.figures import figures_cached
 from purbalingga_umkm.images import photo_response
 from django.utils.translation import gettext as _
@@ -16,8 +17,8 @@ from purbalingga_umkm.roles import Role, role_of, role_required
 from purbalingga_umkm.tables import table_response
 from mapping.models import UMKM, Desa, Kecamatan, Sector
 from mentoring import dashboards, selectors, services
-from mentoring.forms import FollowUpFormSet, VisitForm
-from mentoring.models import FollowUp, Visit
+from mentoring.forms import FollowUpFormSet, MeetingForm, ReportDecideForm, ReportSubmitForm, VisitForm
+from mentoring.models import FollowUp, Meeting, MonthlyReport, Pendamping, Visit
 
 UMKM_PER_PAGE = 20
 
@@ -244,3 +245,117 @@ def visit_photo(request, pk):
     """A visit's photo (?ukuran=kecil: a thumbnail) for those who may see the visit."""
     visit = get_object_or_404(Visit.objects.visible_to(request.user).only("pk", "photo"), pk=pk)
     return photo_response(visit.photo, thumbnail=request.GET.get("ukuran") == "kecil")
+
+
+# --- Rapat koordinasi and the laporan kegiatan bulanan ------------------------------------------
+
+
+@role_required(Role.PENDAMPING)
+def meeting_create(request):
+    pendamping = selectors.pendamping_of(request.user)
+    if pendamping is None:
+        raise Http404
+    form = MeetingForm(request.POST or None, request.FILES or None, pendamping=pendamping)
+    if request.method == "POST" and form.is_valid():
+        meeting = services.meeting_log(meeting=form.instance, token=form.cleaned_data["submission_token"],
+                                       by=request.user)
+        messages.success(request, _("Rapat koordinasi di %(place)s tercatat.") % {"place": meeting.place})
+        return redirect("mentoring:my-tasks")
+    return render(request, "mentoring/meeting_form.html", {"form": form})
+
+
+@require_safe
+@login_required
+def meeting_photo(request, pk):
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).only("pk", "photo"), pk=pk)
+    return photo_response(meeting.photo, thumbnail=request.GET.get("ukuran") == "kecil")
+
+
+def _report_month(request) -> tuple[int, int]:
+    """?bulan=2026-11; anything else is this month (a shared link never fails)."""
+    today = timezone.localdate()
+    raw = request.GET.get("bulan") or request.POST.get("bulan") or ""
+    try:
+        year, month = (int(part) for part in raw.split("-"))
+        if 2000 <= year <= today.year and 1 <= month <= 12 and (year, month) <= (today.year, today.month):
+            return year, month
+    except ValueError:
+        pass
+    return today.year, today.month
+
+
+def _report_pendamping(request):
+    """Whose report: a pendamping's own; staff and Pimpinan name one (?pendamping=id)."""
+    own = selectors.pendamping_of(request.user)
+    if role_of(request.user) is Role.PENDAMPING:
+        if own is None:
+            raise Http404
+        return own
+    pk = id_param(request.GET, "pendamping") or id_param(request.POST, "pendamping")
+    return get_object_or_404(Pendamping.objects.select_related("user"), pk=pk) if pk else None
+
+
+@require_safe
+@role_required(Role.PENDAMPING, Role.PIMPINAN, Role.ADMIN_DINAS)
+def monthly_report(request):
+    year, month = _report_month(request)
+    pendamping = _report_pendamping(request)
+    if pendamping is None:  # staff: every pendamping's report of the month
+        reports = {r.pendamping_id: r for r in MonthlyReport.objects.filter(year=year, month=month)}
+        rows = [(p, reports.get(p.pk)) for p in Pendamping.objects.active().order_by("full_name")]
+        return render(request, "mentoring/monthly_report_list.html", {
+            "rows": rows, "year": year, "month": month, "month_value": f"{year}-{month:02d}"})
+    activity = selectors.monthly_activity(pendamping=pendamping, year=year, month=month)
+    report = MonthlyReport.objects.filter(pendamping=pendamping, year=year, month=month).first()
+    shown = report.figures if report and report.status != MonthlyReport.Status.DRAFT and report.figures else \
+        activity.figures
+    figures = [(str(label), shown.get(key, 0), activity.figures.get(key, 0))
+               for key, label in selectors.REPORT_FIGURES.items()]
+    if request.GET.get("unduh") == "xlsx":
+        return table_response(**dashboards.monthly_report_table(activity, figures), fmt="xlsx")
+    is_own = pendamping.user_id == request.user.pk
+    context = {
+        "activity": activity, "report": report, "figures": figures, "year": year, "month": month,
+        "month_value": f"{year}-{month:02d}", "is_own": is_own,
+        "can_submit": is_own and (report is None or report.status in (MonthlyReport.Status.DRAFT,
+                                                                       MonthlyReport.Status.RETURNED)),
+        "can_decide": role_of(request.user) is Role.ADMIN_DINAS and report is not None
+        and report.status == MonthlyReport.Status.SUBMITTED,
+        "submit_form": ReportSubmitForm(initial={"note": report.note if report else ""}),
+        "decide_form": ReportDecideForm(),
+        "changed_since": report is not None and report.status != MonthlyReport.Status.DRAFT
+        and report.figures and report.figures != activity.figures,
+    }
+    return render(request, "mentoring/monthly_report.html", context)
+
+
+@require_POST
+@role_required(Role.PENDAMPING)
+def monthly_report_submit(request):
+    year, month = _report_month(request)
+    pendamping = _report_pendamping(request)
+    form = ReportSubmitForm(request.POST)
+    form.is_valid()
+    try:
+        services.report_submit(pendamping=pendamping, year=year, month=month,
+                               note=form.cleaned_data.get("note", ""), by=request.user)
+        messages.success(request, _("Laporan bulan ini diajukan ke Dinas."))
+    except services.ReportError as error:
+        messages.error(request, " ".join(error.errors.values()))
+    return redirect(f"{reverse('mentoring:monthly-report')}?bulan={year}-{month:02d}")
+
+
+@require_POST
+@role_required(Role.ADMIN_DINAS)
+def monthly_report_decide(request, pk):
+    report = get_object_or_404(MonthlyReport, pk=pk)
+    form = ReportDecideForm(request.POST)
+    form.is_valid()
+    try:
+        services.report_decide(report=report, approve=request.POST.get("aksi") == "setujui",
+                               comment=form.cleaned_data.get("comment", ""), by=request.user)
+        messages.success(request, _("Keputusan atas laporan tersimpan."))
+    except services.ReportError as error:
+        messages.error(request, " ".join(error.errors.values()))
+    return redirect(f"{reverse('mentoring:monthly-report')}?bulan={report.year}-{report.month:02d}"
+                    f"&pendamping={report.pendamping_id}")

@@ -137,6 +137,27 @@ EXPECTED = {
         "anon": (LOGIN, 405), "pendamping_a": (404, 405), "pendamping_b": (404, 405),
         "pimpinan": (404, 405), "admin": (404, 405),
     },
+    # Coordination meetings and monthly reports (tests/mentoring/test_monthly_report.py).
+    "mentoring:meeting-create": {  # an empty POST re-renders with errors
+        "anon": (LOGIN, LOGIN), "pendamping_a": (200, 200), "pendamping_b": (200, 200),
+        "pimpinan": (403, 403), "admin": (403, 403),
+    },
+    "mentoring:meeting-photo": {
+        "anon": (LOGIN, 405), "pendamping_a": (404, 405), "pendamping_b": (404, 405),
+        "pimpinan": (404, 405), "admin": (404, 405),
+    },
+    "mentoring:monthly-report": {
+        "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
+        "pimpinan": (200, 405), "admin": (200, 405),
+    },
+    "mentoring:monthly-report-submit": {
+        "anon": (405, LOGIN), "pendamping_a": (405, 302), "pendamping_b": (405, 302),
+        "pimpinan": (405, 403), "admin": (405, 403),
+    },
+    "mentoring:monthly-report-decide": {
+        "anon": (405, LOGIN), "pendamping_a": (405, 403), "pendamping_b": (405, 403),
+        "pimpinan": (405, 403), "admin": (405, 404),
+    },
     "mentoring:umkm-history": {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (404, 405),
         "pimpinan": (200, 405), "admin": (200, 405),
@@ -196,6 +217,8 @@ def url_for(name, world):
         "mapping:product-update": {"pk": world.product["X"].pk},
         "mapping:product-photo": {"pk": world.product["X"].pk},
         "mentoring:visit-photo": {"pk": world.visit["X"].pk},
+        "mentoring:meeting-photo": {"pk": 999999},  # none: found by nobody
+        "mentoring:monthly-report-decide": {"pk": 999999},
         "mapping:permit-create": {"umkm_pk": world.umkm["X"].pk},
         "mapping:permit-update": {"pk": world.permit["X"].pk},
         "mapping:assessment-edit": {"product_pk": world.product["X"].pk},
