@@ -35,6 +35,61 @@
     var marker = null;
     frame.leafletMap = map; // lets browser tests tap a known coordinate
 
+    var circle = null;
+
+    // Ray casting on the GeoJSON rings (holes included): is [lng, lat] inside the geometry?
+    function inRing(point, ring) {
+      var inside = false;
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+        var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+        if (((yi > point[1]) !== (yj > point[1])) &&
+            (point[0] < (xj - xi) * (point[1] - yi) / (yj - yi) + xi)) { inside = !inside; }
+      }
+      return inside;
+    }
+    function inPolygon(point, rings) {
+      if (!inRing(point, rings[0])) { return false; }
+      for (var k = 1; k < rings.length; k += 1) { if (inRing(point, rings[k])) { return false; } }
+      return true;
+    }
+    function inGeometry(point, geometry) {
+      if (!geometry) { return true; }
+      if (geometry.type === "Polygon") { return inPolygon(point, geometry.coordinates); }
+      if (geometry.type === "MultiPolygon") {
+        return geometry.coordinates.some(function (rings) { return inPolygon(point, rings); });
+      }
+      return true;
+    }
+    function chosenLayer() {
+      var found = null;
+      if (boundaries && desa.value) {
+        boundaries.eachLayer(function (layer) {
+          if (String(layer.feature.properties.id) === desa.value) { found = layer; }
+        });
+      }
+      return found;
+    }
+    // The server checks the pin against the desa too; this says it at once, on the phone.
+    function checkPin() {
+      var layer = chosenLayer();
+      if (!marker || !layer) { delete frame.dataset.outside; return; }
+      var here = marker.getLatLng();
+      var outside = !inGeometry([here.lng, here.lat], layer.feature.geometry);
+      frame.dataset.outside = outside ? "1" : "0";
+      if (outside) {
+        status.textContent = interpolate(gettext("Pin berada di luar Desa %s. Pindahkan pin ke dalam batas desa, atau pilih desa yang benar."),
+                                         [layer.feature.properties.name]);
+        status.classList.add("text-danger");
+      } else if (status.classList.contains("text-danger")) {
+        status.textContent = interpolate(gettext("Pin di dalam Desa %s."), [layer.feature.properties.name]);
+        status.classList.remove("text-danger");
+      }
+    }
+    function zoomToDesa() {
+      var layer = chosenLayer();
+      if (layer) { map.fitBounds(layer.getBounds(), { maxZoom: 16 }); }
+    }
+
     function styleFor(feature) {
       var chosen = String(feature.properties.id) === desa.value;
       return { color: chosen ? "#0b5394" : "#777", weight: chosen ? 3 : 1, fillOpacity: chosen ? 0.25 : 0.05 };
@@ -43,7 +98,11 @@
     function setPin(latlng, fromInputs) {
       if (!marker) {
         marker = L.marker(latlng, { draggable: true }).addTo(map);
-        marker.on("dragend", function () { setPin(marker.getLatLng(), false); accuracy.value = ""; });
+        marker.on("dragend", function () {
+          setPin(marker.getLatLng(), false);
+          accuracy.value = "";
+          if (circle) { map.removeLayer(circle); circle = null; }
+        });
       }
       marker.setLatLng(latlng);
       if (!fromInputs) {
@@ -51,6 +110,7 @@
         lng.value = latlng.lng.toFixed(6);
       }
       frame.dataset.pin = lat.value + "," + lng.value;
+      checkPin();
     }
 
     function loadBoundaries() {
@@ -66,15 +126,20 @@
               layer.on("click", function (e) { setPin(e.latlng, false); accuracy.value = ""; });
             },
           }).addTo(map);
-          if (!marker) { map.fitBounds(boundaries.getBounds()); }
+          if (!marker) {
+            if (chosenLayer()) { zoomToDesa(); } else { map.fitBounds(boundaries.getBounds()); }
+          }
           frame.dataset.loaded = String(collection.features.length);
+          checkPin();
         })
         .catch(function (error) { frame.dataset.error = error.message; });
     }
 
     map.on("click", function (e) { setPin(e.latlng, false); accuracy.value = ""; });
     kecamatan.addEventListener("change", loadBoundaries);
-    desa.addEventListener("change", function () { if (boundaries) { boundaries.setStyle(styleFor); } });
+    desa.addEventListener("change", function () {
+      if (boundaries) { boundaries.setStyle(styleFor); zoomToDesa(); checkPin(); }
+    });
     [lat, lng].forEach(function (input) {
       input.addEventListener("change", function () {
         var la = parseFloat(lat.value), ln = parseFloat(lng.value);
@@ -91,9 +156,12 @@
           return;
         }
         var here = L.latLng(position.coords.latitude, position.coords.longitude);
+        if (circle) { map.removeLayer(circle); }
+        circle = L.circle(here, { radius: meters, color: "#0b5394", weight: 1, fillOpacity: 0.15, interactive: false }).addTo(map);
         setPin(here, false);
         accuracy.value = String(meters);
         map.setView(here, 16);
+        frame.dataset.accuracyCircle = String(meters);
         status.textContent = interpolate(gettext("Lokasi diambil (akurasi %s m)."), [meters]);
       }, function (error) {
         status.textContent = interpolate(gettext("Lokasi tidak didapat: %s"), [error.message]);
