@@ -34,8 +34,8 @@ def test_register_rate_verify_and_rank(live_server, people, browser):
 
     context, page = open_page(browser, "phone")
     log_in(page, live_server.url, "pendamping.bojongsari")
-    page.get_by_role("button", name="Buka menu").click()
-    page.get_by_role("link", name="Daftarkan UMKM").click()
+    # "Daftarkan UMKM" is on Tugas saya itself, not only in the menu.
+    page.locator("#task-actions").get_by_role("link", name="Daftarkan UMKM").click()
 
     page.get_by_label("Nama usaha").fill("Rambut Sambung Karangbanjar")
     page.get_by_label("Nama pemilik").fill("Sutinah")
