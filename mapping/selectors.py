@@ -372,6 +372,7 @@ class LeadingKomoditas:
     code: str
     producers: int
     lq_producers: Decimal | None
+    visits: int | None = None  # visits to its producers (mentoring fills it in; mapping knows no visits)
 
 
 @dataclass

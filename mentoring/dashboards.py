@@ -518,17 +518,38 @@ def desa_products_table(products, *, desa) -> dict:
             "rows": rows, "filename": f"produk-{desa.code}", "title": _("Produk")}
 
 
+def visits_to_producers(days: int = COVERAGE_DAYS) -> dict[tuple[str, str], int]:
+    """{(kecamatan code, komoditas code): visits in the last `days` days to UMKM of that
+    kecamatan with an active product of the commodity} — the visits evidence of a
+    commodity in an area, the same window as the coverage words."""
+    since = timezone.localdate() - timedelta(days=days)
+    return {(kecamatan, komoditas): n for kecamatan, komoditas, n in (
+        Visit.objects.filter(date__gte=since, umkm__products__is_active=True,
+                             umkm__products__komoditas__isnull=False)
+        .values_list("umkm__desa__kecamatan__code", "umkm__products__komoditas__code")
+        .annotate(n=Count("pk", distinct=True)).order_by())}
+
+
+def komoditas_with_visits(rows) -> list:
+    """The dashboard's komoditas rows with the visits to each leading commodity's producers."""
+    visits = figures_cached("dashboard:komoditas-visits", visits_to_producers)
+    for row in rows:
+        for leading in row.leading:
+            leading.visits = visits.get((row.code, leading.code), 0)
+    return rows
+
+
 def komoditas_table(rows) -> dict:
     """The "komoditas unggulan" view per kecamatan as a table for CSV/XLSX."""
     def leading(row):
-        return "; ".join(f"{k.name} ({k.producers}, LQ {k.lq_producers if k.lq_producers is not None else '—'})"
-                         for k in row.leading)
+        return "; ".join(f"{k.name} ({k.producers}, LQ {k.lq_producers if k.lq_producers is not None else '—'}, "
+                         f"{k.visits or 0} {_('kunjungan')})" for k in row.leading)
 
     table = ([row.code, row.name, row.penetapan.year if row.penetapan else "",
               row.penetapan.decree_number if row.penetapan else "", "; ".join(row.adopted), leading(row),
               "; ".join(row.sentra)] for row in rows)
     headers = [_("Kode"), _("Kecamatan"), _("Tahun penetapan"), _("Nomor keputusan"),
-               _("Komoditas unggulan ditetapkan"), _("Komoditas dengan produsen terbanyak (UMKM, LQ)"),
+               _("Komoditas unggulan ditetapkan"), _("Komoditas dengan produsen terbanyak (UMKM, LQ, kunjungan 90 hari)"),
                _("Sentra dikenal")]
     return {"headers": headers, "rows": table, "filename": "komoditas-unggulan-kecamatan", "title": _("Komoditas")}
 

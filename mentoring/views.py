@@ -158,8 +158,9 @@ def dashboard_komoditas(request):
     """Komoditas unggulan per kecamatan (adopted, leading in the registry, known sentra)
     and the map of the regency's sentra; a pendamping sees their kecamatan's rows."""
     visible = set(Kecamatan.objects.visible_to(request.user).values_list("code", flat=True))
-    rows = [row for row in figures_cached("dashboard:komoditas", mapping_selectors.komoditas_by_kecamatan)
-            if row.code in visible]
+    rows = dashboards.komoditas_with_visits(
+        [row for row in figures_cached("dashboard:komoditas", mapping_selectors.komoditas_by_kecamatan)
+         if row.code in visible])
     if request.GET.get("unduh") in ("csv", "xlsx"):
         return table_response(**dashboards.komoditas_table(rows), fmt=request.GET["unduh"])
     context = {

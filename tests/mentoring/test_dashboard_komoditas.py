@@ -92,6 +92,31 @@ def test_the_view_reads_a_fixed_number_of_queries(client, world, kemangkon, djan
     client.force_login(world.users["pimpinan"])
     # session, user, role; visible kecamatan; figures stamp, then (cache empty) kecamatan,
     # producers, LQ base, sentra names, adopted rounds, their candidates and scores; figures
-    # stamp, the sentra points; navigation permissions (user, groups): 16, whatever the data.
-    with django_assert_num_queries(16):
+    # stamp, visits to producers; figures stamp, the sentra points; navigation permissions
+    # (user, groups): 18, whatever the data.
+    with django_assert_num_queries(18):
         client.get(reverse("mentoring:dashboard-komoditas"))
+
+
+def test_visits_to_a_commodity_s_producers_are_counted_over_90_days(client, world, kemangkon):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mentoring.models import Visit
+    from tests.factories import VisitFactory
+
+    sapu = kemangkon["sapu"]
+    makers = list(UMKM.objects.filter(desa__kecamatan__code=KEMANGKON, products__komoditas=sapu, is_active=True,
+                                      products__is_active=True).distinct())
+    today = timezone.localdate()
+    VisitFactory(umkm=makers[0], date=today)
+    VisitFactory(umkm=makers[0], date=today - timedelta(days=10))
+    VisitFactory(umkm=makers[1], date=today - timedelta(days=90))
+    VisitFactory(umkm=makers[1], date=today - timedelta(days=91))  # outside the window
+    client.force_login(world.users["pimpinan"])
+    rows = {row.code: row for row in client.get(reverse("mentoring:dashboard-komoditas")).context["rows"]}
+    since = today - timedelta(days=90)
+    expected = len({v.pk for v in Visit.objects.all() if v.date >= since and v.umkm.desa.kecamatan.code == KEMANGKON
+                    and v.umkm.products.filter(komoditas=sapu, is_active=True).exists()})
+    assert rows[KEMANGKON].leading[0].visits == expected == 3
