@@ -118,10 +118,10 @@ FollowUpFormSet = forms.inlineformset_factory(
 class MeetingForm(forms.ModelForm):
     """A coordination meeting, in the kecamatan the pendamping is assigned to."""
 
+    # Not required here: the model's clean() says so once (a form and a service alike).
     parties = forms.MultipleChoiceField(
-        label=_("Dengan siapa"), choices=Meeting.Party.choices,
+        label=_("Dengan siapa"), choices=Meeting.Party.choices, required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-        error_messages={"required": _("Pilih minimal satu pihak yang diajak berkoordinasi.")},
     )
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
 

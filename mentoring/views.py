@@ -305,7 +305,8 @@ def monthly_report(request):
         reports = {r.pendamping_id: r for r in MonthlyReport.objects.filter(year=year, month=month)}
         rows = [(p, reports.get(p.pk)) for p in Pendamping.objects.active().order_by("full_name")]
         return render(request, "mentoring/monthly_report_list.html", {
-            "rows": rows, "year": year, "month": month, "month_value": f"{year}-{month:02d}"})
+            "rows": rows, "year": year, "month": month, "month_value": f"{year}-{month:02d}",
+            "first": selectors.month_bounds(year, month)[0]})
     activity = selectors.monthly_activity(pendamping=pendamping, year=year, month=month)
     report = MonthlyReport.objects.filter(pendamping=pendamping, year=year, month=month).first()
     shown = report.figures if report and report.status != MonthlyReport.Status.DRAFT and report.figures else \

@@ -79,7 +79,7 @@ def test_the_umkm_page_shows_the_history_link_that_mentoring_adds(client, world)
 
 
 # String literals in static/js that are code, not words a person reads.
-JS_CODE_WORDS = {"use strict", "Point", "Feature", "FeatureCollection"}
+JS_CODE_WORDS = {"use strict", "Point", "Feature", "FeatureCollection", "Polygon", "MultiPolygon"}  # GeoJSON types
 
 
 def js_literals_outside_gettext(path: Path):

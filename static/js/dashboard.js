@@ -52,6 +52,11 @@
     fetch(frame.dataset.geojsonUrl).then(function (r) { return r.json(); }).then(function (collection) {
       var layer = L.geoJSON(collection, { style: { weight: 1, color: "#333", fillOpacity: 0.8 } }).addTo(map);
       map.fitBounds(layer.getBounds(), { padding: [6, 6] });
+      // On paper the map is shorter: fit the whole regency into it before printing.
+      function refit() { map.invalidateSize(); map.fitBounds(layer.getBounds(), { padding: [6, 6] }); }
+      window.addEventListener("beforeprint", refit);
+      window.addEventListener("afterprint", refit);
+      if (window.matchMedia) { window.matchMedia("print").addEventListener("change", refit); }
 
       function paint() {
         var metric = select.value;
