@@ -10,6 +10,8 @@ Location Quotient: (UMKM of the sector in the kecamatan / UMKM in the kecamatan)
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy
+
 
 @dataclass(frozen=True)
 class ScoredCriterion:
@@ -111,6 +113,7 @@ class ProductProposal:
     fact: str  # a key of ProductProposal inputs: workers, market_level, local_material_pct, lq
     unit: str
     rule: LevelRule
+    label: str = ""  # the fact in words, shown beside the proposal
 
 
 # Market reach as a level: lokal 1, kabupaten 2, provinsi 3, nasional 4, ekspor 5.
@@ -122,10 +125,10 @@ MARKET_REACH_LEVELS = {"lokal": 1, "kabupaten": 2, "provinsi": 3, "nasional": 4,
 # workers micro, 5–19 small, 20–99 medium). README, "Penilaian potensi usaha".
 PRODUCT_PROPOSALS = {
     p.criterion: p for p in (
-        ProductProposal("a", "workers", "orang", LevelRule(_cuts(2, 5, 10, 20))),
-        ProductProposal("c", "lq", "", LQ_RULE),
-        ProductProposal("f", "market_level", "", LevelRule(_cuts(2, 3, 4, 5))),
-        ProductProposal("g", "local_material_pct", "%", AREA_PROPOSALS["g"].rule),
+        ProductProposal("a", "workers", "orang", LevelRule(_cuts(2, 5, 10, 20)), gettext_lazy("tenaga kerja")),
+        ProductProposal("c", "lq", "", LQ_RULE, gettext_lazy("LQ sektor")),
+        ProductProposal("f", "market_level", "", LevelRule(_cuts(2, 3, 4, 5)), gettext_lazy("jangkauan pasar")),
+        ProductProposal("g", "local_material_pct", "%", AREA_PROPOSALS["g"].rule, gettext_lazy("bahan baku lokal")),
     )
 }
 

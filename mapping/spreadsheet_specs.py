@@ -229,6 +229,10 @@ def umkm_identity(name: str, owner: str) -> str:
     return f"{plain(name)}|{plain(owner)}"
 
 
+def _identity_words(identity: str) -> list[str]:
+    return [word for word in identity.replace("|", " ").split() if len(word) >= 3]
+
+
 def _monthly_to_annual(value):
     monthly = cells.money()(value)
     return None if monthly is None else monthly * 12
@@ -413,14 +417,23 @@ class UMKMSpec(MappingSpec):
 
     def near_matches(self, keys, ctx) -> dict:
         """{key: (UMKM id, "name (owner)")} for rows matched by name whose business name and
-        owner are close to (not the same as) a UMKM of the same desa: a person decides."""
+        owner are close to (not the same as) a UMKM of the same desa: a person decides.
+        Only UMKM sharing a word with the row are compared (a desa holds hundreds, a file
+        thousands of rows): two spellings this close always share one."""
         near = {}
         in_desa = ctx.cache.get("umkm_in_desa", {})
+        by_word: dict = {}  # desa id → {word: [(pk, identity, label)]}, built once per desa
         for key in keys:
-            if key[0] != "nama":
+            if key[0] != "nama" or key[1] not in in_desa:
                 continue
+            if key[1] not in by_word:
+                index = by_word[key[1]] = {}
+                for umkm in in_desa[key[1]]:
+                    for word in set(_identity_words(umkm[1])):
+                        index.setdefault(word, []).append(umkm)
+            candidates = {umkm for word in _identity_words(key[2]) for umkm in by_word[key[1]].get(word, ())}
             best, best_ratio = None, NEAR_MATCH
-            for pk, identity, label in in_desa.get(key[1], ()):
+            for pk, identity, label in sorted(candidates):
                 matcher = difflib.SequenceMatcher(None, key[2], identity)
                 if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
                     ratio = matcher.ratio()

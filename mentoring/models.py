@@ -80,6 +80,10 @@ class AssignmentQuerySet(models.QuerySet):
     def of_user(self, user):
         return self.filter(pendamping__user=user)
 
+    def covers(self, *, pendamping_id, kecamatan_id, on) -> bool:
+        """Whether the pendamping was assigned to the kecamatan on that day (in_force)."""
+        return self.in_force(on=on).filter(pendamping=pendamping_id, kecamatan_id=kecamatan_id).exists()
+
     def visible_to(self, user):
         return self if sees_everything(user) else self.of_user(user)
 
@@ -216,10 +220,8 @@ class Visit(models.Model):
         if self.date and self.date > timezone.localdate():
             errors["date"] = _("Tanggal kunjungan tidak boleh di masa depan.")
         elif self.date and self.pendamping_id and self.umkm_id:
-            assigned = Assignment.objects.in_force(on=self.date).filter(
-                pendamping=self.pendamping_id, kecamatan_id=self.umkm.desa.kecamatan_id,
-            )
-            if not assigned.exists():
+            if not Assignment.objects.covers(pendamping_id=self.pendamping_id,
+                                             kecamatan_id=self.umkm.desa.kecamatan_id, on=self.date):
                 errors["date"] = _(
                     "Pada tanggal ini Anda belum/tidak bertugas di Kecamatan %(kecamatan)s."
                 ) % {"kecamatan": self.umkm.desa.kecamatan.name}
@@ -342,8 +344,8 @@ class Meeting(models.Model):
         errors = {}
         if self.date and self.date > timezone.localdate():
             errors["date"] = _("Tanggal rapat tidak boleh di masa depan.")
-        elif self.date and self.pendamping_id and self.kecamatan_id and not Assignment.objects.in_force(
-                on=self.date).filter(pendamping=self.pendamping_id, kecamatan_id=self.kecamatan_id).exists():
+        elif self.date and self.pendamping_id and self.kecamatan_id and not Assignment.objects.covers(
+                pendamping_id=self.pendamping_id, kecamatan_id=self.kecamatan_id, on=self.date):
             errors["kecamatan"] = _("Pada tanggal ini Anda tidak bertugas di kecamatan itu.")
         if self.follow_up_due and not self.follow_up:
             errors["follow_up"] = _("Tuliskan tindak lanjutnya, atau kosongkan tenggatnya.")

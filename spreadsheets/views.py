@@ -31,6 +31,20 @@ def _spec_for(request, kind: str, action: str):
     return spec
 
 
+def _own_batch(request, pk: int):
+    """A batch the user uploaded (only they answer its mapping, reading and matching questions)."""
+    batch = _batch_for(request, pk)
+    if batch.created_by_id != request.user.pk:
+        raise PermissionDenied
+    return batch
+
+
+def _numbered(post, prefix: str) -> dict[int, str]:
+    """{n: value} of the form fields named prefix + n ("kolom-3", "sama-12")."""
+    return {int(name[len(prefix):]): value for name, value in post.items()
+            if name.startswith(prefix) and name[len(prefix):].isdigit()}
+
+
 def _batch_for(request, pk: int):
     batch = get_object_or_404(
         ImportBatch.objects.visible_to(request.user).defer("content").select_related("created_by", "undone_by"), pk=pk)
@@ -174,18 +188,12 @@ def import_confirm(request, pk):
 @login_required
 def import_map(request, pk):
     """The mapping step: for each file column, the field it fills (or 'abaikan')."""
-    batch = _batch_for(request, pk)
-    if batch.created_by_id != request.user.pk:
-        raise PermissionDenied
+    batch = _own_batch(request, pk)
     if batch.status != ImportBatch.Status.MAPPING:
         messages.error(request, _("Berkas ini tidak sedang menunggu pemetaan kolom."))
         return redirect("spreadsheets:import-detail", pk=batch.pk)
-    choices = {}
-    for name, value in request.POST.items():
-        if name.startswith("kolom-") and name[6:].isdigit():
-            choices[int(name[6:])] = value
     try:
-        imports.import_map(batch=batch, user=request.user, choices=choices,
+        imports.import_map(batch=batch, user=request.user, choices=_numbered(request.POST, "kolom-"),
                            profile_name=request.POST.get("profil", "") if request.POST.get("simpan") else "")
     except imports.MappingRefused as refused:
         messages.error(request, _("Pemetaan belum diterapkan; tidak ada yang disimpan."))
@@ -198,9 +206,7 @@ def import_map(request, pk):
 @login_required
 def import_reading(request, pk):
     """Read the file again: another sheet, or its hidden rows counted or not."""
-    batch = _batch_for(request, pk)
-    if batch.created_by_id != request.user.pk:
-        raise PermissionDenied
+    batch = _own_batch(request, pk)
     sheets = (batch.columns or {}).get("sheets", [])
     sheet = request.POST.get("lembar")
     hidden = request.POST.get("baris_tersembunyi")
@@ -216,16 +222,12 @@ def import_reading(request, pk):
 @login_required
 def import_decide(request, pk):
     """Answers to "mungkin sama dengan …": the same stored row, or a new one."""
-    batch = _batch_for(request, pk)
-    if batch.created_by_id != request.user.pk:
-        raise PermissionDenied
+    batch = _own_batch(request, pk)
     if batch.status != ImportBatch.Status.READY:
         messages.error(request, _("Berkas ini tidak dalam status siap diimpor (%(status)s).") % {
             "status": batch.get_status_display()})
         return redirect("spreadsheets:import-detail", pk=batch.pk)
-    answers = {int(name[5:]): value for name, value in request.POST.items()
-               if name.startswith("sama-") and name[5:].isdigit()}
-    imports.import_decide(batch=batch, user=request.user, answers=answers)
+    imports.import_decide(batch=batch, user=request.user, answers=_numbered(request.POST, "sama-"))
     return redirect("spreadsheets:import-detail", pk=batch.pk)
 
 

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from mapping.models.registry import Product
-from mapping.rating import contradictions
+from mapping.rating import PRODUCT_PROPOSALS, contradictions
 from purbalingga_umkm.numbers import format_number
 from purbalingga_umkm.fields import EditTracked, user_stamp_field
 from purbalingga_umkm.roles import Role, role_of
@@ -204,9 +204,9 @@ class Assessment(EditTracked):
         proposal = self.proposals.get(code)
         if proposal is None:
             return ""
-        if code == "f":
-            return _("jangkauan pasar %(reach)s") % {"reach": self.facts.get("market_reach", "")}
-        label = {"a": _("tenaga kerja"), "c": _("LQ sektor"), "g": _("bahan baku lokal")}.get(code, code)
+        label = PRODUCT_PROPOSALS[code].label if code in PRODUCT_PROPOSALS else code
+        if code == "f":  # stored as a level; the reach itself is in the facts
+            return f"{label} {self.facts.get('market_reach', '')}"
         unit = proposal["unit"]
         value = format_number(proposal["value"])
         return f"{label} {value}{unit if unit == '%' else (' ' + unit if unit else '')}"

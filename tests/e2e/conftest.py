@@ -78,3 +78,11 @@ def staff_user(transactional_db):
     return get_user_model().objects.create_superuser(
         "staf.dinas", "staf@example.invalid", "kata-sandi-uji-123"
     )
+
+
+def log_in(page, base_url, username, password="kata-sandi-uji-123"):
+    """Sign in through the login page, as a person does."""
+    page.goto(base_url + "/masuk/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()

@@ -12,6 +12,7 @@ from purbalingga_umkm.roles import Role
 from mapping.models import Assessment, Desa, Rubric
 from tests.conftest import user_with_role
 from tests.factories import ProductFactory, UMKMFactory
+from tests.e2e.conftest import log_in
 
 
 @pytest.fixture
@@ -33,10 +34,7 @@ def registry(live_wilayah):
 
 def test_pimpinan_reads_the_dashboard_and_drills_down(live_server, registry, desktop_page):
     page = desktop_page
-    page.goto(live_server.url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill("pimpinan")
-    page.get_by_label("Kata sandi").fill("kata-sandi-uji-123")
-    page.get_by_role("button", name="Masuk").click()
+    log_in(page, live_server.url, "pimpinan")
 
     expect(page.get_by_test_id("headline-umkm")).to_have_text("4")
     frame = page.locator("#dashboard-map-frame")
@@ -76,10 +74,7 @@ def test_pimpinan_reads_the_dashboard_and_drills_down(live_server, registry, des
 
 def test_the_dashboard_prints_on_at_most_two_a4_pages_with_its_filters(live_server, registry, desktop_page):
     page = desktop_page
-    page.goto(live_server.url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill("pimpinan")
-    page.get_by_label("Kata sandi").fill("kata-sandi-uji-123")
-    page.get_by_role("button", name="Masuk").click()
+    log_in(page, live_server.url, "pimpinan")
     page.goto(live_server.url + "/dasbor/?sektor=kerajinan")
     expect(page.locator("#dashboard-map-frame .leaflet-container")).to_be_visible()
     page.emulate_media(media="print")

@@ -11,6 +11,7 @@ from purbalingga_umkm.roles import Role
 from mapping.models import UMKM
 from spreadsheets.models import ImportBatch
 from tests.conftest import user_with_role
+from tests.e2e.conftest import log_in
 
 
 @pytest.fixture
@@ -40,10 +41,7 @@ def test_staff_fix_a_row_error_and_import(live_server, dinas_staff, browser, tmp
     from tests.e2e.conftest import open_page
 
     context, page = open_page(browser, viewport)
-    page.goto(live_server.url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill("staf.impor")
-    page.get_by_label("Kata sandi").fill("kata-sandi-uji-123")
-    page.get_by_role("button", name="Masuk").click()
+    log_in(page, live_server.url, "staf.impor")
     page.goto(live_server.url + "/data/")
 
     card = page.locator("#impor-umkm")

@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 from mapping.models import Desa, Kecamatan
 from purbalingga_umkm.roles import Role
 from tests.conftest import user_with_role
-from tests.e2e.conftest import VIEWPORTS
-from tests.e2e.test_survey_and_rating_journey import log_in
+from tests.e2e.conftest import VIEWPORTS, log_in
 from tests.factories import AssignmentFactory, PendampingFactory
 
 

@@ -10,6 +10,7 @@ from spreadsheets.models import ImportBatch, MappingProfile
 from tests.conftest import user_with_role
 from tests.factories import UMKMFactory
 from tests.sheets import xlsx_bytes
+from tests.e2e.conftest import log_in
 
 HEADERS = ["No.", "Nama Pelaku UMKM", "Nama Usahanya", "Alamat", "Desa/Kelurahan", "Kecamatan", "Omset Sebulan"]
 
@@ -36,10 +37,7 @@ def test_map_save_confirm_a_near_match_and_import(live_server, office, browser, 
     from tests.e2e.conftest import open_page
 
     context, page = open_page(browser, viewport)
-    page.goto(live_server.url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill("staf.impor")
-    page.get_by_label("Kata sandi").fill("kata-sandi-uji-123")
-    page.get_by_role("button", name="Masuk").click()
+    log_in(page, live_server.url, "staf.impor")
     page.goto(live_server.url + "/data/")
 
     card = page.locator("#impor-umkm")

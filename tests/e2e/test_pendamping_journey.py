@@ -11,6 +11,7 @@ from mapping.models import Desa, Kecamatan
 from mentoring.models import FollowUp, Visit
 from tests.conftest import user_with_role
 from tests.factories import AssignmentFactory, PendampingFactory, UMKMFactory
+from tests.e2e.conftest import log_in
 
 
 @pytest.fixture
@@ -29,10 +30,7 @@ def test_pendamping_logs_a_visit_on_a_phone(live_server, mentor_in_kalimanah, br
     from tests.e2e.conftest import open_page
 
     context, page = open_page(browser, "phone")
-    page.goto(live_server.url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill("pendamping.kalimanah")
-    page.get_by_label("Kata sandi").fill("kata-sandi-uji-123")
-    page.get_by_role("button", name="Masuk").click()
+    log_in(page, live_server.url, "pendamping.kalimanah")
 
     expect(page.get_by_role("heading", name="Tugas saya")).to_be_visible()
     expect(page.get_by_test_id("assigned-kecamatan")).to_have_text("Kec. Kalimanah")
@@ -68,10 +66,7 @@ def test_pendamping_logs_a_visit_on_a_phone(live_server, mentor_in_kalimanah, br
 
 def test_pendamping_is_told_what_is_missing_on_a_desktop(live_server, mentor_in_kalimanah, desktop_page):
     page = desktop_page
-    page.goto(live_server.url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill("pendamping.kalimanah")
-    page.get_by_label("Kata sandi").fill("kata-sandi-uji-123")
-    page.get_by_role("button", name="Masuk").click()
+    log_in(page, live_server.url, "pendamping.kalimanah")
     page.get_by_role("link", name="Catat kunjungan").first.click()
     page.get_by_role("button", name="Simpan kunjungan").click()
     expect(page.get_by_text("Pilih minimal satu topik.")).to_be_visible()

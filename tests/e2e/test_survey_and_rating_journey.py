@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from purbalingga_umkm.roles import Role
 from mapping.models import UMKM, Assessment, Desa, Kecamatan
 from tests.conftest import user_with_role
+from tests.e2e.conftest import log_in
 from tests.factories import AssignmentFactory, PendampingFactory
 
 
@@ -17,13 +18,6 @@ def people(live_wilayah):
                       kecamatan=Kecamatan.objects.get(code="33.03.14"))
     user_with_role("staf.dinas", Role.ADMIN_DINAS, staff=True)
     return mentor
-
-
-def log_in(page, base_url, username):
-    page.goto(base_url + "/masuk/")
-    page.get_by_label("Nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill("kata-sandi-uji-123")
-    page.get_by_role("button", name="Masuk").click()
 
 
 def test_register_rate_verify_and_rank(live_server, people, browser):

@@ -63,6 +63,14 @@ def scores_of(rubric, default=3, **by_code):
     return {c.pk: by_code.get(c.code, default) for c in rubric.criteria.all()}
 
 
+def rate(product, mentor, *, submit, **by_code):
+    """Pendamping `mentor` rates `product`: 3 everywhere, (c) as the LQ proposes, `by_code` over it."""
+    draft = services.assessment_start(product=product, by=mentor)
+    scores = {"c": draft.proposals.get("c", {}).get("score", 3), **by_code}
+    return services.assessment_save(assessment=draft, scores=scores_of(draft.rubric, **scores), note="",
+                                    lq_override_reason="", expected_version=0, by=mentor, submit=submit)
+
+
 @pytest.mark.django_db
 def test_the_form_opens_with_the_criteria_proposed_from_the_facts(world, batik, client):
     client.force_login(world.users["pendamping_a"])
@@ -81,12 +89,7 @@ def test_the_form_opens_with_the_criteria_proposed_from_the_facts(world, batik, 
 
 @pytest.mark.django_db
 def test_a_score_against_the_facts_is_flagged_to_the_verifier(world, batik, client):
-    mentor = world.users["pendamping_a"]
-    draft = services.assessment_start(product=batik, by=mentor)
-    c = draft.proposals.get("c", {}).get("score", 3)
-    submitted = services.assessment_save(
-        assessment=draft, scores=scores_of(draft.rubric, g=2, a=4, c=c), note="", lq_override_reason="",
-        expected_version=0, by=mentor, submit=True)
+    submitted = rate(batik, world.users["pendamping_a"], submit=True, g=2, a=4)
     flags = submitted.contradicted_scores()
     assert [(f["criterion"].code, f["score"], f["proposed"]) for f in flags] == [("g", 2, 5)]
 
@@ -101,12 +104,7 @@ def test_a_score_against_the_facts_is_flagged_to_the_verifier(world, batik, clie
 
 @pytest.mark.django_db
 def test_scores_that_follow_the_facts_raise_no_flag(world, batik, client):
-    mentor = world.users["pendamping_a"]
-    draft = services.assessment_start(product=batik, by=mentor)
-    c = draft.proposals.get("c", {}).get("score", 3)
-    submitted = services.assessment_save(
-        assessment=draft, scores=scores_of(draft.rubric, g=4, a=3, f=4, c=c), note="", lq_override_reason="",
-        expected_version=0, by=mentor, submit=True)
+    submitted = rate(batik, world.users["pendamping_a"], submit=True, g=4, a=3, f=4)
     assert submitted.contradicted_scores() == []
     client.force_login(world.users["admin"])
     assert "bertentangan" not in client.get(reverse("mapping:assessment-detail", args=[submitted.pk])).content.decode()
@@ -114,11 +112,7 @@ def test_scores_that_follow_the_facts_raise_no_flag(world, batik, client):
 
 @pytest.mark.django_db
 def test_proposals_are_frozen_with_the_facts_when_the_assessment_begins(world, batik):
-    mentor = world.users["pendamping_a"]
-    draft = services.assessment_start(product=batik, by=mentor)
-    c = draft.proposals.get("c", {}).get("score", 3)
-    saved = services.assessment_save(assessment=draft, scores=scores_of(draft.rubric, c=c), note="",
-                                     lq_override_reason="", expected_version=0, by=mentor, submit=False)
+    saved = rate(batik, world.users["pendamping_a"], submit=False)
     Product.objects.filter(pk=batik.pk).update(local_material_pct=10)
     saved.refresh_from_db()
     assert saved.proposals["g"] == {"score": 5, "value": "90", "unit": "%"}
@@ -127,10 +121,7 @@ def test_proposals_are_frozen_with_the_facts_when_the_assessment_begins(world, b
 @pytest.mark.django_db
 def test_a_returned_assessment_is_on_the_mentors_tasks_with_the_comment(world, batik, client):
     mentor = world.users["pendamping_a"]
-    draft = services.assessment_start(product=batik, by=mentor)
-    c = draft.proposals.get("c", {}).get("score", 3)
-    submitted = services.assessment_save(assessment=draft, scores=scores_of(draft.rubric, c=c), note="",
-                                         lq_override_reason="", expected_version=0, by=mentor, submit=True)
+    submitted = rate(batik, mentor, submit=True)
     services.assessment_return(assessment=submitted, by=world.users["admin"], comment="Foto produk belum ada")
 
     client.force_login(mentor)
