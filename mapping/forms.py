@@ -59,7 +59,7 @@ class UMKMForm(SurveyFormMixin, forms.ModelForm):
     class Meta:
         model = UMKM
         fields = [
-            "name", "owner_name", "nik", "phone", "address", "kecamatan", "desa", "nib",
+            "name", "owner_name", "nik", "phone", "phone_other", "address", "kecamatan", "desa", "nib",
             "founded_year", "workers", "capital", "annual_turnover", "is_active",
         ]
         error_messages = {"desa": {"invalid_choice": _("Desa ini bukan wilayah tugas Anda.")}}

@@ -264,6 +264,29 @@ def _present(row: dict, name: str, default=KEEP):
 # --- UMKM ----------------------------------------------------------------------------------
 
 
+def _phones_other(value) -> str:
+    """Every number of a "Telepon Lain" cell, written one way and joined by commas."""
+    first = cells.phone(validate_phone)(value)
+    return ", ".join((first, *first.others)) if first else ""
+
+
+def _phone_other(row: dict):
+    """The UMKM's other numbers: those of the Telepon Lain column, then those a Telepon cell
+    held after its first (an office's "0812… / 0813…"); kept as stored when neither column
+    is in the file."""
+    if "phone_other" not in row and "phone" not in row:
+        return KEEP
+    numbers = [n for n in (row.get("phone_other") or "").split(", ") if n]
+    numbers += getattr(row.get("phone"), "others", ())
+    if "phone_other" not in row and not numbers:
+        return KEEP
+    joined = ", ".join(dict.fromkeys(n for n in numbers if n != row.get("phone")))
+    if len(joined) > UMKM._meta.get_field("phone_other").max_length:
+        raise RowError(_("Telepon Lain terlalu panjang (lebih dari 100 karakter); simpan paling banyak lima nomor."),
+                       "Telepon Lain", joined[:100])
+    return joined
+
+
 _this_year_at_most = cells.year(minimum=1900, maximum=lambda: _this_year(int(time.time() // 3600)))
 
 
@@ -288,7 +311,7 @@ class UMKMSpec(MappingSpec):
     kind = "umkm"
     label = gettext_lazy("UMKM")
     model = UMKM
-    fields = ("code", "nib", "name", "owner_name", "nik", "phone", "address", "desa_id", "location",
+    fields = ("code", "nib", "name", "owner_name", "nik", "phone", "phone_other", "address", "desa_id", "location",
               "founded_year", "workers", "capital", "annual_turnover", "is_active")
     readonly_headers = ("Skala Usaha",)
     derived_models = ("mapping.umkmfact",)
@@ -311,6 +334,10 @@ class UMKMSpec(MappingSpec):
                "3303014101800001", cells.for_field(UMKM, "nik", cells.digits_id("NIK", 16, when_damaged=RESAVED_EXPORT_HINT)), text=True),
         Column("phone", "Telepon", gettext_lazy("Nomor telepon/WA, mis. 0812-2345-6789."), "0812-2345-6789",
                cells.phone(validate_phone), text=True),
+        Column("phone_other", "Telepon Lain", gettext_lazy("Opsional. Nomor lain, dipisah koma. Bila kolom Telepon "
+                                                           "berisi beberapa nomor, yang pertama disimpan sebagai "
+                                                           "Telepon dan sisanya di sini."),
+               "0281-891234", _phones_other, text=True),
         Column("address", "Alamat", gettext_lazy("Alamat usaha (dusun, RT/RW)."), "Dusun Kalitengah RT 02/RW 01",
                cells.for_field(UMKM, "address"), required=True),
         Column("kecamatan", "Kecamatan", gettext_lazy("Nama kecamatan (boleh dengan 'Kec.'). Wajib bila Kode Desa kosong."),
@@ -373,7 +400,7 @@ class UMKMSpec(MappingSpec):
         by_name = not nib and not code
         values = (
             code or KEEP, KEEP if by_name else _present(row, "nib"), row["name"], row["owner_name"],
-            _present(row, "nik"), _present(row, "phone"), row["address"], desa[0], location,
+            _present(row, "nik"), _present(row, "phone"), _phone_other(row), row["address"], desa[0], location,
             _present(row, "founded_year"),
             KEEP if "workers" not in row else (1 if row["workers"] is None else row["workers"]),
             _present(row, "capital"), row["annual_turnover"], _present(row, "is_active"),
@@ -474,7 +501,8 @@ class UMKMSpec(MappingSpec):
 
     def export_rows(self, queryset, *, personal: bool = True):
         for row in queryset.values_list(
-            "code", "nib", "name", "owner_name", "nik", "phone", "address", "desa__kecamatan__name", "desa__name",
+            "code", "nib", "name", "owner_name", "nik", "phone", "phone_other", "address", "desa__kecamatan__name",
+            "desa__name",
             "desa__code", "location", "founded_year", "workers", "capital", "annual_turnover", "is_active",
         ).iterator(chunk_size=5000):
             *head, location, founded, workers, capital, turnover, active = row

@@ -179,16 +179,26 @@ def phone_numbers(value) -> list[str]:
     return numbers
 
 
+class Phones(str):
+    """The first phone number of a cell, carrying the cell's other numbers (`others`)."""
+
+    others: tuple = ()
+
+
 def phone(validator):
     """The first phone number of the cell (phone_numbers), checked by the model's
-    `validator` (a RegexValidator), so a file and a form accept the same numbers."""
+    `validator` (a RegexValidator), so a file and a form accept the same numbers. The other
+    numbers of the cell ride along as `.others`, checked the same way: a spec keeps them."""
     def parse(value) -> str:
         numbers = phone_numbers(value)
         if not numbers:
             return ""
-        if not validator.regex.match(numbers[0]):
-            raise CellError(validator.message)
-        return numbers[0]
+        for number in numbers:
+            if not validator.regex.match(number):
+                raise CellError(validator.message)
+        first = Phones(numbers[0])
+        first.others = tuple(numbers[1:])
+        return first
     return parse
 
 

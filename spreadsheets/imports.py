@@ -357,6 +357,9 @@ def _read_as(value) -> str:
         return format_number(value)
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
+    if getattr(value, "others", ()):  # cells.Phones: the first number is kept here, the rest beside it
+        return _("%(first)s (nomor lain ke Telepon Lain: %(others)s)") % {
+            "first": value, "others": ", ".join(value.others)}
     return str(value)
 
 

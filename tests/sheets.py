@@ -6,7 +6,7 @@ import io
 from openpyxl import Workbook
 
 UMKM_HEADERS = [
-    "Kode UMKM", "NIB", "Nama Usaha", "Nama Pemilik", "NIK Pemilik", "Telepon", "Alamat", "Kecamatan",
+    "Kode UMKM", "NIB", "Nama Usaha", "Nama Pemilik", "NIK Pemilik", "Telepon", "Telepon Lain", "Alamat", "Kecamatan",
     "Desa/Kelurahan", "Kode Desa", "Lintang", "Bujur", "Tahun Berdiri", "Tenaga Kerja", "Modal Usaha (Rp)",
     "Omzet Tahunan (Rp)", "Aktif",
 ]
@@ -16,7 +16,7 @@ def umkm_row(n: int, **overrides) -> dict:
     """A valid UMKM row in Karangbanjar, Kecamatan Bojongsari (pendamping A's kecamatan)."""
     row = {
         "Kode UMKM": f"BJS-{n:04d}", "NIB": "", "Nama Usaha": f"Keripik Uji {n}", "Nama Pemilik": "Siti Aminah",
-        "NIK Pemilik": "", "Telepon": "0812-2345-6789", "Alamat": f"Dusun Kalitengah RT {n % 9 + 1:02d}",
+        "NIK Pemilik": "", "Telepon": "0812-2345-6789", "Telepon Lain": "", "Alamat": f"Dusun Kalitengah RT {n % 9 + 1:02d}",
         "Kecamatan": "Bojongsari", "Desa/Kelurahan": "Karangbanjar", "Kode Desa": "", "Lintang": "",
         "Bujur": "", "Tahun Berdiri": "2015", "Tenaga Kerja": "3", "Modal Usaha (Rp)": "25000000",
         "Omzet Tahunan (Rp)": "120000000", "Aktif": "ya",
@@ -65,7 +65,7 @@ RECAP_ROWS = [
     [1, "Sutinah", "'3303014101800001", "Rambut Sambung Sutinah", "Dusun II", "03/02", "Karangbanjar", "Bojongsari",
      "Rambut palsu", "0812 2345 6789", "Rp 2.500.000", 4],
     [2, "Bu Darsini", "-", "Bulu Mata Darsini", "Dusun I", "001/001", "Karangbanjar", "Bojongsari", "Bulu mata",
-     "+62 857-1111-2222", "1,5 jt", "2"],
+     "+62 857-1111-2222 / (0281) 891234", "1,5 jt", "2"],
     [3, "Karyono", "", "Kerajinan Bambu Karyono", "Dusun III", "-", "Karangbanjar", "Bojongsari", "Kerajinan", "-",
      "750.000", "-"],
 ]

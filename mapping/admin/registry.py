@@ -75,7 +75,7 @@ class UMKMAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, FactsAdminMixin, Versi
     inlines = [ProductInline, PermitInline]
     readonly_fields = ["size_class_display", "is_demo", "created_by", "created_at", "updated_by", "updated_at"]
     fieldsets = [
-        (_("Usaha"), {"fields": ["name", "owner_name", "nik", "phone", "address", "nib", "is_active"]}),
+        (_("Usaha"), {"fields": ["name", "owner_name", "nik", "phone", "phone_other", "address", "nib", "is_active"]}),
         (_("Wilayah dan lokasi"), {"fields": ["desa", "location"]}),
         (
             _("Skala usaha (PP 7/2021)"),

@@ -31,6 +31,11 @@ validate_phone = RegexValidator(
     message=_("Nomor telepon hanya boleh berisi angka, spasi, tanda hubung, dan + di depan."),
     code="invalid_phone",
 )
+validate_phones = RegexValidator(
+    r"^\+?\d[\d\s\-]{5,18}(, \+?\d[\d\s\-]{5,18})*\Z",
+    message=_("Tulis nomor telepon dipisah koma, mis. 0813-1111-2222, 0281-891234."),
+    code="invalid_phones",
+)
 
 
 SWAPPED_COORDINATES_MESSAGE = _(

@@ -12,7 +12,7 @@ from djgeojson.fields import PointField
 
 from mapping import geometry
 from mapping.models.common import (
-    SWAPPED_COORDINATES_MESSAGE, non_negative_constraint, not_negative, validate_nib, validate_nik, validate_phone,
+    SWAPPED_COORDINATES_MESSAGE, non_negative_constraint, not_negative, validate_nib, validate_nik, validate_phone, validate_phones,
 )
 from mapping.models.geography import CodedQuerySet, Desa
 from purbalingga_umkm.fields import EditTracked, user_stamp_field
@@ -159,6 +159,10 @@ class UMKM(EditTracked):
         help_text=_("Opsional. 16 digit angka sesuai KTP. Data pribadi: tidak pernah ditampilkan publik."),
     )
     phone = models.CharField(_("telepon"), max_length=20, blank=True, validators=[validate_phone])
+    phone_other = models.CharField(
+        _("telepon lain"), max_length=100, blank=True, validators=[validate_phones],
+        help_text=_("Nomor lain pemilik/usaha, dipisah koma. Data pribadi: tidak pernah ditampilkan publik."),
+    )
     address = models.CharField(_("alamat"), max_length=255, validators=[validate_plain_text])
     desa = models.ForeignKey(
         Desa, on_delete=models.PROTECT, related_name="umkm_set", verbose_name=_("desa/kelurahan")

@@ -137,13 +137,13 @@ def test_merged_kecamatan_cells_apply_to_every_row_they_cover(staff):
 
 
 def test_formulas_use_their_last_computed_value_and_say_so(staff):
-    content = xlsx_rewrite(xlsx_bytes([umkm_row(1, **{"Tenaga Kerja": 3})]), "xl/worksheets/sheet1.xml", b'<c r="N2" t="n"><v>3</v>',
-                           b'<c r="N2" t="n"><f>1+2</f><v>3</v>')
+    content = xlsx_rewrite(xlsx_bytes([umkm_row(1, **{"Tenaga Kerja": 3})]), "xl/worksheets/sheet1.xml", b'<c r="O2" t="n"><v>3</v>',
+                           b'<c r="O2" t="n"><f>1+2</f><v>3</v>')
 
     batch = confirm(staff, upload(staff, content, name="umkm.xlsx"))
 
     assert UMKM.objects.get(code="BJS-0001").workers == 3
-    assert any("rumus" in note and "N2" in note for note in batch.notes)
+    assert any("rumus" in note and "O2" in note for note in batch.notes)
 
 
 def test_formulas_without_a_stored_result_are_refused_naming_the_cell(staff):
@@ -152,7 +152,7 @@ def test_formulas_without_a_stored_result_are_refused_naming_the_cell(staff):
     batch = upload(staff, xlsx_bytes(rows), name="umkm.xlsx")
 
     message = refusal_of(batch)
-    assert "rumus tanpa hasil" in message and "N2" in message and "Paste Values" in message
+    assert "rumus tanpa hasil" in message and "O2" in message and "Paste Values" in message
 
 
 # --- refused files -------------------------------------------------------------------------
@@ -267,7 +267,7 @@ def test_template_has_exact_headers_an_example_drop_downs_and_instructions(staff
     assert [c.value for c in data[1]] == UMKM_HEADERS
     assert data["C2"].value == "Keripik Singkong Sari Rasa"
     validations = {str(v.sqref): v.formula1 for v in data.data_validations.dataValidation}
-    assert validations["H2:H100001"].startswith("=Daftar!")  # Kecamatan
+    assert validations["I2:I100001"].startswith("=Daftar!")  # Kecamatan
     lists = {column[0].value: [c.value for c in column[1:] if c.value] for column in book["Daftar"].iter_cols()}
     assert lists["Kecamatan"][:2] == ["Kemangkon", "Bukateja"] and len(lists["Kecamatan"]) == 18
     assert lists["Aktif"] == ["ya", "tidak"]

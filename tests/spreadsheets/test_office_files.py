@@ -13,10 +13,11 @@ from tests.spreadsheets.test_imports import confirm, upload
 pytestmark = pytest.mark.django_db
 
 INTENDED = {
-    # name: (owner, NIK, address, phone, annual turnover, workers)
-    "Rambut Sambung Sutinah": ("Sutinah", "3303014101800001", "Dusun II RT/RW 03/02", "081223456789", 30_000_000, 4),
-    "Bulu Mata Darsini": ("Bu Darsini", "", "Dusun I RT/RW 01/01", "085711112222", 18_000_000, 2),
-    "Kerajinan Bambu Karyono": ("Karyono", "", "Dusun III", "", 9_000_000, 1),
+    # name: (owner, NIK, address, phone, other phones, annual turnover, workers)
+    "Rambut Sambung Sutinah": ("Sutinah", "3303014101800001", "Dusun II RT/RW 03/02", "081223456789", "", 30_000_000,
+                               4),
+    "Bulu Mata Darsini": ("Bu Darsini", "", "Dusun I RT/RW 01/01", "085711112222", "0281891234", 18_000_000, 2),
+    "Kerajinan Bambu Karyono": ("Karyono", "", "Dusun III", "", "", 9_000_000, 1),
 }
 
 
@@ -27,7 +28,7 @@ def staff(client, world):
 
 
 def stored_recap():
-    return {u.name: (u.owner_name, u.nik, u.address, u.phone, u.annual_turnover, u.workers)
+    return {u.name: (u.owner_name, u.nik, u.address, u.phone, u.phone_other, u.annual_turnover, u.workers)
             for u in UMKM.objects.filter(name__in=INTENDED)}
 
 
@@ -40,6 +41,8 @@ def test_a_kecamatan_recap_goes_in_as_it_was_sent(staff, make, name):
     notes = " ".join(batch.notes)
     assert "nomor kolom" in notes and "Baris jumlah/total dilewati" in notes and "Blok tanda tangan" in notes
     assert "NO" in notes and "JENIS USAHA" in notes  # ignored columns are named
+    readings = [r for sample in batch.sample for r in sample["readings"] if r.startswith("NO HP")]
+    assert "NO HP: +62 857-1111-2222 / (0281) 891234 → 085711112222 (nomor lain ke Telepon Lain: 0281891234)" in readings
     confirm(staff, batch)
     assert stored_recap() == INTENDED
     made = UMKM.objects.get(name="Rambut Sambung Sutinah")
@@ -68,6 +71,17 @@ def test_the_same_recap_sent_again_duplicates_nothing(staff):
     again = upload(staff, recap_xls(), name="rekap-lagi.xls")
     assert (again.counts["new"], again.counts["unchanged"]) == (0, 3), again.sample
     assert UMKM.objects.filter(name__in=INTENDED).count() == 3
+
+
+def test_other_phones_typed_in_the_portal_are_kept_when_a_file_brings_one_number(staff):
+    confirm(staff, upload(staff, recap_xlsx(), name="rekap.xlsx"))
+    UMKM.objects.filter(name="Rambut Sambung Sutinah").update(phone_other="0281891111")
+
+    again = confirm(staff, upload(staff, recap_xls(), name="rekap-lagi.xls"))
+
+    assert again.counts["unchanged"] == 3
+    assert UMKM.objects.get(name="Rambut Sambung Sutinah").phone_other == "0281891111"
+    assert UMKM.objects.get(name="Bulu Mata Darsini").phone_other == "0281891234"
 
 
 # --- the mapping step ---------------------------------------------------------------------------

@@ -86,6 +86,16 @@ def test_several_phone_numbers_are_all_found():
     assert cells.phone_numbers("0812-1111-2222 atau 0857 3333 4444") == ["081211112222", "085733334444"]
 
 
+def test_the_first_phone_is_kept_and_the_others_ride_along_for_the_telepon_lain_column():
+    first = cells.phone(validate_phone)("0812-1111-2222 / 0857 3333 4444; (0281) 891234")
+    assert (first, first.others) == ("081211112222", ("085733334444", "0281891234"))
+
+
+def test_a_cell_with_one_unreadable_number_among_several_is_refused_not_cut():
+    with pytest.raises(cells.CellError, match="Nomor telepon"):
+        cells.phone(validate_phone)("0812-1111-2222 / ext. kantor")
+
+
 @pytest.mark.parametrize("written, year", [
     (2015, 2015), ("2015", 2015), (datetime(2015, 8, 17), 2015), (date(2015, 8, 17), 2015),
     (42233, 2015), (42233.0, 2015), ("17/08/2015", 2015), ("2015-08-17", 2015),
