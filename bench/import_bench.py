@@ -1,6 +1,10 @@
 """UMKM spreadsheet import speed and memory, against COPY and django-import-export's default.
 
     python bench/import_bench.py [--rows 50000] [--ie-rows N] [--keep]
+    python bench/import_bench.py --sqlite [--rows 100000]
+
+With --sqlite the portal's three imports run on a fresh SQLite file (the `make run`
+default; no COPY and no django-import-export there) and the RESULT line gives their seconds.
 
 Creates a fresh PostgreSQL database `purbalingga_importbench` (override with
 BENCH_DATABASE_URL), generates a realistic UMKM file of N rows (CSV and XLSX: desa by
@@ -52,6 +56,8 @@ def parse_args():
     parser.add_argument("--ie-rows", type=int, default=None,
                         help="Rows for the django-import-export baseline (default: --rows).")
     parser.add_argument("--keep", action="store_true", help="Keep the bench database afterwards.")
+    parser.add_argument("--sqlite", action="store_true",
+                        help="Time the portal's imports on a fresh SQLite file instead of PostgreSQL.")
     parser.add_argument("--child", nargs=2, metavar=("FORMAT", "PATH"), help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -191,8 +197,13 @@ def office_profile_save(user) -> None:
 def clear_imported():
     from django.db import connection
 
+    tables = ("mapping_importchange", "mapping_importbatch", "mapping_umkmfact", "mapping_umkm")
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE mapping_importchange, mapping_importbatch, mapping_umkmfact, mapping_umkm CASCADE")
+        if connection.vendor == "sqlite":
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")
+        else:
+            cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         cursor.execute("ANALYZE")
 
 
@@ -335,7 +346,11 @@ def main():
         configure(database_url)
         child(*args.child)
         return
-    recreate_database(database_url)
+    if args.sqlite:
+        folder = tempfile.mkdtemp(prefix="importbench-")
+        database_url = os.environ["BENCH_DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    else:
+        recreate_database(database_url)
     configure(database_url)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -359,6 +374,8 @@ def main():
             done = run_child("import", check["batch"])
             assert done["counts"]["new"] == args.rows, done["counts"]
             results[fmt] = {"check": check, "import": done}
+    if args.sqlite:
+        return sqlite_report(args.rows, results, database_url)
     clear_imported()
     copy_s = copy_rows(rows)
     clear_imported()
@@ -395,6 +412,20 @@ def main():
           f"office_vs_copy={office_rate / copy_rate:.3f} csv_vs_ie={csv_rate / ie_rate:.1f} "
           f"xlsx_vs_ie={xlsx_rate / ie_rate:.1f} import_queries={max(s['queries'] for s in steps)} "
           f"peak_mb={max(s['growth_mb'] for s in steps):.0f} peak_rss_mb={max(s['peak_mb'] for s in steps):.0f}")
+
+
+def sqlite_report(n: int, results: dict, database_url: str):
+    Path(database_url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    print(f"{n:,} UMKM rows on SQLite")
+    print(f"{'path':<46}{'seconds':>8}{'rows/s':>9}{'peak MB':>8}")
+    for fmt in ("csv", "xlsx", "office"):
+        for step in ("check", "import"):
+            r = results[fmt][step]
+            print(f"{f'portal {step} ({fmt})':<46}{r['seconds']:>8.2f}{n / r['seconds']:>9,.0f}{r['peak_mb']:>8.0f}")
+    totals = {fmt: results[fmt]["check"]["seconds"] + results[fmt]["import"]["seconds"] for fmt in results}
+    print(f"RESULT rows={n} database=sqlite " + " ".join(
+        f"{fmt}_import_s={results[fmt]['import']['seconds']:.1f} {fmt}_check_and_import_s={totals[fmt]:.1f}"
+        for fmt in ("csv", "xlsx", "office")) + f" worst_check_and_import_s={max(totals.values()):.1f}")
 
 
 if __name__ == "__main__":
