@@ -135,6 +135,7 @@ class ProductForm(SurveyFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_survey_fields()
+        self.fields["photo"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
         self.fields["komoditas"].queryset = Komoditas.objects.active().select_related("sector")
         self.fields["komoditas"].label_from_instance = lambda k: f"{k.name} ({k.sector.name})"
 
@@ -189,7 +190,7 @@ class AssessmentForm(forms.Form):
             self.fields[name] = forms.TypedChoiceField(
                 label=f"({criterion.code}) {criterion.name}",
                 coerce=int, widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-                choices=[(level.score, f"{level.score} — {level.description}") for level in criterion.levels.all()],
+                choices=[(level.score, level.description) for level in criterion.levels.all()],
                 error_messages={
                     "required": _("Pilih tingkat untuk kriteria (%(code)s).") % {"code": criterion.code},
                     "invalid_choice": _("Skor di luar skala kriteria (%(code)s).") % {"code": criterion.code},

@@ -9,6 +9,7 @@ urlpatterns = [
     path("peta/kecamatan.geojson", views.kecamatan_geojson, name="kecamatan-geojson"),
     path("peta/desa.geojson", views.desa_geojson, name="desa-geojson"),
     path("umkm/baru/", views.umkm_create, name="umkm-create"),
+    path("survei/cepat/", views.survey_quick, name="survey-quick"),
     path("umkm/<int:pk>/", views.umkm_detail, name="umkm-detail"),
     path("umkm/<int:pk>/ubah/", views.umkm_update, name="umkm-update"),
     path("umkm/<int:umkm_pk>/produk/baru/", views.product_create, name="product-create"),

@@ -74,6 +74,24 @@ def umkm_create(request):
 
 
 @role_required(*SURVEY_ROLES)
+def survey_quick(request):
+    """A new UMKM with its first product and photo on one page, then straight to the rating."""
+    umkm_form = UMKMForm(request.POST or None, user=request.user)
+    product_form = ProductForm(request.POST or None, request.FILES or None, instance=Product(), prefix="produk")
+    if request.method == "POST" and all([umkm_form.is_valid(), product_form.is_valid()]):
+        product = services.quick_survey_save(
+            umkm=umkm_form.instance, product=product_form.instance, by=request.user,
+            umkm_token=umkm_form.cleaned_data.get("submission_token"),
+            product_token=product_form.cleaned_data.get("submission_token"),
+        )
+        messages.success(request, _("UMKM %(umkm)s dan produk %(product)s tersimpan. Sekarang nilai potensinya.") % {
+            "umkm": product.umkm.name, "product": product.name})
+        return redirect("mapping:assessment-edit", product_pk=product.pk)
+    context = {"form": umkm_form, "product_form": product_form, "max_accuracy": settings.LOCATION_MAX_ACCURACY_M}
+    return render(request, "mapping/survey_quick.html", context)
+
+
+@role_required(*SURVEY_ROLES)
 def umkm_update(request, pk):
     umkm = get_object_or_404(UMKM.objects.editable_by(request.user), pk=pk)
     form = UMKMForm(request.POST or None, instance=umkm, user=request.user)

@@ -91,6 +91,16 @@ def survey_save(instance, *, fields: list[str], expected_version, token, by, new
     return saved
 
 
+def quick_survey_save(*, umkm, product, umkm_token, product_token, by) -> Product:
+    """A new UMKM with its first product (and photo) in one transaction, each created once
+    per submission token: a form sent twice (a double tap, or a phone re-sending what it
+    kept while offline) stores one UMKM and one product."""
+    with transaction.atomic():
+        umkm = survey_save(umkm, fields=[], expected_version=None, token=umkm_token, by=by)
+        product.umkm = umkm
+        return survey_save(product, fields=[], expected_version=None, token=product_token, by=by)
+
+
 def permit_record(*, permit, by) -> Permit:
     """Save a permit; the same kind and number sent twice for a UMKM is stored once."""
     if permit.pk is None:

@@ -63,7 +63,7 @@ def test_register_rate_verify_and_rank(live_server, people, browser):
     page.get_by_role("link", name="Nilai potensi").click()
     expect(page.locator("#assessment-form fieldset")).to_have_count(12)
     for code in "abdefghijkl":
-        page.locator(f'input[name="c_{code}"][value="4"]').check()
+        page.locator(f'input[name="c_{code}"][value="4"] + label').click()  # the card of score 4
     expect(page.locator('input[name="c_c"]:checked')).to_have_count(1)  # suggested from the LQ
     page.get_by_role("button", name="Ajukan untuk verifikasi").click()
     expect(page.get_by_test_id("assessment-status")).to_have_text("Diajukan")
