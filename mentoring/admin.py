@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from django.db.models import Prefetch
@@ -9,7 +10,7 @@ from mapping.admin import AuditedAdminMixin, FactsAdminMixin, KecamatanFilter, S
 from mapping.models import UMKM
 from purbalingga_umkm.audit import SOURCE_ADMIN, audit_event
 from purbalingga_umkm.models import AuditEntry
-from mentoring.models import Assignment, FollowUp, Meeting, MonthlyReport, Pendamping, Topic, Visit
+from mentoring.models import Assignment, FollowUp, HeldSubmission, Meeting, MonthlyReport, Pendamping, Topic, Visit
 from mentoring.spreadsheet_specs import AssignmentResource
 from spreadsheets.admin import SpreadsheetAdminMixin
 
@@ -201,4 +202,29 @@ class MonthlyReportAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HeldSubmission)
+class HeldSubmissionAdmin(admin.ModelAdmin):
+    """Forms the portal refused when a phone sent them (e.g. after the assignment ended),
+    handed over instead of lost: read, act in the portal, then mark them handled."""
+
+    list_display = ["created_at", "user", "path", "reason", "done_at"]
+    list_filter = [("done_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["user__username", "path", "reason"]
+    readonly_fields = ["user", "path", "reason", "fields_text", "photo", "kept_at", "created_at", "done_by", "done_at"]
+    exclude = ["fields"]
+    actions = ["mark_done"]
+
+    @admin.display(description=_("isian"))
+    def fields_text(self, held):
+        return "\n".join(f"{name}: {', '.join(values)}" for name, values in held.fields.items())
+
+    @admin.action(description=_("Tandai sudah ditangani"))
+    def mark_done(self, request, queryset):
+        count = queryset.filter(done_at__isnull=True).update(done_by=request.user, done_at=timezone.now())
+        self.message_user(request, _("%(n)s isian ditandai sudah ditangani.") % {"n": count})
+
+    def has_add_permission(self, request):
         return False

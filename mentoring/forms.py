@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mapping import geometry
+from purbalingga_umkm.validators import validate_plain_text
 from mapping.models import UMKM, Kecamatan
-from mentoring.models import Assignment, FollowUp, Meeting, Topic, Visit
+from mentoring.models import Assignment, FollowUp, HeldSubmission, Meeting, Topic, Visit
 
 
 class VisitForm(forms.ModelForm):
@@ -168,3 +169,37 @@ class ReportSubmitForm(forms.Form):
 class ReportDecideForm(forms.Form):
     comment = forms.CharField(label=_("Komentar (wajib bila dikembalikan)"), required=False,
                               widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))
+
+
+# The forms a phone keeps offline (the service worker's FORM_PATHS): only these are handed over.
+OFFLINE_FORM_PATH = r"^/(survei/cepat|umkm/baru|kunjungan/baru|koordinasi/baru|produk/\d+/penilaian)/(\?[\w=&-]*)?$"
+HELD_CONTROL_FIELDS = ("_luring_path", "_luring_alasan", "_luring_waktu", "_luring_foto", "csrfmiddlewaretoken")
+
+
+class HeldSubmissionForm(forms.ModelForm):
+    """A refused offline form handed to the Dinas: where it was going, why it was refused,
+    when it was kept, its photo (cleaned like every upload) and the rest of its fields."""
+
+    _luring_path = forms.RegexField(regex=OFFLINE_FORM_PATH, error_messages={
+        "required": _("Formulir asal tidak disebut."), "invalid": _("Formulir asal tidak dikenal.")})
+    _luring_alasan = forms.CharField(required=False, max_length=500, validators=[validate_plain_text])
+    _luring_waktu = forms.DateTimeField(required=False)
+    _luring_foto = HeldSubmission._meta.get_field("photo").formfield(required=False)
+
+    class Meta:
+        model = HeldSubmission
+        fields = []
+
+    def save_for(self, *, user, data):
+        held = self.instance
+        held.user = user
+        held.path = self.cleaned_data["_luring_path"]
+        held.reason = " ".join(self.cleaned_data["_luring_alasan"].split())
+        held.kept_at = self.cleaned_data["_luring_waktu"]
+        held.fields = {key: [value[:2000] for value in data.getlist(key)][:50]
+                       for key in list(data)[:200] if key not in HELD_CONTROL_FIELDS}
+        photo = self.cleaned_data.get("_luring_foto")
+        if photo:
+            held.photo = photo
+        held.save()
+        return held

@@ -398,3 +398,28 @@ class MonthlyReport(models.Model):
 
     def __str__(self):
         return f"{self.pendamping} {self.month:02d}/{self.year}"
+
+
+class HeldSubmission(models.Model):
+    """A form a pendamping's phone kept offline that the portal refused when it was sent —
+    typically because the mentor's assignment had ended meanwhile — handed to the Dinas
+    from the phone's outbox instead of being lost. Staff read it, act, and mark it done."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("pengirim"))
+    path = models.CharField(_("formulir"), max_length=200)
+    fields = models.JSONField(_("isian"), default=dict)
+    reason = models.CharField(_("alasan ditolak"), max_length=500, blank=True, validators=[validate_plain_text])
+    photo = CleanImageField(_("foto"), upload_to="tertahan/%Y/%m/", blank=True, validators=[validate_photo_size])
+    kept_at = models.DateTimeField(_("disimpan di perangkat"), null=True, blank=True)
+    created_at = models.DateTimeField(_("diserahkan"), auto_now_add=True)
+    done_by = user_stamp_field(_("ditangani oleh"))
+    done_at = models.DateTimeField(_("ditangani"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["done_at", "-created_at"]
+        verbose_name = _("isian tertahan")
+        verbose_name_plural = _("isian tertahan")
+
+    def __str__(self):
+        return f"{self.path} · {self.user}"

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -422,3 +423,28 @@ def monthly_activity(*, pendamping, year: int, month: int) -> MonthlyActivity:
     activity.days = sorted(per_day.items())
     activity.desa = sorted(((name, kec, n) for (name, kec), n in desa.items()), key=lambda d: (d[1], d[0]))
     return activity
+
+
+def offline_kit(*, user) -> dict:
+    """What a pendamping's phone keeps for work without signal: the pages (with the key
+    a page is kept under when one copy serves every query string) and the data they read.
+    Only the user's own scope: every page is rendered for them, every list is theirs."""
+    first_umkm = UMKM.objects.editable_by(user).active().order_by("pk").values_list("pk", flat=True).first()
+    pages = [reverse("mentoring:my-tasks"), reverse("mapping:survey-quick"), reverse("mapping:umkm-create"),
+             reverse("mentoring:meeting-create")]
+    if first_umkm is not None:
+        # One visit form serves every UMKM offline: the page puts the UMKM of the link in it.
+        pages.append(f"{reverse('mentoring:visit-create')}?umkm={first_umkm}")
+    pages += [reverse("mapping:assessment-edit", args=[product_id]) for product_id in
+              Assessment.objects.visible_to(user).filter(status=Assessment.Status.RETURNED)
+              .values_list("product_id", flat=True)]
+    data = [reverse("mentoring:offline-umkm"), reverse("mentoring:my-desa-geojson"), reverse("javascript-catalog")]
+    data += [f"{reverse('mapping:desa-geojson')}?kecamatan={a.kecamatan_id}" for a in current_assignments(user=user)]
+    return {"user": user.pk, "pages": pages, "data": data}
+
+
+def offline_umkm(*, user) -> list[dict]:
+    """The active UMKM the user may visit, as the phone lists them without signal."""
+    return [{"id": pk, "name": name, "desa": desa} for pk, name, desa in
+            UMKM.objects.editable_by(user).active().order_by("desa__name", "name")
+            .values_list("pk", "name", "desa__name")]

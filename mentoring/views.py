@@ -17,7 +17,7 @@ from purbalingga_umkm.roles import Role, role_of, role_required
 from purbalingga_umkm.tables import table_response
 from mapping.models import UMKM, Desa, Kecamatan, Sector
 from mentoring import dashboards, selectors, services
-from mentoring.forms import FollowUpFormSet, MeetingForm, ReportDecideForm, ReportSubmitForm, VisitForm
+from mentoring.forms import FollowUpFormSet, HeldSubmissionForm, MeetingForm, ReportDecideForm, ReportSubmitForm, VisitForm
 from mentoring.models import FollowUp, Meeting, MonthlyReport, Pendamping, Visit
 
 UMKM_PER_PAGE = 20
@@ -65,6 +65,30 @@ def my_tasks(request):
 @role_required(Role.PENDAMPING)
 def my_desa_geojson(request):
     return JsonResponse(selectors.desa_coverage_feature_collection(user=request.user))
+
+
+@require_safe
+@role_required(Role.PENDAMPING)
+def offline_kit(request):
+    """The pages and data the service worker keeps on this pendamping's phone."""
+    return JsonResponse(selectors.offline_kit(user=request.user))
+
+
+@require_safe
+@role_required(Role.PENDAMPING)
+def offline_umkm(request):
+    return JsonResponse({"umkm": selectors.offline_umkm(user=request.user)})
+
+
+@require_POST
+@role_required(Role.PENDAMPING)
+def held_submission_create(request):
+    """The phone hands over a form the portal refused when it was sent (offline.js)."""
+    form = HeldSubmissionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return JsonResponse({"errors": {k: [str(e) for e in v] for k, v in form.errors.items()}}, status=400)
+    held = form.save_for(user=request.user, data=request.POST)
+    return JsonResponse({"id": held.pk, "message": _("Diserahkan ke Dinas untuk ditinjau.")}, status=201)
 
 
 @role_required(Role.PENDAMPING)
@@ -136,7 +160,7 @@ def dashboard(request):
         table = {"sektor": lambda: dashboards.sector_mix_table(figures),
                  "unggulan": lambda: dashboards.flagship_table(data["flagships"])}.get(
             request.GET.get("tabel"), lambda: dashboards.figures_table(figures, filename="dasbor-kecamatan"))()
-        return table_response(**table, fmt=export)
+        return table_response(**table, fmt=export, filters=filters.describe())
     context = {
         "filters": filters,
         "figures": figures,
@@ -181,7 +205,7 @@ def dashboard_kecamatan(request, code):
         dashboards.desa_figures_cached(user=request.user, kecamatan=kecamatan, filters=filters), sort)
     if request.GET.get("unduh") in ("csv", "xlsx"):
         table = dashboards.figures_table(figures, filename=f"dasbor-desa-{kecamatan.code}")
-        return table_response(**table, fmt=request.GET["unduh"])
+        return table_response(**table, fmt=request.GET["unduh"], filters=filters.describe())
     context = {
         "kecamatan": kecamatan,
         "boundaries_url": reverse("mapping:desa-geojson") + f"?kecamatan={kecamatan.pk}",
@@ -215,7 +239,8 @@ def dashboard_desa(request, code):
     filters = dashboards.DashboardFilters.from_query(request.GET)
     products = dashboards.desa_products(user=request.user, desa=desa, filters=filters)
     if request.GET.get("unduh") in ("csv", "xlsx"):
-        return table_response(**dashboards.desa_products_table(products, desa=desa), fmt=request.GET["unduh"])
+        return table_response(**dashboards.desa_products_table(products, desa=desa), fmt=request.GET["unduh"],
+                              filters=filters.describe())
     context = {
         "desa": desa,
         "filters": filters,

@@ -9,6 +9,7 @@ from django.views.decorators.http import last_modified
 from django.views.i18n import JavaScriptCatalog
 from django.utils.translation import gettext_lazy as _
 
+from purbalingga_umkm import pwa
 from purbalingga_umkm.health import health
 
 admin.site.site_header = _("Peta UMKM Purbalingga — Pengelolaan data Dinas")
@@ -26,6 +27,8 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("sehat/", health, name="health"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
     # The translations of the strings in static/js (gettext, interpolate), loaded by base.html.
     path("jsi18n/", _JS_CATALOG, name="javascript-catalog"),
     path("", include("mentoring.urls")),

@@ -89,7 +89,8 @@ def js_literals_outside_gettext(path: Path):
         code = "" if line.strip().startswith("//") else line
         for match in re.finditer(r'"((?:[^"\\]|\\.)*)"', code):
             literal = match.group(1)
-            if literal in JS_CODE_WORDS or re.search(r"(gettext|interpolate)\(\s*$", code[:match.start()]):
+            before = code[:match.start()]
+            if literal in JS_CODE_WORDS or re.search(r"(gettext|interpolate)\(\s*$|ngettext\([^()]*,\s*$", before):
                 continue
             if re.fullmatch(r"[a-z0-9 _-]*", literal):
                 continue  # CSS classes, event names, keys

@@ -65,6 +65,8 @@ EXPECTED = {
         "pimpinan": (405, 403), "admin": (405, 302),
     },
     "health": everyone(200, 405),
+    "manifest": everyone(200, 405),
+    "service-worker": everyone(200, 405),
     "mapping:komoditas-detail": everyone(200, 405),
     "mapping:verification-log": {
         "anon": (LOGIN, 405), "pendamping_a": (403, 405), "pendamping_b": (403, 405),
@@ -75,6 +77,19 @@ EXPECTED = {
     "mapping:kecamatan-geojson": everyone(200, 405),
     "mentoring:home-for-role": {**everyone(302, 302)},
     "mentoring:my-tasks": {
+        "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
+        "pimpinan": (403, 405), "admin": (403, 405),
+    },
+    "mentoring:offline-kit": {
+        "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
+        "pimpinan": (403, 405), "admin": (403, 405),
+    },
+    "mentoring:held-submission-create": {
+        # POST without an offline form's path: refused (400), nothing kept.
+        "anon": (405, LOGIN), "pendamping_a": (405, 400), "pendamping_b": (405, 400),
+        "pimpinan": (405, 403), "admin": (405, 403),
+    },
+    "mentoring:offline-umkm": {
         "anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
         "pimpinan": (403, 405), "admin": (403, 405),
     },
@@ -96,6 +111,7 @@ EXPECTED = {
     "mapping:ranking-kecamatan": everyone(200, 405),
     "mapping:ranking-desa": everyone(200, 405),
     "mapping:umkm-create": {**SURVEY_WRITE, "pendamping_b": (200, 200)},
+    "mapping:survey-quick": {**SURVEY_WRITE, "pendamping_b": (200, 200)},
     "mapping:umkm-update": SURVEY_WRITE,
     "mapping:product-create": SURVEY_WRITE,
     "mapping:product-update": SURVEY_WRITE,
