@@ -9,6 +9,8 @@ import io
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -29,12 +31,19 @@ def safe_cell(value):
     return value
 
 
-def _xlsx(headers: list[str], rows, title: str, text_headers) -> bytes:
+def filter_line(title: str, filters) -> str:
+    """The row above a filtered table: its title and the filters that made it."""
+    return _("%(title)s — filter: %(filters)s") % {"title": title, "filters": "; ".join(str(f) for f in filters)}
+
+
+def _xlsx(headers: list[str], rows, title: str, text_headers, filters=()) -> bytes:
     """A write-only workbook (constant memory per row); identifiers as text cells, since
     Excel turns a 16-digit NIK typed into a number cell into 3.30301E+15."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(str(title)[:31])
     text_columns = [i for i, h in enumerate(headers) if h in text_headers]
+    if filters:
+        sheet.append([safe_cell(filter_line(title, filters))])
     sheet.append([safe_cell(str(h)) for h in headers])
     for row in rows:
         out = [safe_cell(value) for value in row]
@@ -48,11 +57,13 @@ def _xlsx(headers: list[str], rows, title: str, text_headers) -> bytes:
     return output.getvalue()
 
 
-def _csv_chunks(headers: list[str], rows):
+def _csv_chunks(headers: list[str], rows, title: str = "", filters=()):
     """UTF-8 with BOM (so Excel reads it as UTF-8), in chunks of 1,000 rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     yield "\ufeff"
+    if filters:
+        writer.writerow([safe_cell(filter_line(title, filters))])
     writer.writerow([safe_cell(str(h)) for h in headers])
     for count, row in enumerate(rows, start=1):
         writer.writerow(["" if v is None else safe_cell(v) for v in row])
@@ -64,17 +75,22 @@ def _csv_chunks(headers: list[str], rows):
 
 
 def table_response(*, headers: list[str], rows, filename: str, fmt: str, title: str = "Data",
-                   stream: bool = False, text_headers=()) -> HttpResponse:
+                   stream: bool = False, text_headers=(), filters=()) -> HttpResponse:
     """A download of `rows` as CSV or XLSX, every cell neutralised.
 
     `stream` sends a CSV as it is written (exports of 100,000 rows); an XLSX is always
-    built first, as a ZIP must be. Columns named in `text_headers` are text cells.
+    built first, as a ZIP must be. Columns named in `text_headers` are text cells. A table
+    narrowed by `filters` (their words, e.g. "Sektor: Kerajinan") says so in a row above
+    its headers and in its file name; an unfiltered one starts with its headers.
     """
+    if filters:
+        filename = f"{filename}-{slugify('-'.join(str(f).split(': ', 1)[-1] for f in filters))[:60]}"
     if fmt == "xlsx":
-        response = HttpResponse(_xlsx(headers, rows, title, set(text_headers)), content_type=CONTENT_TYPES["xlsx"])
+        response = HttpResponse(_xlsx(headers, rows, title, set(text_headers), filters),
+                                content_type=CONTENT_TYPES["xlsx"])
     else:
         fmt = "csv"
-        chunks = _csv_chunks(headers, rows)
+        chunks = _csv_chunks(headers, rows, title, filters)
         response = (StreamingHttpResponse(chunks, content_type=CONTENT_TYPES["csv"]) if stream
                     else HttpResponse("".join(chunks), content_type=CONTENT_TYPES["csv"]))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

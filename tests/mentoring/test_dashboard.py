@@ -129,8 +129,10 @@ def test_export_contains_exactly_the_filtered_rows(client, world, registry):
     response = client.get(reverse("mentoring:dashboard"), {"sektor": "kerajinan", "unduh": "csv"})
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Kode", "Wilayah", "UMKM"]
-    by_kode = {row[0]: row for row in rows[1:]}
+    assert rows[0] == ["Wilayah — filter: Sektor: Kerajinan"]  # the table says which filters made it
+    assert "-kerajinan-" in response["Content-Disposition"]
+    assert rows[1][:3] == ["Kode", "Wilayah", "UMKM"]
+    by_kode = {row[0]: row for row in rows[2:]}
     assert len(by_kode) == 18
     assert by_kode["33.03.14"][2] == "1" and by_kode["33.03.06"][2] == "0"
 
@@ -353,12 +355,16 @@ def test_every_dashboard_table_exports_with_the_current_filters(client, world, r
     top = client.get(url, {"unduh": "xlsx", "tabel": "unggulan", "sektor": "makanan-minuman"})
     assert top.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(top.content)).active
-    assert [sheet.cell(r, 4).value for r in range(2, sheet.max_row + 1)] == [registry["ready_food"].name, "Produk X"]
+    assert sheet.cell(1, 1).value.endswith("filter: Sektor: Makanan & minuman")
+    assert [sheet.cell(r, 4).value for r in range(3, sheet.max_row + 1)] == [registry["ready_food"].name, "Produk X"]
     products = client.get(reverse("mentoring:dashboard-desa", args=["33.03.14.2008"]),
                           {"unduh": "csv", "kelas": RatingClass.objects.get(name="Potensial").pk})
     assert products.status_code == 200
     rows = list(csv.reader(io.StringIO(products.content.decode("utf-8-sig"))))
-    assert [row[0] for row in rows[1:]] == ["Produk X"]
+    assert rows[0][0].endswith("filter: Kelas potensi: Potensial") and "-potensial-" in products["Content-Disposition"]
+    assert [row[0] for row in rows[2:]] == ["Produk X"]
+    unfiltered = client.get(url, {"unduh": "csv"})
+    assert next(csv.reader(io.StringIO(unfiltered.content.decode("utf-8-sig"))))[:2] == ["Kode", "Wilayah"]
 
 
 def test_desa_geojson_is_one_query_and_cacheable(client, wilayah, django_assert_num_queries):
