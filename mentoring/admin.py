@@ -205,13 +205,26 @@ class MonthlyReportAdmin(admin.ModelAdmin):
         return False
 
 
+class HandledFilter(admin.SimpleListFilter):
+    title = _("penanganan")
+    parameter_name = "ditangani"
+
+    def lookups(self, request, model_admin):
+        return [("belum", _("Belum ditangani")), ("sudah", _("Sudah ditangani"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("belum", "sudah"):
+            return queryset.filter(done_at__isnull=self.value() == "belum")
+        return queryset
+
+
 @admin.register(HeldSubmission)
 class HeldSubmissionAdmin(admin.ModelAdmin):
     """Forms the portal refused when a phone sent them (e.g. after the assignment ended),
     handed over instead of lost: read, act in the portal, then mark them handled."""
 
     list_display = ["created_at", "user", "path", "reason", "done_at"]
-    list_filter = [("done_at", admin.EmptyFieldListFilter), "created_at"]
+    list_filter = [HandledFilter, "created_at"]
     search_fields = ["user__username", "path", "reason"]
     readonly_fields = ["user", "path", "reason", "fields_text", "photo", "kept_at", "created_at", "done_by", "done_at"]
     exclude = ["fields"]

@@ -31,6 +31,11 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "pendamping": ("view", "add", "change"),
             "assignment": ("view", "add", "change"),
             "visit#coverage": ("view_coverage_report",),
+            # Written on their own pages; read in the back office.
+            "meeting": ("view",),
+            "monthlyreport": ("view",),
+            # Forms a phone handed over after the portal refused them: read, then marked handled.
+            "heldsubmission": ("view", "change"),
         },
         "auth": {"user": ("view", "add", "change"), "group": ("view",)},
         "axes": {"accessattempt": ("view", "delete"), "accesslog": ("view",)},

@@ -121,3 +121,20 @@ def test_a_hand_over_that_is_not_an_offline_form_is_refused_naming_the_field(cli
 def test_only_a_pendamping_hands_over(client, world):
     client.force_login(world.users["pimpinan"])
     assert hand_over(client).status_code == 403
+
+
+def test_staff_read_held_forms_and_mark_them_handled(client, world):
+    from mentoring.models import HeldSubmission
+
+    held = HeldSubmission.objects.create(user=world.users["pendamping_a"], path="/survei/cepat/",
+                                         fields={"name": ["Usaha Tertahan"]}, reason="perlu diperiksa")
+    client.force_login(world.users["admin"])
+    listing = reverse("admin:mentoring_heldsubmission_changelist")
+
+    assert "Usaha Tertahan" in client.get(reverse("admin:mentoring_heldsubmission_change", args=[held.pk])).content.decode()
+    response = client.post(listing, {"action": "mark_done", "_selected_action": [held.pk]}, follow=True)
+    assert "1 isian ditandai sudah ditangani." in response.content.decode()
+    held.refresh_from_db()
+    assert held.done_by == world.users["admin"] and held.done_at is not None
+    assert client.get(listing, {"ditangani": "belum"}).context["cl"].result_count == 0
+    assert client.get(listing, {"ditangani": "sudah"}).context["cl"].result_count == 1
