@@ -4,7 +4,7 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +14,7 @@ from mapping.models import (
     ASSESSMENT_RANKING, GEOMETRY_OF_DESA_AND_KECAMATAN, UMKM, Assessment, AssessmentScore, Desa, Kecamatan, Komoditas, Product,
     Candidate, CandidateScore, Penetapan, RatingClass, Sentra, UMKMFact,
 )
+from mapping.models.facts import fact_mask
 from mapping.readiness import ReadinessItem, readiness_items
 from purbalingga_umkm.models import AuditEntry
 
@@ -89,15 +90,17 @@ def umkm_search(*, user, query: str = "", desa_kode: str = "", sektor_kode: str 
 
 
 def sector_location_quotient(*, sector, kecamatan) -> Decimal | None:
-    """LQ of `sector` in `kecamatan`, counting active UMKM with an active product in it."""
-    in_kecamatan = Q(desa__kecamatan=kecamatan)
-    in_sector = Q(products__sector=sector, products__is_active=True)
-    counts = UMKM.objects.lq_base().aggregate(
-        kabupaten_total=Count("pk", distinct=True),
-        sector_in_kabupaten=Count("pk", distinct=True, filter=in_sector),
-        kecamatan_total=Count("pk", distinct=True, filter=in_kecamatan),
-        sector_in_kecamatan=Count("pk", distinct=True, filter=in_kecamatan & in_sector),
-    )
+    """LQ of `sector` in `kecamatan`, counting active UMKM with an active product in it.
+
+    Read from the UMKM facts (kept true in every write's transaction), whose sector flags
+    are those of the UMKM's active products: one pass over a narrow table, no joins."""
+    in_kecamatan = Q(kecamatan_id=getattr(kecamatan, "pk", kecamatan))
+    in_sector = Q(sector_hit__gt=0)
+    counts = (UMKMFact.objects.active().filter(product_count__gt=0)
+              .alias(sector_hit=F("sector_mask").bitand(fact_mask(sector)))
+              .aggregate(kabupaten_total=Count("pk"), sector_in_kabupaten=Count("pk", filter=in_sector),
+                         kecamatan_total=Count("pk", filter=in_kecamatan),
+                         sector_in_kecamatan=Count("pk", filter=in_kecamatan & in_sector)))
     return rating.location_quotient(**counts)
 
 

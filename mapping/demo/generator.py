@@ -13,6 +13,7 @@ from shapely.prepared import prep
 from mapping import geometry, rating, selectors
 from mapping.demo import vocabulary as vocab
 from mapping.models import UMKM, Assessment, AssessmentScore, Desa, Permit, Product, Rubric, Sector, Sentra
+from mapping.services.facts import facts_changed
 from mapping.services.komoditas import products_komoditas_suggest
 
 # Demo accounts are recognised by this username prefix, so clear_demo can remove them.
@@ -247,6 +248,7 @@ def demo_assessments_seed(*, rng: random.Random, assessor_by_kecamatan: dict, ve
     if rubric is None or Assessment.objects.filter(product__umkm__is_demo=True).exists():
         return 0
     criteria = list(rubric.criteria.prefetch_related("levels"))
+    facts_changed(everything=True)  # the generated registry was bulk-written; the LQ reads its facts
     now = timezone.now()
     made = []
     lq = {}  # (sector, kecamatan) → LQ, computed as an assessor's form would
