@@ -290,7 +290,7 @@ def _zip_check(data: bytes, *, ods: bool = False):
                                 hidden_rows.setdefault(entry.filename, set()).add(int(found.group(1)))
                     tail = chunk[-400:]
         if ods:
-            return [], []
+            return [], _ods_hidden_rows(archive)
         # The small structural parts go through defusedxml as well.
         sheet_paths = _sheet_paths(archive)
     except zipfile.BadZipFile:
@@ -344,14 +344,39 @@ def _cell(value):
     return value
 
 
+ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+# A run of this many repeated rows is the sheet's empty tail (LibreOffice writes one to the
+# last row of the sheet): never data, so never counted as hidden rows.
+ODS_EMPTY_TAIL = 10_000
+
+
+def _ods_hidden_rows(archive) -> list[set]:
+    """Row numbers hidden by hand (visibility "collapse") or by a filter ("filter"), per
+    sheet of an ODS, in the sheets' order; read streaming, after the bomb checks above."""
+    sheets: list[set] = []
+    number = 0
+    with archive.open("content.xml") as stream:
+        for event, element in SafeET.iterparse(stream, events=("start", "end")):
+            if event == "start" and element.tag == f"{ODS_TABLE}table":
+                sheets.append(set())
+                number = 0
+            elif event == "start" and element.tag == f"{ODS_TABLE}table-row" and sheets:
+                repeated = int(element.get(f"{ODS_TABLE}number-rows-repeated", "1") or 1)
+                if element.get(f"{ODS_TABLE}visibility", "visible") != "visible" and repeated < ODS_EMPTY_TAIL:
+                    sheets[-1].update(range(number + 1, number + repeated + 1))
+                number += repeated
+            elif event == "end" and element.tag in (f"{ODS_TABLE}table-row", f"{ODS_TABLE}table"):
+                element.clear()
+    return sheets
+
+
 def _workbook_read(data: bytes, known_headers: set[str], options: dict, *, kind: str) -> Table:
     """XLSX, ODS or XLS: the visible sheet with a header row (the one the user chose when
-    several have one), its hidden rows (XLSX) left out unless the user includes them."""
+    several have one), its hidden rows (XLSX, ODS) left out unless the user includes them."""
     if kind == "xlsx":
         formulas, hidden_by_sheet = _zip_check(data)
     elif kind == "ods":
-        _zip_check(data, ods=True)
-        formulas, hidden_by_sheet = [], []
+        formulas, hidden_by_sheet = _zip_check(data, ods=True)
     else:
         formulas, hidden_by_sheet = [], []
     try:
@@ -405,6 +430,9 @@ def _workbook_read(data: bytes, known_headers: set[str], options: dict, *, kind:
     if merged:
         notes.append(_("Sel gabungan (merge) diisi dengan nilai sel kiri-atasnya."))
     hidden = sorted(hidden_by_sheet[index]) if index < len(hidden_by_sheet) else []
+    if kind == "xls":
+        notes.append(_("Berkas Excel 97–2003 (.xls): baris yang disembunyikan atau tersaring tidak dapat dikenali dan "
+                       "ikut dibaca. Bila ada, buka berkasnya dan simpan sebagai .xlsx lalu unggah lagi."))
     skip = frozenset(hidden) if options.get("hidden_rows") != "include" else frozenset()
     if hidden and not skip:
         notes.append(_("%(n)s baris tersembunyi atau tersaring ikut dihitung, sesuai pilihan.") % {"n": len(hidden)})

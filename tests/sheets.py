@@ -126,8 +126,10 @@ def recap_xls() -> bytes:
     return output.getvalue()
 
 
-def recap_ods() -> bytes:
-    """An OpenDocument spreadsheet written by hand (as LibreOffice Calc saves one)."""
+def recap_ods(*, hidden_row=None) -> bytes:
+    """An OpenDocument spreadsheet written by hand (as LibreOffice Calc saves one), with
+    `hidden_row` filtered out by an autofilter (table:visibility="filter") and the empty
+    tail of repeated rows LibreOffice writes."""
     import zipfile
     from xml.sax.saxutils import escape
 
@@ -139,8 +141,12 @@ def recap_ods() -> bytes:
                     f"<text:p>{value}</text:p></table:table-cell>")
         return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
 
-    rows = "".join(f"<table:table-row>{''.join(cell(v) for v in line) or '<table:table-cell/>'}</table:table-row>"
-                   for line in recap_lines())
+    def row(line):
+        hidden = ' table:visibility="filter"' if line is hidden_row else ""
+        return f"<table:table-row{hidden}>{''.join(cell(v) for v in line) or '<table:table-cell/>'}</table:table-row>"
+
+    rows = "".join(row(line) for line in recap_lines(hidden_row=hidden_row))
+    rows += '<table:table-row table:number-rows-repeated="1048500"><table:table-cell/></table:table-row>'
     content = (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '

@@ -41,6 +41,7 @@ def test_a_kecamatan_recap_goes_in_as_it_was_sent(staff, make, name):
     notes = " ".join(batch.notes)
     assert "nomor kolom" in notes and "Baris jumlah/total dilewati" in notes and "Blok tanda tangan" in notes
     assert "NO" in notes and "JENIS USAHA" in notes  # ignored columns are named
+    assert ("simpan sebagai .xlsx" in notes) == name.endswith(".xls")  # .xls cannot tell hidden rows: it says so
     readings = [r for sample in batch.sample for r in sample["readings"] if r.startswith("NO HP")]
     assert "NO HP: +62 857-1111-2222 / (0281) 891234 → 085711112222 (nomor lain ke Telepon Lain: 0281891234)" in readings
     confirm(staff, batch)
@@ -194,3 +195,15 @@ def test_a_product_list_with_office_headers_needs_no_mapping(staff, world):
     product = world.umkm["X"].products.get(name="Sapu glagah")
     assert (product.monthly_capacity, product.capacity_unit, product.price, product.market_reach) == (
         1200, "pcs", 25_000, "ekspor")
+
+
+def test_a_row_filtered_out_in_an_ods_is_reported_and_can_be_counted(staff):
+    hidden = [4, "Tersaring", "", "Usaha Tersaring", "Dusun IV", "", "Karangbanjar", "Bojongsari", "", "", "100.000", 1]
+    batch = upload(staff, recap_ods(hidden_row=hidden), name="rekap.ods")
+
+    assert "1 baris tersembunyi atau tersaring tidak dihitung (baris 8)" in " ".join(batch.notes)
+    assert batch.counts["new"] == 3 and batch.columns["hidden_rows"] == 1
+
+    staff.post(reverse("spreadsheets:import-reading", args=[batch.pk]), {"baris_tersembunyi": "include"})
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.READY and batch.counts["new"] == 4
