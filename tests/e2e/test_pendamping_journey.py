@@ -40,6 +40,7 @@ def test_pendamping_logs_a_visit_on_a_phone(live_server, mentor_in_kalimanah, br
     page.get_by_placeholder("Nama usaha, pemilik, atau NIB").fill("tarsini")
     page.get_by_role("button", name="Cari").click()
     expect(page.locator("#umkm-list li")).to_have_count(1)
+    expect(page.locator("#umkm-list")).to_be_in_viewport()  # the results come into view, not the top of the page
     page.get_by_role("link", name="Catat kunjungan").click()
 
     expect(page.get_by_test_id("visit-umkm")).to_contain_text("Bulu Mata Mewek Jaya")
