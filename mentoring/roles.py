@@ -39,6 +39,11 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
         },
         "auth": {"user": ("view", "add", "change"), "group": ("view",)},
         "axes": {"accessattempt": ("view", "delete"), "accesslog": ("view",)},
+        # Aid is kept for years: nothing is deleted (a recipient leaves through a state).
+        "bantuan": {
+            **{m: ("view", "add", "change") for m in ("kelompok", "member", "program", "stage", "stackingrule")},
+            **{m: ("view",) for m in ("recipient", "flag", "disbursement", "usecheck")},
+        },
     },
     Role.PIMPINAN: {
         "mapping": {
@@ -52,6 +57,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "visit#coverage": ("view_coverage_report",),
             "assignment#transfer": ("export",),
         },
+        "bantuan": {m: ("view",) for m in ("kelompok", "member", "program", "stage", "stackingrule", "recipient",
+                                          "flag", "disbursement", "usecheck")},
         # Exports for meetings; Pimpinan never writes, so never imports.
         "mapping#transfer": {
             m: ("export",) for m in ("kecamatan", "desa", "sector", "umkm", "product", "assessment")
@@ -68,6 +75,12 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
         "mentoring": {
             **{m: ("view",) for m in ("pendamping", "assignment", "topic")},
             **{m: ("view", "add", "change") for m in ("visit", "followup")},
+        },
+        # The groups of their kecamatan; programs read; the follow-ups of aid use recorded.
+        "bantuan": {
+            **{m: ("view", "add", "change") for m in ("kelompok", "member")},
+            **{m: ("view",) for m in ("program", "stage", "recipient", "flag", "disbursement")},
+            "usecheck": ("view", "change"),
         },
     },
 }

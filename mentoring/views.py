@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from mapping import selectors as mapping_selectors
+from purbalingga_umkm.duties import duties_for
+from purbalingga_umkm.panels import panels_for
 from purbalingga_umkm.params import id_param
 from purbalingga_umkm.roles import Role, role_of, role_required
 from purbalingga_umkm.tables import table_response
@@ -57,6 +59,7 @@ def my_tasks(request):
         "unsurveyed_desa": [d for d in desa_coverage if not d.surveyed],
         "coverage_days": selectors.COVERAGE_DAYS,
         "recent_visits": selectors.recent_visits(user=request.user),
+        "duties": duties_for(request.user),  # work other apps give the pendamping (e.g. aid follow-ups)
     }
     return render(request, "mentoring/my_tasks.html", context)
 
@@ -171,6 +174,7 @@ def dashboard(request):
         "trend": data["trend"],
         "map_figures": dashboards.map_figures(figures),
         "coverage_days": selectors.COVERAGE_DAYS,
+        "panels": panels_for("dashboard", request),  # sections other apps add (e.g. bantuan)
         **dashboards.filter_choices(),
     }
     return render(request, "mentoring/dashboard.html", context)

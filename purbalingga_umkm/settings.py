@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "spreadsheets",
     "mapping",
     "mentoring",
+    "bantuan",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +242,8 @@ TASKS = {"default": {"BACKEND": {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }[env.str("TASKS_BACKEND", default="database")]}}
 IMPORT_STALE_SECONDS = env.int("IMPORT_STALE_SECONDS", default=120)
+# Aid: a group formed fewer days than this before it is proposed is flagged (bantuan.checks).
+BANTUAN_GROUP_MIN_AGE_DAYS = env.int("BANTUAN_GROUP_MIN_AGE_DAYS", default=180)
 # django-import-export (admin exports): each direction needs its own model permission,
 # e.g. mapping.export_umkm; the library's default is none at all.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("mentoring.urls")),
     path("", include("mapping.urls")),
     path("", include("spreadsheets.urls")),
+    path("", include("bantuan.urls")),
 ]
 
 if settings.DEBUG:

@@ -151,8 +151,9 @@ def test_dashboard_query_count_is_constant(client, world, django_assert_num_quer
     # list), sectors, sector mix, headline visits this month and submissions awaiting
     # verification, flagships (winners, then their rows), trend (UMKM, assessments, visits
     # per month), filter choices (sectors again, rating classes), navigation permissions
-    # (user, groups): 24, whatever the number of rows.
-    with django_assert_num_queries(24):
+    # (user, groups), other apps' sections (bantuan: is there a program? none): 25, whatever
+    # the number of rows.
+    with django_assert_num_queries(25):
         response = client.get(reverse("mentoring:dashboard"))
         assert response.status_code == 200
     assert response.context["headline"].umkm == 8
@@ -166,8 +167,9 @@ def test_repeated_reads_come_from_the_cache_until_the_next_write(client, world, 
     facts_changed(everything=True)
     dashboard(client, world.users["pimpinan"])
     # session, user, role, cache stamp, filter choices (sectors, rating classes),
-    # navigation permissions (user, groups): 8; the figures themselves come from the cache.
-    with django_assert_num_queries(8):
+    # navigation permissions (user, groups), other apps' sections (bantuan: none): 9; the
+    # figures themselves come from the cache.
+    with django_assert_num_queries(9):
         response = client.get(reverse("mentoring:dashboard"))
         assert response.status_code == 200
     assert {f.code: f.umkm for f in response.context["figures"]}["33.03.14"] == 3

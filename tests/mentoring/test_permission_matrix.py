@@ -65,6 +65,19 @@ EXPECTED = {
         "pimpinan": (405, 403), "admin": (405, 302),
     },
     "health": everyone(200, 405),
+    # Aid programs (a program id nobody has: the role check answers before the lookup).
+    **{name: {"anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
+              "pimpinan": (200, 405), "admin": (200, 405)} for name in ("bantuan:program-list", "bantuan:aid-report")},
+    "bantuan:program-detail": {"anon": (LOGIN, 405), "pendamping_a": (404, 405), "pendamping_b": (404, 405),
+                               "pimpinan": (404, 405), "admin": (404, 405)},
+    "bantuan:program-shortlist": {"anon": (LOGIN, LOGIN), "pendamping_a": (404, 404), "pendamping_b": (404, 404),
+                                  "pimpinan": (403, 403), "admin": (404, 404)},
+    **{name: {"anon": (405, LOGIN), "pendamping_a": (405, 403), "pendamping_b": (405, 403),
+              "pimpinan": (405, 403), "admin": (405, 404)}
+       for name in ("bantuan:recipient-state", "bantuan:disbursement-propose", "bantuan:flag-override",
+                    "bantuan:disbursement-approve", "bantuan:disbursement-deliver")},
+    "bantuan:use-check": {"anon": (LOGIN, LOGIN), "pendamping_a": (404, 404), "pendamping_b": (404, 404),
+                          "pimpinan": (403, 403), "admin": (404, 404)},
     "manifest": everyone(200, 405),
     "service-worker": everyone(200, 405),
     "mapping:komoditas-detail": everyone(200, 405),
@@ -250,6 +263,8 @@ def url_for(name, world):
     }
     if name in by_pattern:
         return reverse(name, kwargs=by_pattern[name])
+    if name.startswith("bantuan:") and name not in ("bantuan:program-list", "bantuan:aid-report"):
+        return reverse(name, kwargs={"pk": 999999})
     if name.startswith("mapping:penetapan-") and name not in ("mapping:penetapan-list", "mapping:penetapan-create"):
         penetapan = world.penetapan()
         if name == "mapping:penetapan-candidate-score":

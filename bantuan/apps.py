@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BantuanConfig(AppConfig):
+    """Aid programs for kelompok UMKM and kelompok tani, aimed "tepat sasaran": groups,
+    programs with their rules as data, recipients, targeting checks, disbursement and the
+    follow-up of how the aid is used. Depends on mapping and mentoring; nothing depends on it."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "bantuan"
+    verbose_name = _("Bantuan")
+
+    def ready(self):
+        from bantuan import duties, views
+        from purbalingga_umkm.duties import duty_provider_register
+        from purbalingga_umkm.panels import panel_provider_register
+
+        duty_provider_register(duties.use_checks_due)
+        panel_provider_register("dashboard", views.dashboard_panel)

@@ -1,0 +1,89 @@
+"""Figures of aid for leaders: per program and kecamatan, recipients against the UMKM there,
+how many make an adopted produk unggulan, and how the aid delivered is used."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from bantuan.models import Recipient, UseCheck
+from mapping import selectors as mapping_selectors
+from mapping.models import Kecamatan, Product, UMKMFact
+
+PRODUCTIVE = (UseCheck.Result.USED, UseCheck.Result.PARTLY)
+
+
+@dataclass
+class KecamatanAid:
+    code: str
+    name: str
+    umkm: int = 0
+    recipients: int = 0
+    unggulan: int = 0  # recipients making a commodity adopted as produk unggulan of their kecamatan
+    checks: int = 0  # use checks recorded
+    productive: int = 0  # of which used productively (fully or partly)
+    open_flags: int = 0
+
+    @property
+    def per_thousand(self):
+        return None if not self.umkm else round(self.recipients * 1000 / self.umkm, 1)
+
+    @property
+    def productive_pct(self):
+        return None if not self.checks else round(self.productive * 100 / self.checks)
+
+
+@dataclass
+class AidReport:
+    rows: list = field(default_factory=list)
+
+    @property
+    def total(self) -> KecamatanAid:
+        total = KecamatanAid("", _("Kabupaten"))
+        for row in self.rows:
+            for name in ("umkm", "recipients", "unggulan", "checks", "productive", "open_flags"):
+                setattr(total, name, getattr(total, name) + getattr(row, name))
+        return total
+
+
+def aid_by_kecamatan(*, user, program=None, year=None) -> AidReport:
+    """One row per kecamatan the user may see: counting recipients (of `program`, or of
+    every program of `year`) against its active UMKM, with use and open flags."""
+    recipients = Recipient.objects.visible_to(user).counting()
+    if program is not None:
+        recipients = recipients.filter(program=program)
+    elif year is not None:
+        recipients = recipients.filter(program__year=year)
+    kecamatan = Kecamatan.objects.visible_to(user).defer("boundary", "centre").order_by("code")
+    umkm = dict(UMKMFact.objects.active().values("kecamatan_id").annotate(n=Count("pk")).values_list("kecamatan_id", "n"))
+    counted = dict(recipients.values("kecamatan_id").annotate(n=Count("pk")).values_list("kecamatan_id", "n"))
+    flags = dict(recipients.values("kecamatan_id").annotate(
+        n=Count("flags", filter=Q(flags__overridden_at__isnull=True))).values_list("kecamatan_id", "n"))
+    checks = UseCheck.objects.filter(recorded_on__isnull=False, disbursement__recipient__in=recipients)
+    recorded = dict(checks.values("disbursement__recipient__kecamatan_id").annotate(n=Count("pk"))
+                    .values_list("disbursement__recipient__kecamatan_id", "n"))
+    productive = dict(checks.filter(result__in=PRODUCTIVE).values("disbursement__recipient__kecamatan_id")
+                      .annotate(n=Count("pk")).values_list("disbursement__recipient__kecamatan_id", "n"))
+    rows = []
+    for place in kecamatan:
+        _penetapan, adopted_rows = mapping_selectors.adopted_unggulan(kecamatan=place)
+        adopted = [row.komoditas_id for row in adopted_rows]
+        unggulan = 0
+        if adopted and counted.get(place.pk):
+            makers = Product.objects.filter(is_active=True, komoditas_id__in=adopted).values("umkm")
+            unggulan = recipients.filter(kecamatan=place).filter(
+                Q(umkm__in=makers) | Q(kelompok__komoditas_id__in=adopted)).count()
+        rows.append(KecamatanAid(place.code, place.name, umkm=umkm.get(place.pk, 0), recipients=counted.get(place.pk, 0),
+                                 unggulan=unggulan, checks=recorded.get(place.pk, 0),
+                                 productive=productive.get(place.pk, 0), open_flags=flags.get(place.pk, 0)))
+    return AidReport(rows)
+
+
+def aid_table(report: AidReport, *, filename: str) -> dict:
+    """The report as a table_response() table."""
+    headers = [_("Kode"), _("Kecamatan"), _("UMKM aktif"), _("Penerima"), _("Penerima per 1.000 UMKM"),
+               _("Penerima dengan produk unggulan ditetapkan"), _("Cek pemanfaatan tercatat"),
+               _("Dipakai produktif"), _("Temuan sasaran terbuka")]
+    rows = [[r.code, r.name, r.umkm, r.recipients, r.per_thousand, r.unggulan, r.checks, r.productive, r.open_flags]
+            for r in [*report.rows, report.total]]
+    return {"headers": headers, "rows": rows, "filename": filename, "title": _("Bantuan per kecamatan")}

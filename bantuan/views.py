@@ -1,0 +1,228 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from bantuan import reports, services, shortlist
+from bantuan.forms import DeliveryForm, DisbursementForm, OverrideForm, ProposeForm, StateForm, UseCheckForm
+from bantuan.rules import rules_described
+from bantuan.models import Disbursement, Flag, Kelompok, Program, Recipient, UseCheck
+from mapping.models import UMKM
+from purbalingga_umkm.panels import Panel
+from purbalingga_umkm.params import id_param
+from purbalingga_umkm.roles import Role, role_of, role_required
+from purbalingga_umkm.tables import table_response
+
+READERS = (Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
+RECIPIENTS_PER_PAGE = 50
+
+
+@require_safe
+@role_required(*READERS)
+def program_list(request):
+    programs = Program.objects.annotate(
+        places=Count("recipients", filter=Q(recipients__state__in=[Recipient.State.PROPOSED, Recipient.State.ENROLLED,
+                                                                   Recipient.State.PAUSED]))).order_by("-year", "name")
+    return render(request, "bantuan/program_list.html", {"programs": programs})
+
+
+def _program_page(request, program, *, errors=None, status=200):
+    """The program page; `errors` {form key: (message, typed value)} re-shows a refused form as typed."""
+    error_key, (error_message, error_value) = next(iter((errors or {"": ("", "")}).items()))
+    recipients = (Recipient.objects.visible_to(request.user).filter(program=program)
+                  .select_related("stage", "umkm__desa", "kelompok__desa")
+                  .prefetch_related("flags", "disbursements").order_by("stage__number", "pk"))
+    is_staff = role_of(request.user) is Role.ADMIN_DINAS
+    context = {
+        "program": program,
+        "stages": list(program.stages.all()),
+        "page": Paginator(recipients, RECIPIENTS_PER_PAGE).get_page(request.GET.get("halaman")),
+        "by_state": dict(Recipient.objects.filter(program=program).values_list("state").annotate(n=Count("pk"))),
+        "places": Recipient.objects.counting().filter(program=program).count(),
+        "budget_used": services.budget_used(program),
+        "open_flags": Flag.objects.filter(recipient__program=program, overridden_at__isnull=True).count(),
+        "fairness": shortlist.fairness_gaps(program) if is_staff else [],
+        "is_staff": is_staff,
+        "error_key": error_key, "error_message": error_message, "error_value": error_value,
+        "states": Recipient.State.choices,
+        "rules": rules_described(program.rules or {}),
+    }
+    return render(request, "bantuan/program_detail.html", context, status=status)
+
+
+@require_safe
+@role_required(*READERS)
+def program_detail(request, pk):
+    return _program_page(request, get_object_or_404(Program, pk=pk))
+
+
+@role_required(Role.ADMIN_DINAS, Role.PENDAMPING)
+def program_shortlist(request, pk):
+    """The proposed shortlist with the reason for each place; "Usulkan" proposes one."""
+    program = get_object_or_404(Program, pk=pk)
+    if request.method == "POST":
+        form = ProposeForm(request.POST)
+        if form.is_valid():
+            stage = get_object_or_404(program.stages, pk=form.cleaned_data["stage"])
+            target = {}
+            if form.cleaned_data["umkm"]:
+                target["umkm"] = get_object_or_404(UMKM.objects.visible_to(request.user), pk=form.cleaned_data["umkm"])
+            elif form.cleaned_data["kelompok"]:
+                target["kelompok"] = get_object_or_404(Kelompok.objects.visible_to(request.user),
+                                                       pk=form.cleaned_data["kelompok"])
+            try:
+                if not target:
+                    raise services.BantuanError(_("Pilih UMKM atau kelompok yang diusulkan."))
+                recipient = services.recipient_propose(program=program, stage=stage, by=request.user,
+                                                       note=form.cleaned_data["note"], **target)
+            except services.BantuanError as error:
+                messages.error(request, error.message)
+            else:
+                flags = recipient.flags.count()
+                messages.success(request, _("%(who)s diusulkan; %(n)s temuan sasaran.") % {"who": recipient.label, "n": flags})
+        else:
+            messages.error(request, _("Usulan tidak lengkap."))
+        return redirect("bantuan:program-shortlist", pk=program.pk)
+    candidates = [c for c in shortlist.shortlist(program)
+                  if (c.umkm and UMKM.objects.visible_to(request.user).filter(pk=c.umkm.pk).exists())
+                  or (c.kelompok and Kelompok.objects.visible_to(request.user).filter(pk=c.kelompok.pk).exists())]
+    context = {"program": program, "candidates": candidates, "stage": program.stages.order_by("number").first()}
+    return render(request, "bantuan/shortlist.html", context)
+
+
+@require_POST
+@role_required(Role.ADMIN_DINAS)
+def flag_override(request, pk):
+    flag = get_object_or_404(Flag.objects.select_related("recipient__program"), pk=pk)
+    form = OverrideForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.BantuanError(_("Tuliskan alasannya."))
+        services.flag_override(flag=flag, justification=form.cleaned_data["justification"], by=request.user)
+    except services.BantuanError as error:
+        return _program_page(request, flag.recipient.program, status=400,
+                             errors={f"flag-{flag.pk}": (error.message, request.POST.get("justification", ""))})
+    messages.success(request, _("Temuan diterima dengan alasan tercatat."))
+    return redirect("bantuan:program-detail", pk=flag.recipient.program_id)
+
+
+@require_POST
+@role_required(Role.ADMIN_DINAS)
+def recipient_state(request, pk):
+    recipient = get_object_or_404(Recipient.objects.select_related("program"), pk=pk)
+    form = StateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.BantuanError(_("Pilih status yang dikenal."))
+        services.recipient_state_set(recipient=recipient, state=form.cleaned_data["state"],
+                                     reason=form.cleaned_data["reason"], by=request.user,
+                                     expected_version=form.cleaned_data["version"])
+    except services.BantuanError as error:
+        return _program_page(request, recipient.program, status=400,
+                             errors={f"state-{recipient.pk}": (error.message, request.POST.get("reason", ""))})
+    messages.success(request, _("Status %(who)s diperbarui.") % {"who": recipient.label})
+    return redirect("bantuan:program-detail", pk=recipient.program_id)
+
+
+@require_POST
+@role_required(Role.ADMIN_DINAS)
+def disbursement_propose(request, pk):
+    recipient = get_object_or_404(Recipient.objects.select_related("program"), pk=pk)
+    form = DisbursementForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.BantuanError(" ".join(e for errors in form.errors.values() for e in errors))
+        services.disbursement_propose(recipient=recipient, value=form.cleaned_data["value"],
+                                      items=form.cleaned_data["items"], by=request.user)
+    except services.BantuanError as error:
+        return _program_page(request, recipient.program, status=400,
+                             errors={f"pay-{recipient.pk}": (error.message, request.POST.get("value", ""))})
+    messages.success(request, _("Penyaluran untuk %(who)s diusulkan.") % {"who": recipient.label})
+    return redirect("bantuan:program-detail", pk=recipient.program_id)
+
+
+@require_POST
+@role_required(Role.ADMIN_DINAS)
+def disbursement_approve(request, pk):
+    disbursement = get_object_or_404(Disbursement.objects.select_related("recipient__program"), pk=pk)
+    try:
+        services.disbursement_approve(disbursement=disbursement, by=request.user)
+    except services.BantuanError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Penyaluran disetujui."))
+    return redirect("bantuan:program-detail", pk=disbursement.recipient.program_id)
+
+
+@require_POST
+@role_required(Role.ADMIN_DINAS)
+def disbursement_deliver(request, pk):
+    disbursement = get_object_or_404(Disbursement.objects.select_related("recipient__program"), pk=pk)
+    form = DeliveryForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise services.BantuanError(" ".join(e for errors in form.errors.values() for e in errors))
+        services.disbursement_deliver(disbursement=disbursement, delivered_on=form.cleaned_data["delivered_on"],
+                                      bast_number=form.cleaned_data["bast_number"], by=request.user,
+                                      photo=form.cleaned_data.get("photo") or None)
+    except services.BantuanError as error:
+        return _program_page(request, disbursement.recipient.program, status=400,
+                             errors={f"deliver-{disbursement.pk}": (error.message, request.POST.get("bast_number", ""))})
+    messages.success(request, _("Serah terima tercatat; cek pemanfaatan 3 dan 6 bulan dijadwalkan."))
+    return redirect("bantuan:program-detail", pk=disbursement.recipient.program_id)
+
+
+@role_required(Role.PENDAMPING, Role.ADMIN_DINAS)
+def use_check(request, pk):
+    """The pendamping records how the aid is used (3 or 6 months after the handover)."""
+    check = get_object_or_404(
+        UseCheck.objects.filter(disbursement__recipient__in=Recipient.objects.editable_by(request.user))
+        .select_related("disbursement__recipient__program", "disbursement__recipient__umkm__desa",
+                        "disbursement__recipient__kelompok__desa"), pk=pk)
+    posted = request.method == "POST"
+    form = UseCheckForm(request.POST if posted else None, request.FILES if posted else None, instance=check)
+    if posted and form.is_valid():
+        facts = {name: form.cleaned_data[name] for name in
+                 ("photo", "lat", "lng", "monthly_capacity", "workers", "monthly_turnover", "note")
+                 if name != "photo" or form.cleaned_data.get("photo")}
+        services.use_check_record(check=check, result=form.cleaned_data["result"], by=request.user, **facts)
+        messages.success(request, _("Pemanfaatan bantuan tercatat."))
+        return redirect("mentoring:my-tasks" if role_of(request.user) is Role.PENDAMPING else "bantuan:program-list")
+    return render(request, "bantuan/use_check_form.html", {"form": form, "check": check,
+                                                          "recipient": check.disbursement.recipient})
+
+
+def _report_year(request, programs):
+    years = sorted(set(programs.values_list("year", flat=True)), reverse=True)
+    wanted = request.GET.get("tahun", "")
+    return (int(wanted) if wanted.isdigit() and int(wanted) in years else (years[0] if years else None)), years
+
+
+@require_safe
+@role_required(*READERS)
+def aid_report(request):
+    """Aid per kecamatan for a year or one program: recipients against UMKM, produk unggulan, use."""
+    programs = Program.objects.all()
+    year, years = _report_year(request, programs)
+    program = programs.filter(pk=id_param(request.GET, "program")).first() if id_param(request.GET, "program") else None
+    report = reports.aid_by_kecamatan(user=request.user, program=program, year=year)
+    if request.GET.get("unduh") in ("csv", "xlsx"):
+        filters = [_("Program: %(p)s") % {"p": program}] if program else [_("Tahun: %(y)s") % {"y": year}]
+        return table_response(**reports.aid_table(report, filename="bantuan-per-kecamatan"), fmt=request.GET["unduh"],
+                              filters=filters)
+    context = {"report": report, "year": year, "years": years, "program": program,
+               "programs": programs.filter(year=year) if year else programs.none()}
+    return render(request, "bantuan/report.html", context)
+
+
+def dashboard_panel(request):
+    """The "Bantuan" section of /dasbor/: this year's aid per kecamatan, for those who read it."""
+    if role_of(request.user) not in READERS:
+        return None
+    year = Program.objects.order_by("-year").values_list("year", flat=True).first()
+    if year is None:
+        return None
+    report = reports.aid_by_kecamatan(user=request.user, year=year)
+    return Panel("bantuan/_dashboard_panel.html", {"report": report, "year": year})

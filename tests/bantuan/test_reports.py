@@ -1,0 +1,68 @@
+"""Every aid figure a leader sees equals an independent recount of the records."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from bantuan.models import Disbursement, Recipient, UseCheck
+from mapping.models import UMKM
+from mapping.services.facts import facts_changed
+from tests.bantuan.conftest import TODAY, program_make, propose, visited
+from tests.factories import UMKMFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def aided(today, staff, world):
+    program = program_make(quota=10)
+    made = [visited(UMKMFactory(desa=world.desa[side], name=f"Usaha {side}{n}")) for side in "XXY" for n in (1,)]
+    made.append(visited(UMKMFactory(desa=world.desa["X"], name="Usaha X2")))
+    recipients = [propose(program, staff, umkm=u) for u in made]
+    Recipient.objects.filter(pk=recipients[-1].pk).update(state=Recipient.State.EXITED)  # not counted
+    payment = Disbursement.objects.create(recipient=recipients[0], value=5_000_000, status="diserahkan",
+                                          delivered_on=TODAY)
+    UseCheck.objects.create(disbursement=payment, months=3, due_on=TODAY, recorded_on=TODAY, result="dijual")
+    UseCheck.objects.create(disbursement=payment, months=6, due_on=TODAY, recorded_on=TODAY, result="dipakai")
+    facts_changed(everything=True)
+    return program
+
+
+def recount(kecamatan):
+    active_umkm = sum(1 for u in UMKM.objects.all() if u.is_active and u.desa.kecamatan_id == kecamatan.pk)
+    counting = [r for r in Recipient.objects.all()
+                if r.kecamatan_id == kecamatan.pk and r.state in ("usulan", "terdaftar", "ditangguhkan")]
+    checks = [c for c in UseCheck.objects.all() if c.recorded_on and c.disbursement.recipient in counting]
+    return active_umkm, len(counting), len(checks), sum(c.result in ("dipakai", "sebagian") for c in checks)
+
+
+def test_the_report_per_kecamatan_equals_a_recount(client, world, aided):
+    client.force_login(world.users["pimpinan"])
+    report = client.get(reverse("bantuan:aid-report")).context["report"]
+    rows = {row.code: row for row in report.rows}
+    for side in "XY":
+        kecamatan = world.kecamatan[side]
+        row = rows[kecamatan.code]
+        assert (row.umkm, row.recipients, row.checks, row.productive) == recount(kecamatan)
+    assert rows[world.kecamatan["X"].code].recipients == 2 and rows[world.kecamatan["X"].code].productive_pct == 50
+    assert report.total.recipients == sum(row.recipients for row in report.rows) == 3
+
+
+def test_the_export_says_its_year_and_carries_the_same_figures(client, world, aided):
+    client.force_login(world.users["admin"])
+    response = client.get(reverse("bantuan:aid-report"), {"unduh": "csv", "tahun": "2026"})
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert lines[0] == ["Bantuan per kecamatan — filter: Tahun: 2026"]
+    by_code = {line[0]: line for line in lines[2:]}
+    assert by_code[world.kecamatan["X"].code][3] == "2" and lines[-1][1] == "Kabupaten" and lines[-1][3] == "3"
+
+
+def test_a_pendamping_sees_only_their_kecamatan_and_pimpinan_see_the_dashboard_section(client, world, aided):
+    client.force_login(world.users["pendamping_a"])
+    rows = client.get(reverse("bantuan:aid-report")).context["report"].rows
+    assert [row.code for row in rows] == [world.kecamatan["X"].code]
+    client.force_login(world.users["pimpinan"])
+    page = client.get(reverse("mentoring:dashboard")).content.decode()
+    assert 'id="bantuan-panel"' in page and "3 penerima dari" in page
