@@ -65,7 +65,7 @@ class FlagInline(admin.TabularInline):
 
 
 @admin.register(Recipient)
-class RecipientAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
+class RecipientAdmin(AuditedAdminMixin, NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
     """Read here; proposed, checked and decided on the program page (/bantuan/)."""
 
     list_display = ["__str__", "program", "stage", "kecamatan", "state"]
@@ -80,7 +80,7 @@ class RecipientAdmin(NoDeleteMixin, ScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Disbursement)
-class DisbursementAdmin(NoDeleteMixin, admin.ModelAdmin):
+class DisbursementAdmin(AuditedAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ["recipient", "value", "status", "delivered_on", "bast_number"]
     list_filter = ["status", "recipient__program"]
     readonly_fields = [f.name for f in Disbursement._meta.fields]
@@ -90,7 +90,7 @@ class DisbursementAdmin(NoDeleteMixin, admin.ModelAdmin):
 
 
 @admin.register(UseCheck)
-class UseCheckAdmin(NoDeleteMixin, admin.ModelAdmin):
+class UseCheckAdmin(AuditedAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     list_display = ["disbursement", "months", "due_on", "recorded_on", "result"]
     list_filter = ["months", "result", ("recorded_on", admin.EmptyFieldListFilter)]
     readonly_fields = [f.name for f in UseCheck._meta.fields]

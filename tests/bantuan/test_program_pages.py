@@ -116,3 +116,12 @@ def test_the_rules_read_as_words_not_codes(client, world, today):
     client.force_login(world.users["pimpinan"])
     page = client.get(reverse("bantuan:program-detail", args=[program.pk])).content.decode()
     assert "Kecamatan: Bojongsari; Skala usaha: Mikro, Kecil; Dokumen wajib: SPP-IRT / PIRT" in page
+
+
+def test_staff_see_every_change_of_a_recipient_in_its_history(client, world, program, staff):
+    recipient = Recipient.objects.get(umkm__name="Sapu Glagah Bu Rasem")
+    services.recipient_state_set(recipient=recipient, state="ditangguhkan", reason="Menunggu surat desa", by=staff,
+                                 expected_version=1)
+    client.force_login(world.users["admin"])
+    page = client.get(reverse("admin:bantuan_recipient_history", args=[recipient.pk])).content.decode()
+    assert "Menunggu surat desa" in page and "ditangguhkan" in page
