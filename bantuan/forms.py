@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bantuan.models import Recipient, UseCheck
+from bantuan.models import Kelompok, Member, Recipient, UseCheck
+from mapping.models import UMKM, Desa, Komoditas
+from purbalingga_umkm.numbers import NumberFormField
 
 
 class StateForm(forms.Form):
@@ -51,3 +53,81 @@ class UseCheckForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name not in ("result", "lat", "lng"):
                 field.widget.attrs.setdefault("class", "form-control")
+
+
+class KelompokForm(forms.ModelForm):
+    class Meta:
+        model = Kelompok
+        fields = ["name", "kind", "desa", "komoditas", "leader_name", "formed_on", "registry_number",
+                  "pengukuhan_number", "koperasi_nik", "is_active"]
+        widgets = {"formed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["desa"].queryset = (Desa.objects.editable_by(user).select_related("kecamatan")
+                                        .defer("boundary", "centre", "kecamatan__boundary", "kecamatan__centre")
+                                        .order_by("kecamatan__name", "name"))
+        self.fields["desa"].label_from_instance = lambda desa: f"{desa.name} (Kec. {desa.kecamatan.name})"
+        self.fields["desa"].error_messages["invalid_choice"] = _("Desa ini bukan wilayah tugas Anda.")
+        self.fields["komoditas"].queryset = Komoditas.objects.active()
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else (
+                "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+            field.widget.attrs.setdefault("class", css)
+
+
+class MemberForm(forms.ModelForm):
+    land_area_ha = NumberFormField(label=_("Luas lahan (ha)"), required=False, max_digits=7, decimal_places=3,
+                                   min_value=0, help_text=_("Mis. 0,75."))
+    umkm_code = forms.CharField(label=_("Kode UMKM"), required=False, max_length=40,
+                                help_text=_("Bila anggota adalah UMKM terdaftar; kosongkan untuk petani/perorangan."))
+
+    class Meta:
+        model = Member
+        fields = ["name", "nik", "kk_number", "land_area_ha", "joined_on", "left_on"]
+        widgets = {"joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                   "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.umkm_id:
+            self.initial["umkm_code"] = self.instance.umkm.code
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-control form-control-sm")
+
+    def clean_umkm_code(self):
+        code = self.cleaned_data["umkm_code"].strip()
+        if not code:
+            return None
+        umkm = UMKM.objects.editable_by(self.user).filter(code=code).first()
+        if umkm is None:
+            raise forms.ValidationError(_("Tidak ada UMKM dengan kode %(code)s di wilayah tugas Anda.") % {"code": code})
+        return umkm
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.umkm = cleaned.get("umkm_code")
+        if not cleaned.get("umkm_code") and not cleaned.get("name") and self.has_changed():
+            self.add_error("name", _("Isi nama anggota, atau kode UMKM-nya."))
+        return cleaned
+
+
+class BaseMemberFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "user": self.user}
+
+    def clean(self):
+        super().clean()
+        members = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                   and (f.cleaned_data.get("name") or f.cleaned_data.get("umkm_code"))]
+        if not members and not any(f.instance.pk for f in self.forms):
+            raise forms.ValidationError(_("Kelompok harus punya paling sedikit satu anggota."))
+
+
+MemberFormSet = forms.inlineformset_factory(Kelompok, Member, form=MemberForm, formset=BaseMemberFormSet, extra=3,
+                                           can_delete=False)

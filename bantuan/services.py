@@ -205,3 +205,20 @@ def use_check_record(*, check: UseCheck, result: str, by, recorded_on=None, **fa
     check.save()
     audit_saved(check, before=before, by=by)
     return check
+
+
+def kelompok_save(*, form, members, by) -> Kelompok:
+    """A group and its member rows (valid forms), in one transaction, each change audited."""
+    with transaction.atomic():
+        before = audit_snapshot(form.instance) if form.instance.pk else None
+        kelompok = form.save(commit=False)
+        if kelompok.pk is None:
+            kelompok.created_by = by
+        kelompok.save()
+        audit_saved(kelompok, before=before, by=by)
+        members.instance = kelompok
+        for member in members.save(commit=False):
+            member_before = audit_snapshot(type(member).objects.get(pk=member.pk)) if member.pk else None
+            member.save()
+            audit_saved(member, before=member_before, by=by)
+    return kelompok

@@ -6,7 +6,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from bantuan import reports, services, shortlist
-from bantuan.forms import DeliveryForm, DisbursementForm, OverrideForm, ProposeForm, StateForm, UseCheckForm
+from bantuan.forms import (
+    DeliveryForm, DisbursementForm, KelompokForm, MemberFormSet, OverrideForm, ProposeForm, StateForm, UseCheckForm,
+)
 from bantuan.rules import rules_described
 from bantuan.models import Disbursement, Flag, Kelompok, Program, Recipient, UseCheck
 from mapping.models import UMKM
@@ -226,3 +228,35 @@ def dashboard_panel(request):
         return None
     report = reports.aid_by_kecamatan(user=request.user, year=year)
     return Panel("bantuan/_dashboard_panel.html", {"report": report, "year": year})
+
+
+KELOMPOK_PER_PAGE = 25
+
+
+@require_safe
+@role_required(*READERS)
+def kelompok_list(request):
+    query = request.GET.get("q", "").strip()
+    groups = Kelompok.objects.visible_to(request.user).select_related("desa__kecamatan", "komoditas").defer(
+        "desa__boundary", "desa__centre", "desa__kecamatan__boundary", "desa__kecamatan__centre").annotate(
+        member_count=Count("members", filter=Q(members__left_on__isnull=True))).order_by("desa__code", "name")
+    if query:
+        groups = groups.filter(Q(name__icontains=query) | Q(leader_name__icontains=query) | Q(desa__name__icontains=query))
+    can_add = role_of(request.user) in (Role.ADMIN_DINAS, Role.PENDAMPING)
+    context = {"page": Paginator(groups, KELOMPOK_PER_PAGE).get_page(request.GET.get("halaman")), "query": query,
+               "can_add": can_add}
+    return render(request, "bantuan/kelompok_list.html", context)
+
+
+@role_required(Role.ADMIN_DINAS, Role.PENDAMPING)
+def kelompok_edit(request, pk=None):
+    """A group and its members, in the user's kecamatan; a new group needs one member at least."""
+    kelompok = get_object_or_404(Kelompok.objects.editable_by(request.user), pk=pk) if pk else Kelompok()
+    posted = request.method == "POST"
+    form = KelompokForm(request.POST if posted else None, instance=kelompok, user=request.user)
+    members = MemberFormSet(request.POST if posted else None, instance=kelompok, prefix="anggota", user=request.user)
+    if posted and all([form.is_valid(), members.is_valid()]):
+        saved = services.kelompok_save(form=form, members=members, by=request.user)
+        messages.success(request, _("Kelompok %(name)s tersimpan.") % {"name": saved.name})
+        return redirect("bantuan:kelompok-list")
+    return render(request, "bantuan/kelompok_form.html", {"form": form, "members": members, "kelompok": kelompok})

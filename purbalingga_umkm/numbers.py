@@ -10,6 +10,7 @@ be either (1500 or 1,5) and is refused, never guessed.
 import re
 from decimal import Decimal, InvalidOperation
 
+from django import forms
 from django.utils.translation import gettext as _
 
 
@@ -86,3 +87,18 @@ def money_read(written: str) -> int:
     if amount != amount.to_integral_value():
         raise NumberError(_("Rupiah harus bilangan bulat (tertulis %(value)s).") % {"value": written})
     return int(amount)
+
+
+class NumberFormField(forms.DecimalField):
+    """A form's decimal field that reads numbers as people write them (number_read: "0,75",
+    "1.500", "1.500,5"); an ambiguous one is refused with the reason, never guessed."""
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str):
+            try:
+                value = number_read(value.strip().replace(" ", ""))
+            except NumberError as error:
+                raise forms.ValidationError(str(error), code="invalid") from None
+        return super().to_python(str(value))

@@ -67,7 +67,13 @@ EXPECTED = {
     "health": everyone(200, 405),
     # Aid programs (a program id nobody has: the role check answers before the lookup).
     **{name: {"anon": (LOGIN, 405), "pendamping_a": (200, 405), "pendamping_b": (200, 405),
-              "pimpinan": (200, 405), "admin": (200, 405)} for name in ("bantuan:program-list", "bantuan:aid-report")},
+              "pimpinan": (200, 405), "admin": (200, 405)}
+       for name in ("bantuan:program-list", "bantuan:aid-report", "bantuan:kelompok-list")},
+    # An empty form re-shows itself with its errors; nothing is saved.
+    "bantuan:kelompok-create": {"anon": (LOGIN, LOGIN), "pendamping_a": (200, 200), "pendamping_b": (200, 200),
+                                "pimpinan": (403, 403), "admin": (200, 200)},
+    "bantuan:kelompok-update": {"anon": (LOGIN, LOGIN), "pendamping_a": (404, 404), "pendamping_b": (404, 404),
+                                "pimpinan": (403, 403), "admin": (404, 404)},
     "bantuan:program-detail": {"anon": (LOGIN, 405), "pendamping_a": (404, 405), "pendamping_b": (404, 405),
                                "pimpinan": (404, 405), "admin": (404, 405)},
     "bantuan:program-shortlist": {"anon": (LOGIN, LOGIN), "pendamping_a": (404, 404), "pendamping_b": (404, 404),
@@ -263,7 +269,8 @@ def url_for(name, world):
     }
     if name in by_pattern:
         return reverse(name, kwargs=by_pattern[name])
-    if name.startswith("bantuan:") and name not in ("bantuan:program-list", "bantuan:aid-report"):
+    if name.startswith("bantuan:") and name not in ("bantuan:program-list", "bantuan:aid-report",
+                                                    "bantuan:kelompok-list", "bantuan:kelompok-create"):
         return reverse(name, kwargs={"pk": 999999})
     if name.startswith("mapping:penetapan-") and name not in ("mapping:penetapan-list", "mapping:penetapan-create"):
         penetapan = world.penetapan()
