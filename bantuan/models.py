@@ -18,6 +18,7 @@ from purbalingga_umkm.fields import user_stamp_field
 from purbalingga_umkm.images import CleanImageField
 from purbalingga_umkm.scope import ScopedQuerySet
 from purbalingga_umkm.validators import validate_long_text, validate_nik, validate_plain_text
+from spreadsheets.permissions import transfer_permissions
 
 validate_kk = RegexValidator(r"^\d{16}\Z", message=_("Nomor KK harus tepat 16 digit angka."), code="invalid_kk")
 
@@ -253,6 +254,7 @@ class Recipient(models.Model):
         ordering = ["program", "stage__number", "pk"]
         verbose_name = _("penerima bantuan")
         verbose_name_plural = _("penerima bantuan")
+        permissions = transfer_permissions("recipient", _("penerima bantuan"))
         constraints = [
             models.CheckConstraint(condition=Q(umkm__isnull=False, kelompok__isnull=True)
                                    | Q(umkm__isnull=True, kelompok__isnull=False), name="recipient_is_umkm_or_kelompok"),

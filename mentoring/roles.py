@@ -44,6 +44,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             **{m: ("view", "add", "change") for m in ("kelompok", "member", "program", "stage", "stackingrule")},
             **{m: ("view",) for m in ("recipient", "flag", "disbursement", "usecheck")},
         },
+        # Recipient lists come in through the spreadsheet engine (checked before saving).
+        "bantuan#transfer": {"recipient": TRANSFER},
     },
     Role.PIMPINAN: {
         "mapping": {

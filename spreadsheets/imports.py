@@ -262,6 +262,10 @@ def plan_build(*, spec: ImportSpec, content: bytes, file_name: str, user, batch_
         except RowError as error:
             plan.error(number, error.message, error.column, error.value)
             continue
+        for note in spec.row_notes(resolved, ctx):  # e.g. aid's targeting flags, shown before anything is saved
+            if len(plan.notes) < ROW_NOTES_SHOWN:
+                plan.notes.append(_("Baris %(row)s (%(label)s): %(note)s") % {
+                    "row": number, "label": resolved.label, "note": note})
         decided = decisions.get(str(number))
         if decided:  # the dry run asked "the same as …?" and the person answered
             if decided == NEW_ROW:
@@ -346,6 +350,7 @@ def _shown(value) -> str:
 
 
 READINGS_SHOWN = 20  # the first rows show how each cell that was not plain text was read
+ROW_NOTES_SHOWN = 200  # notes on single rows (spec.row_notes) kept for the dry run
 
 
 def _read_as(value) -> str:

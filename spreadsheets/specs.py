@@ -143,6 +143,10 @@ class ImportSpec:
     def resolve(self, row: dict, ctx: Context) -> Resolved:
         raise NotImplementedError
 
+    def row_notes(self, resolved: Resolved, ctx: Context) -> list[str]:
+        """Remarks on a row that do not refuse it, listed in the dry run (e.g. targeting flags)."""
+        return []
+
     def existing(self, keys: list, ctx: Context) -> dict:
         """The stored rows for `keys`, as {key: Existing}."""
         raise NotImplementedError

@@ -18,15 +18,16 @@ from tests.factories import AssignmentFactory, PendampingFactory, UMKMFactory, V
 
 
 @pytest.fixture
-def setting(live_wilayah):
+def setting(live_wilayah, job_worker):
     mentor = user_with_role("pendamping.bojongsari", Role.PENDAMPING)
     pendamping = PendampingFactory(user=mentor, full_name="Rini Handayani")
     AssignmentFactory(pendamping=pendamping, kecamatan=Kecamatan.objects.get(code="33.03.14"))
     user_with_role("staf.dinas", Role.ADMIN_DINAS, staff=True)
     user_with_role("staf.keuangan", Role.ADMIN_DINAS, staff=True)
     desa = Desa.objects.get(code="33.03.14.2008")
-    for name, owner in (("Sapu Glagah Bu Rasem", "Rasem"), ("SAPU GLAGAH bu rasem", "Bu Rasem")):
-        VisitFactory(umkm=UMKMFactory(desa=desa, name=name, owner_name=owner, capital=5_000_000,
+    for code, name, owner in (("BJS-0001", "Sapu Glagah Bu Rasem", "Rasem"), ("BJS-0002", "SAPU GLAGAH bu rasem",
+                                                                              "Bu Rasem")):
+        VisitFactory(umkm=UMKMFactory(desa=desa, code=code, name=name, owner_name=owner, capital=5_000_000,
                                       annual_turnover=60_000_000), pendamping=pendamping)
     program = Program.objects.create(name="Peralatan Kerajinan", year=timezone.localdate().year, dinas="Dinkop UKM",
                                      budget_source="apbd", kind="peralatan", recipient_type="umkm",
@@ -35,17 +36,25 @@ def setting(live_wilayah):
     return program
 
 
-def test_propose_flag_justify_enrol_pay_deliver_and_follow_up(live_server, setting, browser):
+def test_import_flag_justify_enrol_pay_deliver_and_follow_up(live_server, setting, browser, tmp_path):
     program = setting
     context, page = open_page(browser, "desktop")
     log_in(page, live_server.url, "staf.dinas")
-    page.goto(f"{live_server.url}/bantuan/program/{program.pk}/")
-    page.get_by_role("link", name="Usulan penerima (daftar pendek)").click()
-    expect(page.locator("#shortlist li")).to_have_count(2)
-    page.locator("#shortlist li").nth(0).get_by_role("button", name="Usulkan").click()
-    page.locator("#shortlist li").nth(0).get_by_role("button", name="Usulkan").click()
+    # The kecamatan's list of proposed recipients comes in as a spreadsheet.
+    usulan = tmp_path / "usulan.csv"
+    usulan.write_text("ID Program,Tahap,Kode UMKM,Dasar Usulan\n"
+                      f"{program.pk},1,BJS-0001,Musrenbang Desa Karangbanjar\n"
+                      f"{program.pk},1,BJS-0002,Musrenbang Desa Karangbanjar\n", encoding="utf-8")
+    page.goto(live_server.url + "/data/")
+    card = page.locator("#impor-penerima-bantuan")
+    card.get_by_label("Berkas CSV, XLSX, XLS atau ODS").set_input_files(str(usulan))
+    card.get_by_role("button", name="Unggah dan periksa").click()
+    expect(page.locator("#import-status")).to_contain_text("Siap diimpor")
+    expect(page.get_by_text("usaha yang sama dengan Sapu Glagah Bu Rasem di berkas ini")).to_be_visible()
+    page.get_by_role("button", name="Impor 2 baris").click()
+    expect(page.locator("#import-status")).to_contain_text("Selesai diimpor")
 
-    page.get_by_role("link", name=program.name).click()
+    page.goto(f"{live_server.url}/bantuan/program/{program.pk}/")
     second = page.get_by_test_id("recipient").nth(1)
     expect(second.get_by_test_id("flag")).to_contain_text("Sudah diusulkan/menerima program ini")
     second.get_by_label("Alasan tetap diterima").fill("singkat")
