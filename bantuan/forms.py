@@ -39,6 +39,11 @@ class DeliveryForm(forms.Form):
     photo = UseCheck._meta.get_field("photo").formfield(label=_("Foto serah terima"), required=False)
 
 
+# Around Kabupaten Purbalingga (with a margin): a GPS point outside is a wrong fix, e.g. (0, 0).
+PURBALINGGA_LAT = (-7.60, -7.05)
+PURBALINGGA_LNG = (109.10, 109.70)
+
+
 class UseCheckForm(forms.ModelForm):
     class Meta:
         model = UseCheck
@@ -53,6 +58,17 @@ class UseCheckForm(forms.ModelForm):
         for name, field in self.fields.items():
             if name not in ("result", "lat", "lng"):
                 field.widget.attrs.setdefault("class", "form-control")
+
+    def clean(self):
+        cleaned = super().clean()
+        lat, lng = cleaned.get("lat"), cleaned.get("lng")
+        if (lat is None) != (lng is None):
+            self.add_error("result", _("Lokasi GPS tidak lengkap; ambil ulang lokasi atau kosongkan."))
+        elif lat is not None and not (PURBALINGGA_LAT[0] <= lat <= PURBALINGGA_LAT[1]
+                                      and PURBALINGGA_LNG[0] <= lng <= PURBALINGGA_LNG[1]):
+            self.add_error("result", _("Titik %(lat)s, %(lng)s tidak berada di sekitar Purbalingga; ambil ulang lokasi "
+                                       "di tempat bantuan dipakai.") % {"lat": lat, "lng": lng})
+        return cleaned
 
 
 class KelompokForm(forms.ModelForm):

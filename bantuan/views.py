@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -193,7 +194,8 @@ def use_check(request, pk):
         messages.success(request, _("Pemanfaatan bantuan tercatat."))
         return redirect("mentoring:my-tasks" if role_of(request.user) is Role.PENDAMPING else "bantuan:program-list")
     return render(request, "bantuan/use_check_form.html", {"form": form, "check": check,
-                                                          "recipient": check.disbursement.recipient})
+                                                          "recipient": check.disbursement.recipient,
+                                                          "max_accuracy": settings.LOCATION_MAX_ACCURACY_M})
 
 
 def _report_year(request, programs):

@@ -125,3 +125,28 @@ def test_staff_see_every_change_of_a_recipient_in_its_history(client, world, pro
     client.force_login(world.users["admin"])
     page = client.get(reverse("admin:bantuan_recipient_history", args=[recipient.pk])).content.decode()
     assert "Menunggu surat desa" in page and "ditangguhkan" in page
+
+
+@pytest.mark.parametrize("point, message", [
+    ({"lat": "0", "lng": "0"}, "tidak berada di sekitar Purbalingga"),
+    ({"lat": "-7.35"}, "Lokasi GPS tidak lengkap"),
+])
+def test_a_use_check_point_that_cannot_be_true_is_refused(client, world, program, staff, point, message):
+    from bantuan.models import UseCheck
+    from tests.conftest import user_with_role
+    from purbalingga_umkm.roles import Role
+
+    recipient = services.recipient_state_set(recipient=Recipient.objects.get(umkm__name="Sapu Glagah Bu Rasem"),
+                                             state="terdaftar", reason="", by=staff, expected_version=1)
+    payment = services.disbursement_propose(recipient=recipient, value=1_000_000, items="", by=staff)
+    services.disbursement_approve(disbursement=payment, by=user_with_role("staf.dua", Role.ADMIN_DINAS, staff=True))
+    services.disbursement_deliver(disbursement=payment, delivered_on=program.created_at.date(), bast_number="9/BAST",
+                                  by=staff)
+    check = UseCheck.objects.get(disbursement=payment, months=3)
+    client.force_login(world.users["pendamping_a"])
+
+    response = client.post(reverse("bantuan:use-check", args=[check.pk]), {"result": "dipakai", **point})
+
+    assert response.status_code == 200 and message in response.content.decode()
+    check.refresh_from_db()
+    assert check.recorded_on is None
