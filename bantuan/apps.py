@@ -18,3 +18,4 @@ class BantuanConfig(AppConfig):
 
         duty_provider_register(duties.use_checks_due)
         panel_provider_register("dashboard", views.dashboard_panel)
+        panel_provider_register("umkm-history", views.umkm_aid_panel)

@@ -221,7 +221,7 @@ def aid_report(request):
     return render(request, "bantuan/report.html", context)
 
 
-def dashboard_panel(request):
+def dashboard_panel(request, **context):
     """The "Bantuan" section of /dasbor/: this year's aid per kecamatan, for those who read it."""
     if role_of(request.user) not in READERS:
         return None
@@ -262,3 +262,17 @@ def kelompok_edit(request, pk=None):
         messages.success(request, _("Kelompok %(name)s tersimpan.") % {"name": saved.name})
         return redirect("bantuan:kelompok-list")
     return render(request, "bantuan/kelompok_form.html", {"form": form, "members": members, "kelompok": kelompok})
+
+
+def umkm_aid_panel(request, *, umkm):
+    """On a UMKM's history page: every aid it received, across years and programs (directly or
+    through its groups), and what the use checks found — turnover and workers after the aid."""
+    if role_of(request.user) not in READERS:
+        return None
+    groups = Kelompok.objects.filter(members__umkm=umkm).values("pk")
+    recipients = list(Recipient.objects.filter(Q(umkm=umkm) | Q(kelompok__in=groups))
+                      .select_related("program", "stage", "kelompok").prefetch_related("disbursements__use_checks")
+                      .order_by("-program__year", "program__name", "pk"))
+    if not recipients:
+        return None
+    return Panel("bantuan/_umkm_panel.html", {"recipients": recipients})

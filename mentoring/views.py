@@ -229,7 +229,10 @@ def dashboard_kecamatan(request, code):
 @role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
 def umkm_history(request, pk):
     umkm = get_object_or_404(UMKM.objects.visible_to(request.user).with_related(), pk=pk)
-    return render(request, "mentoring/umkm_history.html", {"umkm": umkm, **selectors.umkm_history(umkm=umkm)})
+    return render(request, "mentoring/umkm_history.html", {
+        "umkm": umkm, **selectors.umkm_history(umkm=umkm),
+        "panels": panels_for("umkm-history", request, umkm=umkm),  # e.g. the aid it received and its use
+    })
 
 
 DESA_PRODUCTS_PER_PAGE = 25

@@ -21,5 +21,6 @@ def panel_provider_register(page: str, provider: Callable) -> None:
         providers.append(provider)
 
 
-def panels_for(page: str, request) -> list[Panel]:
-    return [panel for provider in _providers.get(page, []) if (panel := provider(request)) is not None]
+def panels_for(page: str, request, **context) -> list[Panel]:
+    """The panels of `page`; `context` is what the page is about (e.g. the UMKM shown)."""
+    return [panel for provider in _providers.get(page, []) if (panel := provider(request, **context)) is not None]

@@ -66,3 +66,13 @@ def test_a_pendamping_sees_only_their_kecamatan_and_pimpinan_see_the_dashboard_s
     client.force_login(world.users["pimpinan"])
     page = client.get(reverse("mentoring:dashboard")).content.decode()
     assert 'id="bantuan-panel"' in page and "3 penerima dari" in page
+
+
+def test_the_umkm_history_lists_all_aid_received_and_what_its_use_checks_found(client, world, aided):
+    umkm = Recipient.objects.filter(state="usulan").order_by("pk").first().umkm
+    client.force_login(world.users["pimpinan"])
+    page = client.get(reverse("mentoring:umkm-history", args=[umkm.pk])).content.decode()
+    assert 'id="aid-received"' in page and "Bantuan Peralatan UMKM 2026" in page
+    assert "3 bulan: Dijual" in page and "6 bulan: Dipakai produktif" in page
+    other = UMKMFactory(desa=world.desa["X"])
+    assert 'id="aid-received"' not in client.get(reverse("mentoring:umkm-history", args=[other.pk])).content.decode()

@@ -328,8 +328,8 @@ def test_umkm_history_shows_scores_over_time_and_visits(client, world, registry,
     client.force_login(world.users["pimpinan"])
     # session, user, role, UMKM with desa and kecamatan, assessments with product, rubric
     # and assessor, visits with pendamping, their topics, their follow-ups, navigation
-    # permissions (user, groups): 10.
-    with django_assert_num_queries(10):
+    # permissions (user, groups), other apps' sections (bantuan: the aid it received, none): 11.
+    with django_assert_num_queries(11):
         response = client.get(reverse("mentoring:umkm-history", args=[ready.pk]))
         assert response.status_code == 200
     series = response.context["score_series"][registry["ready_food"].name]
