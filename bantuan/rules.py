@@ -169,7 +169,9 @@ def rules_described(rules: dict) -> list[str]:
         "dokumen": {value: str(label) for value, label in Permit.Kind.choices},
     }
     lines = []
-    for key, value in rules.items():
+    # In the order of RULE_KEYS, whatever order the database keeps the keys in (PostgreSQL's jsonb sorts them).
+    for key in sorted(rules, key=lambda k: (RULE_KEYS.index(k) if k in RULE_KEYS else len(RULE_KEYS), k)):
+        value = rules[key]
         if isinstance(value, list):
             value = ", ".join(names.get(key, {}).get(v, v) for v in value)
         elif isinstance(value, bool):

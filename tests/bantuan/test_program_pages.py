@@ -115,7 +115,7 @@ def test_the_rules_read_as_words_not_codes(client, world, today):
     program = program_make(rules={"kecamatan": ["33.03.14"], "ukuran": ["mikro", "kecil"], "dokumen": ["pirt"]})
     client.force_login(world.users["pimpinan"])
     page = client.get(reverse("bantuan:program-detail", args=[program.pk])).content.decode()
-    assert "Kecamatan: Bojongsari; Skala usaha: Mikro, Kecil; Dokumen wajib: SPP-IRT / PIRT" in page
+    assert "Skala usaha: Mikro, Kecil; Kecamatan: Bojongsari; Dokumen wajib: SPP-IRT / PIRT" in page
 
 
 def test_staff_see_every_change_of_a_recipient_in_its_history(client, world, program, staff):
