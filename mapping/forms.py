@@ -9,7 +9,7 @@ from mapping import geometry
 from mapping.models import (
     SWAPPED_COORDINATES_MESSAGE, UMKM, Desa, Kecamatan, Komoditas, Participant, Permit, Product,
 )
-from purbalingga_umkm.numbers import format_number
+from purbalingga_umkm.numbers import MoneyFormField, NumberFormField, format_number
 
 PIRT_VALIDITY_YEARS = 5
 
@@ -64,6 +64,8 @@ class UMKMForm(SurveyFormMixin, forms.ModelForm):
         ]
         error_messages = {"desa": {"invalid_choice": _("Desa ini bukan wilayah tugas Anda.")}}
         widgets = {"desa": DesaSelect, "address": forms.TextInput}
+        # Rupiah as people write them (25.000.000, Rp 25 juta): the one reading, purbalingga_umkm.numbers.
+        field_classes = {"capital": MoneyFormField, "annual_turnover": MoneyFormField}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,6 +129,7 @@ class ProductForm(SurveyFormMixin, forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"price": MoneyFormField, "monthly_capacity": NumberFormField}
         help_texts = {"komoditas": _("Kosongkan bila ragu: portal menyarankannya dari nama produk.")}
 
     # Saved with the form's fields: choosing a commodity here confirms it.

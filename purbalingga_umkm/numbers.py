@@ -93,6 +93,14 @@ class NumberFormField(forms.DecimalField):
     """A form's decimal field that reads numbers as people write them (number_read: "0,75",
     "1.500", "1.500,5"); an ambiguous one is refused with the reason, never guessed."""
 
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        for name in ("min", "max", "step"):
+            attrs.pop(name, None)  # a text box: the bounds are checked on the server
+        return attrs
+
     def to_python(self, value):
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
@@ -102,3 +110,26 @@ class NumberFormField(forms.DecimalField):
             except NumberError as error:
                 raise forms.ValidationError(str(error), code="invalid") from None
         return super().to_python(str(value))
+
+
+class MoneyFormField(forms.IntegerField):
+    """A form's rupiah field read by money_read, as a spreadsheet cell is: 25000000,
+    25.000.000, Rp 25 juta, 1,5 M. A text box with a numeric keypad (a number box would
+    let the phone turn "1.500" into 1.5 before the portal sees it)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str):
+            try:
+                value = money_read(value)
+            except NumberError as error:
+                raise forms.ValidationError(str(error), code="invalid") from None
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("min", None), attrs.pop("max", None)  # a text box: the bounds are checked on the server
+        return attrs

@@ -263,3 +263,22 @@ def test_permit_dates_in_the_wrong_order_are_refused(mentor, world):
     response = mentor.post(url, {"kind": "halal", "number": "ID1", "issued_on": "2026-05-01", "valid_until": "2025-05-01"})
     assert response.status_code == 200
     assert response.context["form"].errors["valid_until"] == ["Tanggal berlaku sampai tidak boleh sebelum tanggal terbit."]
+
+
+@pytest.mark.parametrize("capital, turnover, stored", [
+    ("25.000.000", "Rp 150 juta", (25_000_000, 150_000_000)),
+    ("Rp25.000.000,00", "1,5 M", (25_000_000, 1_500_000_000)),
+])
+def test_rupiah_typed_as_people_write_them_are_read_like_a_spreadsheet_cell(mentor, world, capital, turnover, stored):
+    response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, capital=capital, annual_turnover=turnover))
+    assert response.status_code == 302
+    umkm = UMKM.objects.get(name="Gula Semut Makmur")
+    assert (umkm.capital, umkm.annual_turnover) == stored
+
+
+def test_a_rupiah_that_cannot_be_read_is_refused_naming_the_field_and_keeping_the_text(mentor, world):
+    response = mentor.post(reverse("mapping:umkm-create"), umkm_data(world, capital="dua puluh juta"))
+    assert response.status_code == 200
+    assert "Bukan jumlah rupiah: dua puluh juta" in form_errors(response, "capital")[0]
+    assert 'value="dua puluh juta"' in response.content.decode()
+    assert not UMKM.objects.filter(name="Gula Semut Makmur").exists()
