@@ -64,14 +64,15 @@ def _area(queryset, rules, desa_path: str):
     return queryset
 
 
-def _umkm_candidates(program, on) -> list[Candidate]:
+def _umkm_candidates(program, on, user=None) -> list[Candidate]:
     rules = program.rules or {}
     best = (Assessment.objects.filter(product__umkm=OuterRef("pk"), product__is_active=True, is_current=True,
                                       status=Assessment.Status.VERIFIED)
             .values("product__umkm").annotate(best=Max("weighted_score")).values("best"))
     aided_before = Recipient.objects.counting().filter(umkm=OuterRef("pk")).exclude(program=program)
     misused = UseCheck.objects.filter(disbursement__recipient__umkm=OuterRef("pk"), result__in=MISUSED)
-    queryset = (_area(UMKM.objects.active(), rules, "desa")
+    base = UMKM.objects.active() if user is None else UMKM.objects.visible_to(user).active()
+    queryset = (_area(base, rules, "desa")
                 .exclude(pk__in=Recipient.objects.filter(program=program, umkm__isnull=False).values("umkm"))
                 .annotate(best_score=Subquery(best), aided=Exists(aided_before), misused=Exists(misused))
                 .select_related("desa__kecamatan").defer("desa__boundary", "desa__kecamatan__boundary")
@@ -108,9 +109,10 @@ def _umkm_candidates(program, on) -> list[Candidate]:
     return found
 
 
-def _kelompok_candidates(program, on) -> list[Candidate]:
+def _kelompok_candidates(program, on, user=None) -> list[Candidate]:
     rules = program.rules or {}
-    queryset = (_area(Kelompok.objects.active(), rules, "desa")
+    base = Kelompok.objects.active() if user is None else Kelompok.objects.visible_to(user).active()
+    queryset = (_area(base, rules, "desa")
                 .exclude(pk__in=Recipient.objects.filter(program=program, kelompok__isnull=False).values("kelompok"))
                 .select_related("desa__kecamatan", "komoditas").defer("desa__boundary", "desa__kecamatan__boundary")
                 .prefetch_related("members__umkm").order_by("pk"))
@@ -132,10 +134,12 @@ def _kelompok_candidates(program, on) -> list[Candidate]:
     return found
 
 
-def shortlist(program, *, on=None, limit: int | None = None) -> list[Candidate]:
-    """The ranked shortlist: the free places of the quota (or `limit`), spread across desa."""
+def shortlist(program, *, on=None, limit: int | None = None, user=None) -> list[Candidate]:
+    """The ranked shortlist: the free places of the quota (or `limit`), spread across desa;
+    with `user`, only candidates in their scope (a pendamping's kecamatan)."""
     on = on or timezone.localdate()
-    candidates = _umkm_candidates(program, on) if program.recipient_type == "umkm" else _kelompok_candidates(program, on)
+    candidates = (_umkm_candidates(program, on, user) if program.recipient_type == "umkm"
+                  else _kelompok_candidates(program, on, user))
     places = limit if limit is not None else max(program.quota - Recipient.objects.counting().filter(program=program).count(), 0)
     by_desa: OrderedDict = OrderedDict()
     for candidate in sorted(candidates, key=lambda c: (-c.points, (c.umkm or c.kelompok).pk)):

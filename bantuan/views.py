@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -36,7 +36,8 @@ def _program_page(request, program, *, errors=None, status=200):
     error_key, (error_message, error_value) = next(iter((errors or {"": ("", "")}).items()))
     recipients = (Recipient.objects.visible_to(request.user).filter(program=program)
                   .select_related("stage", "umkm__desa", "kelompok__desa")
-                  .prefetch_related("flags", "disbursements").order_by("stage__number", "pk"))
+                  .prefetch_related(Prefetch("flags", queryset=Flag.objects.select_related("overridden_by")),
+                                    "disbursements").order_by("stage__number", "pk"))
     is_staff = role_of(request.user) is Role.ADMIN_DINAS
     context = {
         "program": program,
@@ -88,9 +89,7 @@ def program_shortlist(request, pk):
         else:
             messages.error(request, _("Usulan tidak lengkap."))
         return redirect("bantuan:program-shortlist", pk=program.pk)
-    candidates = [c for c in shortlist.shortlist(program)
-                  if (c.umkm and UMKM.objects.visible_to(request.user).filter(pk=c.umkm.pk).exists())
-                  or (c.kelompok and Kelompok.objects.visible_to(request.user).filter(pk=c.kelompok.pk).exists())]
+    candidates = shortlist.shortlist(program, user=request.user)
     context = {"program": program, "candidates": candidates, "stage": program.stages.order_by("number").first()}
     return render(request, "bantuan/shortlist.html", context)
 

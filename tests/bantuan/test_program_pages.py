@@ -150,3 +150,12 @@ def test_a_use_check_point_that_cannot_be_true_is_refused(client, world, program
     assert response.status_code == 200 and message in response.content.decode()
     check.refresh_from_db()
     assert check.recorded_on is None
+
+
+def test_a_pendamping_is_offered_only_candidates_of_their_kecamatan(client, world, today):
+    program = program_make(quota=5)
+    visited(UMKMFactory(desa=world.desa["X"], name="Calon Bojongsari"))
+    visited(UMKMFactory(desa=world.desa["Y"], name="Calon Kalimanah"))
+    client.force_login(world.users["pendamping_a"])
+    names = [c.umkm.name for c in client.get(reverse("bantuan:program-shortlist", args=[program.pk])).context["candidates"]]
+    assert "Calon Bojongsari" in names and "Calon Kalimanah" not in names
