@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from bantuan.models import Disbursement, Flag, Kelompok, Member, Program, Recipient, StackingRule, Stage, UseCheck
+from bantuan.models import (
+    Disbursement, Flag, Kelompok, Member, Objection, PersonStatus, Program, Recipient, StackingRule, Stage, UseCheck,
+)
 from mapping.admin import AuditedAdminMixin, ScopedAdminMixin
 
 
@@ -98,3 +100,31 @@ class UseCheckAdmin(AuditedAdminMixin, NoDeleteMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+
+
+@admin.register(PersonStatus)
+class PersonStatusAdmin(AuditedAdminMixin, NoDeleteMixin, admin.ModelAdmin):
+    """KUR, ASN and welfare-decile records from official sources, dated, for the programs' rules.
+    A record that stops being true gets its end date; it is never deleted."""
+
+    list_display = ["nik", "kind", "decile", "as_of", "ends_on", "source", "recorded_by"]
+    list_filter = ["kind", "source"]
+    search_fields = ["=nik", "source"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Objection)
+class ObjectionAdmin(AuditedAdminMixin, NoDeleteMixin, admin.ModelAdmin):
+    """Read here; answered on the program page."""
+
+    list_display = ["pk", "program", "recipient", "status", "sent_at", "answered_at"]
+    list_filter = ["status", "program"]
+    readonly_fields = [f.name for f in Objection._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bantuan.models import Kelompok, Member, Recipient, UseCheck
 from mapping.models import UMKM, Desa, Komoditas
-from purbalingga_umkm.numbers import NumberFormField
+from purbalingga_umkm.numbers import MoneyFormField, NumberFormField
 
 
 class StateForm(forms.Form):
@@ -25,8 +25,8 @@ class ProposeForm(forms.Form):
 
 
 class DisbursementForm(forms.Form):
-    value = forms.IntegerField(label=_("Nilai (Rp)"), error_messages={
-        "required": _("Isi nilai penyaluran."), "invalid": _("Nilai harus bilangan bulat rupiah.")})
+    value = MoneyFormField(label=_("Nilai (Rp)"), error_messages={"required": _("Isi nilai penyaluran.")},
+                           help_text=_("Mis. 5.000.000 atau Rp 5 juta."))
     items = forms.CharField(label=_("Barang/jasa"), required=False, max_length=500)
 
 
@@ -49,6 +49,7 @@ class UseCheckForm(forms.ModelForm):
         model = UseCheck
         fields = ["result", "photo", "lat", "lng", "monthly_capacity", "workers", "monthly_turnover", "note"]
         widgets = {"result": forms.RadioSelect, "lat": forms.HiddenInput, "lng": forms.HiddenInput}
+        field_classes = {"monthly_turnover": MoneyFormField, "monthly_capacity": NumberFormField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -158,6 +158,13 @@ class Program(models.Model):
     # Eligibility as data (bantuan.rules): see RULE_KEYS there.
     rules = models.JSONField(_("syarat penerima"), default=dict, blank=True)
     description = models.TextField(_("keterangan"), blank=True, validators=[validate_long_text])
+    # The public recipient list (name of the business or group and its desa, NIK masked) and
+    # the objections (sanggahan) the public sends about it until `objection_until`.
+    public_list = models.BooleanField(_("umumkan daftar penerima"), default=False,
+                                      help_text=_("Daftar penerima tampil di halaman publik (nama usaha/kelompok dan "
+                                                  "desa saja) dan masyarakat dapat mengirim sanggahan."))
+    objection_until = models.DateField(_("masa sanggah sampai"), null=True, blank=True,
+                                       help_text=_("Kosong = sanggahan diterima selama daftar diumumkan."))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     created_by = user_stamp_field(_("dibuat oleh"))
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -314,6 +321,56 @@ class Flag(models.Model):
         return self.overridden_at is None
 
 
+# --- What is known of a person, for the exclusions and the welfare decile ------------------
+
+
+class PersonStatus(models.Model):
+    """A dated, sourced fact about a person (by NIK) that programs' rules may exclude on or
+    weigh: holding KUR credit, being a civil servant (ASN/TNI/Polri), the welfare decile of
+    the household (P3KE/DTSEN). Entered by Dinas staff from an official source; never public."""
+
+    class Kind(models.TextChoices):
+        KUR = "kur", _("Sedang menerima KUR")
+        ASN = "asn", _("ASN/TNI/Polri")
+        DESIL = "desil", _("Desil kesejahteraan")
+
+    nik = models.CharField(_("NIK"), max_length=16, validators=[validate_nik], db_index=True)
+    kind = models.CharField(_("jenis data"), max_length=6, choices=Kind.choices)
+    decile = models.PositiveSmallIntegerField(_("desil"), null=True, blank=True,
+                                              help_text=_("1 (paling miskin) sampai 10; hanya untuk desil."))
+    as_of = models.DateField(_("tanggal data"), help_text=_("Tanggal keadaan data menurut sumbernya."))
+    ends_on = models.DateField(_("berakhir"), null=True, blank=True,
+                               help_text=_("Mis. KUR lunas atau pensiun; kosong = masih berlaku."))
+    source = models.CharField(_("sumber"), max_length=200, validators=[validate_plain_text],
+                              help_text=_("Mis. P3KE 2024, SIKP KUR per 30 Juni 2026, BKPSDM."))
+    recorded_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+    recorded_by = user_stamp_field(_("dicatat oleh"))
+
+    class Meta:
+        ordering = ["nik", "kind", "-as_of", "-pk"]
+        verbose_name = _("data status penerima")
+        verbose_name_plural = _("data status penerima")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind="desil", decile__gte=1, decile__lte=10)
+                                   | (~Q(kind="desil") & Q(decile__isnull=True)), name="decile_only_for_desil"),
+        ]
+
+    def __str__(self):
+        value = f" {self.decile}" if self.kind == self.Kind.DESIL else ""
+        return f"{self.get_kind_display()}{value} · {self.as_of:%d-%m-%Y} · {self.source}"
+
+    def clean(self):
+        super().clean()
+        if self.kind == self.Kind.DESIL and not (self.decile and 1 <= self.decile <= 10):
+            raise ValidationError({"decile": _("Isi desil 1 sampai 10.")})
+        if self.kind != self.Kind.DESIL and self.decile is not None:
+            raise ValidationError({"decile": _("Desil hanya diisi untuk data desil kesejahteraan.")})
+        if self.as_of and self.as_of > timezone.localdate():
+            raise ValidationError({"as_of": _("Tanggal data tidak boleh di masa depan.")})
+        if self.ends_on and self.as_of and self.ends_on < self.as_of:
+            raise ValidationError({"ends_on": _("Tanggal berakhir tidak boleh sebelum tanggal data.")})
+
+
 # --- Disbursement and use ------------------------------------------------------------------
 
 
@@ -398,3 +455,37 @@ class UseCheck(models.Model):
 def due_after(day, months: int):
     """The day `months` months after `day` (30-day months: a follow-up date, not a contract)."""
     return day + timedelta(days=30 * months)
+
+
+# --- Objections from the public ----------------------------------------------------------
+
+
+class Objection(models.Model):
+    """A sanggahan sent on a program's public recipient list; staff answer it on record.
+    Who sent it (name, contact) is personal data: read by staff, never shown publicly."""
+
+    class Status(models.TextChoices):
+        OPEN = "baru", _("Belum dijawab")
+        UPHELD = "diterima", _("Diterima")
+        DISMISSED = "ditolak", _("Ditolak")
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="objections",
+                                verbose_name=_("program"))
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="objections", verbose_name=_("penerima yang disanggah"))
+    text = models.TextField(_("isi sanggahan"), validators=[validate_long_text])
+    sender_name = models.CharField(_("nama pengirim"), max_length=150, validators=[validate_plain_text])
+    sender_contact = models.CharField(_("kontak pengirim"), max_length=150, blank=True, validators=[validate_plain_text])
+    sent_at = models.DateTimeField(_("dikirim"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(_("jawaban"), blank=True, validators=[validate_long_text])
+    answered_by = user_stamp_field(_("dijawab oleh"))
+    answered_at = models.DateTimeField(_("dijawab"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("sanggahan")
+        verbose_name_plural = _("sanggahan")
+
+    def __str__(self):
+        return _("Sanggahan %(n)s · %(program)s") % {"n": self.pk, "program": self.program}

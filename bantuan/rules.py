@@ -14,6 +14,10 @@ A rule set is a JSON object with any of these keys (a key left out does not rest
     anggota_minimal  10                       a group with at least this many active members
     wajib_register   true                     a group with its registry number
     lahan_maks_ha    2                        every member with recorded land ≤ this (farmer groups)
+    pengecualian     ["kur", "asn"]           no owner/member holding KUR credit or a civil servant,
+                                              by the dated, sourced records (PersonStatus)
+    desil_maks       4                        the owner's/every member's recorded welfare decile ≤ this;
+                                              a person with no recorded decile does not pass
 """
 
 from dataclasses import dataclass
@@ -26,8 +30,10 @@ from django.utils.translation import gettext_noop as _noop
 
 from mapping.models import Assessment, Permit, SizeClass
 
-LIST_KEYS = ("ukuran", "kecamatan", "desa", "sektor", "komoditas", "dokumen")
-NUMBER_KEYS = ("skor_minimal", "umur_kelompok_bulan", "anggota_minimal", "lahan_maks_ha")
+LIST_KEYS = ("ukuran", "kecamatan", "desa", "sektor", "komoditas", "dokumen", "pengecualian")
+NUMBER_KEYS = ("skor_minimal", "umur_kelompok_bulan", "anggota_minimal", "lahan_maks_ha", "desil_maks")
+EXCLUSIONS = ("kur", "asn")
+PERSON_KEYS = ("pengecualian", "desil_maks")
 GROUP_ONLY = ("umur_kelompok_bulan", "anggota_minimal", "wajib_register", "lahan_maks_ha")
 RULE_KEYS = (*LIST_KEYS, *NUMBER_KEYS, "wajib_register")
 DOCUMENTS = {kind.value for kind in Permit.Kind}
@@ -54,6 +60,14 @@ def rules_problems(rules, *, recipient_type: str) -> list[str]:
     if unknown_sizes:
         problems.append(_("Skala usaha tidak dikenal: %(v)s. Pilihan: %(options)s.") % {
             "v": ", ".join(sorted(unknown_sizes)), "options": ", ".join(SizeClass.values)})
+    exclusions = rules.get("pengecualian")
+    unknown_exclusions = set(exclusions) - set(EXCLUSIONS) if isinstance(exclusions, list) else set()
+    if unknown_exclusions:
+        problems.append(_("Pengecualian tidak dikenal: %(v)s. Pilihan: %(options)s.") % {
+            "v": ", ".join(sorted(unknown_exclusions)), "options": ", ".join(EXCLUSIONS)})
+    decile = rules.get("desil_maks")
+    if isinstance(decile, (int, float)) and not isinstance(decile, bool) and not (1 <= decile <= 10 and decile == int(decile)):
+        problems.append(_("Syarat \u201cdesil_maks\u201d harus bilangan bulat 1 sampai 10."))
     unknown_documents = set(rules.get("dokumen") or []) - DOCUMENTS if isinstance(rules.get("dokumen"), list) else set()
     if unknown_documents:
         problems.append(_("Dokumen tidak dikenal: %(v)s. Pilihan: %(options)s.") % {
@@ -72,6 +86,53 @@ def best_score(umkm) -> Decimal | None:
     return (Assessment.objects.filter(product__umkm=umkm, product__is_active=True, is_current=True,
                                       status=Assessment.Status.VERIFIED)
             .aggregate(best=Max("weighted_score"))["best"])
+
+
+def person_statuses(niks, *, on: date) -> dict[str, dict]:
+    """{NIK: {"kur"/"asn": the record in force on `on`, "desil": the latest decile known on `on`}},
+    from the dated, sourced records; one query for any number of NIKs."""
+    from django.db.models import Q
+
+    from bantuan.models import PersonStatus
+
+    found: dict[str, dict] = {}
+    records = (PersonStatus.objects.filter(nik__in=[n for n in set(niks) if n], as_of__lte=on)
+               .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)).order_by("nik", "kind", "-as_of", "-pk"))
+    for record in records:
+        found.setdefault(record.nik, {}).setdefault(record.kind, record)
+    return found
+
+
+def _person_failures(rules: dict, people: list[tuple[str, str]], statuses: dict, *, group: bool) -> list[Failure]:
+    """The exclusions and the decile limit over `people` [(name, NIK)]: the owner of a UMKM, or a group's members."""
+    failures = []
+    if rules.get("pengecualian"):
+        excluded = []
+        for name, nik in people:
+            for kind in rules["pengecualian"]:
+                record = statuses.get(nik, {}).get(kind) if nik else None
+                if record is not None:
+                    excluded.append(_("%(who)s: %(what)s (%(source)s, %(day)s)") % {
+                        "who": name, "what": record.get_kind_display(), "source": record.source,
+                        "day": record.as_of.strftime("%d-%m-%Y")})
+        if excluded:
+            failures.append(Failure("pengecualian", _("Tercatat dikecualikan program ini: %(v)s.") % {
+                "v": "; ".join(excluded[:5])}))
+    if rules.get("desil_maks") is not None:
+        limit = rules["desil_maks"]
+        records = [(name, statuses.get(nik, {}).get("desil") if nik else None) for name, nik in people]
+        above = [_("%(who)s desil %(d)s (%(source)s)") % {"who": name, "d": r.decile, "source": r.source}
+                 for name, r in records if r is not None and r.decile > limit]
+        unknown = [name for name, r in records if r is None]
+        parts = [_("Di atas desil %(want)s: %(v)s.") % {"want": limit, "v": "; ".join(above[:5])}] if above else []
+        if unknown and group:
+            parts.append(_("Desil kesejahteraan belum tercatat untuk %(n)s anggota: %(v)s.") % {
+                "n": len(unknown), "v": ", ".join(unknown[:5])})
+        elif unknown:
+            parts.append(_("Desil kesejahteraan pemilik belum tercatat."))
+        if parts:
+            failures.append(Failure("desil_maks", " ".join(parts)))
+    return failures
 
 
 def _umkm_failures(rules: dict, umkm) -> list[Failure]:
@@ -128,9 +189,10 @@ def _kelompok_failures(rules: dict, kelompok, on: date) -> list[Failure]:
     return failures
 
 
-def eligibility_failures(program, *, umkm=None, kelompok=None, on: date) -> list[Failure]:
+def eligibility_failures(program, *, umkm=None, kelompok=None, on: date, statuses: dict | None = None) -> list[Failure]:
     """Every rule of the program the UMKM or group does not meet on `on`; [] = eligible.
-    An inactive UMKM or group never is."""
+    An inactive UMKM or group never is. `statuses` (person_statuses of the people concerned)
+    saves a query when many are checked at once."""
     rules = program.rules or {}
     target = umkm if umkm is not None else kelompok
     failures = []
@@ -145,7 +207,19 @@ def eligibility_failures(program, *, umkm=None, kelompok=None, on: date) -> list
         failures += _umkm_failures(rules, umkm)
     else:
         failures += _kelompok_failures(rules, kelompok, on)
+    if any(rules.get(key) for key in PERSON_KEYS):
+        people = people_of(umkm=umkm, kelompok=kelompok, on=on)
+        if statuses is None:
+            statuses = person_statuses([nik for _name, nik in people], on=on)
+        failures += _person_failures(rules, people, statuses, group=umkm is None)
     return failures
+
+
+def people_of(*, umkm=None, kelompok=None, on: date) -> list[tuple[str, str]]:
+    """[(name, NIK)] of the people a rule on persons concerns: a UMKM's owner, a group's active members."""
+    if umkm is not None:
+        return [(umkm.owner_name or umkm.name, umkm.nik)]
+    return [(m.display_name, m.person_nik) for m in kelompok.members_on(on)]
 
 
 RULE_LABELS = {
@@ -153,6 +227,7 @@ RULE_LABELS = {
     "komoditas": _noop("Komoditas"), "skor_minimal": _noop("Skor potensi minimal"), "dokumen": _noop("Dokumen wajib"),
     "umur_kelompok_bulan": _noop("Umur kelompok minimal (bulan)"), "anggota_minimal": _noop("Anggota aktif minimal"),
     "wajib_register": _noop("Nomor register kelompok wajib"), "lahan_maks_ha": _noop("Lahan anggota maksimal (ha)"),
+    "pengecualian": _noop("Dikecualikan"), "desil_maks": _noop("Desil kesejahteraan maksimal"),
 }
 
 
@@ -167,6 +242,7 @@ def rules_described(rules: dict) -> list[str]:
         "komoditas": dict(Komoditas.objects.values_list("code", "name")),
         "ukuran": {value: str(label) for value, label in SizeClass.choices},
         "dokumen": {value: str(label) for value, label in Permit.Kind.choices},
+        "pengecualian": {"kur": _("penerima KUR"), "asn": _("ASN/TNI/Polri")},
     }
     lines = []
     # In the order of RULE_KEYS, whatever order the database keeps the keys in (PostgreSQL's jsonb sorts them).

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bantuan.models import Kelompok, Recipient, UseCheck
-from bantuan.rules import best_score, eligibility_failures
+from bantuan.rules import PERSON_KEYS, best_score, eligibility_failures, people_of, person_statuses
 from mapping import selectors as mapping_selectors
 from mapping.models import UMKM, Assessment, Kecamatan, Product, SizeClass
 from purbalingga_umkm.numbers import format_number
@@ -64,6 +64,14 @@ def _area(queryset, rules, desa_path: str):
     return queryset
 
 
+def _statuses(program, on, people_lists) -> dict | None:
+    """The person records (KUR, ASN, decile) of every candidate at once, when the rules ask for them."""
+    rules = program.rules or {}
+    if not any(rules.get(key) for key in PERSON_KEYS):
+        return None
+    return person_statuses([nik for people in people_lists for _name, nik in people], on=on)
+
+
 def _umkm_candidates(program, on, user=None) -> list[Candidate]:
     rules = program.rules or {}
     best = (Assessment.objects.filter(product__umkm=OuterRef("pk"), product__is_active=True, is_current=True,
@@ -83,9 +91,11 @@ def _umkm_candidates(program, on, user=None) -> list[Candidate]:
         queryset = queryset.filter(Exists(Product.objects.filter(umkm=OuterRef("pk"), is_active=True,
                                                                  sector__code__in=rules["sektor"])))
     adopted = _adopted_komoditas()
+    umkms = list(queryset)
+    statuses = _statuses(program, on, [people_of(umkm=u, on=on) for u in umkms])
     found = []
-    for umkm in queryset:
-        if eligibility_failures(program, umkm=umkm, on=on):
+    for umkm in umkms:
+        if eligibility_failures(program, umkm=umkm, on=on, statuses=statuses):
             continue
         points, reasons = Decimal(umkm.best_score or 0), []
         reasons.append(_("skor potensi %(s)s") % {"s": format_number(umkm.best_score, 2)} if umkm.best_score is not None
@@ -117,9 +127,11 @@ def _kelompok_candidates(program, on, user=None) -> list[Candidate]:
                 .select_related("desa__kecamatan", "komoditas").defer("desa__boundary", "desa__kecamatan__boundary")
                 .prefetch_related("members__umkm").order_by("pk"))
     adopted = _adopted_komoditas()
+    groups = list(queryset)
+    statuses = _statuses(program, on, [people_of(kelompok=k, on=on) for k in groups])
     found = []
-    for kelompok in queryset:
-        if eligibility_failures(program, kelompok=kelompok, on=on):
+    for kelompok in groups:
+        if eligibility_failures(program, kelompok=kelompok, on=on, statuses=statuses):
             continue
         members = len(kelompok.members_on(on))
         points, reasons = Decimal(min(members, 50)), [_("%(n)s anggota aktif") % {"n": members}]

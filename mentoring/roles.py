@@ -43,6 +43,10 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
         "bantuan": {
             **{m: ("view", "add", "change") for m in ("kelompok", "member", "program", "stage", "stackingrule")},
             **{m: ("view",) for m in ("recipient", "flag", "disbursement", "usecheck")},
+            # Dated, sourced facts (KUR, ASN, welfare decile) kept for the rules; never deleted.
+            "personstatus": ("view", "add", "change"),
+            # Sanggahan from the public: read and answered on record.
+            "objection": ("view", "change"),
         },
         # Recipient lists come in through the spreadsheet engine (checked before saving).
         "bantuan#transfer": {"recipient": TRANSFER},

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from bantuan import services
-from bantuan.models import AidKind, Flag, Member, Recipient, StackingRule
+from bantuan.models import AidKind, Flag, Member, PersonStatus, Recipient, StackingRule
 from bantuan.rules import rules_problems
 from tests.bantuan.conftest import TODAY, kelompok_make, program_make, propose, visited
 from tests.factories import UMKMFactory
@@ -160,6 +160,78 @@ def test_refused_proposals_save_nothing(today, staff, world, umkm_in_x):
     ({"skor_minimal": -1}, "harus angka 0 atau lebih"),
     ({"dokumen": ["ktp"]}, "Dokumen tidak dikenal"),
     ({"anggota_minimal": 10}, "hanya berlaku untuk program bagi kelompok"),
+    ({"pengecualian": ["pns"]}, "Pengecualian tidak dikenal"),
+    ({"desil_maks": 11}, "bilangan bulat 1 sampai 10"),
+    ({"desil_maks": 2.5}, "bilangan bulat 1 sampai 10"),
 ])
 def test_a_rule_set_that_cannot_be_applied_is_refused_in_words(rules, problem):
     assert any(problem in p for p in rules_problems(rules, recipient_type="umkm"))
+
+
+def status(nik, kind, *, decile=None, as_of=date(2026, 6, 30), ends_on=None, source="P3KE 2026"):
+    return PersonStatus.objects.create(nik=nik, kind=kind, decile=decile, as_of=as_of, ends_on=ends_on, source=source)
+
+
+def test_an_owner_holding_kur_credit_or_a_civil_servant_is_flagged_by_a_dated_sourced_record(today, staff, world):
+    program = program_make(rules={"pengecualian": ["kur", "asn"]})
+    borrower = visited(UMKMFactory(desa=world.desa["X"], nik="3303144101800001"))
+    repaid = visited(UMKMFactory(desa=world.desa["X"], nik="3303144101800002"))
+    later = visited(UMKMFactory(desa=world.desa["X"], nik="3303144101800003"))
+    status(borrower.nik, "kur", source="SIKP KUR Juni 2026")
+    status(repaid.nik, "kur", ends_on=date(2026, 9, 1))  # paid off before the proposal
+    status(later.nik, "asn", as_of=date(2026, 12, 2))  # known only after the day of the check
+
+    flagged = propose(program, staff, umkm=borrower)
+    assert "syarat_pengecualian" in codes(flagged)
+    assert "SIKP KUR Juni 2026" in flagged.flags.get(code="syarat_pengecualian").message
+    assert "syarat_pengecualian" not in codes(propose(program, staff, umkm=repaid))
+    assert "syarat_pengecualian" not in codes(propose(program, staff, umkm=later))
+
+
+def test_a_group_with_a_civil_servant_member_is_flagged(today, staff):
+    program = program_make(recipient_type="kelompok", rules={"pengecualian": ["asn"]})
+    with_asn = kelompok_make(name="Poktan Sida Makmur", members=3)
+    status(with_asn.members.first().nik, "asn", source="BKPSDM 2026")
+    clean = kelompok_make(name="Poktan Ngudi Rejeki", members=3)
+    Member.objects.filter(kelompok=clean).update(nik="")
+    assert "syarat_pengecualian" in codes(propose(program, staff, kelompok=with_asn))
+    assert "syarat_pengecualian" not in codes(propose(program, staff, kelompok=clean))
+
+
+def test_the_welfare_decile_rule_reads_the_latest_recorded_decile(today, staff, world):
+    program = program_make(rules={"desil_maks": 4})
+    poor = visited(UMKMFactory(desa=world.desa["X"], nik="3303144101800011"))
+    richer_now = visited(UMKMFactory(desa=world.desa["X"], nik="3303144101800012"))
+    unknown = visited(UMKMFactory(desa=world.desa["X"], nik="3303144101800013"))
+    status(poor.nik, "desil", decile=3)
+    status(richer_now.nik, "desil", decile=2, as_of=date(2024, 1, 31))
+    status(richer_now.nik, "desil", decile=7, as_of=date(2026, 3, 31), source="DTSEN Maret 2026")
+
+    assert "syarat_desil_maks" not in codes(propose(program, staff, umkm=poor))
+    above = propose(program, staff, umkm=richer_now).flags.get(code="syarat_desil_maks")
+    assert "desil 7" in above.message and "DTSEN Maret 2026" in above.message
+    missing = propose(program, staff, umkm=unknown).flags.get(code="syarat_desil_maks")
+    assert "belum tercatat" in missing.message
+
+
+def test_the_shortlist_leaves_out_the_excluded_in_one_query_for_all_their_records(today, staff, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bantuan.shortlist import shortlist
+
+    program = program_make(rules={"pengecualian": ["kur"], "desil_maks": 5}, quota=10)
+    people = [visited(UMKMFactory(desa=world.desa["X"], nik=f"33031441018001{n:02d}")) for n in range(6)]
+    for person in people:
+        status(person.nik, "desil", decile=4)
+    status(people[0].nik, "kur")
+    status(people[1].nik, "desil", decile=9, as_of=date(2026, 7, 1))
+    with CaptureQueriesContext(connection) as few:
+        listed = {c.umkm.pk for c in shortlist(program)}
+    assert listed == {p.pk for p in people[2:]}
+
+    for n in range(6, 12):
+        status(visited(UMKMFactory(desa=world.desa["X"], nik=f"33031441018001{n:02d}")).nik, "desil", decile=1)
+    with CaptureQueriesContext(connection) as more:
+        assert len(shortlist(program)) == 10
+    assert len(more.captured_queries) == len(few.captured_queries)
