@@ -148,3 +148,37 @@ class BaseMemberFormSet(forms.BaseInlineFormSet):
 
 MemberFormSet = forms.inlineformset_factory(Kelompok, Member, form=MemberForm, formset=BaseMemberFormSet, extra=3,
                                            can_delete=False)
+
+
+class ObjectionForm(forms.Form):
+    """A sanggahan from the public; `website` is a trap field people never see (bots fill it)."""
+
+    recipient = forms.TypedChoiceField(label=_("Penerima yang disanggah"), required=False, coerce=int, empty_value=None)
+    text = forms.CharField(label=_("Isi sanggahan"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+                           error_messages={"required": _("Tuliskan isi sanggahan.")},
+                           help_text=_("Sebutkan mengapa penerima ini tidak tepat sasaran. Jangan menulis NIK atau "
+                                       "data pribadi orang lain."))
+    sender_name = forms.CharField(label=_("Nama Anda"), max_length=150,
+                                  error_messages={"required": _("Isi nama Anda.")})
+    sender_contact = forms.CharField(label=_("Telepon atau surel (tidak diumumkan)"), required=False, max_length=150)
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+
+    def __init__(self, *args, recipients=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = [("", _("— umum, tentang daftar ini —"))] + [
+            (r.pk, f"{r.label} — {r.desa.name}") for r in recipients]
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("class", "form-select" if name == "recipient" else "form-control")
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields and "is-invalid" not in self.fields[name].widget.attrs["class"]:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+class ObjectionAnswerForm(forms.Form):
+    status = forms.ChoiceField(label=_("Keputusan"), choices=[("diterima", _("Sanggahan diterima")),
+                                                             ("ditolak", _("Sanggahan ditolak"))])
+    answer = forms.CharField(label=_("Jawaban"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000,
+                             error_messages={"required": _("Tuliskan jawabannya.")})

@@ -222,3 +222,59 @@ def kelompok_save(*, form, members, by) -> Kelompok:
             member.save()
             audit_saved(member, before=member_before, by=by)
     return kelompok
+
+
+# --- The public recipient list and its objections (sanggahan) ---------------------------------
+
+MIN_OBJECTION = 20
+
+
+def objections_open(program, *, on=None) -> bool:
+    """Whether the public may still object to the program's announced list."""
+    on = on or timezone.localdate()
+    return program.public_list and (program.objection_until is None or on <= program.objection_until)
+
+
+def objection_submit(*, program, recipient_id, text: str, sender_name: str, sender_contact: str = ""):
+    """A sanggahan from the public on an announced list; refused when the list is not announced
+    or the objection period is over, or the text says too little to act on."""
+    from bantuan.models import Objection
+
+    if not objections_open(program):
+        raise BantuanError(_("Masa sanggah program ini sudah berakhir atau daftarnya tidak diumumkan."))
+    text = (text or "").strip()
+    if len(" ".join(text.split())) < MIN_OBJECTION:
+        raise BantuanError(_("Tuliskan isi sanggahan paling sedikit %(n)s karakter: siapa dan mengapa tidak tepat "
+                             "sasaran.") % {"n": MIN_OBJECTION}, "text")
+    sender_name = " ".join((sender_name or "").split())
+    if not sender_name:
+        raise BantuanError(_("Isi nama pengirim."), "sender_name")
+    recipient = None
+    if recipient_id:
+        recipient = program.recipients.counting().filter(pk=recipient_id).first()
+        if recipient is None:
+            raise BantuanError(_("Penerima yang disanggah tidak ada di daftar program ini."), "recipient")
+    objection = Objection.objects.create(program=program, recipient=recipient, text=text[:4000],
+                                         sender_name=sender_name[:150], sender_contact=(sender_contact or "").strip()[:150])
+    audit_saved(objection, before=None, by=None)
+    return objection
+
+
+def objection_answer(*, objection, status: str, answer: str, by):
+    """Staff answer a sanggahan on record: upheld (then act on the recipient) or dismissed, with the reason."""
+    from bantuan.models import Objection
+
+    answer = (answer or "").strip()
+    if status not in (Objection.Status.UPHELD, Objection.Status.DISMISSED):
+        raise BantuanError(_("Pilih: sanggahan diterima atau ditolak."), "status")
+    if len(" ".join(answer.split())) < MIN_JUSTIFICATION:
+        raise BantuanError(_("Tuliskan jawaban paling sedikit %(n)s karakter.") % {"n": MIN_JUSTIFICATION}, "answer")
+    with transaction.atomic():
+        current = Objection.objects.select_for_update().get(pk=objection.pk)
+        if current.status != Objection.Status.OPEN:
+            raise BantuanError(_("Sanggahan ini sudah dijawab."))
+        before = audit_snapshot(current)
+        current.status, current.answer, current.answered_by, current.answered_at = status, answer[:4000], by, timezone.now()
+        current.save(update_fields=["status", "answer", "answered_by", "answered_at"])
+        audit_saved(current, before=before, by=by)
+    return current

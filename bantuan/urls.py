@@ -18,4 +18,7 @@ urlpatterns = [
     path("bantuan/penyaluran/<int:pk>/setujui/", views.disbursement_approve, name="disbursement-approve"),
     path("bantuan/penyaluran/<int:pk>/serahkan/", views.disbursement_deliver, name="disbursement-deliver"),
     path("bantuan/pemanfaatan/<int:pk>/", views.use_check, name="use-check"),
+    path("bantuan/sanggahan/<int:pk>/jawab/", views.objection_answer, name="objection-answer"),
+    path("pengumuman-bantuan/", views.public_programs, name="public-programs"),
+    path("pengumuman-bantuan/<int:pk>/", views.public_list, name="public-list"),
 ]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -8,15 +9,18 @@ from django.views.decorators.http import require_POST, require_safe
 
 from bantuan import reports, services, shortlist
 from bantuan.forms import (
-    DeliveryForm, DisbursementForm, KelompokForm, MemberFormSet, OverrideForm, ProposeForm, StateForm, UseCheckForm,
+    DeliveryForm, DisbursementForm, KelompokForm, MemberFormSet, ObjectionAnswerForm, ObjectionForm, OverrideForm,
+    ProposeForm, StateForm, UseCheckForm,
 )
 from bantuan.rules import rules_described
-from bantuan.models import Disbursement, Flag, Kelompok, Program, Recipient, UseCheck
+from bantuan.models import Disbursement, Flag, Kelompok, Objection, Program, Recipient, UseCheck
 from mapping.models import UMKM
 from purbalingga_umkm.panels import Panel
 from purbalingga_umkm.params import id_param
 from purbalingga_umkm.roles import Role, role_of, role_required
 from purbalingga_umkm.tables import table_response
+from purbalingga_umkm.throttle import throttle_allows
+from purbalingga_umkm.validators import nik_masked
 
 READERS = (Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
 RECIPIENTS_PER_PAGE = 50
@@ -52,6 +56,9 @@ def _program_page(request, program, *, errors=None, status=200):
         "error_key": error_key, "error_message": error_message, "error_value": error_value,
         "states": Recipient.State.choices,
         "rules": rules_described(program.rules or {}),
+        "objections": (list(program.objections.select_related("recipient__umkm", "recipient__kelompok", "answered_by")
+                            .order_by("status", "-sent_at")[:100]) if is_staff else []),
+        "objections_open": services.objections_open(program),
     }
     return render(request, "bantuan/program_detail.html", context, status=status)
 
@@ -275,3 +282,79 @@ def umkm_aid_panel(request, *, umkm):
     if not recipients:
         return None
     return Panel("bantuan/_umkm_panel.html", {"recipients": recipients})
+
+
+# --- The public recipient list and its objections ------------------------------------------
+
+OBJECTIONS_PER_HOUR = 5
+
+
+def _announced(pk):
+    return get_object_or_404(Program.objects.filter(public_list=True), pk=pk)
+
+
+@require_safe
+def public_programs(request):
+    """Programs whose recipient list is announced, for anyone (no login)."""
+    programs = Program.objects.filter(public_list=True).order_by("-year", "name")
+    return render(request, "bantuan/public_programs.html", {"programs": programs})
+
+
+def public_list(request, pk):
+    """An announced recipient list: the business or group and its desa only (NIK masked), and
+    the sanggahan form while the objection period runs. Nothing else of a person is shown."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    program = _announced(pk)
+    recipients = list(Recipient.objects.filter(program=program).counting()
+                      .select_related("stage", "umkm__desa__kecamatan", "kelompok__desa__kecamatan")
+                      .defer("umkm__desa__boundary", "umkm__desa__kecamatan__boundary", "kelompok__desa__boundary",
+                             "kelompok__desa__kecamatan__boundary")
+                      .order_by("kecamatan__code", "stage__number", "pk"))
+    is_open = services.objections_open(program)
+    form = ObjectionForm(request.POST if request.method == "POST" else None, recipients=recipients)
+    status = 200
+    if request.method == "POST":
+        if not is_open:
+            messages.error(request, _("Masa sanggah program ini sudah berakhir."))
+            return redirect("bantuan:public-list", pk=program.pk)
+        if form.is_valid() and form.cleaned_data["website"]:
+            return redirect("bantuan:public-list", pk=program.pk)  # a bot: as if accepted, nothing kept
+        if form.is_valid():
+            if not throttle_allows(request, f"sanggahan:{program.pk}", limit=OBJECTIONS_PER_HOUR, seconds=3600):
+                form.add_error(None, _("Terlalu banyak sanggahan dari alamat ini dalam satu jam; coba lagi nanti."))
+                status = 429
+            else:
+                try:
+                    services.objection_submit(program=program, recipient_id=form.cleaned_data["recipient"],
+                                              text=form.cleaned_data["text"], sender_name=form.cleaned_data["sender_name"],
+                                              sender_contact=form.cleaned_data["sender_contact"])
+                except services.BantuanError as error:
+                    form.add_error(error.field if error.field in form.fields else None, error.message)
+                else:
+                    messages.success(request, _("Sanggahan Anda diterima dan akan dijawab petugas Dinas. Terima kasih."))
+                    return redirect("bantuan:public-list", pk=program.pk)
+        status = status if status != 200 else 400
+    rows = [{"label": r.label, "kind": (r.kelompok.get_kind_display() if r.kelompok_id else _("UMKM")),
+             "desa": r.desa.name, "kecamatan": r.desa.kecamatan.name, "stage": r.stage, "state": r.get_state_display(),
+             "nik": nik_masked(r.umkm.nik) if r.umkm_id else ""} for r in recipients]
+    context = {"program": program, "rows": rows, "form": form, "is_open": is_open,
+               "answered": program.objections.exclude(status=Objection.Status.OPEN).order_by("-answered_at")[:50]}
+    return render(request, "bantuan/public_list.html", context, status=status)
+
+
+@require_POST
+@role_required(Role.ADMIN_DINAS)
+def objection_answer(request, pk):
+    objection = get_object_or_404(Objection.objects.select_related("program"), pk=pk)
+    form = ObjectionAnswerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.BantuanError(" ".join(e for errors in form.errors.values() for e in errors))
+        services.objection_answer(objection=objection, status=form.cleaned_data["status"],
+                                  answer=form.cleaned_data["answer"], by=request.user)
+    except services.BantuanError as error:
+        return _program_page(request, objection.program, status=400,
+                             errors={f"objection-{objection.pk}": (error.message, request.POST.get("answer", ""))})
+    messages.success(request, _("Jawaban sanggahan tercatat."))
+    return redirect("bantuan:program-detail", pk=objection.program_id)

@@ -51,3 +51,12 @@ def validate_nik(value: str) -> None:
         raise ValidationError(
             _("NIK tidak sah: digit ke-7 sampai ke-12 harus tanggal lahir (HHBBTT, perempuan hari + 40) "
               "dan empat digit terakhir bukan 0000."), code="invalid_nik")
+
+
+def nik_masked(value: str) -> str:
+    """A NIK as it may be shown in public (a public recipient list): the kecamatan's area code
+    and the last two digits only — 330314••••••••07; nothing when there is none."""
+    value = (value or "").strip()
+    if len(value) != 16 or not value.isdigit():
+        return ""
+    return value[:6] + "\u2022" * 8 + value[-2:]

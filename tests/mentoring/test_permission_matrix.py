@@ -82,6 +82,11 @@ EXPECTED = {
               "pimpinan": (405, 403), "admin": (405, 404)}
        for name in ("bantuan:recipient-state", "bantuan:disbursement-propose", "bantuan:flag-override",
                     "bantuan:disbursement-approve", "bantuan:disbursement-deliver")},
+    "bantuan:objection-answer": {"anon": (405, LOGIN), "pendamping_a": (405, 403), "pendamping_b": (405, 403),
+                                 "pimpinan": (405, 403), "admin": (405, 404)},
+    # Public: announced lists only (none here, so 404 for everyone, the form included).
+    "bantuan:public-programs": everyone(200, 405),
+    "bantuan:public-list": everyone(404, 404),
     "bantuan:use-check": {"anon": (LOGIN, LOGIN), "pendamping_a": (404, 404), "pendamping_b": (404, 404),
                           "pimpinan": (403, 403), "admin": (404, 404)},
     "manifest": everyone(200, 405),
@@ -270,7 +275,8 @@ def url_for(name, world):
     if name in by_pattern:
         return reverse(name, kwargs=by_pattern[name])
     if name.startswith("bantuan:") and name not in ("bantuan:program-list", "bantuan:aid-report",
-                                                    "bantuan:kelompok-list", "bantuan:kelompok-create"):
+                                                    "bantuan:kelompok-list", "bantuan:kelompok-create",
+                                                    "bantuan:public-programs"):
         return reverse(name, kwargs={"pk": 999999})
     if name.startswith("mapping:penetapan-") and name not in ("mapping:penetapan-list", "mapping:penetapan-create"):
         penetapan = world.penetapan()
