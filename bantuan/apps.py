@@ -12,10 +12,12 @@ class BantuanConfig(AppConfig):
     verbose_name = _("Bantuan")
 
     def ready(self):
-        from bantuan import duties, views
+        from bantuan import demo, duties, views
+        from purbalingga_umkm.demo import DemoProvider, demo_provider_register
         from purbalingga_umkm.duties import duty_provider_register
         from purbalingga_umkm.panels import panel_provider_register
 
         duty_provider_register(duties.use_checks_due)
+        demo_provider_register(DemoProvider("bantuan", seed=demo.demo_aid_seed, clear=demo.demo_aid_clear))
         panel_provider_register("dashboard", views.dashboard_panel)
         panel_provider_register("umkm-history", views.umkm_aid_panel)

@@ -66,6 +66,7 @@ class Kelompok(models.Model):
                                          validators=[validate_plain_text])
     koperasi_nik = models.CharField(_("NIK koperasi"), max_length=30, blank=True, validators=[validate_plain_text])
     is_active = models.BooleanField(_("aktif"), default=True)
+    is_demo = models.BooleanField(_("data demo"), default=False, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     created_by = user_stamp_field(_("dibuat oleh"))
 
@@ -165,6 +166,7 @@ class Program(models.Model):
                                                   "desa saja) dan masyarakat dapat mengirim sanggahan."))
     objection_until = models.DateField(_("masa sanggah sampai"), null=True, blank=True,
                                        help_text=_("Kosong = sanggahan diterima selama daftar diumumkan."))
+    is_demo = models.BooleanField(_("data demo"), default=False, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     created_by = user_stamp_field(_("dibuat oleh"))
     version = models.PositiveIntegerField(default=1, editable=False)

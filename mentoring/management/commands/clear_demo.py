@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from mapping import demo as mapping_demo
 from mapping.models import UMKM
 from mentoring import services
+from purbalingga_umkm.demo import demo_extras_clear
 
 
 class Command(BaseCommand):
@@ -18,11 +19,12 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"[dry-run] {UMKM.objects.demo().count()} UMKM demo akan dihapus.")
             return
+        extra_rows = demo_extras_clear()
         mentoring_rows = services.demo_mentoring_clear()
         deleted = mapping_demo.demo_data_clear()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Dihapus: {deleted['rows'] + mentoring_rows} baris data demo, "
+                f"Dihapus: {deleted['rows'] + mentoring_rows + extra_rows} baris data demo, "
                 f"{deleted['accounts']} akun demo."
             )
         )

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from mapping import demo as mapping_demo
 from mapping.services.facts import facts_changed
 from mentoring import services
+from purbalingga_umkm.demo import demo_extras_clear, demo_extras_seed
 
 
 class Command(BaseCommand):
@@ -25,12 +26,14 @@ class Command(BaseCommand):
             self.stdout.write(f"[dry-run] akan membuat {umkm} UMKM demo dengan seed {seed}.")
             return
         if replace:
+            demo_extras_clear()
             services.demo_mentoring_clear()
         try:
             result = mapping_demo.demo_data_seed(umkm_count=umkm, seed=seed, replace=replace)
         except ValueError as error:
             raise CommandError(str(error)) from error
         mentoring = services.demo_mentoring_seed(seed=seed)
+        extras = demo_extras_seed(seed=seed)
         facts_changed(everything=True)
         if result.skipped:
             self.stdout.write(
@@ -44,6 +47,8 @@ class Command(BaseCommand):
                     f"{mentoring.visits} kunjungan, {mentoring.assessments} penilaian terverifikasi (seed {seed})."
                 )
             )
+        for line in extras:
+            self.stdout.write(line)
         self.stdout.write("Akun demo (hanya untuk percobaan, jangan dipakai di produksi):")
         for username, password, role in result.accounts + mentoring.accounts:
             self.stdout.write(f"  {username} / {password}  — {role}")
