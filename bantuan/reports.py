@@ -87,3 +87,10 @@ def aid_table(report: AidReport, *, filename: str) -> dict:
     rows = [[r.code, r.name, r.umkm, r.recipients, r.per_thousand, r.unggulan, r.checks, r.productive, r.open_flags]
             for r in [*report.rows, report.total]]
     return {"headers": headers, "rows": rows, "filename": filename, "title": _("Bantuan per kecamatan")}
+
+
+def aid_map_figures(report: AidReport) -> dict:
+    """{kecamatan code: its figures} for the aid map (bantuan_map.js)."""
+    return {row.code: {"name": row.name, "umkm": row.umkm, "recipients": row.recipients,
+                       "per_thousand": row.per_thousand, "unggulan": row.unggulan,
+                       "productive_pct": row.productive_pct} for row in report.rows}

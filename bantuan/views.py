@@ -235,7 +235,8 @@ def dashboard_panel(request, **context):
     if year is None:
         return None
     report = reports.aid_by_kecamatan(user=request.user, year=year)
-    return Panel("bantuan/_dashboard_panel.html", {"report": report, "year": year})
+    return Panel("bantuan/_dashboard_panel.html", {"report": report, "year": year,
+                                                   "map_figures": reports.aid_map_figures(report)})
 
 
 KELOMPOK_PER_PAGE = 25

@@ -76,3 +76,21 @@ def test_the_umkm_history_lists_all_aid_received_and_what_its_use_checks_found(c
     assert "3 bulan: Dijual" in page and "6 bulan: Dipakai produktif" in page
     other = UMKMFactory(desa=world.desa["X"])
     assert 'id="aid-received"' not in client.get(reverse("mentoring:umkm-history", args=[other.pk])).content.decode()
+
+
+def test_the_dashboard_aid_map_carries_the_recounted_figures_of_every_kecamatan(client, world, aided):
+    import json
+    import re
+
+    client.force_login(world.users["pimpinan"])
+    page = client.get(reverse("mentoring:dashboard")).content.decode()
+    found = re.search(r'<script id="bantuan-map-figures" type="application/json">(.*?)</script>', page, re.S)
+    figures = json.loads(found.group(1))
+    for side in "XY":
+        kecamatan = world.kecamatan[side]
+        umkm, recipients, checks, productive = recount(kecamatan)
+        shown = figures[kecamatan.code]
+        assert (shown["umkm"], shown["recipients"]) == (umkm, recipients)
+        assert shown["per_thousand"] == round(recipients * 1000 / umkm, 1)
+        assert shown["productive_pct"] == (round(productive * 100 / checks) if checks else None)
+    assert 'id="bantuan-map-frame"' in page and "js/bantuan_map." in page
