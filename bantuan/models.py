@@ -76,6 +76,7 @@ class Kelompok(models.Model):
         ordering = ["desa__code", "name"]
         verbose_name = _("kelompok")
         verbose_name_plural = _("kelompok")
+        permissions = transfer_permissions("kelompok", _("kelompok"))
 
     def __str__(self):
         return f"{self.name} ({self.desa.name})"
@@ -83,6 +84,10 @@ class Kelompok(models.Model):
     def members_on(self, day):
         """Members in the group on `day` (joined on or before it, not left before it)."""
         return [m for m in self.members.all() if m.is_member_on(day)]
+
+
+class MemberQuerySet(ScopedQuerySet):
+    kecamatan_path = "kelompok__desa__kecamatan"
 
 
 class Member(models.Model):
@@ -102,10 +107,13 @@ class Member(models.Model):
     joined_on = models.DateField(_("bergabung"))
     left_on = models.DateField(_("keluar"), null=True, blank=True)
 
+    objects = MemberQuerySet.as_manager()
+
     class Meta:
         ordering = ["kelompok", "name", "pk"]
         verbose_name = _("anggota kelompok")
         verbose_name_plural = _("anggota kelompok")
+        permissions = transfer_permissions("member", _("anggota kelompok"))
         constraints = [
             models.CheckConstraint(condition=Q(umkm__isnull=False) | ~Q(name=""), name="member_is_umkm_or_named"),
         ]

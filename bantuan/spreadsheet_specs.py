@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
 from bantuan.checks import recipient_findings, umkm_keys
-from bantuan.models import Kelompok, Program, Recipient, RecipientEvent, Stage
+from bantuan.models import Kelompok, Member, Program, Recipient, RecipientEvent, Stage
 from bantuan.rules import eligibility_failures
 from bantuan.services import REFUSING_RULES, flags_refresh
 from mapping.models import UMKM
-from mapping.spreadsheet_specs import MappingSpec
+from mapping.spreadsheet_specs import MappingSpec, Wilayah, kecamatan_names
 from spreadsheets import cells
-from spreadsheets.specs import Column, Existing, Resolved, RowError, register
+from spreadsheets.specs import KEEP, Column, Existing, Resolved, RowError, register
 
 
 @register
@@ -146,3 +146,243 @@ class RecipientSpec(MappingSpec):
             program, stage, code, group, desa_code, note, umkm_name, umkm_desa, group_desa, state = row
             yield [program, stage, code or "", group or "", desa_code or "", note, umkm_name or group,
                    umkm_desa or group_desa, str(Recipient.State(state).label)]
+
+
+# --- Kelompok and their members (daftar kelompok, daftar anggota) -----------------------------
+
+
+def _group_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def _identifier(model, name):
+    """A registry number as text; the apostrophe Excel users type to keep it text is dropped."""
+    read = cells.for_field(model, name)
+    return lambda value: read(value if cells.is_blank(value) else cells.text(value).lstrip("'"))
+
+
+def kelompok_kind_names() -> list[str]:
+    return [str(label) for label in Kelompok.Kind.labels]
+
+
+class _KomoditasNames:
+    """Komoditas by code, name or a synonym, loaded once per file."""
+
+    def __init__(self):
+        from mapping.models import Komoditas
+
+        self.lookup = {}
+        for pk, code, name, synonyms in Komoditas.objects.values_list("pk", "code", "name", "synonyms"):
+            for written in (code, name, *synonyms.splitlines()):
+                if written.strip():
+                    self.lookup.setdefault(cells.choice_key(written), (pk, name))
+
+    def resolve(self, written: str):
+        if not written:
+            return None
+        found = self.lookup.get(cells.choice_key(written))
+        if found is None:
+            raise RowError(_("Komoditas %(v)s tidak dikenal; tulis nama komoditas seperti di portal "
+                             "(mis. Sapu glagah) atau kosongkan.") % {"v": written}, "Komoditas", written)
+        return found[0]
+
+
+@register
+class KelompokSpec(MappingSpec):
+    kind = "kelompok"
+    label = gettext_lazy("Kelompok (KUB, poktan, gapoktan, koperasi)")
+    model = Kelompok
+    fields = ("name", "kind", "desa_id", "komoditas_id", "leader_name", "formed_on", "registry_number",
+              "pengukuhan_number", "koperasi_nik", "is_active")
+    readonly_headers = ("Jumlah Anggota Aktif",)
+    key_help = gettext_lazy("Baris dicocokkan melalui Nama Kelompok + desanya (tanpa membedakan huruf besar/kecil). "
+                            "Anggota diimpor terpisah lewat jenis data \u201cAnggota kelompok\u201d.")
+    columns = (
+        Column("name", "Nama Kelompok", gettext_lazy("Nama kelompok seperti pada SK/register."), "Poktan Sida Makmur",
+               cells.for_field(Kelompok, "name"), required=True),
+        Column("kind", "Jenis", gettext_lazy("Kelompok UMKM / KUB, Kelompok tani (poktan), Gabungan kelompok tani "
+                                             "(gapoktan), Koperasi, Lainnya."), "Kelompok tani (poktan)",
+               cells.choice(dict(Kelompok.Kind.choices), {"kub": "kub", "kelompok umkm": "kub", "poktan": "poktan",
+                                                          "kelompok tani": "poktan", "gapoktan": "gapoktan",
+                                                          "kop": "koperasi"}),
+               required=True, choices=kelompok_kind_names),
+        Column("kecamatan", "Kecamatan", gettext_lazy("Nama kecamatan. Wajib bila Kode Desa kosong."), "Bojongsari",
+               choices=kecamatan_names),
+        Column("desa", "Desa/Kelurahan", gettext_lazy("Nama desa/kelurahan, dibaca bersama kecamatannya."), "Karangbanjar"),
+        Column("desa_kode", "Kode Desa", gettext_lazy("Kode Kemendagri, mis. 33.03.14.2008; bila diisi, kode ini yang "
+                                                      "dipakai."), "33.03.14.2008", text=True),
+        Column("komoditas", "Komoditas", gettext_lazy("Opsional: komoditas utama kelompok, mis. Sapu glagah."), ""),
+        Column("leader_name", "Ketua", gettext_lazy("Nama ketua kelompok."), "Sukarso",
+               cells.for_field(Kelompok, "leader_name")),
+        Column("formed_on", "Tanggal Dibentuk", gettext_lazy("Tanggal pembentukan (31/12/2020 atau 2020-12-31)."),
+               "2020-03-15", cells.a_date, required=True),
+        Column("registry_number", "Nomor Register", gettext_lazy("Nomor register poktan/gapoktan atau badan hukum."),
+               "", _identifier(Kelompok, "registry_number"), text=True),
+        Column("pengukuhan_number", "Nomor Pengukuhan", gettext_lazy("Nomor SK pengukuhan, bila ada."), "",
+               _identifier(Kelompok, "pengukuhan_number"), text=True),
+        Column("koperasi_nik", "NIK Koperasi", gettext_lazy("Nomor Induk Koperasi, bila koperasi."), "",
+               _identifier(Kelompok, "koperasi_nik"), text=True),
+        Column("is_active", "Aktif", gettext_lazy("'ya' atau 'tidak'. Kosong = ya."), "ya", cells.boolean(default=True),
+               choices=("ya", "tidak")),
+    )
+
+    def headers_missing(self, present):
+        missing = super().headers_missing(present)
+        if "desa_kode" not in present and not {"kecamatan", "desa"} <= present:
+            missing.append("Kode Desa / Kecamatan + Desa/Kelurahan")
+        return missing
+
+    def prepare(self, ctx):
+        ctx.cache["wilayah"] = Wilayah()
+        ctx.cache["komoditas"] = _KomoditasNames()
+        ctx.cache["today"] = timezone.localdate()
+
+    def resolve(self, row, ctx):
+        desa = ctx.cache["wilayah"].desa_resolve(code=row.get("desa_kode", ""), kecamatan=row.get("kecamatan", ""),
+                                                 desa=row.get("desa", ""))
+        if row["formed_on"] > ctx.cache["today"]:
+            raise RowError(_("Tanggal dibentuk tidak boleh di masa depan."), "Tanggal Dibentuk", str(row["formed_on"]))
+        komoditas = ctx.cache["komoditas"].resolve(row["komoditas"]) if "komoditas" in row else KEEP
+
+        def present(name):
+            return row[name] if name in row else KEEP
+
+        values = (row["name"], row["kind"], desa[0], komoditas, present("leader_name"), row["formed_on"],
+                  present("registry_number"), present("pengukuhan_number"), present("koperasi_nik"),
+                  present("is_active"))
+        return Resolved(key=(desa[0], _group_key(row["name"])), values=values, kecamatan_id=desa[3],
+                        label=f"{row['name']} — {desa[2]}")
+
+    def existing(self, keys, ctx):
+        desa_ids = {key[0] for key in keys}
+        found = {}
+        for row in Kelompok.objects.filter(desa_id__in=desa_ids).values_list("pk", "desa__kecamatan_id", *self.fields):
+            pk, kecamatan_id, values = row[0], row[1], row[2:]
+            found[(values[2], _group_key(values[0]))] = Existing(pk, values, kecamatan_id)
+        return found
+
+    def new_constants(self, ctx):
+        return {"created_by_id": ctx.user.pk}
+
+    def export_queryset(self, user):
+        from django.db.models import Count, Q
+
+        return (Kelompok.objects.visible_to(user).annotate(active=Count("members", filter=Q(members__left_on__isnull=True)))
+                .order_by("desa__code", "name"))
+
+    def export_rows(self, queryset, *, personal: bool = True):
+        kinds = dict(Kelompok.Kind.choices)
+        for row in queryset.values_list("name", "kind", "desa__kecamatan__name", "desa__name", "desa__code",
+                                        "komoditas__name", "leader_name", "formed_on", "registry_number",
+                                        "pengukuhan_number", "koperasi_nik", "is_active", "active"):
+            (name, kind, kecamatan, desa, code, komoditas, leader, formed, registry, pengukuhan, koperasi, active,
+             members) = row
+            yield [name, str(kinds[kind]), kecamatan, desa, code, komoditas or "", leader, formed, registry, pengukuhan,
+                   koperasi, "ya" if active else "tidak", members]
+
+
+@register
+class MemberSpec(MappingSpec):
+    kind = "anggota-kelompok"
+    label = gettext_lazy("Anggota kelompok")
+    model = Member
+    fields = ("kelompok_id", "umkm_id", "name", "nik", "kk_number", "land_area_ha", "joined_on", "left_on")
+    readonly_headers = ("Nama UMKM",)
+    key_help = gettext_lazy("Kelompoknya dicari melalui Nama Kelompok + Kode Desa Kelompok (atau Kecamatan + Desa "
+                            "Kelompok); impor kelompoknya dulu. Anggota dicocokkan melalui Kode UMKM, atau NIK, atau "
+                            "nama. Anggota tidak dihapus: isi Tanggal Keluar.")
+    columns = (
+        Column("kelompok", "Nama Kelompok", gettext_lazy("Nama kelompok seperti tercatat di portal."),
+               "Poktan Sida Makmur", cells.text_of(150), required=True),
+        Column("desa_kode", "Kode Desa Kelompok", gettext_lazy("Kode Kemendagri desa kelompok, mis. 33.03.14.2008."),
+               "33.03.14.2008", text=True),
+        Column("kecamatan", "Kecamatan Kelompok", gettext_lazy("Bila Kode Desa Kelompok kosong: nama kecamatannya."), ""),
+        Column("desa", "Desa Kelompok", gettext_lazy("Bila Kode Desa Kelompok kosong: nama desanya."), ""),
+        Column("umkm", "Kode UMKM", gettext_lazy("Bila anggota adalah UMKM terdaftar: kodenya di portal."), "",
+               cells.text_of(40), text=True),
+        Column("name", "Nama Anggota", gettext_lazy("Wajib bila Kode UMKM kosong (petani/perorangan)."), "Waryono",
+               cells.for_field(Member, "name")),
+        Column("nik", "NIK", gettext_lazy("16 digit; format sel sebagai Teks."), "3303144101800001",
+               cells.for_field(Member, "nik", cells.digits_id("NIK", 16)), text=True),
+        Column("kk_number", "Nomor KK", gettext_lazy("Opsional, 16 digit; format sel sebagai Teks."), "",
+               cells.for_field(Member, "kk_number", cells.digits_id("Nomor KK", 16)), text=True),
+        Column("land_area_ha", "Luas Lahan (ha)", gettext_lazy("Opsional, mis. 0,75."), "0,75", cells.decimal(places=3)),
+        Column("joined_on", "Tanggal Bergabung", gettext_lazy("Kosong = tanggal kelompok dibentuk."), "", cells.a_date),
+        Column("left_on", "Tanggal Keluar", gettext_lazy("Isi bila anggota sudah keluar."), "", cells.a_date),
+    )
+
+    def headers_missing(self, present):
+        missing = super().headers_missing(present)
+        if "desa_kode" not in present and not {"kecamatan", "desa"} <= present:
+            missing.append("Kode Desa Kelompok / Kecamatan Kelompok + Desa Kelompok")
+        if "umkm" not in present and "name" not in present:
+            missing.append("Kode UMKM / Nama Anggota")
+        return missing
+
+    def prepare(self, ctx):
+        ctx.cache["wilayah"] = Wilayah()
+        ctx.cache["groups"] = {(desa, _group_key(name)): (pk, formed, kecamatan) for pk, name, desa, formed, kecamatan
+                               in Kelompok.objects.values_list("pk", "name", "desa_id", "formed_on", "desa__kecamatan_id")}
+        ctx.cache["today"] = timezone.localdate()
+        ctx.cache["umkm_codes"] = set()
+
+    def resolve(self, row, ctx):
+        desa = ctx.cache["wilayah"].desa_resolve(code=row.get("desa_kode", ""), kecamatan=row.get("kecamatan", ""),
+                                                 desa=row.get("desa", ""))
+        group = ctx.cache["groups"].get((desa[0], _group_key(row["kelompok"])))
+        if group is None:
+            raise RowError(_("Tidak ada kelompok %(name)s di desa %(desa)s; impor daftar kelompoknya dulu.") % {
+                "name": row["kelompok"], "desa": desa[2]}, "Nama Kelompok", row["kelompok"])
+        group_id, formed_on, kecamatan_id = group
+        code, name, nik = row.get("umkm") or "", row.get("name") or "", row.get("nik") or ""
+        umkm_id = None
+        if code:
+            umkm_id = UMKM.objects.filter(code=code).values_list("pk", flat=True).first()
+            if umkm_id is None:
+                raise RowError(_("Tidak ada UMKM dengan kode %(code)s.") % {"code": code}, "Kode UMKM", code)
+        elif not name:
+            raise RowError(_("Isi Nama Anggota, atau Kode UMKM-nya."), "Nama Anggota")
+        joined = row.get("joined_on") or formed_on
+        left = row.get("left_on")
+        if joined > ctx.cache["today"]:
+            raise RowError(_("Tanggal bergabung tidak boleh di masa depan."), "Tanggal Bergabung", str(joined))
+        if left is not None and left < joined:
+            raise RowError(_("Tanggal keluar tidak boleh sebelum tanggal bergabung."), "Tanggal Keluar", str(left))
+        key = (group_id, "u", umkm_id) if umkm_id else ((group_id, "nik", nik) if nik else (group_id, "nama",
+                                                                                             _group_key(name)))
+
+        def present(field):
+            return row[field] if field in row else KEEP
+
+        values = (group_id, umkm_id, name, present("nik"), present("kk_number"), present("land_area_ha"), joined,
+                  present("left_on"))
+        return Resolved(key=key, values=values, kecamatan_id=kecamatan_id,
+                        label=f"{name or code} — {row['kelompok']}")
+
+    def existing(self, keys, ctx):
+        groups = {key[0] for key in keys}
+        found = {}
+        for row in Member.objects.filter(kelompok_id__in=groups).values_list("pk", "kelompok__desa__kecamatan_id",
+                                                                          *self.fields):
+            pk, kecamatan_id, values = row[0], row[1], row[2:]
+            group, umkm, name, nik = values[0], values[1], values[2], values[3]
+            existing = Existing(pk, values, kecamatan_id)
+            if umkm:
+                found[(group, "u", umkm)] = existing
+            if nik:
+                found.setdefault((group, "nik", nik), existing)
+            if name:
+                found.setdefault((group, "nama", _group_key(name)), existing)
+        return found
+
+    def export_queryset(self, user):
+        return (Member.objects.visible_to(user)
+                .order_by("kelompok__desa__code", "kelompok__name", "pk"))
+
+    def export_rows(self, queryset, *, personal: bool = True):
+        for row in queryset.values_list("kelompok__name", "kelompok__desa__code", "kelompok__desa__kecamatan__name",
+                                        "kelompok__desa__name", "umkm__code", "name", "nik", "kk_number",
+                                        "land_area_ha", "joined_on", "left_on", "umkm__name"):
+            group, code, kecamatan, desa, umkm_code, name, nik, kk, land, joined, left, umkm_name = row
+            yield [group, code, kecamatan, desa, umkm_code or "", name, nik if personal else "",
+                   kk if personal else "", land, joined, left, umkm_name or ""]

@@ -49,7 +49,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             "objection": ("view", "change"),
         },
         # Recipient lists come in through the spreadsheet engine (checked before saving).
-        "bantuan#transfer": {"recipient": TRANSFER},
+        "bantuan#transfer": {m: TRANSFER for m in ("recipient", "kelompok", "member")},
     },
     Role.PIMPINAN: {
         "mapping": {
@@ -88,6 +88,8 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
             **{m: ("view",) for m in ("program", "stage", "recipient", "flag", "disbursement")},
             "usecheck": ("view", "change"),
         },
+        # Group and member lists of their own kecamatan (the importer refuses any other).
+        "bantuan#transfer": {m: TRANSFER for m in ("kelompok", "member")},
     },
 }
 
