@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bantuan.models import Kelompok, Member, Recipient, UseCheck
 from mapping.models import UMKM, Desa, Komoditas
+from purbalingga_umkm.images import photo_gps
 from purbalingga_umkm.numbers import MoneyFormField, NumberFormField
 
 
@@ -63,6 +64,13 @@ class UseCheckForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         lat, lng = cleaned.get("lat"), cleaned.get("lng")
+        if lat is None and lng is None and cleaned.get("photo"):
+            # No location from the phone: the point the camera wrote into the photo, read
+            # before the photo is stored without it.
+            found = photo_gps(self.files.get(self.add_prefix("photo")))
+            if found is not None:
+                lat, lng = cleaned["lat"], cleaned["lng"] = found
+                self.point_from_photo = True
         if (lat is None) != (lng is None):
             self.add_error("result", _("Lokasi GPS tidak lengkap; ambil ulang lokasi atau kosongkan."))
         elif lat is not None and not (PURBALINGGA_LAT[0] <= lat <= PURBALINGGA_LAT[1]

@@ -147,3 +147,33 @@ def photo_response(stored, *, thumbnail: bool):
     response["Cache-Control"] = f"private, max-age={PHOTO_CACHE_SECONDS}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+GPS_IFD = 0x8825
+
+
+def photo_gps(upload) -> tuple[float, float] | None:
+    """(lat, lng) a camera wrote into the photo's EXIF, read before image_clean() drops it,
+    for a record that keeps the point as data (a use check's evidence); None when there is
+    none or it cannot be read."""
+    if upload is None:
+        return None
+    try:
+        upload.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            gps = Image.open(upload).getexif().get_ifd(GPS_IFD)
+        upload.seek(0)
+
+        def degrees(value, ref, negative):
+            d, m, s = (float(part) for part in value)
+            return (-1 if ref == negative else 1) * (d + m / 60 + s / 3600)
+
+        if not {1, 2, 3, 4} <= set(gps):
+            return None
+        lat, lng = degrees(gps[2], gps[1], "S"), degrees(gps[4], gps[3], "W")
+    except (UnidentifiedImageError, OSError, ValueError, TypeError, ZeroDivisionError, Image.DecompressionBombError):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180) or (lat == 0 and lng == 0):
+        return None
+    return round(lat, 6), round(lng, 6)

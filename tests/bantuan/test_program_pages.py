@@ -159,3 +159,34 @@ def test_a_pendamping_is_offered_only_candidates_of_their_kecamatan(client, worl
     client.force_login(world.users["pendamping_a"])
     names = [c.umkm.name for c in client.get(reverse("bantuan:program-shortlist", args=[program.pk])).context["candidates"]]
     assert "Calon Bojongsari" in names and "Calon Kalimanah" not in names
+
+
+def test_a_use_check_photo_without_a_phone_location_gives_its_camera_point_and_is_stored_without_it(
+        client, world, program, staff, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from bantuan.models import UseCheck
+    from purbalingga_umkm.roles import Role
+    from tests.conftest import user_with_role
+    from tests.test_images import jpeg_with_gps
+
+    settings.MEDIA_ROOT = tmp_path
+    recipient = services.recipient_state_set(recipient=Recipient.objects.get(umkm__name="Sapu Glagah Bu Rasem"),
+                                             state="terdaftar", reason="", by=staff, expected_version=1)
+    payment = services.disbursement_propose(recipient=recipient, value=1_000_000, items="", by=staff)
+    services.disbursement_approve(disbursement=payment, by=user_with_role("staf.dua", Role.ADMIN_DINAS, staff=True))
+    services.disbursement_deliver(disbursement=payment, delivered_on=program.created_at.date(), bast_number="9/BAST",
+                                  by=staff)
+    check = UseCheck.objects.get(disbursement=payment, months=3)
+    client.force_login(world.users["pendamping_a"])
+
+    response = client.post(reverse("bantuan:use-check", args=[check.pk]), {
+        "result": "dipakai", "photo": SimpleUploadedFile("bukti.jpg", jpeg_with_gps(), "image/jpeg")})
+
+    assert response.status_code == 302
+    check.refresh_from_db()
+    # 7° 22' 5" S, 109° 20' 12" E — the point the camera wrote, kept as data
+    assert (check.lat, check.lng) == (round(-(7 + 22 / 60 + 5 / 3600), 6), round(109 + 20 / 60 + 12 / 3600, 6))
+    with check.photo.open("rb") as stored:
+        assert not Image.open(stored).getexif().get_ifd(0x8825)
