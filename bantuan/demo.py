@@ -5,7 +5,7 @@ the demo pendamping's "Tugas saya". Deterministic for a seed; added to `seed_dem
 removed by `clear_demo` through purbalingga_umkm.demo."""
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -118,22 +118,24 @@ def _groups(rng, today) -> list[Kelompok]:
 def _last_year(rng, today, admin, approver) -> int:
     """Last year's capital program, delivered: use checks recorded, or due now on Tugas saya."""
     program = _program(name="Bantuan Modal Usaha Mikro (DEMO)", year=today.year - 1, kind=AidKind.MODAL,
-                       recipient_type="umkm", budget=300_000_000, quota=40, rules={"ukuran": ["mikro"]})
-    stage = program.stages.first()
+                       recipient_type="umkm", budget=300_000_000, quota=40, rules={"ukuran": ["mikro"]}, stages=2)
+    first_stage, second_stage = program.stages.order_by("number")
     makers = Product.objects.filter(komoditas__isnull=False, is_active=True).values("umkm")
     chosen = list(UMKM.objects.demo().of_size_class("mikro").filter(pk__in=makers).select_related("desa").order_by("pk")[:400])
     rng.shuffle(chosen)
     delivered = 0
     for n, umkm in enumerate(chosen[:36]):
-        recipient = Recipient.objects.create(program=program, stage=stage, umkm=umkm, kecamatan_id=umkm.desa.kecamatan_id,
+        # Tahap 1 was handed over last year; tahap 2 about three months ago (its check is due now).
+        late = n % 6 == 0
+        recipient = Recipient.objects.create(program=program, stage=second_stage if late else first_stage, umkm=umkm, kecamatan_id=umkm.desa.kecamatan_id,
                                              state=Recipient.State.ENROLLED, proposed_by=admin,
                                              shortlist_note="usulan pendamping (demo)")
         RecipientEvent.objects.create(recipient=recipient, state_before="", state_after=Recipient.State.PROPOSED, by=admin)
         RecipientEvent.objects.create(recipient=recipient, state_before=Recipient.State.PROPOSED,
                                       state_after=Recipient.State.ENROLLED, by=admin)
-        # Most were handed over 7–11 months ago; a few about three months ago (their check is due now).
-        days_ago = rng.randint(84, 96) if n % 6 == 0 else rng.randint(200, 330)
-        on = today - timedelta(days=days_ago)
+        on = (today - timedelta(days=rng.randint(84, 96)) if late
+              else date(today.year - 1, rng.randint(6, 11), rng.randint(1, 28)))
+        days_ago = (today - on).days
         value = rng.choice((2_500_000, 5_000_000, 7_500_000))
         payment = Disbursement.objects.create(
             recipient=recipient, value=value, items="modal kerja (demo)", status=Disbursement.Status.DELIVERED,

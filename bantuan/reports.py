@@ -94,3 +94,22 @@ def aid_map_figures(report: AidReport) -> dict:
     return {row.code: {"name": row.name, "umkm": row.umkm, "recipients": row.recipients,
                        "per_thousand": row.per_thousand, "unggulan": row.unggulan,
                        "productive_pct": row.productive_pct} for row in report.rows}
+
+
+def recovery_series(umkm, recipients) -> dict:
+    """Pemulihan ekonomi of one UMKM: its turnover per month and workers over time, from its
+    surveys and from the use checks of the aid it received, with the days aid was handed over."""
+    points = [{"day": p.day, "turnover": p.monthly_turnover, "workers": p.workers, "source": str(p.source)}
+              for p in mapping_selectors.umkm_figures_over_time(umkm)]
+    deliveries = []
+    for recipient in recipients:
+        for payment in recipient.disbursements.all():
+            if payment.delivered_on:
+                deliveries.append({"day": payment.delivered_on, "program": str(recipient.program)})
+            for check in payment.use_checks.all():
+                if check.recorded_on and (check.monthly_turnover is not None or check.workers is not None):
+                    points.append({"day": check.recorded_on, "turnover": check.monthly_turnover,
+                                   "workers": check.workers,
+                                   "source": _("cek pemanfaatan %(n)s bulan") % {"n": check.months}})
+    points.sort(key=lambda p: p["day"])
+    return {"points": points, "deliveries": sorted(deliveries, key=lambda d: d["day"])}

@@ -282,7 +282,8 @@ def umkm_aid_panel(request, *, umkm):
                       .order_by("-program__year", "program__name", "pk"))
     if not recipients:
         return None
-    return Panel("bantuan/_umkm_panel.html", {"recipients": recipients})
+    return Panel("bantuan/_umkm_panel.html", {"recipients": recipients,
+                                              "recovery": reports.recovery_series(umkm, recipients)})
 
 
 # --- The public recipient list and its objections ------------------------------------------

@@ -676,3 +676,41 @@ def area_unggulan(*, kecamatan, desa=None) -> dict:
         (AreaCommodity(komoditas[k], m, names.get(k, [])) for k, m in measures.items() if k not in adopted_ids),
         key=lambda row: (-row.measures.producers, -(row.measures.lq_producers or 0), row.komoditas.name))
     return {"penetapan": penetapan, "adopted": adopted_rows, "candidates": candidates}
+
+
+# --- A UMKM's own figures over time -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FiguresAt:
+    """What a survey recorded of a UMKM on a day: its turnover per month and its workers."""
+
+    day: object
+    monthly_turnover: int | None
+    workers: int | None
+    source: str
+
+
+def umkm_figures_over_time(umkm) -> list[FiguresAt]:
+    """Turnover per month (annual / 12) and workers as recorded by each survey of the UMKM —
+    registration and every later edit, from the audit trail — and as stored now (a
+    spreadsheet import's values count from its date through the record's last change)."""
+    from django.utils import timezone
+
+    running, points = {}, []
+    entries = (AuditEntry.objects.filter(model=UMKM._meta.label_lower, object_id=str(umkm.pk))
+               .order_by("at", "pk").values_list("at", "changes"))
+    for at, changes in entries:
+        touched = {name: change[1] for name, change in (changes or {}).items()
+                   if name in ("annual_turnover", "workers") and isinstance(change, list) and len(change) == 2}
+        if not touched:
+            continue
+        running.update(touched)
+        annual = running.get("annual_turnover")
+        points.append(FiguresAt(timezone.localtime(at).date(), None if annual is None else int(annual) // 12,
+                                running.get("workers"), _("survei")))
+    now = FiguresAt(timezone.localtime(umkm.updated_at).date(),
+                    None if umkm.annual_turnover is None else umkm.annual_turnover // 12, umkm.workers, _("data saat ini"))
+    if not points or (points[-1].monthly_turnover, points[-1].workers) != (now.monthly_turnover, now.workers):
+        points.append(now)
+    return points

@@ -94,3 +94,39 @@ def test_the_dashboard_aid_map_carries_the_recounted_figures_of_every_kecamatan(
         assert shown["per_thousand"] == round(recipients * 1000 / umkm, 1)
         assert shown["productive_pct"] == (round(productive * 100 / checks) if checks else None)
     assert 'id="bantuan-map-frame"' in page and "js/bantuan_map." in page
+
+
+def test_the_umkm_history_draws_turnover_and_workers_from_its_surveys_and_the_use_checks(client, world, aided):
+    import json
+    import re
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from purbalingga_umkm.audit import audit_saved, audit_snapshot
+    from purbalingga_umkm.models import AuditEntry
+
+    umkm = Recipient.objects.filter(state="usulan").order_by("pk").first().umkm
+    # Registered in March with Rp 36 juta a year and 2 workers; surveyed again in June: Rp 48 juta, 3 workers.
+    umkm.annual_turnover, umkm.workers = 36_000_000, 2
+    umkm.save()
+    created = audit_saved(umkm, before=None, by=world.users["pendamping_a"])
+    AuditEntry.objects.filter(pk=created.pk).update(at=timezone.make_aware(datetime.combine(TODAY.replace(month=3), time(9))))
+    before = audit_snapshot(umkm)
+    umkm.annual_turnover, umkm.workers = 48_000_000, 3
+    umkm.save()
+    changed = audit_saved(umkm, before=before, by=world.users["pendamping_a"])
+    AuditEntry.objects.filter(pk=changed.pk).update(at=timezone.make_aware(datetime.combine(TODAY.replace(month=6), time(9))))
+    UseCheck.objects.filter(months=3).update(monthly_turnover=5_500_000, workers=4)
+
+    client.force_login(world.users["pimpinan"])
+    page = client.get(reverse("mentoring:umkm-history", args=[umkm.pk])).content.decode()
+    series = json.loads(re.search(r'<script id="recovery-series" type="application/json">(.*?)</script>', page, re.S)
+                        .group(1))
+
+    shown = [(p["day"], p["turnover"], p["workers"], p["source"]) for p in series["points"]]
+    assert shown[:2] == [(TODAY.replace(month=3).isoformat(), 3_000_000, 2, "survei"),
+                         (TODAY.replace(month=6).isoformat(), 4_000_000, 3, "survei")]
+    assert (TODAY.isoformat(), 5_500_000, 4, "cek pemanfaatan 3 bulan") in shown
+    assert series["deliveries"] == [{"day": TODAY.isoformat(), "program": "Bantuan Peralatan UMKM 2026"}]
+    assert 'id="recovery-chart"' in page and "js/bantuan_recovery." in page
