@@ -23,6 +23,15 @@ class KecamatanAid:
     checks: int = 0  # use checks recorded
     productive: int = 0  # of which used productively (fully or partly)
     open_flags: int = 0
+    classes: dict = field(default_factory=dict)  # {rating class name: UMKM recipients whose best score is in it}
+    compared: int = 0  # UMKM recipients with a turnover before the handover and one from a use check
+    turnover_before: int = 0  # their turnover per month before (sum)
+    turnover_after: int = 0  # and at their latest use check (sum)
+
+    @property
+    def turnover_change_pct(self):
+        return None if not self.turnover_before else round((self.turnover_after - self.turnover_before) * 100
+                                                           / self.turnover_before, 1)
 
     @property
     def per_thousand(self):
@@ -36,20 +45,27 @@ class KecamatanAid:
 @dataclass
 class AidReport:
     rows: list = field(default_factory=list)
+    class_names: list = field(default_factory=list)  # the rating classes, best first
 
     @property
     def total(self) -> KecamatanAid:
         total = KecamatanAid("", _("Kabupaten"))
         for row in self.rows:
-            for name in ("umkm", "recipients", "unggulan", "checks", "productive", "open_flags"):
+            for name in ("umkm", "recipients", "unggulan", "checks", "productive", "open_flags", "compared",
+                         "turnover_before", "turnover_after"):
                 setattr(total, name, getattr(total, name) + getattr(row, name))
+            for name, n in row.classes.items():
+                total.classes[name] = total.classes.get(name, 0) + n
         return total
 
 
-def aid_by_kecamatan(*, user, program=None, year=None) -> AidReport:
-    """One row per kecamatan the user may see: counting recipients (of `program`, or of
-    every program of `year`) against its active UMKM, with use and open flags."""
+def aid_by_kecamatan(*, user, program=None, year=None, stage=None) -> AidReport:
+    """One row per kecamatan the user may see: counting recipients (of `program` — of one of
+    its stages —, or of every program of `year`) against its active UMKM, by potential class,
+    with use, the change of turnover after the aid and open flags."""
     recipients = Recipient.objects.visible_to(user).counting()
+    if stage is not None:
+        recipients = recipients.filter(stage=stage)
     if program is not None:
         recipients = recipients.filter(program=program)
     elif year is not None:
@@ -76,15 +92,59 @@ def aid_by_kecamatan(*, user, program=None, year=None) -> AidReport:
         rows.append(KecamatanAid(place.code, place.name, umkm=umkm.get(place.pk, 0), recipients=counted.get(place.pk, 0),
                                  unggulan=unggulan, checks=recorded.get(place.pk, 0),
                                  productive=productive.get(place.pk, 0), open_flags=flags.get(place.pk, 0)))
-    return AidReport(rows)
+    class_names = _by_class_and_change(recipients, {row.code: row for row in rows})
+    return AidReport(rows, class_names)
+
+
+def _by_class_and_change(recipients, rows: dict) -> list[str]:
+    """Fill each row's recipients by potential class and their turnover before/after the aid,
+    for the UMKM recipients (a fixed number of queries). Returns the class names, best first."""
+    from django.db.models import Max
+
+    from mapping.models import Assessment, RatingClass
+
+    classes = list(RatingClass.objects.order_by("-min_score").values_list("name", "min_score"))
+    umkm_recipients = list(recipients.filter(umkm__isnull=False).select_related("umkm", "kecamatan")
+                           .defer("kecamatan__boundary", "kecamatan__centre", "umkm__location")
+                           .prefetch_related("disbursements__use_checks"))
+    umkm_ids = [r.umkm_id for r in umkm_recipients]
+    best = dict(Assessment.objects.filter(product__umkm_id__in=umkm_ids, product__is_active=True, is_current=True,
+                                          status=Assessment.Status.VERIFIED)
+                .values("product__umkm_id").annotate(best=Max("weighted_score")).values_list("product__umkm_id", "best"))
+    history = mapping_selectors.figures_over_time({r.umkm_id: r.umkm for r in umkm_recipients}.values())
+    for recipient in umkm_recipients:
+        row = rows.get(recipient.kecamatan.code)
+        if row is None:
+            continue
+        score = best.get(recipient.umkm_id)
+        name = next((n for n, minimum in classes if score is not None and score >= minimum), None)
+        if name is not None:
+            row.classes[name] = row.classes.get(name, 0) + 1
+        delivered = [p for p in recipient.disbursements.all() if p.delivered_on]
+        checks = [c for p in delivered for c in p.use_checks.all()
+                  if c.recorded_on and c.monthly_turnover is not None]
+        if not checks:
+            continue
+        handed_over = min(p.delivered_on for p in delivered)
+        before = [f for f in history[recipient.umkm_id] if f.day <= handed_over and f.monthly_turnover is not None]
+        if before:
+            latest = max(checks, key=lambda c: (c.recorded_on, c.months))
+            row.compared += 1
+            row.turnover_before += before[-1].monthly_turnover
+            row.turnover_after += latest.monthly_turnover
+    return [n for n, _minimum in classes]
 
 
 def aid_table(report: AidReport, *, filename: str) -> dict:
     """The report as a table_response() table."""
     headers = [_("Kode"), _("Kecamatan"), _("UMKM aktif"), _("Penerima"), _("Penerima per 1.000 UMKM"),
+               *[_("Penerima kelas %(c)s") % {"c": name} for name in report.class_names],
                _("Penerima dengan produk unggulan ditetapkan"), _("Cek pemanfaatan tercatat"),
-               _("Dipakai produktif"), _("Temuan sasaran terbuka")]
-    rows = [[r.code, r.name, r.umkm, r.recipients, r.per_thousand, r.unggulan, r.checks, r.productive, r.open_flags]
+               _("Dipakai produktif"), _("Penerima dibandingkan omzetnya"), _("Omzet per bulan sebelum (Rp)"),
+               _("Omzet per bulan sesudah (Rp)"), _("Perubahan omzet (%)"), _("Temuan sasaran terbuka")]
+    rows = [[r.code, r.name, r.umkm, r.recipients, r.per_thousand, *[r.classes.get(n, 0) for n in report.class_names],
+             r.unggulan, r.checks, r.productive, r.compared, r.turnover_before, r.turnover_after,
+             r.turnover_change_pct, r.open_flags]
             for r in [*report.rows, report.total]]
     return {"headers": headers, "rows": rows, "filename": filename, "title": _("Bantuan per kecamatan")}
 

@@ -217,12 +217,17 @@ def aid_report(request):
     programs = Program.objects.all()
     year, years = _report_year(request, programs)
     program = programs.filter(pk=id_param(request.GET, "program")).first() if id_param(request.GET, "program") else None
-    report = reports.aid_by_kecamatan(user=request.user, program=program, year=year)
+    stages = list(program.stages.all()) if program else []
+    wanted_stage = request.GET.get("tahap", "")
+    stage = next((s for s in stages if wanted_stage.isdigit() and s.number == int(wanted_stage)), None)
+    report = reports.aid_by_kecamatan(user=request.user, program=program, year=year, stage=stage)
     if request.GET.get("unduh") in ("csv", "xlsx"):
         filters = [_("Program: %(p)s") % {"p": program}] if program else [_("Tahun: %(y)s") % {"y": year}]
+        if stage is not None:
+            filters.append(str(stage))
         return table_response(**reports.aid_table(report, filename="bantuan-per-kecamatan"), fmt=request.GET["unduh"],
                               filters=filters)
-    context = {"report": report, "year": year, "years": years, "program": program,
+    context = {"report": report, "year": year, "years": years, "program": program, "stages": stages, "stage": stage,
                "programs": programs.filter(year=year) if year else programs.none()}
     return render(request, "bantuan/report.html", context)
 

@@ -695,22 +695,34 @@ def umkm_figures_over_time(umkm) -> list[FiguresAt]:
     """Turnover per month (annual / 12) and workers as recorded by each survey of the UMKM —
     registration and every later edit, from the audit trail — and as stored now (a
     spreadsheet import's values count from its date through the record's last change)."""
+    return figures_over_time([umkm])[umkm.pk]
+
+
+def figures_over_time(umkms) -> dict[int, list[FiguresAt]]:
+    """umkm_figures_over_time() of many UMKM in one query: {UMKM id: its figures, oldest first}."""
     from django.utils import timezone
 
-    running, points = {}, []
-    entries = (AuditEntry.objects.filter(model=UMKM._meta.label_lower, object_id=str(umkm.pk))
-               .order_by("at", "pk").values_list("at", "changes"))
-    for at, changes in entries:
+    umkms = list(umkms)
+    running = {u.pk: {} for u in umkms}
+    found = {u.pk: [] for u in umkms}
+    entries = (AuditEntry.objects.filter(model=UMKM._meta.label_lower, object_id__in=[str(u.pk) for u in umkms])
+               .order_by("at", "pk").values_list("object_id", "at", "changes"))
+    for object_id, at, changes in entries:
         touched = {name: change[1] for name, change in (changes or {}).items()
                    if name in ("annual_turnover", "workers") and isinstance(change, list) and len(change) == 2}
         if not touched:
             continue
-        running.update(touched)
-        annual = running.get("annual_turnover")
-        points.append(FiguresAt(timezone.localtime(at).date(), None if annual is None else int(annual) // 12,
-                                running.get("workers"), _("survei")))
-    now = FiguresAt(timezone.localtime(umkm.updated_at).date(),
-                    None if umkm.annual_turnover is None else umkm.annual_turnover // 12, umkm.workers, _("data saat ini"))
-    if not points or (points[-1].monthly_turnover, points[-1].workers) != (now.monthly_turnover, now.workers):
-        points.append(now)
-    return points
+        state = running[int(object_id)]
+        state.update(touched)
+        annual = state.get("annual_turnover")
+        found[int(object_id)].append(FiguresAt(timezone.localtime(at).date(),
+                                               None if annual is None else int(annual) // 12,
+                                               state.get("workers"), _("survei")))
+    for umkm in umkms:
+        points = found[umkm.pk]
+        now = FiguresAt(timezone.localtime(umkm.updated_at).date(),
+                        None if umkm.annual_turnover is None else umkm.annual_turnover // 12, umkm.workers,
+                        _("data saat ini"))
+        if not points or (points[-1].monthly_turnover, points[-1].workers) != (now.monthly_turnover, now.workers):
+            points.append(now)
+    return found

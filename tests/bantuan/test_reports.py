@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from bantuan import services
 from bantuan.models import Disbursement, Recipient, UseCheck
 from mapping.models import UMKM
 from mapping.services.facts import facts_changed
@@ -130,3 +131,46 @@ def test_the_umkm_history_draws_turnover_and_workers_from_its_surveys_and_the_us
     assert (TODAY.isoformat(), 5_500_000, 4, "cek pemanfaatan 3 bulan") in shown
     assert series["deliveries"] == [{"day": TODAY.isoformat(), "program": "Bantuan Peralatan UMKM 2026"}]
     assert 'id="recovery-chart"' in page and "js/bantuan_recovery." in page
+
+
+def test_recipients_by_potential_class_and_their_turnover_before_and_after_equal_a_recount(client, world, today, staff):
+    from datetime import date, datetime, time
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from mapping.models import Assessment, RatingClass, Rubric
+    from purbalingga_umkm.audit import audit_saved
+    from purbalingga_umkm.models import AuditEntry
+    from tests.factories import ProductFactory
+
+    program = program_make(quota=10, stages=2)
+    first, second = program.stages.order_by("number")
+    grown = visited(UMKMFactory(desa=world.desa["X"], name="Tumbuh", annual_turnover=36_000_000))
+    entry = audit_saved(grown, before=None, by=staff)
+    AuditEntry.objects.filter(pk=entry.pk).update(at=timezone.make_aware(datetime.combine(date(2026, 3, 2), time(9))))
+    rated = visited(UMKMFactory(desa=world.desa["X"], name="Berpotensi"))
+    Assessment.objects.create(product=ProductFactory(umkm=rated), rubric=Rubric.objects.current(), is_current=True,
+                              status=Assessment.Status.VERIFIED, weighted_score=Decimal("81.5"))
+    later = visited(UMKMFactory(desa=world.desa["X"], name="Tahap Dua"))
+    for umkm, stage in ((grown, first), (rated, first), (later, second)):
+        services.recipient_propose(program=program, stage=stage, umkm=umkm, by=staff)
+    payment = Disbursement.objects.create(recipient=Recipient.objects.get(umkm=grown), value=5_000_000,
+                                          status="diserahkan", delivered_on=date(2026, 6, 1))
+    UseCheck.objects.create(disbursement=payment, months=3, due_on=date(2026, 9, 1), recorded_on=date(2026, 9, 3),
+                            result="dipakai", monthly_turnover=4_500_000)
+    UseCheck.objects.create(disbursement=payment, months=6, due_on=date(2026, 12, 1), result="")  # not yet recorded
+
+    client.force_login(world.users["pimpinan"])
+    report = client.get(reverse("bantuan:aid-report"), {"program": program.pk}).context["report"]
+    row = next(r for r in report.rows if r.code == world.kecamatan["X"].code)
+
+    expected_class = max((c for c in RatingClass.objects.all() if c.min_score <= Decimal("81.5")),
+                         key=lambda c: c.min_score).name
+    assert row.classes == {expected_class: 1}
+    assert (row.compared, row.turnover_before, row.turnover_after) == (1, 36_000_000 // 12, 4_500_000)
+    assert row.turnover_change_pct == 50.0
+    assert report.class_names == [c.name for c in RatingClass.objects.order_by("-min_score")]
+
+    by_stage = client.get(reverse("bantuan:aid-report"), {"program": program.pk, "tahap": "2"}).context["report"]
+    assert next(r for r in by_stage.rows if r.code == world.kecamatan["X"].code).recipients == 1
