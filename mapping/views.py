@@ -281,7 +281,7 @@ def ranking_kecamatan(request, code):
     kecamatan = get_object_or_404(Kecamatan.objects.defer("boundary"), code=code)
     context = {
         "ranking": figures_cached(f"ranking:kecamatan:{kecamatan.pk}",
-                                      lambda: selectors.flagship_ranking(kecamatan=kecamatan)),
+                                  lambda: selectors.flagship_ranking(kecamatan=kecamatan), kecamatan_id=kecamatan.pk),
         "scope_title": _("Kecamatan %(name)s") % {"name": kecamatan.name},
         "kecamatan": kecamatan,
         "desa_list": Desa.objects.filter(kecamatan=kecamatan).defer("boundary", "centre"),
@@ -296,7 +296,8 @@ def ranking_kecamatan(request, code):
 def ranking_desa(request, code):
     desa = get_object_or_404(Desa.objects.with_kecamatan().defer("boundary", "kecamatan__boundary"), code=code)
     context = {
-        "ranking": figures_cached(f"ranking:desa:{desa.pk}", lambda: selectors.flagship_ranking(desa=desa)),
+        "ranking": figures_cached(f"ranking:desa:{desa.pk}", lambda: selectors.flagship_ranking(desa=desa),
+                                  kecamatan_id=desa.kecamatan_id),
         "scope_title": _("Produk unggulan %(jenis)s %(name)s") % {"jenis": desa.get_jenis_display(), "name": desa.name},
         "kecamatan": desa.kecamatan,
         "desa": desa,

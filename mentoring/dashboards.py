@@ -464,14 +464,17 @@ def desa_figures_cached(*, user, kecamatan, filters: DashboardFilters) -> list[K
     """desa_figures(), kept until the next write that changes figures (per scope and filters)."""
     scope = "all" if sees_everything(user) else user.pk
     return figures_cached(f"desa-figures:{kecamatan.pk}:{scope}:{filters.cache_key()}",
-                          lambda: desa_figures(user=user, kecamatan=kecamatan, filters=filters))
+                          lambda: desa_figures(user=user, kecamatan=kecamatan, filters=filters),
+                          kecamatan_id=kecamatan.pk)
 
 
 def flagship_ranking_cached(*, kecamatan=None, desa=None):
     """The public flagship ranking of a kecamatan or desa, from the figures cache."""
     if desa is not None:
-        return figures_cached(f"ranking:desa:{desa.pk}", lambda: flagship_ranking(desa=desa))
-    return figures_cached(f"ranking:kecamatan:{kecamatan.pk}", lambda: flagship_ranking(kecamatan=kecamatan))
+        return figures_cached(f"ranking:desa:{desa.pk}", lambda: flagship_ranking(desa=desa),
+                              kecamatan_id=desa.kecamatan_id)
+    return figures_cached(f"ranking:kecamatan:{kecamatan.pk}", lambda: flagship_ranking(kecamatan=kecamatan),
+                          kecamatan_id=kecamatan.pk)
 
 
 def figures_table(figures: list[KecamatanFigures], *, filename: str) -> dict:

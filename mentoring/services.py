@@ -38,7 +38,7 @@ def visit_log(*, visit: Visit, topics, follow_ups: list[dict], token, by) -> Vis
         FollowUp(visit=visit, description=item["description"], due_date=item["due_date"])
         for item in follow_ups
     )
-    facts_changed()
+    facts_changed(kecamatan_ids=[visit.umkm.desa.kecamatan_id])
     return visit
 
 

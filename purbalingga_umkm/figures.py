@@ -1,29 +1,53 @@
 """The figures cache: computed dashboard results, kept until a write changes them.
 
-Results are cached under a stamp (FiguresStamp) that figures_changed() bumps once the
+Results are cached under stamps (FiguresStamp, AreaStamp) that figures_changed() bumps once the
 write's transaction has committed. Bumping after the commit, not inside the
-transaction, means writers never queue on the stamp row: a long import and a survey
+transaction, means writers never queue on the stamp rows: a long import and a survey
 save run side by side. Readers between a write and its commit compute from the old
 data under the old stamp; the bump after the commit moves everyone to a new key, so
 nobody reads stale figures after a write is visible.
+
+Stamps go by area. A figure of the whole regency is keyed by the "kabupaten" stamp, which
+every write bumps. A figure of one kecamatan (or of one of its desa) is keyed by that
+kecamatan's stamp and the "semua" stamp: a write in Bojongsari leaves Kalimanah's cached
+pages valid; a write whose area is not known (a rubric, a sector list) bumps "semua".
 """
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
-from purbalingga_umkm.models import FiguresStamp
+from purbalingga_umkm.models import AreaStamp, FiguresStamp
 
 CACHE_SECONDS = 15 * 60  # a safety net only: every write changes the stamp, and so the key
+EVERYWHERE = "semua"
+
+
+def kecamatan_area(kecamatan_id) -> str:
+    return f"kecamatan:{kecamatan_id}"
+
+
+def _stamps(*areas) -> dict[str, int]:
+    return dict(AreaStamp.objects.filter(area__in=areas).values_list("area", "version"))
 
 
 def figures_stamp() -> int:
+    """The stamp the regency's figures are cached under."""
     return FiguresStamp.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
 
-def figures_cached(name: str, compute):
-    """`compute()`, cached until the next committed write that changes figures."""
-    key = f"figures:{figures_stamp()}:{name}"
+def _key_stamp(kecamatan_id) -> str:
+    if kecamatan_id is None:
+        return str(figures_stamp())
+    area = kecamatan_area(kecamatan_id)
+    stamps = _stamps(EVERYWHERE, area)
+    return f"{stamps.get(EVERYWHERE, 0)}.{kecamatan_id}.{stamps.get(area, 0)}"
+
+
+def figures_cached(name: str, compute, *, kecamatan_id=None):
+    """`compute()`, cached until the next committed write that changes figures — of the
+    whole regency, or with `kecamatan_id`, of that kecamatan (a write elsewhere keeps it)."""
+    key = f"figures:{_key_stamp(kecamatan_id)}:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -31,9 +55,18 @@ def figures_cached(name: str, compute):
     return value
 
 
-def _bump() -> None:
+def _bump(areas) -> None:
     if not FiguresStamp.objects.filter(pk=1).update(version=F("version") + 1):
         FiguresStamp.objects.get_or_create(pk=1, defaults={"version": 1})
+    bumped = AreaStamp.objects.filter(area__in=areas).update(version=F("version") + 1)
+    if bumped < len(areas):
+        have = set(AreaStamp.objects.filter(area__in=areas).values_list("area", flat=True))
+        for area in set(areas) - have:
+            try:
+                with transaction.atomic():
+                    AreaStamp.objects.create(area=area, version=1)
+            except IntegrityError:  # made meanwhile by another writer: bump that one
+                AreaStamp.objects.filter(area=area).update(version=F("version") + 1)
 
 
 def after_commit(function) -> None:
@@ -41,10 +74,13 @@ def after_commit(function) -> None:
     transaction.on_commit(function)
 
 
-def figures_changed() -> None:
-    """Every cached figure is outdated once the current transaction commits.
+def figures_changed(kecamatan_ids=None) -> None:
+    """The cached figures of the regency, and of `kecamatan_ids` (of every kecamatan when
+    None: the write's area is not known), are outdated once the current transaction commits.
 
     Called by mapping's facts_changed(), the one entry point of writes that change
     figures; other apps call that, not this.
     """
-    after_commit(_bump)
+    areas = ([EVERYWHERE] if kecamatan_ids is None
+             else sorted({kecamatan_area(k) for k in kecamatan_ids if k is not None}))
+    after_commit(lambda: _bump(areas))

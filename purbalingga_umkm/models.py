@@ -7,15 +7,22 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FiguresStamp(models.Model):
-    """A counter bumped after every committed write that changes figures.
-
-    Cached figures are keyed by it (purbalingga_umkm/figures.py). One row, pk=1.
+    """A counter bumped after every committed write that changes figures: the stamp the
+    regency's cached figures are keyed by (purbalingga_umkm/figures.py). One row, pk=1.
     """
 
     version = models.BigIntegerField(default=0)
 
     class Meta:
         db_table = "mapping_dashboardstamp"  # created by mapping before this app owned it
+
+
+class AreaStamp(models.Model):
+    """The stamp of one area's cached figures, bumped after a committed write there:
+    "kecamatan:<id>", or "semua" for writes whose area is not known (a rubric, a sector)."""
+
+    area = models.CharField(max_length=40, unique=True)
+    version = models.BigIntegerField(default=0)
 
 
 class AuditEntry(models.Model):

@@ -114,9 +114,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Dashboard results are cached per process by default; CACHE_URL (e.g. a Redis or
-# database cache) shares them between gunicorn workers.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Cached figures are shared by every gunicorn worker in production: Redis when CACHE_URL
+# names it (rediscache://127.0.0.1:6379/1), else the database cache, whose table a
+# migration makes. A developer's `make run` (DEBUG) keeps a per-process cache: no server.
+CACHE_TABLE = "purbalingga_cache"
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://" if DEBUG else f"dbcache://{CACHE_TABLE}")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

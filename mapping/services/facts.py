@@ -31,8 +31,29 @@ from spreadsheets import bulk
 CHUNK = 5000
 
 
+# Past this many UMKM in one write (a large import), its areas are not looked up: every
+# kecamatan's cached figures are outdated, as they would nearly all be anyway.
+AREA_LOOKUP_MAX = 500
+
+
+def _areas_of(umkm_ids, new_umkm) -> list[int] | None:
+    """Kecamatan whose figures a write of these UMKM changes: where each was (its fact) and
+    where it is now; None when too many to look up."""
+    ids = [pk for pk in umkm_ids if pk is not None]
+    if len(ids) > AREA_LOOKUP_MAX or (new_umkm is not None and not isinstance(new_umkm, (list, tuple))):
+        return None  # an import streams its new rows once, into their facts: not read twice
+    areas = {row[1] for row in new_umkm or ()}
+    if ids:
+        now = dict(UMKM.objects.filter(pk__in=ids).values_list("pk", "desa__kecamatan_id"))
+        if len(now) < len(set(ids)):
+            return None  # deleted: where it counted is gone with it
+        areas |= set(now.values())
+        areas |= set(UMKMFact.objects.filter(umkm_id__in=ids).values_list("kecamatan_id", flat=True))
+    return sorted(areas)
+
+
 @transaction.atomic
-def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False) -> int:
+def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecamatan_ids=None) -> int:
     """The one call after a write that changes figures; returns how many facts were written.
 
     - `umkm_ids`: UMKM whose row, products, permits or assessments changed (or were
@@ -44,9 +65,22 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False) -> in
       sector or class gets its fact bit, and all facts are recomputed.
     - nothing: names, boundaries, visits — only the cached figures are outdated.
 
-    In every case the cached figures are outdated once the transaction commits.
+    - `kecamatan_ids`: where a write without facts happened (a visit): only the figures of
+      those kecamatan and of the regency are outdated.
+
+    In every case the cached figures are outdated once the transaction commits: the
+    regency's, and those of the kecamatan the write touched (of every kecamatan when the
+    area is not known).
     """
-    figures_changed()
+    if everything:
+        areas = None
+    elif kecamatan_ids is not None or umkm_ids or new_umkm is not None:
+        areas = _areas_of(umkm_ids, new_umkm)
+        if areas is not None and kecamatan_ids is not None:
+            areas = sorted(set(areas) | set(kecamatan_ids))
+    else:
+        areas = None
+    figures_changed(kecamatan_ids=areas)
     if everything:
         fact_bits_assign()
         return _refresh(None)

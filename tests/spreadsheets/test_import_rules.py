@@ -376,22 +376,24 @@ def test_import_query_count_does_not_grow_with_rows(world, django_assert_num_que
     small = [existing] + [umkm_row(n) for n in range(1, 4)]
     large = [existing] + [umkm_row(n) for n in range(100, 180)]
 
-    # The same on both databases (21): checking: role, kecamatan, desa, existing rows by
+    # The same on both databases (22): checking: role, kecamatan, desa, existing rows by
     # NIB and by code, code conflicts (6); writing: savepoint, version check of the updated
-    # row (2); the audit entry of the batch (1); the dashboard figures: savepoint, cache stamp, old facts of the updated row
-    # deleted, rating classes, sector bits, class bits, its products, permits, current
-    # assessments and the UMKM row (10); release both savepoints (2).
+    # row (2); the audit entry of the batch (1); the dashboard figures: savepoint, cache
+    # stamps (the regency's and every area's: an import's new rows are not read twice to
+    # find their kecamatan), old facts of the updated row deleted, rating classes, sector
+    # bits, class bits, its products, permits, current assessments and the UMKM row (11);
+    # release both savepoints (2).
     # The bulk writes differ by database (spreadsheets/bulk.py):
-    # - SQLite, +9 = 30: ids taken 3 times (new UMKM, history of new rows, history of the
+    # - SQLite, +9 = 31: ids taken 3 times (new UMKM, history of new rows, history of the
     #   updated row), one query each (the larger of sqlite_sequence and MAX(id));
     #   insert of the new UMKM, update, 2 history inserts, 2 facts inserts (new rows, the
     #   refreshed row): one executemany each.
-    # - PostgreSQL, +5 = 26: ids taken with one nextval() query for the new UMKM and for the
+    # - PostgreSQL, +5 = 27: ids taken with one nextval() query for the new UMKM and for the
     #   history of the updated row (the database numbers the history of new rows); the
     #   update through a temporary table (create, UPDATE … FROM, drop). The 6 COPY
     #   statements (UMKM, temporary table, 2 history, 2 facts) run on the driver's cursor,
     #   which Django's query log does not see.
-    expected = 26 if connection.vendor == "postgresql" else 30
+    expected = 27 if connection.vendor == "postgresql" else 31
     few = _import_queries(django_assert_num_queries, world, small, expected)
     UMKM.objects.filter(pk=world.umkm["X"].pk).update(name="lagi")
     many = _import_queries(django_assert_num_queries, world, large, expected)

@@ -1,0 +1,88 @@
+"""A write in one kecamatan outdates that kecamatan's cached figures and the regency's, not
+those of the other seventeen; a write whose area is not known outdates them all."""
+
+import pytest
+from django.urls import reverse
+
+from mapping.models import UMKM
+from mapping.services.facts import facts_changed
+from purbalingga_umkm.figures import figures_cached
+from tests.factories import UMKMFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Counting:
+    """A figure that says how often it was computed."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.calls
+
+
+def read_all(world, figures):
+    return {area: figures_cached(f"test:{area}", figures[area],
+                                 kecamatan_id=None if area == "kabupaten" else world.kecamatan[area].pk)
+            for area in figures}
+
+
+@pytest.fixture
+def figures(world):
+    return {"kabupaten": Counting(), "X": Counting(), "Y": Counting()}
+
+
+def test_a_write_in_one_kecamatan_keeps_the_cached_figures_of_another(world, figures,
+                                                                     django_capture_on_commit_callbacks):
+    read_all(world, figures)
+    with django_capture_on_commit_callbacks(execute=True):
+        facts_changed(umkm_ids=[world.umkm["X"].pk])
+    read_all(world, figures)
+    assert (figures["kabupaten"].calls, figures["X"].calls, figures["Y"].calls) == (2, 2, 1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        facts_changed(kecamatan_ids=[world.kecamatan["Y"].pk])  # a visit in Y
+    read_all(world, figures)
+    assert (figures["kabupaten"].calls, figures["X"].calls, figures["Y"].calls) == (3, 2, 2)
+
+
+def test_a_umkm_moved_to_another_kecamatan_outdates_both(world, figures, django_capture_on_commit_callbacks):
+    moved = world.umkm["X"]
+    facts_changed(umkm_ids=[moved.pk])  # its facts: counted in X
+    read_all(world, figures)
+    UMKM.objects.filter(pk=moved.pk).update(desa=world.desa["Y"])  # its facts still say X
+    with django_capture_on_commit_callbacks(execute=True):
+        facts_changed(umkm_ids=[moved.pk])
+    read_all(world, figures)
+    assert (figures["X"].calls, figures["Y"].calls) == (2, 2)
+
+
+@pytest.mark.parametrize("write", [
+    lambda world: facts_changed(),  # a rubric or a name: area not known
+    lambda world: facts_changed(everything=True),
+    lambda world: facts_changed(umkm_ids=[999_999]),  # deleted: where it counted is gone with it
+])
+def test_a_write_whose_area_is_not_known_outdates_every_kecamatan(world, figures, django_capture_on_commit_callbacks,
+                                                                   write):
+    read_all(world, figures)
+    with django_capture_on_commit_callbacks(execute=True):
+        write(world)
+    read_all(world, figures)
+    assert (figures["kabupaten"].calls, figures["X"].calls, figures["Y"].calls) == (2, 2, 2)
+
+
+def test_a_public_kecamatan_ranking_stays_cached_while_another_kecamatan_registers_umkm(
+        client, world, django_assert_num_queries, django_capture_on_commit_callbacks):
+    url = reverse("mapping:ranking-kecamatan", args=[world.kecamatan["Y"].code])
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = UMKMFactory(desa=world.desa["X"])
+        facts_changed(umkm_ids=[made.pk])
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    assert not any("weighted_score" in q["sql"] for q in warm.captured_queries)  # the ranking was not recomputed
