@@ -21,6 +21,7 @@ from purbalingga_umkm.roles import Role, role_of, role_required
 from purbalingga_umkm.tables import table_response
 from purbalingga_umkm.throttle import throttle_allows
 from purbalingga_umkm.validators import nik_masked
+from purbalingga_umkm.replica import reads_from_replica
 
 READERS = (Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
 RECIPIENTS_PER_PAGE = 50
@@ -212,6 +213,7 @@ def _report_year(request, programs):
 
 @require_safe
 @role_required(*READERS)
+@reads_from_replica
 def aid_report(request):
     """Aid per kecamatan for a year or one program: recipients against UMKM, produk unggulan, use."""
     programs = Program.objects.all()

@@ -17,6 +17,7 @@ from purbalingga_umkm.panels import panels_for
 from purbalingga_umkm.params import id_param
 from purbalingga_umkm.roles import Role, role_of, role_required
 from purbalingga_umkm.tables import table_response
+from purbalingga_umkm.replica import reads_from_replica
 from mapping.models import UMKM, Desa, Kecamatan, Sector
 from mentoring import dashboards, selectors, services
 from mentoring.forms import FollowUpFormSet, HeldSubmissionForm, MeetingForm, ReportDecideForm, ReportSubmitForm, VisitForm
@@ -135,6 +136,7 @@ def follow_up_done(request, pk):
 @require_safe
 @login_required
 @permission_required("mentoring.view_coverage_report", raise_exception=True)
+@reads_from_replica
 def coverage_report(request):
     sort = request.GET.get("urut", "nama")
     report = selectors.coverage_sorted(selectors.coverage_report(user=request.user, months=6), sort)
@@ -153,6 +155,7 @@ def coverage_report(request):
 
 @require_safe
 @role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
+@reads_from_replica
 def dashboard(request):
     filters = dashboards.DashboardFilters.from_query(request.GET)
     data = dashboards.dashboard_data(user=request.user, filters=filters)
@@ -182,6 +185,7 @@ def dashboard(request):
 
 @require_safe
 @role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
+@reads_from_replica
 def dashboard_komoditas(request):
     """Komoditas unggulan per kecamatan (adopted, leading in the registry, known sentra)
     and the map of the regency's sentra; a pendamping sees their kecamatan's rows."""
@@ -201,6 +205,7 @@ def dashboard_komoditas(request):
 
 @require_safe
 @role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
+@reads_from_replica
 def dashboard_kecamatan(request, code):
     kecamatan = get_object_or_404(Kecamatan.objects.visible_to(request.user).defer("boundary"), code=code)
     filters = dashboards.DashboardFilters.from_query(request.GET)
@@ -240,6 +245,7 @@ DESA_PRODUCTS_PER_PAGE = 25
 
 @require_safe
 @role_required(Role.PIMPINAN, Role.ADMIN_DINAS, Role.PENDAMPING)
+@reads_from_replica
 def dashboard_desa(request, code):
     desa = get_object_or_404(Desa.objects.visible_to(request.user).with_kecamatan().defer(
         "kecamatan__boundary", "kecamatan__centre"), code=code)

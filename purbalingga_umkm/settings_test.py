@@ -34,3 +34,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # rather than failing at once on a table another connection holds.
     (_BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(_BASE_DIR / "var" / "test-db.sqlite3")}  # noqa: F405
+
+if "replica" not in DATABASES:  # noqa: F405
+    # The second alias the replica router is tested with (tests/test_replica.py): the same
+    # test database, routed to only where a test sets DATABASE_REPLICA_ALIAS.
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {**DATABASES["default"].get("TEST", {}),  # noqa: F405
+                                                             "MIRROR": "default"}}

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from purbalingga_umkm.tables import CONTENT_TYPES, table_response
+from purbalingga_umkm.replica import reads_from_replica
 from spreadsheets import columns, imports, workbooks
 from spreadsheets.forms import ImportUploadForm
 from spreadsheets.models import ImportBatch, ImportChange
@@ -258,6 +259,7 @@ def import_undo(request, pk):
 
 @require_safe
 @login_required
+@reads_from_replica
 def export_rows(request, kind):
     """A spec's rows in the user's scope, with the template's headers (re-importable)."""
     spec = _spec_for(request, kind, "export")
