@@ -23,7 +23,7 @@ SURVEY_ROLES = (Role.PENDAMPING, Role.ADMIN_DINAS)
 def home(request):
     context = {
         "totals": figures_cached("portal-totals", selectors.portal_totals),
-        "kecamatan_list": figures_cached("kecamatan-overview", lambda: list(selectors.kecamatan_overview_list())),
+        "kecamatan_list": figures_cached("kecamatan-overview", selectors.kecamatan_overview_list),
     }
     return render(request, "mapping/home.html", context)
 

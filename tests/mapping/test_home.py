@@ -29,7 +29,7 @@ def test_landing_page_lists_the_kecamatan_stored_in_the_database(client, wilayah
 def test_landing_page_counts_active_umkm_per_kecamatan(client, desa_bojongsari):
     UMKMFactory.create_batch(2, desa=desa_bojongsari)
     UMKMFactory(desa=desa_bojongsari, is_active=False)
-    facts_changed()
+    facts_changed(everything=True)  # the factory wrote rows without their facts
     response = client.get(reverse("mapping:home"))
     assert response.status_code == 200
     rows = {k.code: k for k in response.context["kecamatan_list"]}
@@ -43,7 +43,7 @@ def test_landing_page_counts_active_umkm_per_kecamatan(client, desa_bojongsari):
 def test_kecamatan_geojson_serves_the_boundaries_and_names_from_the_database(client, desa_bojongsari):
     Kecamatan.objects.filter(code="33.03.17").update(name="Karangjambu Uji")
     UMKMFactory(desa=desa_bojongsari)
-    facts_changed()
+    facts_changed(everything=True)
     response = client.get(reverse("mapping:kecamatan-geojson"))
     collection = response.json()
     assert response.status_code == 200
@@ -64,7 +64,7 @@ def test_kecamatan_geojson_answers_304_when_the_browser_has_it(client, wilayah):
 
 def test_landing_page_labels_demo_data_only_when_there_is_some(client, desa_bojongsari):
     UMKMFactory(desa=desa_bojongsari)
-    facts_changed()
+    facts_changed(everything=True)
     response = client.get(reverse("mapping:home"))
     assert response.status_code == 200
     assert b'data-testid="demo-banner"' not in response.content
@@ -82,16 +82,17 @@ def test_landing_page_and_geojson_query_counts_do_not_grow_with_data(
     for code in ["33.03.01.2001", "33.03.05.1001", "33.03.14.2008"]:
         for umkm in UMKMFactory.create_batch(2, desa=Desa.objects.get(code=code)):
             ProductFactory.create_batch(2, umkm=umkm)
-    facts_changed()
-    # cache stamp, counts of kecamatan, desa, active UMKM, products and demo UMKM; cache
-    # stamp, the kecamatan list with its desa, kelurahan and UMKM counts as subqueries:
-    # 8 on a cold cache.
+    facts_changed(everything=True)  # the factories wrote rows without their facts
+    # cache stamp, counts of kecamatan and desa, active UMKM and their products (one read
+    # of the facts), demo UMKM; cache stamp, active UMKM per kecamatan (one grouped read of
+    # the facts), the kecamatan list with its desa and kelurahan counts: 8 on a cold cache.
     with django_assert_num_queries(8):
         response = client.get(reverse("mapping:home"))
         assert response.status_code == 200
-    assert response.context["totals"]["umkm"] == 6
-    # cache stamp, then the kecamatan with their counts and boundaries: 2.
-    with django_assert_num_queries(2):
+    assert response.context["totals"]["umkm"] == 6 and response.context["totals"]["products"] == 12
+    # cache stamp, active UMKM per kecamatan (the facts), the kecamatan with their desa
+    # counts and boundaries: 3.
+    with django_assert_num_queries(3):
         response = client.get(reverse("mapping:kecamatan-geojson"))
         assert response.status_code == 200
     assert {f["properties"]["code"]: f["properties"]["umkm_count"] for f in response.json()["features"]}["33.03.05"] == 2
