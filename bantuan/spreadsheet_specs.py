@@ -12,7 +12,7 @@ from bantuan.models import Kelompok, Member, Program, Recipient, RecipientEvent,
 from bantuan.rules import eligibility_failures
 from bantuan.services import REFUSING_RULES, flags_refresh
 from mapping.models import UMKM
-from mapping.spreadsheet_specs import MappingSpec, Wilayah, kecamatan_names
+from mapping.spreadsheet_specs import MappingSpec, Wilayah, desa_headers_missing, kecamatan_names
 from spreadsheets import cells
 from spreadsheets.specs import KEEP, Column, Existing, Resolved, RowError, register
 
@@ -227,10 +227,7 @@ class KelompokSpec(MappingSpec):
     )
 
     def headers_missing(self, present):
-        missing = super().headers_missing(present)
-        if "desa_kode" not in present and not {"kecamatan", "desa"} <= present:
-            missing.append("Kode Desa / Kecamatan + Desa/Kelurahan")
-        return missing
+        return super().headers_missing(present) + desa_headers_missing(present)
 
     def prepare(self, ctx):
         ctx.cache["wilayah"] = Wilayah()
@@ -312,9 +309,8 @@ class MemberSpec(MappingSpec):
     )
 
     def headers_missing(self, present):
-        missing = super().headers_missing(present)
-        if "desa_kode" not in present and not {"kecamatan", "desa"} <= present:
-            missing.append("Kode Desa Kelompok / Kecamatan Kelompok + Desa Kelompok")
+        missing = super().headers_missing(present) + desa_headers_missing(
+            present, headers="Kode Desa Kelompok / Kecamatan Kelompok + Desa Kelompok")
         if "umkm" not in present and "name" not in present:
             missing.append("Kode UMKM / Nama Anggota")
         return missing

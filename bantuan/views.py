@@ -102,55 +102,50 @@ def program_shortlist(request, pk):
     return render(request, "bantuan/shortlist.html", context)
 
 
+def _program_action(request, program, *, form, key: str, typed: str, act, done: str, invalid: str = ""):
+    """A staff action from the program page: the form is checked, then `act(cleaned data)`.
+    Refused (a form error or a BantuanError), the program page comes back with the reason
+    beside the form and what was typed in `typed`; done, back to it with `done`."""
+    try:
+        if not form.is_valid():
+            raise services.BantuanError(invalid or " ".join(e for errors in form.errors.values() for e in errors))
+        act(form.cleaned_data)
+    except services.BantuanError as error:
+        return _program_page(request, program, status=400, errors={key: (error.message, request.POST.get(typed, ""))})
+    messages.success(request, done)
+    return redirect("bantuan:program-detail", pk=program.pk)
+
+
 @require_POST
 @role_required(Role.ADMIN_DINAS)
 def flag_override(request, pk):
     flag = get_object_or_404(Flag.objects.select_related("recipient__program"), pk=pk)
-    form = OverrideForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.BantuanError(_("Tuliskan alasannya."))
-        services.flag_override(flag=flag, justification=form.cleaned_data["justification"], by=request.user)
-    except services.BantuanError as error:
-        return _program_page(request, flag.recipient.program, status=400,
-                             errors={f"flag-{flag.pk}": (error.message, request.POST.get("justification", ""))})
-    messages.success(request, _("Temuan diterima dengan alasan tercatat."))
-    return redirect("bantuan:program-detail", pk=flag.recipient.program_id)
+    return _program_action(
+        request, flag.recipient.program, form=OverrideForm(request.POST), key=f"flag-{flag.pk}", typed="justification",
+        invalid=_("Tuliskan alasannya."), done=_("Temuan diterima dengan alasan tercatat."),
+        act=lambda data: services.flag_override(flag=flag, justification=data["justification"], by=request.user))
 
 
 @require_POST
 @role_required(Role.ADMIN_DINAS)
 def recipient_state(request, pk):
     recipient = get_object_or_404(Recipient.objects.select_related("program"), pk=pk)
-    form = StateForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.BantuanError(_("Pilih status yang dikenal."))
-        services.recipient_state_set(recipient=recipient, state=form.cleaned_data["state"],
-                                     reason=form.cleaned_data["reason"], by=request.user,
-                                     expected_version=form.cleaned_data["version"])
-    except services.BantuanError as error:
-        return _program_page(request, recipient.program, status=400,
-                             errors={f"state-{recipient.pk}": (error.message, request.POST.get("reason", ""))})
-    messages.success(request, _("Status %(who)s diperbarui.") % {"who": recipient.label})
-    return redirect("bantuan:program-detail", pk=recipient.program_id)
+    return _program_action(
+        request, recipient.program, form=StateForm(request.POST), key=f"state-{recipient.pk}", typed="reason",
+        invalid=_("Pilih status yang dikenal."), done=_("Status %(who)s diperbarui.") % {"who": recipient.label},
+        act=lambda data: services.recipient_state_set(recipient=recipient, state=data["state"], reason=data["reason"],
+                                                      by=request.user, expected_version=data["version"]))
 
 
 @require_POST
 @role_required(Role.ADMIN_DINAS)
 def disbursement_propose(request, pk):
     recipient = get_object_or_404(Recipient.objects.select_related("program"), pk=pk)
-    form = DisbursementForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.BantuanError(" ".join(e for errors in form.errors.values() for e in errors))
-        services.disbursement_propose(recipient=recipient, value=form.cleaned_data["value"],
-                                      items=form.cleaned_data["items"], by=request.user)
-    except services.BantuanError as error:
-        return _program_page(request, recipient.program, status=400,
-                             errors={f"pay-{recipient.pk}": (error.message, request.POST.get("value", ""))})
-    messages.success(request, _("Penyaluran untuk %(who)s diusulkan.") % {"who": recipient.label})
-    return redirect("bantuan:program-detail", pk=recipient.program_id)
+    return _program_action(
+        request, recipient.program, form=DisbursementForm(request.POST), key=f"pay-{recipient.pk}", typed="value",
+        done=_("Penyaluran untuk %(who)s diusulkan.") % {"who": recipient.label},
+        act=lambda data: services.disbursement_propose(recipient=recipient, value=data["value"], items=data["items"],
+                                                       by=request.user))
 
 
 @require_POST
@@ -170,18 +165,13 @@ def disbursement_approve(request, pk):
 @role_required(Role.ADMIN_DINAS)
 def disbursement_deliver(request, pk):
     disbursement = get_object_or_404(Disbursement.objects.select_related("recipient__program"), pk=pk)
-    form = DeliveryForm(request.POST, request.FILES)
-    try:
-        if not form.is_valid():
-            raise services.BantuanError(" ".join(e for errors in form.errors.values() for e in errors))
-        services.disbursement_deliver(disbursement=disbursement, delivered_on=form.cleaned_data["delivered_on"],
-                                      bast_number=form.cleaned_data["bast_number"], by=request.user,
-                                      photo=form.cleaned_data.get("photo") or None)
-    except services.BantuanError as error:
-        return _program_page(request, disbursement.recipient.program, status=400,
-                             errors={f"deliver-{disbursement.pk}": (error.message, request.POST.get("bast_number", ""))})
-    messages.success(request, _("Serah terima tercatat; cek pemanfaatan 3 dan 6 bulan dijadwalkan."))
-    return redirect("bantuan:program-detail", pk=disbursement.recipient.program_id)
+    return _program_action(
+        request, disbursement.recipient.program, form=DeliveryForm(request.POST, request.FILES),
+        key=f"deliver-{disbursement.pk}", typed="bast_number",
+        done=_("Serah terima tercatat; cek pemanfaatan 3 dan 6 bulan dijadwalkan."),
+        act=lambda data: services.disbursement_deliver(
+            disbursement=disbursement, delivered_on=data["delivered_on"], bast_number=data["bast_number"],
+            by=request.user, photo=data.get("photo") or None))
 
 
 @role_required(Role.PENDAMPING, Role.ADMIN_DINAS)
@@ -356,14 +346,8 @@ def public_list(request, pk):
 @role_required(Role.ADMIN_DINAS)
 def objection_answer(request, pk):
     objection = get_object_or_404(Objection.objects.select_related("program"), pk=pk)
-    form = ObjectionAnswerForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise services.BantuanError(" ".join(e for errors in form.errors.values() for e in errors))
-        services.objection_answer(objection=objection, status=form.cleaned_data["status"],
-                                  answer=form.cleaned_data["answer"], by=request.user)
-    except services.BantuanError as error:
-        return _program_page(request, objection.program, status=400,
-                             errors={f"objection-{objection.pk}": (error.message, request.POST.get("answer", ""))})
-    messages.success(request, _("Jawaban sanggahan tercatat."))
-    return redirect("bantuan:program-detail", pk=objection.program_id)
+    return _program_action(
+        request, objection.program, form=ObjectionAnswerForm(request.POST), key=f"objection-{objection.pk}",
+        typed="answer", done=_("Jawaban sanggahan tercatat."),
+        act=lambda data: services.objection_answer(objection=objection, status=data["status"], answer=data["answer"],
+                                                   by=request.user))

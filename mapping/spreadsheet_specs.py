@@ -145,6 +145,11 @@ class Wilayah:
         return self._shapes
 
 
+def desa_headers_missing(present, *, headers: str = "Kode Desa / Kecamatan + Desa/Kelurahan") -> list[str]:
+    """A file names a desa by its code, or by its kecamatan and its name: `headers` when it has neither."""
+    return [] if "desa_kode" in present or {"kecamatan", "desa"} <= present else [headers]
+
+
 def kecamatan_names() -> list[str]:
     return list(Kecamatan.objects.values_list("name", flat=True))
 
@@ -375,10 +380,7 @@ class UMKMSpec(MappingSpec):
         ]
 
     def headers_missing(self, present):
-        missing = super().headers_missing(present)
-        if "desa_kode" not in present and not {"kecamatan", "desa"} <= present:
-            missing.append("Kode Desa / Kecamatan + Desa/Kelurahan")
-        return missing
+        return super().headers_missing(present) + desa_headers_missing(present)
 
     def prepare(self, ctx):
         ctx.cache["wilayah"] = Wilayah()

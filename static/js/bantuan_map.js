@@ -11,25 +11,13 @@
   var figures = JSON.parse(source.textContent);
   var COLOURS = ["#fff5eb", "#fdd0a2", "#fd8d3c", "#d94801", "#7f2704"];
 
-  function number(value) {
-    return Number(value).toLocaleString("id-ID", { maximumFractionDigits: 1 });
-  }
+  function number(value) { return window.PortalChoropleth.number(value, 1); }
   function label(metric) {
     var option = select.querySelector('option[value="' + metric + '"]');
     return option ? option.textContent : metric;
   }
-  function breaks(metric) {
-    var values = Object.keys(figures).map(function (k) { return figures[k][metric]; })
-      .filter(function (v) { return v !== null && v !== undefined; }).sort(function (a, b) { return a - b; });
-    if (!values.length) { return []; }
-    return [0.2, 0.4, 0.6, 0.8].map(function (q) { return values[Math.floor(q * (values.length - 1))]; });
-  }
-  function colourFor(value, cuts) {
-    if (value === null || value === undefined) { return "#dddddd"; }
-    var i = 0;
-    while (i < cuts.length && value > cuts[i]) { i += 1; }
-    return COLOURS[i];
-  }
+  function breaks(metric) { return window.PortalChoropleth.breaks(figures, metric); }
+  function colourFor(value, cuts) { return window.PortalChoropleth.colourFor(value, cuts, COLOURS); }
   function line(box, text) {
     box.appendChild(document.createElement("br"));
     box.appendChild(document.createTextNode(text));
@@ -50,9 +38,7 @@
   window.addEventListener("map:init", function (event) {
     var map = event.detail.map;
     if (!frame.contains(map.getContainer())) { return; }
-    fetch(frame.dataset.geojsonUrl).then(function (r) { return r.json(); }).then(function (collection) {
-      var layer = L.geoJSON(collection, { style: { weight: 1, color: "#333", fillOpacity: 0.8 } }).addTo(map);
-      map.fitBounds(layer.getBounds(), { padding: [6, 6] });
+    window.PortalChoropleth.loadAreas(map, frame.dataset.geojsonUrl, function (layer, collection) {
       function paint() {
         var metric = select.value;
         var cuts = breaks(metric);

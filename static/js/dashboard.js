@@ -17,23 +17,9 @@
   }
 
   // Figures as Indonesian readers write them: 1.234,5 (the page's formatter does the same).
-  function number(value) {
-    return Number(value).toLocaleString("id-ID", { maximumFractionDigits: 2 });
-  }
-
-  function breaks(metric) {
-    var values = Object.keys(figures).map(function (k) { return figures[k][metric]; })
-      .filter(function (v) { return v !== null; }).sort(function (a, b) { return a - b; });
-    if (!values.length) { return []; }
-    return [0.2, 0.4, 0.6, 0.8].map(function (q) { return values[Math.floor(q * (values.length - 1))]; });
-  }
-
-  function colourFor(value, cuts) {
-    if (value === null || value === undefined) { return "#dddddd"; }
-    var i = 0;
-    while (i < cuts.length && value > cuts[i]) { i += 1; }
-    return COLOURS[i];
-  }
+  var number = window.PortalChoropleth.number;
+  function breaks(metric) { return window.PortalChoropleth.breaks(figures, metric); }
+  function colourFor(value, cuts) { return window.PortalChoropleth.colourFor(value, cuts, COLOURS); }
 
   function describe(kode, metric) {
     var f = figures[kode] || {};
@@ -49,9 +35,7 @@
   window.addEventListener("map:init", function (event) {
     var map = event.detail.map;
     if (!frame.contains(map.getContainer())) { return; }
-    fetch(frame.dataset.geojsonUrl).then(function (r) { return r.json(); }).then(function (collection) {
-      var layer = L.geoJSON(collection, { style: { weight: 1, color: "#333", fillOpacity: 0.8 } }).addTo(map);
-      map.fitBounds(layer.getBounds(), { padding: [6, 6] });
+    window.PortalChoropleth.loadAreas(map, frame.dataset.geojsonUrl, function (layer, collection) {
       // On paper the map is shorter: fit the whole regency into it before printing.
       function refit() { map.invalidateSize(); map.fitBounds(layer.getBounds(), { padding: [6, 6] }); }
       window.addEventListener("beforeprint", refit);

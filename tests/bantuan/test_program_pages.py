@@ -127,14 +127,12 @@ def test_staff_see_every_change_of_a_recipient_in_its_history(client, world, pro
     assert "Menunggu surat desa" in page and "ditangguhkan" in page
 
 
-@pytest.mark.parametrize("point, message", [
-    ({"lat": "0", "lng": "0"}, "tidak berada di sekitar Purbalingga"),
-    ({"lat": "-7.35"}, "Lokasi GPS tidak lengkap"),
-])
-def test_a_use_check_point_that_cannot_be_true_is_refused(client, world, program, staff, point, message):
+def three_month_check(program, staff):
+    """Bu Rasem enrolled, 1 juta proposed, approved by a second staff member and handed over:
+    her 3-month use check."""
     from bantuan.models import UseCheck
-    from tests.conftest import user_with_role
     from purbalingga_umkm.roles import Role
+    from tests.conftest import user_with_role
 
     recipient = services.recipient_state_set(recipient=Recipient.objects.get(umkm__name="Sapu Glagah Bu Rasem"),
                                              state="terdaftar", reason="", by=staff, expected_version=1)
@@ -142,7 +140,15 @@ def test_a_use_check_point_that_cannot_be_true_is_refused(client, world, program
     services.disbursement_approve(disbursement=payment, by=user_with_role("staf.dua", Role.ADMIN_DINAS, staff=True))
     services.disbursement_deliver(disbursement=payment, delivered_on=program.created_at.date(), bast_number="9/BAST",
                                   by=staff)
-    check = UseCheck.objects.get(disbursement=payment, months=3)
+    return UseCheck.objects.get(disbursement=payment, months=3)
+
+
+@pytest.mark.parametrize("point, message", [
+    ({"lat": "0", "lng": "0"}, "tidak berada di sekitar Purbalingga"),
+    ({"lat": "-7.35"}, "Lokasi GPS tidak lengkap"),
+])
+def test_a_use_check_point_that_cannot_be_true_is_refused(client, world, program, staff, point, message):
+    check = three_month_check(program, staff)
     client.force_login(world.users["pendamping_a"])
 
     response = client.post(reverse("bantuan:use-check", args=[check.pk]), {"result": "dipakai", **point})
@@ -166,19 +172,10 @@ def test_a_use_check_photo_without_a_phone_location_gives_its_camera_point_and_i
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
-    from bantuan.models import UseCheck
-    from purbalingga_umkm.roles import Role
-    from tests.conftest import user_with_role
     from tests.test_images import jpeg_with_gps
 
     settings.MEDIA_ROOT = tmp_path
-    recipient = services.recipient_state_set(recipient=Recipient.objects.get(umkm__name="Sapu Glagah Bu Rasem"),
-                                             state="terdaftar", reason="", by=staff, expected_version=1)
-    payment = services.disbursement_propose(recipient=recipient, value=1_000_000, items="", by=staff)
-    services.disbursement_approve(disbursement=payment, by=user_with_role("staf.dua", Role.ADMIN_DINAS, staff=True))
-    services.disbursement_deliver(disbursement=payment, delivered_on=program.created_at.date(), bast_number="9/BAST",
-                                  by=staff)
-    check = UseCheck.objects.get(disbursement=payment, months=3)
+    check = three_month_check(program, staff)
     client.force_login(world.users["pendamping_a"])
 
     response = client.post(reverse("bantuan:use-check", args=[check.pk]), {
