@@ -95,11 +95,14 @@ def person_statuses(niks, *, on: date) -> dict[str, dict]:
 
     from bantuan.models import PersonStatus
 
+    from spreadsheets.bulk import in_chunks
+
     found: dict[str, dict] = {}
-    records = (PersonStatus.objects.filter(nik__in=[n for n in set(niks) if n], as_of__lte=on)
-               .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)).order_by("nik", "kind", "-as_of", "-pk"))
-    for record in records:
-        found.setdefault(record.nik, {}).setdefault(record.kind, record)
+    for chunk in in_chunks(sorted({n for n in niks if n})):
+        records = (PersonStatus.objects.filter(nik__in=chunk, as_of__lte=on)
+                   .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)).order_by("nik", "kind", "-as_of", "-pk"))
+        for record in records:
+            found.setdefault(record.nik, {}).setdefault(record.kind, record)
     return found
 
 

@@ -320,7 +320,16 @@ class MemberSpec(MappingSpec):
         ctx.cache["groups"] = {(desa, _group_key(name)): (pk, formed, kecamatan) for pk, name, desa, formed, kecamatan
                                in Kelompok.objects.values_list("pk", "name", "desa_id", "formed_on", "desa__kecamatan_id")}
         ctx.cache["today"] = timezone.localdate()
-        ctx.cache["umkm_codes"] = set()
+        # Every way a stored member is known, so a row finds it whichever it names (a farmer
+        # first listed by name and later with a NIK is the same member, not a second one).
+        known = ctx.cache["member_keys"] = set()
+        for group, umkm, name, nik in Member.objects.values_list("kelompok_id", "umkm_id", "name", "nik"):
+            if umkm:
+                known.add((group, "u", umkm))
+            if nik:
+                known.add((group, "nik", nik))
+            if name:
+                known.add((group, "nama", _group_key(name)))
 
     def resolve(self, row, ctx):
         desa = ctx.cache["wilayah"].desa_resolve(code=row.get("desa_kode", ""), kecamatan=row.get("kecamatan", ""),
@@ -344,14 +353,20 @@ class MemberSpec(MappingSpec):
             raise RowError(_("Tanggal bergabung tidak boleh di masa depan."), "Tanggal Bergabung", str(joined))
         if left is not None and left < joined:
             raise RowError(_("Tanggal keluar tidak boleh sebelum tanggal bergabung."), "Tanggal Keluar", str(left))
-        key = (group_id, "u", umkm_id) if umkm_id else ((group_id, "nik", nik) if nik else (group_id, "nama",
-                                                                                             _group_key(name)))
+        if umkm_id:
+            key = (group_id, "u", umkm_id)
+        else:
+            ways = [k for k in ((group_id, "nik", nik) if nik else None, (group_id, "nama", _group_key(name))) if k]
+            key = next((k for k in ways if k in ctx.cache["member_keys"]), ways[0])
 
         def present(field):
             return row[field] if field in row else KEEP
 
-        values = (group_id, umkm_id, name, present("nik"), present("kk_number"), present("land_area_ha"), joined,
-                  present("left_on"))
+        # A column the file does not have keeps what is stored (a file that only adds NIKs
+        # does not move every join date back to the group's formation).
+        stored = key in ctx.cache["member_keys"]
+        values = (group_id, umkm_id, present("name"), present("nik"), present("kk_number"), present("land_area_ha"),
+                  joined if "joined_on" in row or not stored else KEEP, present("left_on"))
         return Resolved(key=key, values=values, kecamatan_id=kecamatan_id,
                         label=f"{name or code} — {row['kelompok']}")
 

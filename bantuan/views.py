@@ -197,8 +197,8 @@ def use_check(request, pk):
 
 def _report_year(request, programs):
     years = sorted(set(programs.values_list("year", flat=True)), reverse=True)
-    wanted = request.GET.get("tahun", "")
-    return (int(wanted) if wanted.isdigit() and int(wanted) in years else (years[0] if years else None)), years
+    wanted = id_param(request.GET, "tahun")
+    return (wanted if wanted in years else (years[0] if years else None)), years
 
 
 @require_safe
@@ -210,8 +210,8 @@ def aid_report(request):
     year, years = _report_year(request, programs)
     program = programs.filter(pk=id_param(request.GET, "program")).first() if id_param(request.GET, "program") else None
     stages = list(program.stages.all()) if program else []
-    wanted_stage = request.GET.get("tahap", "")
-    stage = next((s for s in stages if wanted_stage.isdigit() and s.number == int(wanted_stage)), None)
+    wanted_stage = id_param(request.GET, "tahap")
+    stage = next((s for s in stages if s.number == wanted_stage), None)
     report = reports.aid_by_kecamatan(user=request.user, program=program, year=year, stage=stage)
     if request.GET.get("unduh") in ("csv", "xlsx"):
         filters = [_("Program: %(p)s") % {"p": program}] if program else [_("Tahun: %(y)s") % {"y": year}]

@@ -7,6 +7,7 @@ general, text ("@", for identifiers such as NIK that Excel would turn into 3.303
 date and date-time. Excel, LibreOffice, openpyxl and calamine read it.
 """
 
+import math
 import re
 import zipfile
 from datetime import date, datetime, time
@@ -16,6 +17,7 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 
 ROWS_PER_CHUNK = 2000
+MAX_CELL_TEXT = 32_767  # the most a cell of Excel holds; a longer one makes it "repair" the file
 # Characters XML 1.0 does not allow (a spreadsheet cell would be unreadable with them).
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EXCEL_EPOCH = datetime(1899, 12, 30)
@@ -105,14 +107,14 @@ def _cell(ref: str, value, text: bool) -> str:
         return ""
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
-    if not text and isinstance(value, (int, float, Decimal)):
+    if not text and isinstance(value, (int, float, Decimal)) and math.isfinite(value):
         return f'<c r="{ref}"><v>{value}</v></c>'
     if not text and isinstance(value, datetime):
         return f'<c r="{ref}" s="{STYLE_DATETIME}"><v>{_serial(value)}</v></c>'
     if not text and isinstance(value, date):
         return f'<c r="{ref}" s="{STYLE_DATE}"><v>{_serial(value)}</v></c>'
     style = f' s="{STYLE_TEXT}"' if text else ""
-    body = escape(ILLEGAL_XML.sub("", str(value)))
+    body = escape(ILLEGAL_XML.sub("", str(value))[:MAX_CELL_TEXT])
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>'
 
 
@@ -148,7 +150,8 @@ def xlsx_chunks(rows, *, title: str = "Data", text_columns=(), rows_per_chunk: i
         book.writestr("xl/styles.xml", STYLES_XML)
         yield sink.take()
         letters = []
-        with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
+        # ZIP64: a sheet of millions of rows may pass 4 GiB before compression.
+        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write(SHEET_HEAD.encode())
             lines = []
             for number, row in enumerate(rows, start=1):

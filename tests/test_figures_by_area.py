@@ -86,3 +86,26 @@ def test_a_public_kecamatan_ranking_stays_cached_while_another_kecamatan_registe
     with CaptureQueriesContext(connection) as warm:
         client.get(url)
     assert not any("weighted_score" in q["sql"] for q in warm.captured_queries)  # the ranking was not recomputed
+
+
+def test_a_product_moved_in_the_admin_to_a_umkm_of_another_kecamatan_recounts_both(
+        client, world, figures, django_capture_on_commit_callbacks):
+    from mapping.models import UMKMFact
+
+    product, target = world.product["X"], world.umkm["Y"]
+    facts_changed(umkm_ids=[product.umkm_id, target.pk])
+    assert UMKMFact.objects.get(umkm_id=product.umkm_id).product_count == 1
+    read_all(world, figures)
+    client.force_login(world.users["admin"])
+    url = reverse("admin:mapping_product_change", args=[product.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "photo"}
+    data.update({"umkm": target.pk, "sector": product.sector_id, "edit_version": product.version})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    assert UMKMFact.objects.get(umkm_id=world.umkm["X"].pk).product_count == 0  # the UMKM it left, recounted
+    read_all(world, figures)
+    assert (figures["X"].calls, figures["Y"].calls) == (2, 2)

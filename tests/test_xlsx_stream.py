@@ -66,3 +66,9 @@ def test_a_streamed_export_is_a_whole_workbook():
 
 def test_column_letters_run_past_z():
     assert [column_letters(i) for i in (0, 25, 26, 51, 52, 701, 702)] == ["A", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]
+
+
+def test_values_excel_cannot_hold_as_numbers_or_whole_are_written_so_the_file_opens():
+    content = b"".join(xlsx_chunks([[Decimal("NaN"), float("inf"), "x" * 40_000, 7]]))
+    row = [cell.value for cell in load_workbook(io.BytesIO(content)).active[1]]
+    assert row[0] == "NaN" and row[1] == "inf" and len(row[2]) == 32_767 and row[3] == 7

@@ -79,6 +79,17 @@ class VersionedAdminMixin:
         super().save_formset(request, form, formset, change)
 
 
+def facts_merged(before: dict, after: dict) -> dict:
+    """The facts_changed() keywords of a write that changed what `before` and `after` say."""
+    merged = {}
+    if before.get("everything") or after.get("everything"):
+        merged["everything"] = True
+    ids = [*before.get("umkm_ids", ()), *after.get("umkm_ids", ())]
+    if ids:
+        merged["umkm_ids"] = list(dict.fromkeys(ids))
+    return merged
+
+
 class FactsAdminMixin:
     """Every admin write that changes figures goes through facts_changed(), as the
     portal's do: a save with its inlines, a delete, and the bulk action "Hapus yang
@@ -91,9 +102,16 @@ class FactsAdminMixin:
     def facts_of(self, queryset) -> dict:
         return {}  # names and boundaries: only the cached figures are outdated
 
+    def save_model(self, request, obj, form, change):
+        # What the stored row counted for before the save (a product moved to another UMKM
+        # changes the figures of both, and of both their kecamatan).
+        self._facts_before = self.facts_of(self.model._default_manager.filter(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        facts_changed(**self.facts_of(self.model._default_manager.filter(pk=form.instance.pk)))
+        after = self.facts_of(self.model._default_manager.filter(pk=form.instance.pk))
+        facts_changed(**facts_merged(getattr(self, "_facts_before", {}), after))
 
     def delete_model(self, request, obj):
         changed = self.facts_of(self.model._default_manager.filter(pk=obj.pk))

@@ -107,3 +107,19 @@ def test_the_member_export_leaves_out_nik_and_kk_for_those_who_only_read(client,
     assert "3303144101800001" in personal[0] and "3303140101090001" in personal[0]
     assert "3303144101800001" not in public[0] and "3303140101090001" not in public[0]
     assert len(spec.export_headers()) == len(personal[0])
+
+
+def test_a_later_list_adding_niks_finds_each_member_and_keeps_what_it_does_not_say(client, world, today):
+    group = Kelompok.objects.create(name="Poktan Sida Makmur", kind="poktan", desa=world.desa["X"],
+                                    formed_on=date(2020, 1, 1))
+    Member.objects.create(kelompok=group, name="Waryono", joined_on=date(2021, 6, 1))
+    client.force_login(world.users["admin"])
+    batch = upload(client, csv_bytes([{"Nama Kelompok": "Poktan Sida Makmur", "Kode Desa Kelompok": world.desa["X"].code,
+                                       "Nama Anggota": "WARYONO", "NIK": "'3303144101800001"}],
+                                     headers=["Nama Kelompok", "Kode Desa Kelompok", "Nama Anggota", "NIK"]),
+                   name="nik.csv", kind="anggota-kelompok")
+    assert batch.status == ImportBatch.Status.READY, (batch.refusal, batch.errors)
+    assert batch.counts["updated"] == 1 and batch.counts["new"] == 0
+    confirm(client, batch)
+    member = Member.objects.get()
+    assert member.nik == "3303144101800001" and member.joined_on == date(2021, 6, 1)

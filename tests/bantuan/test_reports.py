@@ -174,3 +174,10 @@ def test_recipients_by_potential_class_and_their_turnover_before_and_after_equal
 
     by_stage = client.get(reverse("bantuan:aid-report"), {"program": program.pk, "tahap": "2"}).context["report"]
     assert next(r for r in by_stage.rows if r.code == world.kecamatan["X"].code).recipients == 1
+
+
+@pytest.mark.parametrize("query", [{"tahun": "²"}, {"tahun": "99999999999999999999"}, {"program": "x", "tahap": "²"},
+                                   {"tahap": "-1"}])
+def test_a_report_filter_that_is_not_a_number_is_ignored(client, world, aided, query):
+    client.force_login(world.users["pimpinan"])
+    assert client.get(reverse("bantuan:aid-report"), {**query, "program": query.get("program", aided.pk)}).status_code == 200
