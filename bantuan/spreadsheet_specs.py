@@ -166,25 +166,27 @@ def kelompok_kind_names() -> list[str]:
 
 
 class _KomoditasNames:
-    """Komoditas by code, name or a synonym, loaded once per file."""
+    """Komoditas by its code, its name or a synonym, read as the portal reads a commodity
+    anywhere (Komoditas.phrases, name_key); loaded once per file."""
 
     def __init__(self):
         from mapping.models import Komoditas
+        from mapping.models.komoditas import name_key
 
+        self.key = name_key
         self.lookup = {}
-        for pk, code, name, synonyms in Komoditas.objects.values_list("pk", "code", "name", "synonyms"):
-            for written in (code, name, *synonyms.splitlines()):
-                if written.strip():
-                    self.lookup.setdefault(cells.choice_key(written), (pk, name))
+        for komoditas in Komoditas.objects.active():
+            for phrase in (name_key(komoditas.code), *komoditas.phrases()):
+                self.lookup.setdefault(phrase, komoditas.pk)
 
     def resolve(self, written: str):
         if not written:
             return None
-        found = self.lookup.get(cells.choice_key(written))
+        found = self.lookup.get(self.key(written))
         if found is None:
             raise RowError(_("Komoditas %(v)s tidak dikenal; tulis nama komoditas seperti di portal "
                              "(mis. Sapu glagah) atau kosongkan.") % {"v": written}, "Komoditas", written)
-        return found[0]
+        return found
 
 
 @register
