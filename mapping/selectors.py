@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy
 from mapping import rating
 from mapping.models import (
     ASSESSMENT_RANKING, GEOMETRY_OF_DESA_AND_KECAMATAN, UMKM, Assessment, AssessmentScore, Desa, Kecamatan, Komoditas, Product,
-    Candidate, CandidateScore, Penetapan, RatingClass, Sentra, UMKMFact,
+    Candidate, CandidateScore, DesaFigures, DesaSummary, KomoditasSummary, Penetapan, ProductStanding, RatingClass,
+    Sentra, UMKMFact,
 )
 from mapping.models.facts import fact_mask
 from mapping.readiness import ReadinessItem, readiness_items
@@ -34,8 +35,8 @@ def _count_per_kecamatan(queryset: QuerySet, kecamatan_path: str) -> Coalesce:
 def kecamatan_overview_list(*, with_boundary: bool = False) -> list[Kecamatan]:
     """All kecamatan with their desa, kelurahan and active-UMKM counts (geometry only when
     asked): the UMKM counted from their facts in one grouped read, not a scan per kecamatan."""
-    umkm = dict(UMKMFact.objects.active().values("kecamatan_id").annotate(n=Count("pk"))
-                .values_list("kecamatan_id", "n").order_by())
+    umkm = dict(DesaFigures.objects.filter(sector_bit=DesaFigures.ALL_SECTORS).values("kecamatan_id")
+                .annotate(n=Sum("umkm")).values_list("kecamatan_id", "n").order_by())
     rows = Kecamatan.objects.all() if with_boundary else Kecamatan.objects.defer("boundary")
     rows = list(rows.annotate(
         desa_count=_count_per_kecamatan(Desa.objects.desa_only(), "kecamatan"),
@@ -71,7 +72,8 @@ def kecamatan_feature_collection() -> dict:
 def portal_totals() -> dict[str, int]:
     """Headline counts for the landing page: UMKM and their products from the facts (one
     grouped read); how many are demo data."""
-    facts = UMKMFact.objects.active().aggregate(umkm=Count("pk"), products=Sum("product_count"))
+    facts = DesaFigures.objects.filter(sector_bit=DesaFigures.ALL_SECTORS).aggregate(
+        umkm=Coalesce(Sum("umkm"), 0), products=Sum("products"))
     return {
         "kecamatan": Kecamatan.objects.count(),
         "desa": Desa.objects.count(),
@@ -96,16 +98,21 @@ def umkm_search(*, user, query: str = "", desa_kode: str = "", sektor_kode: str 
 def sector_location_quotient(*, sector, kecamatan) -> Decimal | None:
     """LQ of `sector` in `kecamatan`, counting active UMKM with an active product in it.
 
-    Read from the UMKM facts (kept true in every write's transaction), whose sector flags
-    are those of the UMKM's active products: one pass over a narrow table, no joins."""
+    Added up from the per-desa figures (DesaFigures: all UMKM with products, and those with
+    a product of the sector), kept true by every write: one read of a few hundred rows."""
     in_kecamatan = Q(kecamatan_id=getattr(kecamatan, "pk", kecamatan))
-    in_sector = Q(sector_hit__gt=0)
-    counts = (UMKMFact.objects.active().filter(product_count__gt=0)
-              .alias(sector_hit=F("sector_mask").bitand(fact_mask(sector)))
-              .aggregate(kabupaten_total=Count("pk"), sector_in_kabupaten=Count("pk", filter=in_sector),
-                         kecamatan_total=Count("pk", filter=in_kecamatan),
-                         sector_in_kecamatan=Count("pk", filter=in_kecamatan & in_sector)))
+    sector_bit = sector.fact_bit if sector.fact_bit is not None else NO_BIT
+    in_sector = Q(sector_bit=sector_bit)
+    all_rows = Q(sector_bit=DesaFigures.ALL_SECTORS)
+    counts = DesaFigures.objects.filter(all_rows | in_sector).aggregate(
+        kabupaten_total=Coalesce(Sum("with_products", filter=all_rows), 0),
+        sector_in_kabupaten=Coalesce(Sum("with_products", filter=in_sector), 0),
+        kecamatan_total=Coalesce(Sum("with_products", filter=all_rows & in_kecamatan), 0),
+        sector_in_kecamatan=Coalesce(Sum("with_products", filter=in_sector & in_kecamatan), 0))
     return rating.location_quotient(**counts)
+
+
+NO_BIT = -2  # a sector or class without a fact bit: no figures row carries it
 
 
 def product_facts(*, product) -> dict:
@@ -144,23 +151,27 @@ def _rating_class_for(score, classes):
     return next((c for c in classes if score is not None and score >= c.min_score), None)
 
 
+# ASSESSMENT_RANKING as the standings spell it (they copy the product's name and id).
+STANDING_RANKING = (F("weighted_score").desc(), F("mpe_total").desc(), F("name").asc(),
+                    F("product_id").asc())
+
+
 def flagship_ranking(*, kecamatan=None, desa=None, limit: int = 10) -> list[RankedProduct]:
     """Top products by their latest verified assessment in the one ranking order
     (ASSESSMENT_RANKING: the 0–100 score, then MPE total, then product name and id). Each comes with the reason it ranks high.
     Products of sectors that are not produced in the region (retail trade) never rank."""
-    assessments = Assessment.objects.latest_verified_per_product().filter(
-        product__is_active=True, product__sector__eligible_unggulan=True)
+    standings = ProductStanding.objects.filter(sector__eligible_unggulan=True)
     if kecamatan is not None:
-        assessments = assessments.filter(product__umkm__desa__kecamatan=kecamatan)
+        standings = standings.filter(kecamatan=kecamatan)
     if desa is not None:
-        assessments = assessments.filter(product__umkm__desa=desa)
-    top = list(
-        assessments.select_related("product__sector", "product__umkm__desa__kecamatan")
-        .defer(*(f"product__umkm__{f}" for f in GEOMETRY_OF_DESA_AND_KECAMATAN))
-        .prefetch_related(Prefetch("scores", queryset=AssessmentScore.objects.select_related("criterion")
-                                   .prefetch_related("criterion__levels")))
-        .order_by(*ASSESSMENT_RANKING)[:limit]
-    )
+        standings = standings.filter(desa=desa)
+    winners = list(standings.order_by(*STANDING_RANKING).values_list("assessment_id", flat=True)[:limit])
+    found = (Assessment.objects.filter(pk__in=winners)
+             .select_related("product__sector", "product__umkm__desa__kecamatan")
+             .defer(*(f"product__umkm__{f}" for f in GEOMETRY_OF_DESA_AND_KECAMATAN))
+             .prefetch_related(Prefetch("scores", queryset=AssessmentScore.objects.select_related("criterion")
+                                        .prefetch_related("criterion__levels"))).in_bulk())
+    top = [found[pk] for pk in winners]
     classes = list(RatingClass.objects.all())
     return [
         RankedProduct(position, a, _rating_class_for(a.weighted_score, classes), ranking_explanation(a))
@@ -307,9 +318,8 @@ def komoditas_evidence(*, komoditas) -> tuple[list[KomoditasEvidence], Komoditas
         entry["reach"].add(reach)
         if capacity is not None:
             entry["capacity"][unit] = entry["capacity"].get(unit, Decimal(0)) + capacity
-    base = (UMKM.objects.lq_base()
-            .values("desa__kecamatan_id").annotate(n=Count("pk"), workers=Coalesce(Sum("workers"), 0)).order_by())
-    base = {row["desa__kecamatan_id"]: (row["n"], row["workers"]) for row in base}
+    base = DesaSummary.objects.values("kecamatan_id").annotate(n=Sum("lq_umkm"), workers=Sum("lq_workers")).order_by()
+    base = {row["kecamatan_id"]: (row["n"], row["workers"]) for row in base}
     names = dict(Kecamatan.objects.values_list("pk", "name"))
     codes = dict(Kecamatan.objects.values_list("pk", "code"))
     rows, total = {}, KomoditasEvidence(code="33.03", name=str(_("Kabupaten Purbalingga")))
@@ -335,13 +345,13 @@ def komoditas_evidence(*, komoditas) -> tuple[list[KomoditasEvidence], Komoditas
 
 def komoditas_overview() -> list[dict]:
     """Every active commodity with its known sentra and producing UMKM (for /unggulan/)."""
-    return list(
-        Komoditas.objects.active().filter(sector__eligible_unggulan=True).select_related("sector")
-        .annotate(sentra_total=Count("sentra", distinct=True),
-                  producers=Count("products__umkm", filter=Q(products__is_active=True, products__umkm__is_active=True),
-                                  distinct=True))
-        .filter(Q(sentra_total__gt=0) | Q(producers__gt=0)).order_by("-sentra_total", "-producers", "name")
-    )
+    producers = dict(KomoditasSummary.objects.values("komoditas_id").annotate(n=Sum("producers")).order_by()
+                     .values_list("komoditas_id", "n"))
+    rows = [row for row in Komoditas.objects.active().filter(sector__eligible_unggulan=True).select_related("sector")
+            .annotate(sentra_total=Count("sentra")) if row.sentra_total or producers.get(row.pk)]
+    for row in rows:
+        row.producers = producers.get(row.pk, 0)
+    return sorted(rows, key=lambda row: (-row.sentra_total, -row.producers, row.name))
 
 
 def sentra_of(*, kecamatan=None, desa=None, komoditas=None):
@@ -403,19 +413,17 @@ def komoditas_by_kecamatan() -> list[KecamatanKomoditas]:
     their LQ by producers, the README's one LQ) and the known sentra. Eligible sectors only."""
     rows = {pk: KecamatanKomoditas(code=code, name=name)
             for pk, code, name in Kecamatan.objects.order_by("code").values_list("pk", "code", "name")}
-    producers = (Product.objects.filter(is_active=True, umkm__is_active=True, komoditas__is_active=True,
-                                        komoditas__sector__eligible_unggulan=True)
-                 .values("umkm__desa__kecamatan_id", "komoditas_id", "komoditas__name", "komoditas__code")
-                 .annotate(n=Count("umkm", distinct=True)).order_by())
-    producers = list(producers)
-    base = dict(UMKM.objects.lq_base().values("desa__kecamatan_id").annotate(n=Count("pk")).order_by()
-                .values_list("desa__kecamatan_id", "n"))
+    producers = list(KomoditasSummary.objects.filter(komoditas__is_active=True, komoditas__sector__eligible_unggulan=True)
+                     .values("kecamatan_id", "komoditas_id", "komoditas__name", "komoditas__code")
+                     .annotate(n=Sum("producers")).order_by())
+    base = dict(DesaSummary.objects.values("kecamatan_id").annotate(n=Sum("lq_umkm")).order_by()
+                .values_list("kecamatan_id", "n"))
     in_kabupaten: dict[int, int] = {}
     for row in producers:
         in_kabupaten[row["komoditas_id"]] = in_kabupaten.get(row["komoditas_id"], 0) + row["n"]
     all_umkm = sum(base.values())
     for row in producers:
-        kecamatan_id = row["umkm__desa__kecamatan_id"]
+        kecamatan_id = row["kecamatan_id"]
         rows[kecamatan_id].leading.append(LeadingKomoditas(
             name=row["komoditas__name"], code=row["komoditas__code"], producers=row["n"],
             lq_producers=rating.location_quotient(
@@ -483,58 +491,57 @@ def _percent(part, whole) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1")) if whole else None
 
 
-def komoditas_area_measures(*, kecamatan, desa=None) -> dict[int, AreaMeasures]:
+def _area_rows(queryset, *, kecamatan, desa):
+    return queryset.filter(desa=desa) if desa is not None else queryset.filter(kecamatan=kecamatan)
+
+
+def komoditas_area_measures(*, kecamatan, desa=None, median_capital: bool = True) -> dict[int, AreaMeasures]:
     """Per commodity (of an eligible sector) with producers in the area: its AreaMeasures.
 
-    The LQ is mapping.rating.location_quotient on the LQ base (UMKM.objects.lq_base()), the
-    area against the kabupaten; six queries whatever the number of UMKM in the area.
+    Added up from the per-desa summaries (KomoditasSummary, DesaSummary), whatever the number
+    of UMKM. The LQ is mapping.rating.location_quotient on the LQ base (UMKM.objects.lq_base()),
+    the area against the kabupaten. The median capital, which no sum can give, reads the
+    area's producers (one query, left out with `median_capital=False`).
     """
-    in_area = Q(umkm__desa=desa) if desa is not None else Q(umkm__desa__kecamatan=kecamatan)
-    products = Product.objects.filter(in_area, is_active=True, umkm__is_active=True,
-                                      komoditas__isnull=False, komoditas__sector__eligible_unggulan=True)
-    producers: dict[int, dict[int, dict]] = {}
-    materials: dict[int, list[int]] = {}
-    for komoditas_id, umkm_id, workers, turnover, capital, reach, material in products.values_list(
-            "komoditas_id", "umkm_id", "umkm__workers", "umkm__annual_turnover", "umkm__capital",
-            "market_reach", "local_material_pct"):
-        entry = producers.setdefault(komoditas_id, {}).setdefault(
-            umkm_id, {"workers": workers, "turnover": turnover, "capital": capital, "reach": set()})
-        entry["reach"].add(reach)
-        if material is not None:
-            materials.setdefault(komoditas_id, []).append(material)
-    if not producers:
+    sums = dict(producers=Sum("producers"), workers=Sum("workers"), turnover=Sum("turnover"), ready=Sum("ready"),
+                outside_province=Sum("outside_province"), export=Sum("export"),
+                material_sum=Sum("material_sum"), material_count=Sum("material_count"))
+    in_area = {row.pop("komoditas_id"): row for row in _area_rows(
+        KomoditasSummary.objects.filter(komoditas__sector__eligible_unggulan=True), kecamatan=kecamatan, desa=desa)
+        .values("komoditas_id").annotate(**sums).order_by()}
+    if not in_area:
         return {}
-    area_base = UMKM.objects.lq_base().filter(
-        **({"desa": desa} if desa is not None else {"desa__kecamatan": kecamatan})
-    ).aggregate(n=Count("pk"), workers=Coalesce(Sum("workers"), 0), turnover=Coalesce(Sum("annual_turnover"), 0))
-    regency_base = UMKM.objects.lq_base().aggregate(n=Count("pk"), workers=Coalesce(Sum("workers"), 0))
-    in_regency: dict[int, dict[int, int]] = {}
-    for komoditas_id, umkm_id, workers in Product.objects.filter(
-            komoditas_id__in=list(producers), is_active=True, umkm__is_active=True).values_list(
-            "komoditas_id", "umkm_id", "umkm__workers"):
-        in_regency.setdefault(komoditas_id, {})[umkm_id] = workers
-    ready = set(UMKMFact.objects.filter(
-        umkm_id__in=[u for entries in producers.values() for u in entries], is_ready=True).values_list("umkm_id", flat=True))
+    in_regency = {row.pop("komoditas_id"): row for row in KomoditasSummary.objects.filter(komoditas_id__in=list(in_area))
+                  .values("komoditas_id").annotate(producers=Sum("producers"), workers=Sum("workers")).order_by()}
+    base_sums = dict(n=Coalesce(Sum("lq_umkm"), 0), workers=Coalesce(Sum("lq_workers"), 0),
+                     turnover=Coalesce(Sum("lq_turnover"), 0))
+    area_base = _area_rows(DesaSummary.objects, kecamatan=kecamatan, desa=desa).aggregate(**base_sums)
+    regency_base = DesaSummary.objects.aggregate(**base_sums)
+    capitals: dict[int, dict[int, int]] = {}
+    if median_capital:
+        in_area_products = Q(umkm__desa=desa) if desa is not None else Q(umkm__desa__kecamatan=kecamatan)
+        for komoditas_id, umkm_id, capital in Product.objects.filter(
+                in_area_products, komoditas_id__in=list(in_area), is_active=True, umkm__is_active=True,
+                umkm__capital__isnull=False).values_list("komoditas_id", "umkm_id", "umkm__capital"):
+            capitals.setdefault(komoditas_id, {})[umkm_id] = capital
     measures = {}
-    for komoditas_id, entries in producers.items():
-        rows = list(entries.values())
-        regency = in_regency.get(komoditas_id, {})
-        m = AreaMeasures(producers=len(rows), workers=sum(r["workers"] for r in rows))
-        m.turnover_share = _percent(sum(r["turnover"] for r in rows), area_base["turnover"])
-        m.outside_province_share = _percent(sum(bool(r["reach"] & set(OUTSIDE_PROVINCE)) for r in rows), len(rows))
-        m.export = sum("ekspor" in r["reach"] for r in rows)
-        if komoditas_id in materials:
-            values = materials[komoditas_id]
-            m.local_material_avg = (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"))
-        known = [r["capital"] for r in rows if r["capital"] is not None]
+    for komoditas_id, row in in_area.items():
+        regency = in_regency[komoditas_id]
+        m = AreaMeasures(producers=row["producers"], workers=row["workers"])
+        m.turnover_share = _percent(row["turnover"], area_base["turnover"])
+        m.outside_province_share = _percent(row["outside_province"], row["producers"])
+        m.export = row["export"]
+        if row["material_count"]:
+            m.local_material_avg = (Decimal(row["material_sum"]) / row["material_count"]).quantize(Decimal("0.1"))
+        known = list(capitals.get(komoditas_id, {}).values())
         m.median_capital = Decimal(statistics.median(known)).quantize(Decimal("1")) if known else None
         m.lq_producers = rating.location_quotient(
             sector_in_kecamatan=m.producers, kecamatan_total=area_base["n"],
-            sector_in_kabupaten=len(regency), kabupaten_total=regency_base["n"])
+            sector_in_kabupaten=regency["producers"], kabupaten_total=regency_base["n"])
         m.lq_workers = rating.location_quotient(
             sector_in_kecamatan=m.workers, kecamatan_total=area_base["workers"],
-            sector_in_kabupaten=sum(regency.values()), kabupaten_total=regency_base["workers"])
-        m.ready_share = _percent(sum(umkm_id in ready for umkm_id in entries), len(rows))
+            sector_in_kabupaten=regency["workers"], kabupaten_total=regency_base["workers"])
+        m.ready_share = _percent(row["ready"], row["producers"])
         measures[komoditas_id] = m
     return measures
 
@@ -664,7 +671,7 @@ def area_unggulan(*, kecamatan, desa=None) -> dict:
     latest adopted round (in their order), then the other commodities made there as
     candidates (most producers first), each with its evidence and producing UMKM."""
     penetapan, adopted = adopted_unggulan(kecamatan=kecamatan, desa=desa)
-    measures = komoditas_area_measures(kecamatan=kecamatan, desa=desa)
+    measures = komoditas_area_measures(kecamatan=kecamatan, desa=desa, median_capital=False)
     in_area = Q(umkm__desa=desa) if desa is not None else Q(umkm__desa__kecamatan=kecamatan)
     names: dict[int, list[tuple[str, str]]] = {}
     for komoditas_id, umkm_name, desa_name in (

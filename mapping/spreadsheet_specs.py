@@ -490,13 +490,17 @@ class UMKMSpec(MappingSpec):
     def update_extra(self, existing, ctx):
         return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}
 
+    def owners_of(self, ids):
+        """The desa whose figures count these UMKM (read before an undo removes them)."""
+        return list(UMKM.objects.filter(pk__in=ids).values_list("desa_id", flat=True).distinct())
+
     def after_write(self, *, created, updated, removed_owners=()):
         new_umkm = (
             (row.pk, row.kecamatan_id, v["desa_id"], v["is_active"], v["nib"], v["capital"], v["annual_turnover"],
              v["location"])
             for row in created for v in (row.values,)
         )
-        facts_changed(new_umkm=new_umkm, umkm_ids=updated)
+        facts_changed(new_umkm=new_umkm, umkm_ids=updated, desa_ids=list(removed_owners))
 
     def export_queryset(self, user):
         return UMKM.objects.visible_to(user).order_by("desa__code", "pk")

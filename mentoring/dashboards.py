@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 
 from mapping.models import (
     ASSESSMENT_RANKING, GEOMETRY_OF_DESA_AND_KECAMATAN, MARKET_REACH_BITS, UMKM, Assessment, Desa, Kecamatan, Product,
-    RatingClass, Sector, SizeClass, UMKMFact, fact_mask,
+    DesaFigures, DesaMonth, ProductStanding, RatingClass, Sector, SizeClass, UMKMFact, fact_mask,
 )
 from mapping.rating import location_quotient
-from mapping.selectors import flagship_ranking
+from mapping.selectors import NO_BIT, STANDING_RANKING, flagship_ranking
 from purbalingga_umkm.figures import figures_cached
 from purbalingga_umkm.params import id_param
 from purbalingga_umkm.roles import sees_everything
-from mentoring.models import Assignment, Visit
+from mentoring.models import Assignment, DesaVisitMonth, Visit
 from mentoring.selectors import COVERAGE_DAYS, recent_coverage
 
 METRICS = ("umkm", "flagship", "avg_score", "ready_share", "visited_share", "surveyed_share")
@@ -86,6 +86,53 @@ class DashboardFilters:
         if self.ready is not None:
             facts = facts.filter(is_ready=self.ready)
         return facts
+
+    @property
+    def summarised(self) -> bool:
+        """Whether the per-desa figures (DesaFigures) answer these filters: size class,
+        readiness and one sector do; market reach and rating class need the facts."""
+        return not self.market_reach and self.rating_class is None
+
+    def figures_rows(self, *, kecamatan_ids) -> QuerySet[DesaFigures]:
+        sector_bit = DesaFigures.ALL_SECTORS
+        if self.sector is not None:
+            sector_bit = self.sector.fact_bit if self.sector.fact_bit is not None else NO_BIT
+        rows = DesaFigures.objects.filter(kecamatan_id__in=kecamatan_ids, sector_bit=sector_bit)
+        if self.size_class:
+            rows = rows.filter(size_class=self.size_class)
+        if self.ready is not None:
+            rows = rows.filter(is_ready=self.ready)
+        return rows
+
+    def totals(self, user, *, kecamatan_ids, by: str):
+        """The sums behind KecamatanFigures per kecamatan or desa (`by`: "kecamatan_id" or
+        "desa_id"), as dicts with "area"; from the per-desa figures when they answer."""
+        if self.summarised:
+            return self.figures_rows(kecamatan_ids=kecamatan_ids).values(area=F(by)).annotate(
+                ready=Sum("umkm", filter=Q(is_ready=True)), umkm=Sum("umkm"), products=Sum("products"),
+                flagship=Sum("flagship"), score_sum=Sum("score_sum"), score_count=Sum("score_count")).order_by()
+        return self.facts(user).filter(kecamatan_id__in=kecamatan_ids).values(area=F(by)).annotate(
+            **_figure_totals()).order_by()
+
+    def sector_counts(self, sectors, *, kecamatan_ids) -> dict[int, dict]:
+        """Per kecamatan: UMKM with products ("total") and with a product of each sector
+        ("s<pk>"), under the size class and readiness filters, from the per-desa figures."""
+        pk_of = {s.fact_bit: s.pk for s in sectors if s.fact_bit is not None}
+        rows = DesaFigures.objects.filter(kecamatan_id__in=kecamatan_ids)
+        if self.size_class:
+            rows = rows.filter(size_class=self.size_class)
+        if self.ready is not None:
+            rows = rows.filter(is_ready=self.ready)
+        counts: dict[int, dict] = {}
+        for kecamatan_id, sector_bit, n in (rows.values("kecamatan_id", "sector_bit")
+                                            .annotate(n=Sum("with_products")).values_list("kecamatan_id", "sector_bit", "n")
+                                            .order_by()):
+            row = counts.setdefault(kecamatan_id, {"total": 0, **{f"s{s.pk}": 0 for s in sectors}})
+            if sector_bit == DesaFigures.ALL_SECTORS:
+                row["total"] = n
+            elif sector_bit in pk_of:
+                row[f"s{pk_of[sector_bit]}"] = n
+        return counts
 
     def products(self, queryset: QuerySet, *, to_product: str = "", score: str = "weighted_score") -> QuerySet:
         """Narrow products (or rows reaching a product through `to_product`, e.g.
@@ -167,12 +214,7 @@ def kecamatan_figures(*, user, filters: DashboardFilters) -> list[KecamatanFigur
         k.pk: KecamatanFigures(k.code, k.name)
         for k in Kecamatan.objects.visible_to(user).only("code", "name").order_by("code")
     }
-    facts = filters.facts(user)
-    for row in facts.values("kecamatan_id").annotate(**_figure_totals()).order_by():
-        figures = rows.get(row.pop("kecamatan_id"))
-        if figures is not None:
-            for name, value in row.items():
-                setattr(figures, name, value or 0)
+    _add_totals(rows, filters.totals(user, kecamatan_ids=list(rows), by="kecamatan_id"))
 
     coverage = recent_coverage()
     for desa_id, kecamatan_id in Desa.objects.filter(kecamatan_id__in=rows).values_list("pk", "kecamatan_id"):
@@ -180,20 +222,31 @@ def kecamatan_figures(*, user, filters: DashboardFilters) -> list[KecamatanFigur
         rows[kecamatan_id].desa_visited += desa_id in coverage.visited
         rows[kecamatan_id].desa_surveyed += desa_id in coverage.surveyed
 
-    _add_sector_mix(rows, facts)
+    _add_sector_mix(rows, filters, user)
     return list(rows.values())
 
 
-def _add_sector_mix(rows: dict, facts: QuerySet[UMKMFact]) -> None:
+def _add_totals(rows: dict, totals) -> None:
+    for row in totals:
+        figures = rows.get(row.pop("area"))
+        if figures is not None:
+            for name, value in row.items():
+                setattr(figures, name, value or 0)
+
+
+def _add_sector_mix(rows: dict, filters: "DashboardFilters", user) -> None:
     sectors = list(Sector.objects.all())
-    with_products = facts.filter(product_count__gt=0)
-    counts = {
-        f"s{s.pk}": Count("pk", filter=Q(**{f"hit_{s.pk}__gt": 0})) for s in sectors
-    }
-    annotated = with_products.alias(
-        **{f"hit_{s.pk}": F("sector_mask").bitand(fact_mask(s)) for s in sectors}
-    ).values("kecamatan_id").annotate(total=Count("pk"), **counts).order_by()
-    per_kecamatan = {row["kecamatan_id"]: row for row in annotated}
+    if filters.summarised and filters.sector is None:
+        per_kecamatan = filters.sector_counts(sectors, kecamatan_ids=list(rows))
+    else:  # UMKM with two sectors at once: only the facts know
+        with_products = filters.facts(user).filter(product_count__gt=0)
+        counts = {
+            f"s{s.pk}": Count("pk", filter=Q(**{f"hit_{s.pk}__gt": 0})) for s in sectors
+        }
+        annotated = with_products.alias(
+            **{f"hit_{s.pk}": F("sector_mask").bitand(fact_mask(s)) for s in sectors}
+        ).values("kecamatan_id").annotate(total=Count("pk"), **counts).order_by()
+        per_kecamatan = {row["kecamatan_id"]: row for row in annotated}
     regency_total = sum(row["total"] for row in per_kecamatan.values())
     for sector in sectors:
         in_regency = sum(row[f"s{sector.pk}"] for row in per_kecamatan.values())
@@ -235,21 +288,27 @@ def headline(*, user, figures: list[KecamatanFigures]) -> Headline:
 
 def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) -> dict[str, list[Assessment]]:
     """The best products of each kecamatan by their latest verified assessment, in the one
-    ranking order (ASSESSMENT_RANKING), as {kecamatan kode: [assessment, ...]}; one query."""
-    assessments = filters.products(
-        Assessment.objects.visible_to(user).latest_verified_per_product().filter(
-            product__is_active=True, product__sector__eligible_unggulan=True),
-        to_product="product__",
-    )
+    ranking order (ASSESSMENT_RANKING), as {kecamatan kode: [assessment, ...]}; read from the
+    product standings (ProductStanding), then the winners in full: two queries."""
+    standings = ProductStanding.objects.filter(
+        kecamatan_id__in=Kecamatan.objects.visible_to(user).values("pk"), sector__eligible_unggulan=True)
+    if filters.sector:
+        standings = standings.filter(sector=filters.sector)
+    if filters.market_reach:
+        standings = standings.filter(market_reach=filters.market_reach)
+    if filters.size_class:
+        standings = standings.filter(size_class=filters.size_class)
+    if filters.ready is not None:
+        standings = standings.filter(is_ready=filters.ready)
+    if filters.rating_class:
+        low, high = filters.score_range()
+        standings = standings.filter(weighted_score__gte=low, **({"weighted_score__lt": high} if high is not None else {}))
     # The window runs over narrow rows; only the winners are then read in full.
-    winners = (
-        assessments.annotate(position=Window(
-            RowNumber(), partition_by=[F("product__umkm__desa__kecamatan_id")],
-            order_by=list(ASSESSMENT_RANKING),
-        ))
-        .filter(position__lte=per_kecamatan).values_list("pk", "position")
+    positions = dict(
+        standings.annotate(position=Window(RowNumber(), partition_by=[F("kecamatan_id")],
+                                           order_by=list(STANDING_RANKING)))
+        .filter(position__lte=per_kecamatan).values_list("assessment_id", "position")
     )
-    positions = dict(winners)
     ranked = sorted(
         Assessment.objects.filter(pk__in=positions)
         .select_related("product__sector", "product__umkm__desa__kecamatan")
@@ -263,7 +322,8 @@ def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) ->
 
 
 def monthly_trend(*, user, months: int = 12) -> dict:
-    """Registrations, assessments and visits per month over the last `months` months."""
+    """Registrations, assessments and visits per month over the last `months` months, added
+    up from the per-desa months (DesaMonth, DesaVisitMonth) of the kecamatan in scope."""
     today = timezone.localdate()
     first = today.replace(day=1)
     starts = []
@@ -271,19 +331,19 @@ def monthly_trend(*, user, months: int = 12) -> dict:
         starts.append(first)
         first = (first - timedelta(days=1)).replace(day=1)
     starts.reverse()
-    since = starts[0]
+    in_scope = {} if sees_everything(user) else {"kecamatan_id__in": Kecamatan.objects.visible_to(user).values("pk")}
 
-    def per_month(queryset, field_name):
-        rows = queryset.order_by().annotate(month=TruncMonth(field_name)).values("month").annotate(n=Count("pk"))
-        counts = {(r["month"].date() if hasattr(r["month"], "hour") else r["month"]): r["n"] for r in rows}
-        return [counts.get(m, 0) for m in starts]
+    def per_month(model, **sums):
+        rows = (model.objects.filter(month__gte=starts[0], **in_scope).values("month").annotate(**sums)
+                .order_by())
+        by_month = {row.pop("month"): row for row in rows}
+        return {name: [(by_month.get(m) or {}).get(name) or 0 for m in starts] for name in sums}
 
-    start = timezone.make_aware(datetime.combine(since, time.min))
+    registry = per_month(DesaMonth, registrations=Sum("registrations"), assessments=Sum("assessments"))
     return {
         "labels": [m.strftime("%Y-%m") for m in starts],
-        "registrations": per_month(UMKM.objects.visible_to(user).filter(created_at__gte=start), "created_at"),
-        "assessments": per_month(Assessment.objects.visible_to(user).filter(created_at__gte=start), "created_at"),
-        "visits": per_month(Visit.objects.visible_to(user).filter(date__gte=since), "date"),
+        **registry,
+        **per_month(DesaVisitMonth, visits=Sum("visits")),
     }
 
 
@@ -395,11 +455,7 @@ def desa_figures(*, user, kecamatan, filters: DashboardFilters) -> list[Kecamata
         d.pk: KecamatanFigures(d.code, d.name, desa_total=1)
         for d in Desa.objects.filter(kecamatan=kecamatan).only("code", "name").order_by("code")
     }
-    for row in filters.facts(user).filter(kecamatan=kecamatan).values("desa_id").annotate(**_figure_totals()).order_by():
-        figures = rows.get(row.pop("desa_id"))
-        if figures is not None:
-            for name, value in row.items():
-                setattr(figures, name, value or 0)
+    _add_totals(rows, filters.totals(user, kecamatan_ids=[kecamatan.pk], by="desa_id"))
     coverage = recent_coverage(within=Desa.objects.filter(kecamatan=kecamatan))
     for desa_id, figures in rows.items():
         figures.desa_visited = int(desa_id in coverage.visited)

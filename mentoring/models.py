@@ -423,3 +423,20 @@ class HeldSubmission(models.Model):
 
     def __str__(self):
         return f"{self.path} · {self.user}"
+
+
+class DesaVisitMonth(models.Model):
+    """Visits to UMKM of one desa in one month, and the day of the last of them: what the
+    dashboards read for "dikunjungi" and the monthly trend instead of scanning visits.
+    Rewritten per desa by mentoring.services.visits_recount (mapping's summaries recount)."""
+
+    desa = models.ForeignKey("mapping.Desa", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    kecamatan = models.ForeignKey("mapping.Kecamatan", on_delete=models.DO_NOTHING, related_name="+",
+                                  db_constraint=False)
+    month = models.DateField()
+    visits = models.IntegerField(default=0)
+    last_visit = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["desa", "month"], name="desa_visit_month_once")]
+        indexes = [models.Index(fields=["month"]), models.Index(fields=["kecamatan", "month"])]

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mapping.models import UMKM, Assessment, Desa, Kecamatan, Product
-from mentoring.models import Assignment, FollowUp, Meeting, Pendamping, Visit
+from mapping.models import UMKM, Assessment, DesaMonth, Desa, Kecamatan, Product
+from mentoring.models import Assignment, DesaVisitMonth, FollowUp, Meeting, Pendamping, Visit
 from purbalingga_umkm.models import AuditEntry
 
 # "Dikunjungi" and "disurvei" are counted over the same window, everywhere they are shown.
@@ -30,10 +30,10 @@ def current_assignments(*, user) -> QuerySet[Assignment]:
     )
 
 
-def _desa_ids(queryset, path: str, within) -> set[int]:
+def _desa_ids(queryset, within) -> set[int]:
     if within is not None:
-        queryset = queryset.filter(**{f"{path}__in": within.values("pk")})
-    return set(queryset.order_by().values_list(path, flat=True).distinct())
+        queryset = queryset.filter(desa_id__in=within.values("pk"))
+    return set(queryset.order_by().values_list("desa_id", flat=True).distinct())
 
 
 def _start_of(day: date) -> datetime:
@@ -42,20 +42,18 @@ def _start_of(day: date) -> datetime:
 
 def desa_ids_recently_visited(since: date, *, within=None) -> set[int]:
     """Desa (of `within`, a desa queryset, or all) where a visit to some UMKM was logged
-    on or after `since`: the one definition of "dikunjungi"."""
-    return _desa_ids(Visit.objects.filter(date__gte=since), "umkm__desa_id", within)
+    on or after `since`: the one definition of "dikunjungi". Read from the per-desa months
+    of visits (DesaVisitMonth), kept by every write."""
+    return _desa_ids(DesaVisitMonth.objects.filter(month__gte=since.replace(day=1), last_visit__gte=since), within)
 
 
 def desa_ids_recently_surveyed(since: date, *, within=None) -> set[int]:
     """Desa (of `within`, a desa queryset, or all) where a UMKM or one of its products was
     recorded (registered or changed in the portal) or a product assessed on or after
-    `since`: the one definition of "disurvei". Generated demo rows do not count."""
-    start = _start_of(since)
-    return (
-        _desa_ids(UMKM.objects.filter(updated_at__gte=start, is_demo=False), "desa_id", within)
-        | _desa_ids(Product.objects.filter(updated_at__gte=start, umkm__is_demo=False), "umkm__desa_id", within)
-        | _desa_ids(Assessment.objects.filter(created_at__gte=start), "product__umkm__desa_id", within)
-    )
+    `since`: the one definition of "disurvei". Generated demo rows do not count. Read from
+    the per-desa months (DesaMonth.last_survey_at), kept by every write."""
+    return _desa_ids(DesaMonth.objects.filter(month__gte=since.replace(day=1), last_survey_at__gte=_start_of(since)),
+                     within)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Count, Max
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,7 +22,8 @@ from purbalingga_umkm.audit import audit_saved, audit_snapshot
 from purbalingga_umkm.models import AuditEntry
 from purbalingga_umkm.roles import Role, role_of
 from mentoring import selectors
-from mentoring.models import Assignment, FollowUp, Meeting, MonthlyReport, Pendamping, Topic, Visit
+from spreadsheets import bulk
+from mentoring.models import Assignment, DesaVisitMonth, FollowUp, Meeting, MonthlyReport, Pendamping, Topic, Visit
 
 
 @transaction.atomic
@@ -38,7 +41,7 @@ def visit_log(*, visit: Visit, topics, follow_ups: list[dict], token, by) -> Vis
         FollowUp(visit=visit, description=item["description"], due_date=item["due_date"])
         for item in follow_ups
     )
-    facts_changed(kecamatan_ids=[visit.umkm.desa.kecamatan_id])
+    facts_changed(umkm_ids=[visit.umkm_id])
     return visit
 
 
@@ -226,3 +229,19 @@ def report_decide(*, report: MonthlyReport, approve: bool, comment: str, by) -> 
     audit_saved(report, before=before, by=by,
                 action=AuditEntry.Action.VERIFY if approve else AuditEntry.Action.RETURN)
     return report
+
+
+def visits_recount(desa_ids) -> None:
+    """Rewrite DesaVisitMonth of `desa_ids` (of every desa when None) from the visits:
+    registered with mapping's summaries recount, which calls it for the desa a write touched."""
+    rows = Visit.objects.order_by()
+    months = DesaVisitMonth.objects.all()
+    if desa_ids is not None:
+        rows = rows.filter(umkm__desa_id__in=desa_ids)
+        months = months.filter(desa_id__in=desa_ids)
+    months.delete()
+    bulk.rows_insert(DesaVisitMonth, (
+        DesaVisitMonth(desa_id=row["umkm__desa_id"], kecamatan_id=row["umkm__desa__kecamatan_id"],
+                       month=row["month"], visits=row["n"], last_visit=row["last"])
+        for row in rows.annotate(month=TruncMonth("date")).values("umkm__desa_id", "umkm__desa__kecamatan_id", "month")
+        .annotate(n=Count("pk"), last=Max("date"))), want_ids=False)

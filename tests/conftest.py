@@ -209,6 +209,7 @@ class World:
             )
             self.visit[side] = VisitFactory(umkm=self.umkm[side], pendamping=self.pendamping[side])
             self.follow_up[side] = FollowUpFactory(visit=self.visit[side])
+        services.facts_changed(umkm_ids=[u.pk for u in self.umkm.values()])  # the assessments written above
 
 
     def penetapan(self):

@@ -17,7 +17,23 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("kata-sandi-uji-123")
 
 
-class UMKMFactory(factory.django.DjangoModelFactory):
+class CountedFactory(factory.django.DjangoModelFactory):
+    """Rows made the way the portal writes them: through facts_changed(), so that the UMKM's
+    facts and its desa's summaries count them, as after any write in the portal."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from mapping.services.facts import facts_changed
+
+        row = super()._create(model_class, *args, **kwargs)
+        facts_changed(umkm_ids=[row.pk if isinstance(row, UMKM) else row.umkm_id])
+        return row
+
+
+class UMKMFactory(CountedFactory):
     class Meta:
         model = UMKM
 
@@ -30,7 +46,7 @@ class UMKMFactory(factory.django.DjangoModelFactory):
     annual_turnover = 300_000_000
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
+class ProductFactory(CountedFactory):
     class Meta:
         model = Product
 
@@ -40,7 +56,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     price = 10_000
 
 
-class PermitFactory(factory.django.DjangoModelFactory):
+class PermitFactory(CountedFactory):
     class Meta:
         model = Permit
 
@@ -65,7 +81,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     start_date = factory.LazyFunction(lambda: date(2025, 1, 1))
 
 
-class VisitFactory(factory.django.DjangoModelFactory):
+class VisitFactory(CountedFactory):
     class Meta:
         model = "mentoring.Visit"
         skip_postgeneration_save = True

@@ -84,9 +84,10 @@ def facts_merged(before: dict, after: dict) -> dict:
     merged = {}
     if before.get("everything") or after.get("everything"):
         merged["everything"] = True
-    ids = [*before.get("umkm_ids", ()), *after.get("umkm_ids", ())]
-    if ids:
-        merged["umkm_ids"] = list(dict.fromkeys(ids))
+    for name in ("umkm_ids", "desa_ids"):
+        ids = [*before.get(name, ()), *after.get(name, ())]
+        if ids:
+            merged[name] = list(dict.fromkeys(ids))
     return merged
 
 

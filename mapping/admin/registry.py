@@ -60,7 +60,8 @@ class UMKMAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, FactsAdminMixin, Versi
     form = VersionCheckedForm
 
     def facts_of(self, queryset):
-        return {"umkm_ids": list(queryset.values_list("pk", flat=True))}
+        rows = list(queryset.values_list("pk", "desa_id"))
+        return {"umkm_ids": [pk for pk, _desa in rows], "desa_ids": [desa for _pk, desa in rows]}
 
     list_display = [
         "name", "owner_name", "desa_name", "kecamatan_name", "size_class_display",

@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mapping.models import (
-    MARKET_REACH_BITS, UMKM, Assessment, FactBitCounter, Permit, Product, RatingClass, Sector, UMKMFact, bit,
+    MARKET_REACH_BITS, UMKM, Assessment, Desa, FactBitCounter, Permit, Product, RatingClass, Sector, UMKMFact, bit,
     size_class_for,
 )
 from mapping.readiness import PermitFact, readiness_items
+from mapping.services.summaries import summaries_recount
 from purbalingga_umkm.figures import figures_changed
 from spreadsheets import bulk
 
@@ -53,7 +54,8 @@ def _areas_of(umkm_ids, new_umkm) -> list[int] | None:
 
 
 @transaction.atomic
-def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecamatan_ids=None) -> int:
+def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecamatan_ids=None,
+                  desa_ids=None) -> int:
     """The one call after a write that changes figures; returns how many facts were written.
 
     - `umkm_ids`: UMKM whose row, products, permits or assessments changed (or were
@@ -65,8 +67,14 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
       sector or class gets its fact bit, and all facts are recomputed.
     - nothing: names, boundaries, visits — only the cached figures are outdated.
 
-    - `kecamatan_ids`: where a write without facts happened (a visit): only the figures of
-      those kecamatan and of the regency are outdated.
+    - `kecamatan_ids`: where a write without facts happened: only the figures of those
+      kecamatan and of the regency are outdated.
+    - `desa_ids`: where UMKM in `umkm_ids` were when they were deleted (read before the
+      delete). Without it, a UMKM gone with its facts leaves no trace of its desa, and the
+      summaries of every desa are recounted.
+
+    The per-desa summaries (mapping.services.summaries) of every desa the UMKM counted in,
+    before and after the write, are recounted in the same transaction.
 
     In every case the cached figures are outdated once the transaction commits: the
     regency's, and those of the kecamatan the write touched (of every kecamatan when the
@@ -78,15 +86,23 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
         areas = _areas_of(umkm_ids, new_umkm)
         if areas is not None and kecamatan_ids is not None:
             areas = sorted(set(areas) | set(kecamatan_ids))
+        if areas is not None and desa_ids:
+            areas = sorted(set(areas) | set(Desa.objects.filter(pk__in=desa_ids).values_list("kecamatan_id", flat=True)))
     else:
         areas = None
     figures_changed(kecamatan_ids=areas)
     if everything:
         fact_bits_assign()
-        return _refresh(None)
-    written = _add_new(new_umkm) if new_umkm is not None else 0
+        written = _refresh(None)
+        summaries_recount(None)
+        return written
+    touched: set[int] = set(desa_ids or ())
+    written = _add_new(new_umkm, touched) if new_umkm is not None else 0
     ids = [pk for pk in umkm_ids if pk is not None]
-    return written + (_refresh(ids) if ids else 0)
+    untraced: set[int] = set()
+    written += _refresh(ids, touched, untraced) if ids else 0
+    summaries_recount(None if untraced and desa_ids is None else touched)
+    return written
 
 
 def fact_bits_assign() -> None:
@@ -116,14 +132,21 @@ def _bits(model) -> dict[int, int]:
             .values_list("pk", "fact_bit")}
 
 
-def _refresh(umkm_ids) -> int:
-    """Recompute the facts of the given UMKM (all UMKM when None); returns how many."""
+def _refresh(umkm_ids, touched: set | None = None, untraced: set | None = None) -> int:
+    """Recompute the facts of the given UMKM (all UMKM when None); returns how many. The
+    desa they counted in, before and after, are added to `touched`; UMKM with neither a row
+    nor a fact (deleted, facts and all) to `untraced`."""
     if umkm_ids is None:
         UMKMFact.objects.all().delete()
         ids = list(UMKM.objects.order_by("pk").values_list("pk", flat=True))
     else:
         ids = sorted(set(umkm_ids))
         for chunk in bulk.in_chunks(ids):
+            if touched is not None:
+                before = dict(UMKMFact.objects.filter(umkm_id__any_of=chunk).values_list("umkm_id", "desa_id"))
+                touched.update(before.values())
+                if untraced is not None:
+                    untraced.update(set(chunk) - set(before))
             UMKMFact.objects.filter(umkm_id__any_of=chunk).delete()
     classes = sorted(RatingClass.objects.all(), key=lambda c: c.min_score, reverse=True)
     bits = {"sector": _bits(Sector), "class": _bits(RatingClass)}
@@ -131,21 +154,26 @@ def _refresh(umkm_ids) -> int:
     for start in range(0, len(ids), CHUNK):
         facts = _facts_for(ids[start:start + CHUNK], classes, bits)
         bulk.rows_insert(UMKMFact, facts)
+        if touched is not None:
+            touched.update(fact.desa_id for fact in facts)
+            if untraced:
+                untraced.difference_update(fact.umkm_id for fact in facts)
         written += len(facts)
     return written
 
 
-def _add_new(umkm) -> int:
+def _add_new(umkm, touched: set) -> int:
     """Facts of UMKM created just now, from their own values (no reading them back).
 
     A new UMKM has no products, permits or assessments yet, so its facts follow from
     its row alone: the same result _refresh() computes (a test holds them equal).
     `umkm` yields (id, kecamatan id, desa id, is_active, nib, capital, annual turnover,
-    location) tuples. Returns how many were written.
+    location) tuples. Returns how many were written; their desa are added to `touched`.
     """
 
     def facts():
         for pk, kecamatan_id, desa_id, is_active, nib, capital, turnover, location in umkm:
+            touched.add(desa_id)
             lng, lat = location["coordinates"][:2] if location else (None, None)
             yield (pk, kecamatan_id, desa_id, is_active, size_class_for(capital, turnover), bool(nib), lng, lat)
 

@@ -38,6 +38,7 @@ def komoditas_merge(*, source: Komoditas, into: Komoditas) -> int:
         raise ValueError("sector")
     if source.candidacies.exists():
         raise ValueError("candidacies")
+    producers = list(Product.objects.filter(komoditas=source).values_list("umkm_id", flat=True).distinct())
     moved = Product.objects.filter(komoditas=source).update(komoditas=into)
     source.sentra.update(komoditas=into)
     phrases = [line for line in into.synonyms.splitlines() if line.strip()]
@@ -47,5 +48,5 @@ def komoditas_merge(*, source: Komoditas, into: Komoditas) -> int:
     into.synonyms = "\n".join(phrases)
     into.save(update_fields=["synonyms"])
     source.delete()
-    facts_changed()
+    facts_changed(umkm_ids=producers)
     return moved

@@ -116,7 +116,7 @@ def assessment_save(*, assessment, scores: dict[int, int], note: str, lq_overrid
     after_scores = {i.code: i.score for i in items}
     audit_saved(assessment, before=before, by=by, action=AuditEntry.Action.SUBMIT if submit else None,
                 extra={"scores": [before_scores, after_scores]} if before_scores != after_scores else None)
-    facts_changed()
+    facts_changed(umkm_ids=[assessment.product.umkm_id])  # an assessment opened counts in its desa's month
     return assessment
 
 

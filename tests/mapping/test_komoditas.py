@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from mapping import services
 from mapping.models import Assessment, Desa, Komoditas, Product, Rubric, Sector, Sentra
+from mapping.services.facts import facts_changed
 from mapping.services.komoditas import komoditas_merge, products_komoditas_suggest
 from tests.factories import ProductFactory, UMKMFactory
 
@@ -206,6 +207,7 @@ def test_products_of_a_sector_not_eligible_never_rank_as_produk_unggulan(client,
     craft = ProductFactory(umkm=world.umkm["X"], name="Sapu glagah", sector=Sector.objects.get(code="kerajinan"))
     Assessment.objects.create(product=craft, rubric=Rubric.objects.current(), status=Assessment.Status.VERIFIED,
                               is_current=True, weighted_score=60, mpe_total=100, assessed_by=world.users["pendamping_a"])
+    facts_changed(umkm_ids=[world.umkm["X"].pk])  # as verifying them does
 
     for url in (reverse("mapping:ranking-kabupaten"), reverse("mapping:ranking-kecamatan", args=["33.03.14"]),
                 reverse("mapping:ranking-desa", args=["33.03.14.2008"])):

@@ -297,16 +297,19 @@ def test_ranking_pages_query_count_is_constant(world, client, django_assert_num_
         for value, komoditas in zip((3, 4), commodities):
             verified(world, ProductFactory(umkm=umkm, komoditas=komoditas, sector=komoditas.sector), value)
     pages = [
-        # cache stamp, ranking rows, their scores, criterion levels, rating classes; cache
-        # stamp and the commodities with their sentra and producers: 7.
-        (reverse("mapping:ranking-kabupaten"), 7),
-        # the kecamatan, cache stamp, ranking rows, their scores, criterion levels, rating
-        # classes, the kecamatan's desa list, its sentra; cache stamp, the latest adopted
-        # round, the commodities' measures (products, area base, kabupaten base, kabupaten
-        # producers, legal readiness), their producers' names, the commodities: 17.
+        # cache stamp, the standings' winners, their rows, their scores, criterion levels,
+        # rating classes; cache stamp, producers per commodity (summaries), the commodities
+        # with their sentra: 9.
+        (reverse("mapping:ranking-kabupaten"), 9),
+        # the kecamatan, cache stamp, the standings' winners, their rows, their scores,
+        # criterion levels, rating classes, the kecamatan's desa list, its sentra; cache
+        # stamp, the latest adopted round, the commodities' measures from the summaries (the
+        # area's and the kabupaten's commodity sums, the area's and the kabupaten's LQ base),
+        # their producers' names, the commodities: 17.
         (reverse("mapping:ranking-kecamatan", args=["33.03.14"]), 17),
-        # the desa with its kecamatan, cache stamp, ranking rows, their scores, criterion
-        # levels, rating classes, its sentra; the same 9 for its commodities: 16.
+        # the desa with its kecamatan, cache stamp, the standings' winners, their rows, their
+        # scores, criterion levels, rating classes, its sentra; the same 8 for its
+        # commodities: 16.
         (reverse("mapping:ranking-desa", args=["33.03.14.2008"]), 16),
     ]
     for url, expected in pages:  # each on a cold cache

@@ -146,14 +146,14 @@ def test_dashboard_query_count_is_constant(client, world, django_assert_num_quer
             verify(world, ProductFactory.create_batch(2, umkm=umkm)[0], 4)
     facts_changed(everything=True)
     client.force_login(world.users["pimpinan"])
-    # session, user, role, cache stamp, kecamatan list, facts per kecamatan, desa coverage
-    # (4 activity scans: visits; UMKM, products and assessments recorded; then the desa
-    # list), sectors, sector mix, headline visits this month and submissions awaiting
-    # verification, flagships (winners, then their rows), trend (UMKM, assessments, visits
-    # per month), filter choices (sectors again, rating classes), navigation permissions
-    # (user, groups), other apps' sections (bantuan: is there a program? none): 25, whatever
-    # the number of rows.
-    with django_assert_num_queries(25):
+    # session, user, role, cache stamp, kecamatan list, figures per kecamatan (summaries),
+    # desa coverage (the desa months of visits and of surveys, then the desa list),
+    # sectors, sector mix (summaries), headline visits this month and submissions awaiting
+    # verification, flagships (winners from the standings, then their rows), trend (desa
+    # months of the registry, of visits), filter choices (sectors again, rating classes),
+    # navigation permissions (user, groups), other apps' sections (bantuan: is there a
+    # program? none): 22, whatever the number of rows.
+    with django_assert_num_queries(22):
         response = client.get(reverse("mentoring:dashboard"))
         assert response.status_code == 200
     assert response.context["headline"].umkm == 8
@@ -261,12 +261,12 @@ def test_kecamatan_page_shows_each_desa_and_its_mentor(client, world, registry, 
     facts_changed(everything=True)
     client.force_login(world.users["pimpinan"])
     url = reverse("mentoring:dashboard-kecamatan", args=["33.03.14"])
-    # session, user, role, kecamatan, cache stamp, desa list, facts per desa, coverage (4
-    # activity scans: visits; UMKM, products, assessments recorded), cache stamp again,
-    # ranking (rows, their scores, criterion levels, rating classes), mentors with their
-    # visit counts, filter choices (sectors, rating classes), navigation permissions
-    # (user, groups): 21 on a cold cache, whatever the number of rows.
-    with django_assert_num_queries(21):
+    # session, user, role, kecamatan, cache stamp, desa list, figures per desa (summaries),
+    # coverage (desa months of visits, of surveys), cache stamp again, ranking (winners
+    # from the standings, their rows, their scores, criterion levels, rating classes),
+    # mentors with their visit counts, filter choices (sectors, rating classes),
+    # navigation permissions (user, groups): 20 on a cold cache, whatever the number of rows.
+    with django_assert_num_queries(20):
         response = client.get(url)
         assert response.status_code == 200
     figures = {f.code: f for f in response.context["figures"]}
@@ -293,10 +293,10 @@ def test_desa_page_lists_its_products_with_scores(client, world, registry, djang
     client.force_login(world.users["pimpinan"])
     url = reverse("mentoring:dashboard-desa", args=["33.03.14.2008"])
     # session, user, role, desa with its kecamatan, its UMKM ids, product count, cache
-    # stamp, ranking (rows, their scores, criterion levels, rating classes), filter choices
-    # (sectors, rating classes), navigation permissions (user, groups), the page of
-    # products with their UMKM and latest score: 16.
-    with django_assert_num_queries(16):
+    # stamp, ranking (winners from the standings, their rows, their scores, criterion
+    # levels, rating classes), filter choices (sectors, rating classes), navigation
+    # permissions (user, groups), the page of products with their UMKM and latest score: 17.
+    with django_assert_num_queries(17):
         response = client.get(url)
         assert response.status_code == 200
     rows = {(p.umkm.name, p.name): p.score for p in response.context["page"]}

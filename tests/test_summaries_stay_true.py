@@ -1,0 +1,160 @@
+"""The per-desa summaries that dashboards, rankings and the LQ read are kept by each write,
+desa by desa; `rebuild_stats` recomputes them from scratch. After every kind of write —
+portal saves, a visit, assessments, admin single and bulk edits and deletes, imports and
+their undo, a commodity merge, a rating class change — the rows the writes left equal the
+rows a rebuild makes."""
+
+import pytest
+from django.apps import apps
+from django.db.models import F
+from django.urls import reverse
+
+from mapping import services
+from mapping.models import UMKM, Desa, Kecamatan, Komoditas, Product, RatingClass, Sector
+from mapping.services.facts import facts_changed
+from mapping.services.komoditas import komoditas_merge
+from mapping.services.summaries import SUMMARY_MODELS
+from mentoring.dashboards import DashboardFilters, _figure_totals
+from mentoring.models import DesaVisitMonth, Topic, Visit
+from mentoring.services import visit_log
+from tests.factories import ProductFactory, UMKMFactory
+from tests.sheets import csv_bytes, umkm_row
+from tests.spreadsheets.test_imports import confirm, upload
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (*SUMMARY_MODELS, DesaVisitMonth)
+
+
+def summaries() -> dict[str, list[tuple]]:
+    """Every summary row, without its row id, in a stable order."""
+    rows = {}
+    for model in MODELS:
+        names = [f.attname for f in model._meta.concrete_fields if not (f.primary_key and f.attname == "id")]
+        rows[model._meta.label] = sorted(tuple(str(v) for v in row) for row in model.objects.values_list(*names))
+    return rows
+
+
+def assert_equal_to_a_rebuild(step: str):
+    kept = summaries()
+    facts_changed(everything=True)
+    rebuilt = summaries()
+    for label in rebuilt:
+        assert kept[label] == rebuilt[label], f"{step}: {label} differs from a rebuild"
+
+
+def scores_for(rubric, value):
+    return {c.pk: value for c in rubric.criteria.all()}
+
+
+def verify(world, product, value):
+    a, admin = world.users["pendamping_a"], world.users["admin"]
+    draft = services.assessment_start(product=product, by=a)
+    scores = scores_for(draft.rubric, value)
+    c_pk = draft.rubric.criteria.get(code="c").pk
+    reason = "uji" if draft.lq_suggested_score not in (None, scores[c_pk]) else ""
+    saved = services.assessment_save(assessment=draft, scores=scores, note="", lq_override_reason=reason,
+                                     expected_version=draft.version, by=a, submit=True)
+    return saved, services.assessment_verify(assessment=saved, by=admin)
+
+
+def test_every_kind_of_write_leaves_the_summaries_equal_to_a_rebuild(client, admin_client, world):
+    a = world.users["pendamping_a"]
+    sapu = Komoditas.objects.get(code="sapu-glagah")
+    assert_equal_to_a_rebuild("the world")
+
+    # A pendamping registers a UMKM with its first product in the portal.
+    umkm = UMKM(name="Sapu Karya", owner_name="Darsini", address="RT 02", desa=world.desa["X"], workers=4,
+                capital=20_000_000, annual_turnover=90_000_000)
+    product = Product(name="Sapu glagah", sector=sapu.sector, komoditas=sapu, komoditas_confirmed=True,
+                      market_reach=Product.MarketReach.NASIONAL, local_material_pct=80, price=25_000)
+    product = services.quick_survey_save(umkm=umkm, product=product, umkm_token=None, product_token=None, by=a)
+    assert_equal_to_a_rebuild("a new UMKM and product")
+
+    # Its product is assessed: submitted, then verified (it now ranks).
+    _submitted, verified = verify(world, product, 4)
+    assert_equal_to_a_rebuild("an assessment submitted and verified")
+
+    # A visit is logged there.
+    visit_log(visit=Visit(umkm=product.umkm, pendamping=world.pendamping["X"]),
+              topics=Topic.objects.all()[:1], follow_ups=[], token=None, by=a)
+    assert_equal_to_a_rebuild("a visit")
+
+    # The UMKM moves to a desa of another kecamatan (an edit of its row).
+    moved = UMKM.objects.get(pk=product.umkm_id)
+    moved.desa = world.desa["Y"]
+    services.survey_save(moved, fields=["desa"], expected_version=moved.version, token=None, by=world.users["admin"])
+    assert_equal_to_a_rebuild("a UMKM moved to another kecamatan")
+
+    # Staff move a product to a UMKM of the first kecamatan in the admin.
+    product = Product.objects.get(pk=product.pk)
+    form = admin_client.get(reverse("admin:mapping_product_change", args=[product.pk])).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "photo"}
+    data.update(umkm=world.umkm["X"].pk, version=product.version, komoditas=sapu.pk, sector=sapu.sector_id)
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items() if not isinstance(v, (list, dict))}
+    response = admin_client.post(reverse("admin:mapping_product_change", args=[product.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Product.objects.get(pk=product.pk).umkm_id == world.umkm["X"].pk
+    assert_equal_to_a_rebuild("a product moved in the admin")
+
+    # An import of two UMKM, then its undo.
+    staff = client
+    staff.force_login(world.users["admin"])
+    batch = confirm(staff, upload(staff, csv_bytes([umkm_row(1), umkm_row(2, **{"Aktif": "tidak"})])))
+    assert UMKM.objects.filter(code__startswith="BJS-").count() == 2
+    assert_equal_to_a_rebuild("an import")
+    response = staff.post(reverse("spreadsheets:import-undo", args=[batch.pk]), {"yakin": "1"})
+    assert response.status_code == 302 and not UMKM.objects.filter(code__startswith="BJS-").exists()
+    assert_equal_to_a_rebuild("an undone import")
+
+    # Two commodities merged: the products of one move to the other.
+    tas = Komoditas.objects.create(code="sapu-ijuk-uji", name="Sapu ijuk uji", sector=sapu.sector)
+    ProductFactory(umkm=world.umkm["Y"], name="Sapu ijuk", sector=sapu.sector, komoditas=tas, komoditas_confirmed=True)
+    komoditas_merge(source=tas, into=sapu)
+    assert_equal_to_a_rebuild("a commodity merge")
+
+    # A rating class threshold changes in the admin (every product re-classed).
+    top = RatingClass.objects.order_by("-min_score").first()
+    top.min_score = 10
+    top.save()
+    facts_changed(everything=True)
+    assert_equal_to_a_rebuild("a rating class change")
+
+    # A visit deleted in the admin; UMKM deleted with the admin's bulk action.
+    response = admin_client.post(reverse("admin:mentoring_visit_delete", args=[world.visit["Y"].pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Visit.objects.filter(pk=world.visit["Y"].pk).exists()
+    assert_equal_to_a_rebuild("a visit deleted in the admin")
+    doomed = UMKMFactory.create_batch(2, desa=Desa.objects.get(code="33.03.01.2001"))
+    response = admin_client.post(reverse("admin:mapping_umkm_changelist"), {
+        "action": "delete_selected", "_selected_action": [u.pk for u in doomed], "post": "yes"})
+    assert response.status_code == 302 and not UMKM.objects.filter(pk__in=[u.pk for u in doomed]).exists()
+    assert_equal_to_a_rebuild("UMKM deleted with the admin's bulk action")
+
+    # The case is not empty: what the summaries hold is what the pages read.
+    assert apps.get_model("mapping", "ProductStanding").objects.filter(product_id=product.pk).exists()
+    assert apps.get_model("mapping", "KomoditasSummary").objects.filter(komoditas=sapu).exists()
+    assert DesaVisitMonth.objects.exists()
+
+
+def totals_as_text(rows) -> list[dict]:
+    return sorted(({k: str(v or 0) for k, v in row.items()} for row in rows), key=lambda r: r["area"])
+
+
+def test_size_readiness_and_one_sector_read_from_the_summaries_equal_the_facts(world):
+    """The dashboard answers size class, readiness and one sector from the summaries, market
+    reach and rating class from the facts: for the same filters both give the same figures."""
+    for code in ("33.03.14.2008", "33.03.06.1011", "33.03.01.2001"):
+        for capital, sector in ((10**7, "kerajinan"), (2 * 10**9, "makanan-minuman"), (10**7, "kerajinan")):
+            umkm = UMKMFactory(desa=Desa.objects.get(code=code), capital=capital)
+            ProductFactory(umkm=umkm, sector=Sector.objects.get(code=sector))
+    kerajinan = Sector.objects.get(code="kerajinan")
+    user = world.users["pimpinan"]
+    kecamatan_ids = list(Kecamatan.objects.values_list("pk", flat=True))
+    for filters in (DashboardFilters(), DashboardFilters(sector=kerajinan), DashboardFilters(size_class="kecil"),
+                    DashboardFilters(sector=kerajinan, ready=False, size_class="mikro")):
+        assert filters.summarised
+        from_summaries = totals_as_text(filters.totals(user, kecamatan_ids=kecamatan_ids, by="kecamatan_id"))
+        from_facts = totals_as_text(filters.facts(user).filter(kecamatan_id__in=kecamatan_ids)
+                                    .values(area=F("kecamatan_id")).annotate(**_figure_totals()).order_by())
+        assert from_summaries == from_facts, filters
+        assert from_summaries, filters
