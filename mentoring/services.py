@@ -155,7 +155,9 @@ def _demo_visits(mentors, rng, per_kecamatan: int) -> int:
 @transaction.atomic
 def demo_mentoring_clear() -> int:
     """Delete demo visits (with follow-ups), demo assignments and demo pendamping."""
+    visited = list(Visit.objects.filter(is_demo=True).values_list("umkm__desa_id", flat=True).distinct())
     deleted, _ = Visit.objects.filter(is_demo=True).delete()
+    facts_changed(desa_ids=visited)  # the figures no longer count them
     Assignment.objects.filter(pendamping__is_demo=True).delete()
     deleted_pendamping, _ = Pendamping.objects.filter(is_demo=True).delete()
     return deleted + deleted_pendamping

@@ -4,6 +4,8 @@ portal saves, a visit, assessments, admin single and bulk edits and deletes, imp
 their undo, a commodity merge, a rating class change — the rows the writes left equal the
 rows a rebuild makes."""
 
+from io import StringIO
+
 import pytest
 from django.apps import apps
 from django.db.models import F
@@ -158,3 +160,16 @@ def test_size_readiness_and_one_sector_read_from_the_summaries_equal_the_facts(w
                                     .values(area=F("kecamatan_id")).annotate(**_figure_totals()).order_by())
         assert from_summaries == from_facts, filters
         assert from_summaries, filters
+
+
+def test_clearing_the_demo_leaves_the_summaries_equal_to_a_rebuild(world):
+    from django.core.management import call_command
+
+    call_command("seed_demo", umkm=60, stdout=StringIO())
+    assert Visit.objects.filter(is_demo=True).exists()
+    assert_equal_to_a_rebuild("demo seeded")
+
+    call_command("clear_demo", stdout=StringIO())
+
+    assert not UMKM.objects.demo().exists() and UMKM.objects.exists()
+    assert_equal_to_a_rebuild("clear_demo")

@@ -79,7 +79,9 @@ def demo_data_seed(*, umkm_count: int, seed: int = 2026, replace: bool = False) 
 @transaction.atomic
 def demo_data_clear(*, keep_accounts: bool = False) -> dict[str, int]:
     """Delete every demo UMKM (with its products and permits) and the demo accounts."""
+    where = list(UMKM.objects.demo().values_list("desa_id", flat=True).distinct())
     umkm_deleted, _per_model = UMKM.objects.demo().delete()
+    facts_changed(desa_ids=where)  # the figures of their desa no longer count them
     accounts_deleted = 0
     if not keep_accounts:
         accounts_deleted, _ = (

@@ -13,13 +13,12 @@ Other apps keep summaries of their own rows per desa (mentoring: visits) by regi
 recount with desa_recount_register(); it runs in the same place, with the same desa.
 """
 
-from collections import defaultdict
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Max
-from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from mapping.models import UMKM, Assessment, Desa, Product, UMKMFact
 from mapping.models.summaries import DesaFigures, DesaMonth, DesaSummary, KomoditasSummary, ProductStanding
@@ -70,11 +69,27 @@ def summaries_fill_missing(using="default", **kwargs) -> None:
 
 
 def _recount(ids: list[int]) -> None:
+    """Every summary row of these desa, from their rows read once: facts, UMKM, products,
+    assessments (each by the index of the one before: desa → UMKM → product)."""
     kecamatan_of = dict(Desa.objects.filter(pk__in=ids).values_list("pk", "kecamatan_id"))
-    ready = _figures(ids)
-    _registry(ids, kecamatan_of, ready)
-    _months(ids, kecamatan_of)
-    _standings(ids)
+    facts = _figures(ids)
+    umkm = {row[0]: row for row in UMKM.objects.filter(desa_id__in=ids).values_list(
+        "pk", "desa_id", "is_active", "is_demo", "workers", "annual_turnover", "created_at", "updated_at")}
+    products = _read(Product, "umkm_id", list(umkm), (
+        "pk", "umkm_id", "is_active", "komoditas_id", "market_reach", "local_material_pct", "updated_at",
+        "sector_id", "name"))
+    assessments = _read(Assessment, "product_id", [p[0] for p in products], (
+        "pk", "product_id", "created_at", "is_current", "weighted_score", "mpe_total"))
+    _registry(kecamatan_of, umkm, products, facts)
+    _months(kecamatan_of, umkm, products, assessments)
+    _standings(kecamatan_of, umkm, products, assessments, facts)
+
+
+def _read(model, key: str, values: list, fields) -> list[tuple]:
+    rows = []
+    for chunk in bulk.in_chunks(values):
+        rows += model.objects.filter(**{f"{key}__any_of": chunk}).values_list(*fields)
+    return rows
 
 
 def set_bits(mask: int):
@@ -85,15 +100,18 @@ def set_bits(mask: int):
         mask ^= low
 
 
-def _figures(ids) -> dict[int, bool]:
-    """DesaFigures of these desa from their active facts; returns each active UMKM's readiness."""
+def _figures(ids) -> dict[int, tuple]:
+    """DesaFigures of these desa from their active facts; returns every UMKM's (size class,
+    readiness) by its id."""
     sums: dict[tuple, list] = {}
-    ready = {}
-    for umkm_id, desa_id, kecamatan_id, size_class, is_ready, sector_mask, products, flagship, score_sum, score_count in (
-            UMKMFact.objects.filter(desa_id__in=ids, is_active=True).values_list(
-                "umkm_id", "desa_id", "kecamatan_id", "size_class", "is_ready", "sector_mask", "product_count",
-                "flagship_count", "score_sum", "score_count")):
-        ready[umkm_id] = is_ready
+    facts = {}
+    for umkm_id, desa_id, kecamatan_id, is_active, size_class, is_ready, sector_mask, products, flagship, score_sum, \
+            score_count in UMKMFact.objects.filter(desa_id__in=ids).values_list(
+                "umkm_id", "desa_id", "kecamatan_id", "is_active", "size_class", "is_ready", "sector_mask",
+                "product_count", "flagship_count", "score_sum", "score_count"):
+        facts[umkm_id] = (size_class, is_ready)
+        if not is_active:
+            continue
         for sector_bit in (DesaFigures.ALL_SECTORS, *set_bits(sector_mask)):
             row = sums.setdefault((desa_id, kecamatan_id, size_class, is_ready, sector_bit),
                                   [0, 0, 0, 0, Decimal(0), 0])
@@ -107,33 +125,30 @@ def _figures(ids) -> dict[int, bool]:
         DesaFigures(desa_id=key[0], kecamatan_id=key[1], size_class=key[2], is_ready=key[3], sector_bit=key[4],
                     umkm=v[0], with_products=v[1], products=v[2], flagship=v[3], score_sum=v[4], score_count=v[5])
         for key, v in sums.items()), want_ids=False)
-    return ready
+    return facts
 
 
-def _registry(ids, kecamatan_of, ready) -> None:
-    """DesaSummary (the LQ base) and KomoditasSummary of these desa from their active UMKM
-    and products."""
-    umkm = {pk: (desa_id, workers or 0, turnover or 0) for pk, desa_id, workers, turnover in
-            UMKM.objects.filter(desa_id__in=ids, is_active=True).values_list(
-                "pk", "desa_id", "workers", "annual_turnover")}
+def _registry(kecamatan_of, umkm, products, facts) -> None:
+    """DesaSummary (the LQ base) and KomoditasSummary from the active UMKM and products."""
     producing = set()
     komoditas: dict[tuple[int, int], dict] = {}
-    for umkm_id, komoditas_id, reach, material in Product.objects.filter(
-            umkm__desa_id__in=ids, umkm__is_active=True, is_active=True).values_list(
-            "umkm_id", "komoditas_id", "market_reach", "local_material_pct"):
+    for _pk, umkm_id, is_active, komoditas_id, reach, material, *_rest in products:
+        desa_id, umkm_active, workers, turnover = umkm[umkm_id][1], umkm[umkm_id][2], umkm[umkm_id][4], umkm[umkm_id][5]
+        if not (is_active and umkm_active):
+            continue
         producing.add(umkm_id)
         if komoditas_id is None:
             continue
-        entry = komoditas.setdefault((umkm[umkm_id][0], komoditas_id), {"umkm": {}, "material": []})
+        entry = komoditas.setdefault((desa_id, komoditas_id), {"umkm": {}, "material": []})
         entry["umkm"].setdefault(umkm_id, set()).add(reach)
         if material is not None:
             entry["material"].append(material)
-    base = {pk: [0, 0, 0] for pk in ids}
+    base = {pk: [0, 0, 0] for pk in kecamatan_of}
     for umkm_id in producing:
-        desa_id, workers, turnover = umkm[umkm_id]
+        _pk, desa_id, _active, _demo, workers, turnover, *_rest = umkm[umkm_id]
         base[desa_id][0] += 1
-        base[desa_id][1] += workers
-        base[desa_id][2] += turnover
+        base[desa_id][1] += workers or 0
+        base[desa_id][2] += turnover or 0
     bulk.rows_insert(DesaSummary, (
         DesaSummary(desa_id=pk, kecamatan_id=kecamatan_of[pk], lq_umkm=n, lq_workers=w, lq_turnover=t)
         for pk, (n, w, t) in base.items()), want_ids=False)
@@ -142,57 +157,63 @@ def _registry(ids, kecamatan_of, ready) -> None:
         producers = entry["umkm"]
         rows.append(KomoditasSummary(
             desa_id=desa_id, kecamatan_id=kecamatan_of[desa_id], komoditas_id=komoditas_id,
-            producers=len(producers), workers=sum(umkm[u][1] for u in producers),
-            turnover=sum(umkm[u][2] for u in producers), ready=sum(bool(ready.get(u)) for u in producers),
+            producers=len(producers), workers=sum(umkm[u][4] or 0 for u in producers),
+            turnover=sum(umkm[u][5] or 0 for u in producers),
+            ready=sum(bool(facts.get(u, ("", False))[1]) for u in producers),
             outside_province=sum(bool(reach & OUTSIDE_PROVINCE) for reach in producers.values()),
             export=sum("ekspor" in reach for reach in producers.values()),
             material_sum=sum(entry["material"]), material_count=len(entry["material"])))
     bulk.rows_insert(KomoditasSummary, rows, want_ids=False)
 
 
-def _month(value):
-    return value.date() if hasattr(value, "hour") else value
+def month_of(moment) -> date:
+    """The first day of the month `moment` falls in, in the portal's time zone (as the
+    database's TruncMonth reads it)."""
+    return timezone.localtime(moment).date().replace(day=1)
 
 
-def _months(ids, kecamatan_of) -> None:
-    """DesaMonth of these desa: registrations, assessments and the last survey per month."""
-    months: dict[tuple[int, object], dict] = defaultdict(dict)
+def _months(kecamatan_of, umkm, products, assessments) -> None:
+    """DesaMonth: registrations, assessments opened and the last survey per month."""
+    months: dict[tuple[int, date], list] = {}
 
-    def per_month(queryset, desa_path, field_name, key, aggregate):
-        rows = (queryset.order_by().annotate(month=TruncMonth(field_name)).values(desa_path, "month")
-                .annotate(value=aggregate))
-        for row in rows:
-            entry = months[(row[desa_path], _month(row["month"]))]
-            value = row["value"]
-            if key == "last_survey_at":
-                value = max(value, entry.get(key) or value)
-            entry[key] = value
+    def entry(desa_id, moment):
+        return months.setdefault((desa_id, month_of(moment)), [0, 0, None])
 
-    per_month(UMKM.objects.filter(desa_id__in=ids), "desa_id", "created_at", "registrations", Count("pk"))
-    per_month(Assessment.objects.filter(product__umkm__desa_id__in=ids), "product__umkm__desa_id", "created_at",
-              "assessments", Count("pk"))
-    per_month(UMKM.objects.filter(desa_id__in=ids, is_demo=False), "desa_id", "updated_at", "last_survey_at",
-              Max("updated_at"))
-    per_month(Product.objects.filter(umkm__desa_id__in=ids, umkm__is_demo=False), "umkm__desa_id", "updated_at",
-              "last_survey_at", Max("updated_at"))
-    per_month(Assessment.objects.filter(product__umkm__desa_id__in=ids), "product__umkm__desa_id", "created_at",
-              "last_survey_at", Max("created_at"))
+    def surveyed(desa_id, moment):
+        row = entry(desa_id, moment)
+        row[2] = moment if row[2] is None else max(row[2], moment)
+
+    for _pk, desa_id, _active, is_demo, _w, _t, created_at, updated_at in umkm.values():
+        entry(desa_id, created_at)[0] += 1
+        if not is_demo:
+            surveyed(desa_id, updated_at)
+    desa_of_product = {}
+    for pk, umkm_id, *_rest, updated_at, _sector, _name in products:
+        desa_of_product[pk] = umkm[umkm_id][1]
+        if not umkm[umkm_id][3]:
+            surveyed(umkm[umkm_id][1], updated_at)
+    for _pk, product_id, created_at, *_rest in assessments:
+        entry(desa_of_product[product_id], created_at)[1] += 1
+        surveyed(desa_of_product[product_id], created_at)
     bulk.rows_insert(DesaMonth, (
-        DesaMonth(desa_id=desa_id, kecamatan_id=kecamatan_of[desa_id], month=month,
-                  registrations=entry.get("registrations", 0), assessments=entry.get("assessments", 0),
-                  last_survey_at=entry.get("last_survey_at"))
-        for (desa_id, month), entry in months.items()), want_ids=False)
+        DesaMonth(desa_id=desa_id, kecamatan_id=kecamatan_of[desa_id], month=month, registrations=r, assessments=a,
+                  last_survey_at=last)
+        for (desa_id, month), (r, a, last) in months.items()), want_ids=False)
 
 
-def _standings(ids) -> None:
-    """ProductStanding of the active products of these desa with a current verified assessment."""
-    rows = Assessment.objects.latest_verified_per_product().filter(
-        product__umkm__desa_id__in=ids, product__is_active=True, weighted_score__isnull=False).values_list(
-        "product_id", "pk", "product__umkm_id", "product__umkm__desa_id", "product__umkm__desa__kecamatan_id",
-        "product__sector_id", "product__market_reach", "product__umkm__fact__size_class",
-        "product__umkm__fact__is_ready", "product__name", "weighted_score", "mpe_total")
-    bulk.rows_insert(ProductStanding, (
-        ProductStanding(product_id=p, assessment_id=a, umkm_id=u, desa_id=d, kecamatan_id=k, sector_id=s,
-                        market_reach=reach, size_class=size or "", is_ready=bool(ready), name=name,
-                        weighted_score=score, mpe_total=mpe)
-        for p, a, u, d, k, s, reach, size, ready, name, score, mpe in rows), want_ids=False)
+def _standings(kecamatan_of, umkm, products, assessments, facts) -> None:
+    """ProductStanding of the active products with a current verified assessment."""
+    current = {product_id: (pk, score, mpe) for pk, product_id, _created, is_current, score, mpe in assessments
+               if is_current and score is not None}
+    rows = []
+    for pk, umkm_id, is_active, _komoditas, reach, _material, _updated, sector_id, name in products:
+        if not is_active or pk not in current:
+            continue
+        assessment_id, score, mpe = current[pk]
+        size_class, is_ready = facts.get(umkm_id, ("", False))
+        desa_id = umkm[umkm_id][1]
+        rows.append(ProductStanding(
+            product_id=pk, assessment_id=assessment_id, umkm_id=umkm_id, desa_id=desa_id,
+            kecamatan_id=kecamatan_of[desa_id], sector_id=sector_id, market_reach=reach, size_class=size_class,
+            is_ready=is_ready, name=name, weighted_score=score, mpe_total=mpe))
+    bulk.rows_insert(ProductStanding, rows, want_ids=False)
