@@ -1,11 +1,13 @@
 import uuid
 
 from django import forms
+from django.db import models
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mapping import geometry
+from mapping.models.catalogue import CatalogueEntry, Consent
 from mapping.models import (
     SWAPPED_COORDINATES_MESSAGE, UMKM, Desa, Kecamatan, Komoditas, Participant, Permit, Product,
 )
@@ -333,3 +335,56 @@ class AdoptForm(VersionedForm):
     decree_date = forms.DateField(label=_("Tanggal keputusan"), widget=forms.DateInput(attrs={"type": "date"}),
                                   error_messages={"required": _("Tanggal keputusan wajib diisi."),
                                                   "invalid": _("Tanggal keputusan tidak valid (hh/bb/tttt).")})
+
+
+def _links_assume_https(model_field, **kwargs):
+    """A link typed without its scheme ("shopee.co.id/toko") is read as https://."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
+class CatalogueChannelsForm(SurveyFormMixin, forms.ModelForm):
+    """The business channels of a published UMKM (shown only with the owner's consent)."""
+
+    class Meta:
+        model = CatalogueEntry
+        formfield_callback = _links_assume_https
+        fields = ["tagline", "business_phone", "shopee_url", "tokopedia_url", "tiktok_url", "website_url"]
+        widgets = {f: forms.URLInput(attrs={"inputmode": "url", "placeholder": "https://"})
+                   for f in ["shopee_url", "tokopedia_url", "tiktok_url", "website_url"]}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_fields()
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, required=False)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+        self.fields["business_phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+
+
+class ConsentForm(forms.ModelForm):
+    """The owner's consent, as the pendamping or staff record it from the owner's form."""
+
+    class Meta:
+        model = Consent
+        fields = ["contact", "marketplace", "exact_location", "given_on", "evidence"]
+        widgets = {"given_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, f in self.fields.items():
+            f.widget.attrs.setdefault("class", "form-check-input" if isinstance(f.widget, forms.CheckboxInput)
+                                      else "form-control")
+        self.fields["given_on"].required = True
+        self.fields["given_on"].error_messages["required"] = _("Isi tanggal persetujuan pemilik.")
+        self.fields["given_on"].error_messages["invalid"] = _("Tanggal persetujuan pemilik tidak terbaca: pilih dari kalender.")
+        self.fields["evidence"].required = True
+        self.fields["evidence"].error_messages["required"] = _(
+            "Tuliskan bukti persetujuan, mis. formulir bertanda tangan yang disimpan di kecamatan.")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("contact") or cleaned.get("marketplace") or cleaned.get("exact_location")):
+            raise forms.ValidationError(_("Pilih setidaknya satu hal yang disetujui pemilik untuk ditampilkan."))
+        return cleaned

@@ -1,6 +1,9 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
+from django.views.decorators.http import require_safe
 
-from mapping import penetapan_views, views
+from mapping import catalogue_views, penetapan_views, views
+from mapping.sitemaps import SITEMAPS
 
 app_name = "mapping"
 
@@ -27,6 +30,17 @@ urlpatterns = [
     path("unggulan/kecamatan/<str:code>/", views.ranking_kecamatan, name="ranking-kecamatan"),
     path("unggulan/desa/<str:code>/", views.ranking_desa, name="ranking-desa"),
     path("unggulan/komoditas/<slug:code>/", views.komoditas_detail, name="komoditas-detail"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", catalogue_views.robots_txt, name="robots"),
+    path("katalog/", catalogue_views.catalogue_home, name="katalog"),
+    path("katalog/produk/<int:pk>/", catalogue_views.catalogue_product, name="katalog-product-short"),
+    path("katalog/produk/<int:pk>/<slug:slug>/", catalogue_views.catalogue_product, name="katalog-product"),
+    path("katalog/umkm/<int:pk>/", catalogue_views.catalogue_umkm, name="katalog-umkm-short"),
+    path("katalog/umkm/<int:pk>/<slug:slug>/", catalogue_views.catalogue_umkm, name="katalog-umkm"),
+    path("katalog/foto/<int:pk>/", catalogue_views.catalogue_product_photo, name="katalog-product-photo"),
+    path("katalog/qr/<int:pk>.svg", catalogue_views.catalogue_product_qr, name="katalog-product-qr"),
+    path("katalog/stiker/<int:pk>.pdf", catalogue_views.catalogue_stickers, name="katalog-stickers"),
+    path("umkm/<int:pk>/katalog/", catalogue_views.catalogue_manage, name="katalog-manage"),
     path("penetapan/", penetapan_views.penetapan_list, name="penetapan-list"),
     path("penetapan/baru/", penetapan_views.penetapan_create, name="penetapan-create"),
     path("penetapan/<int:pk>/", penetapan_views.penetapan_detail, name="penetapan-detail"),

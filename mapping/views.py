@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 
-from mapping import pages, selectors, services
+from mapping import catalogue, pages, selectors, services
 from mapping.forms import AssessmentForm, PermitForm, ProductForm, ReturnForm, UMKMForm
 from mapping.models import UMKM, Assessment, Desa, Kecamatan, Komoditas, Permit, Product
 from purbalingga_umkm.figures import figures_cached
@@ -318,6 +318,7 @@ def komoditas_detail(request, code):
         "komoditas": komoditas, "evidence": evidence, "total": total,
         "sentra": selectors.sentra_of(komoditas=komoditas),
         "sentra_points": selectors.sentra_feature_collection(komoditas=komoditas),
+        "in_catalogue": catalogue.komoditas_in_catalogue(komoditas),
     }
     return render(request, "mapping/komoditas_detail.html", context)
 

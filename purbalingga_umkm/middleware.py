@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -92,3 +94,16 @@ class ContentSecurityPolicy:
 def csp_nonce(request):
     """Context processor: `{{ csp_nonce }}` for the templates' inline scripts (leaflet_map)."""
     return {"csp_nonce": getattr(request, "csp_nonce", "")}
+
+
+class ChosenLanguage(LocaleMiddleware):
+    """Indonesian unless the visitor chose another language with the switch (the language
+    cookie set by Django's set_language view). The browser's Accept-Language is not read: the
+    portal's working language is Indonesian, and English is for the public pages a buyer
+    from elsewhere opens."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -29,3 +29,8 @@ class QueryStringGuard:
         if any("\x00" in key or any("\x00" in v for v in values) for key, values in request.GET.lists()):
             return HttpResponseBadRequest(_("Alamat berisi karakter yang tidak sah."))
         return self.get_response(request)
+
+
+def text_param(params, name: str, max_length: int) -> str:
+    """The value of `name` as plain text: stripped, at most `max_length` characters ("" when absent)."""
+    return params.get(name, "").strip()[:max_length]

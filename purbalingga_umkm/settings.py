@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "leaflet",
     "djgeojson",
     "purbalingga_umkm.third_party_apps.AxesConfig",
@@ -62,7 +63,7 @@ MIDDLEWARE = [
     "purbalingga_umkm.middleware.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "purbalingga_umkm.middleware.ChosenLanguage",
     "django.middleware.common.CommonMiddleware",
     "purbalingga_umkm.params.QueryStringGuard",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -161,7 +162,8 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 STAFF_IDLE_SECONDS = env.int("STAFF_IDLE_SECONDS", default=30 * 60)
 
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", _("Bahasa Indonesia"))]
+# English for buyers from elsewhere: chosen with the switch in the menu, never from the browser.
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True

@@ -6,7 +6,7 @@ from django.urls import include, path
 from django.utils import timezone
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import last_modified
-from django.views.i18n import JavaScriptCatalog
+from django.views.i18n import JavaScriptCatalog, set_language
 from django.utils.translation import gettext_lazy as _
 
 from purbalingga_umkm import pwa
@@ -27,6 +27,7 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("sehat/", health, name="health"),
+    path("bahasa/", set_language, name="set_language"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service-worker"),
     # The translations of the strings in static/js (gettext, interpolate), loaded by base.html.

@@ -7,12 +7,14 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from shapely.geometry import Point
 from shapely.prepared import prep
 
 from mapping import geometry, rating, selectors
 from mapping.demo import vocabulary as vocab
 from mapping.models import UMKM, Assessment, AssessmentScore, Desa, Permit, Product, Rubric, Sector, Sentra
+from mapping.models.catalogue import CatalogueEntry, Consent
 from mapping.services.facts import facts_changed
 from mapping.services.komoditas import products_komoditas_suggest
 
@@ -72,8 +74,32 @@ def demo_data_seed(*, umkm_count: int, seed: int = 2026, replace: bool = False) 
     Product.objects.bulk_create(product_rows, batch_size=1000)
     products_komoditas_suggest([product.pk for product in product_rows])
     Permit.objects.bulk_create(permit_rows, batch_size=1000)
+    _demo_catalogue(created, rng=generator.rng, by=get_user_model().objects.get(username=f"{DEMO_USERNAME_PREFIX}admin"))
     result.umkm, result.products, result.permits = len(created), len(product_rows), len(permit_rows)
     return result
+
+
+def _demo_catalogue(created: list[UMKM], *, rng: random.Random, by) -> None:
+    """A third of the demo UMKM in the public catalogue; half of those with their (demo) owner's
+    consent to show a business number in a range no one uses and demo marketplace links."""
+    now = timezone.now()
+    entries, consents = [], []
+    for index, umkm in enumerate(created):
+        if index % 3:
+            continue
+        with_consent = index % 2 == 0
+        slug = slugify(umkm.name)[:40] or "umkm"
+        entries.append(CatalogueEntry(
+            umkm=umkm, is_published=True, published_at=now, published_by=by,
+            tagline="(DEMO) " + rng.choice(["Buatan tangan perajin desa.", "Pesanan partai besar dilayani.",
+                                             "Bahan baku dari desa sendiri.", "Kirim ke seluruh Indonesia."]),
+            business_phone=f"0800-1000-{index % 10000:04d}" if with_consent else "",
+            shopee_url=f"https://shopee.co.id/demo-{slug}" if with_consent and index % 4 == 0 else ""))
+        if with_consent:
+            consents.append(Consent(umkm=umkm, contact=True, marketplace=True, given_on=timezone.localdate(),
+                                    evidence="(DEMO) formulir persetujuan contoh", recorded_by=by))
+    CatalogueEntry.objects.bulk_create(entries, batch_size=1000)
+    Consent.objects.bulk_create(consents, batch_size=1000)
 
 
 @transaction.atomic

@@ -131,6 +131,17 @@ EXPECTED = {
         "pimpinan": (405, 403), "admin": (405, 403),
     },
     "mapping:desa-geojson": everyone(200, 405),
+    # The public catalogue; the world's UMKM X is not published: 404 for everyone, staff included.
+    "mapping:katalog": everyone(200, 405),
+    **{name: everyone(404, 405) for name in (
+        "mapping:katalog-product-short", "mapping:katalog-product", "mapping:katalog-umkm-short",
+        "mapping:katalog-umkm", "mapping:katalog-product-photo", "mapping:katalog-product-qr",
+        "mapping:katalog-stickers")},
+    "mapping:katalog-manage": SURVEY_WRITE,  # a POST without an action shows the page again
+    "mapping:sitemap": everyone(200, 405),
+    "mapping:robots": everyone(200, 405),
+    # The language switch: a POST without a language changes nothing and goes back.
+    "set_language": everyone(302, 302),
     "mapping:ranking-kabupaten": everyone(200, 405),
     "mapping:ranking-kecamatan": everyone(200, 405),
     "mapping:ranking-desa": everyone(200, 405),
@@ -271,6 +282,14 @@ def url_for(name, world):
         "mentoring:umkm-history": {"pk": world.umkm["X"].pk},
         "mapping:ranking-desa": {"code": world.desa["X"].code},
         "mapping:komoditas-detail": {"code": "sapu-glagah"},
+        "mapping:katalog-product-short": {"pk": world.product["X"].pk},
+        "mapping:katalog-product": {"pk": world.product["X"].pk, "slug": "produk-x"},
+        "mapping:katalog-product-photo": {"pk": world.product["X"].pk},
+        "mapping:katalog-product-qr": {"pk": world.product["X"].pk},
+        "mapping:katalog-umkm-short": {"pk": world.umkm["X"].pk},
+        "mapping:katalog-umkm": {"pk": world.umkm["X"].pk, "slug": "umkm-x"},
+        "mapping:katalog-stickers": {"pk": world.umkm["X"].pk},
+        "mapping:katalog-manage": {"pk": world.umkm["X"].pk},
     }
     if name in by_pattern:
         return reverse(name, kwargs=by_pattern[name])
