@@ -172,15 +172,19 @@ def publish_catalogue():
     """Every 10th UMKM with an active product in the public catalogue (10,000 at 100,000)."""
     from django.utils import timezone
 
-    from mapping.models import UMKM, CatalogueEntry
+    from mapping.catalogue import listings_refresh
+    from mapping.models import UMKM, CatalogueEntry, CatalogueListing
     from spreadsheets import bulk
 
     if CatalogueEntry.objects.exists():
+        if not CatalogueListing.objects.exists():
+            listings_refresh(None)
         return
     ids = list(UMKM.objects.filter(is_active=True, products__is_active=True).order_by("pk").distinct()
                .values_list("pk", flat=True))[::10]
     bulk.rows_insert(CatalogueEntry, ((pk, True, timezone.now()) for pk in ids),
                      fields=["umkm_id", "is_published", "published_at"], want_ids=False)
+    listings_refresh(None)
     print(f"published {len(ids)} UMKM in the catalogue")
 
 

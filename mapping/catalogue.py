@@ -11,14 +11,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, ExpressionWrapper, BooleanField, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from mapping.models import UMKM, Desa, Kecamatan, Komoditas, Permit, Product, Sector
-from mapping.models.catalogue import MARKETPLACES, CatalogueEntry, Consent
+from mapping.models.catalogue import MARKETPLACES, CatalogueEntry, CatalogueListing, Consent
 from purbalingga_umkm.figures import figures_cached
 from purbalingga_umkm.params import text_param
+from spreadsheets import bulk
 
 # The allow-lists: the only fields of the registry a public page reads.
 PUBLIC_UMKM_FIELDS = (
@@ -119,21 +120,88 @@ def _product_rows(products):
         ~Q(umkm__nib=""), output_field=BooleanField()))
 
 
-def _with_badges(items: list[PublicProduct], rows: list[dict]) -> list[PublicProduct]:
-    """Each product's badges: its own permits and its UMKM's, its export reach, NIB (one query)."""
-    umkm_ids = {p.umkm.pk for p in items}
+LABEL_BITS = {code: 1 << index for index, code in enumerate(BADGES)}
+
+
+def _permit_kinds(umkm_ids) -> dict[tuple[int, int | None], set]:
+    """{(UMKM id, product id or None for the whole business): permit kinds shown as labels}."""
     permits: dict[tuple[int, int | None], set] = {}
-    for umkm_id, product_id, kind in Permit.objects.filter(umkm_id__in=umkm_ids, kind__in=PERMIT_BADGES).values_list(
-            "umkm_id", "product_id", "kind"):
-        permits.setdefault((umkm_id, product_id), set()).add(kind)
+    for chunk in bulk.in_chunks(sorted(umkm_ids)):
+        for umkm_id, product_id, kind in Permit.objects.filter(umkm_id__in=chunk, kind__in=PERMIT_BADGES).values_list(
+                "umkm_id", "product_id", "kind"):
+            permits.setdefault((umkm_id, product_id), set()).add(kind)
+    return permits
+
+
+def _label_codes(permits, *, umkm_id, product_id, market_reach, has_nib) -> set[str]:
+    """The one rule of a product's labels: its own permits and its business's, export reach, NIB."""
+    kinds = permits.get((umkm_id, None), set()) | permits.get((umkm_id, product_id), set())
+    if market_reach == "ekspor":
+        kinds = kinds | {"ekspor"}
+    if has_nib:
+        kinds = kinds | {"nib"}
+    return kinds
+
+
+def _badges_of(codes) -> list:
+    return [(code, BADGES[code]) for code in BADGES if code in codes]
+
+
+def _with_badges(items: list[PublicProduct], rows: list[dict]) -> list[PublicProduct]:
+    """Each product's badges (one query for their permits)."""
+    permits = _permit_kinds({p.umkm.pk for p in items})
     for item, row in zip(items, rows):
-        kinds = permits.get((item.umkm.pk, None), set()) | permits.get((item.umkm.pk, item.pk), set())
-        if item.market_reach == "ekspor":
-            kinds.add("ekspor")
-        if row["umkm__has_nib"]:
-            kinds.add("nib")
-        item.badges = [(kind, BADGES[kind]) for kind in BADGES if kind in kinds]
+        item.badges = _badges_of(_label_codes(permits, umkm_id=item.umkm.pk, product_id=item.pk,
+                                              market_reach=item.market_reach, has_nib=row["umkm__has_nib"]))
     return items
+
+
+def listings_refresh(umkm_ids=None) -> None:
+    """Rewrite the catalogue's list rows (CatalogueListing) of these UMKM (of all when None)
+    from their public fields: called by facts_changed() with the UMKM a write touched."""
+    products = published_products()
+    if umkm_ids is None:
+        CatalogueListing.objects.all().delete()
+        chunks = [None]
+    else:
+        chunks = bulk.in_chunks(sorted(set(umkm_ids)))
+        for chunk in chunks:
+            CatalogueListing.objects.filter(umkm_id__in=chunk).delete()
+    for chunk in chunks:
+        rows = list((products if chunk is None else products.filter(umkm_id__in=chunk)).values(
+            "pk", "name", "description", "price", "photo", "market_reach", "sector_id", "komoditas_id",
+            "komoditas__name", "umkm_id", "umkm__name", "umkm__desa_id", "umkm__desa__kecamatan_id",
+            has_nib=ExpressionWrapper(~Q(umkm__nib=""), output_field=BooleanField())))
+        if not rows:
+            continue  # none of them published: their rows are gone, nothing to write
+        permits = _permit_kinds({row["umkm_id"] for row in rows})
+        bulk.rows_insert(CatalogueListing, (CatalogueListing(
+            product_id=row["pk"], umkm_id=row["umkm_id"], umkm_name=row["umkm__name"], name=row["name"],
+            price=row["price"], has_photo=bool(row["photo"]), market_reach=row["market_reach"],
+            labels=sum(LABEL_BITS[code] for code in _label_codes(
+                permits, umkm_id=row["umkm_id"], product_id=row["pk"], market_reach=row["market_reach"],
+                has_nib=row["has_nib"])),
+            sector_id=row["sector_id"], komoditas_id=row["komoditas_id"], desa_id=row["umkm__desa_id"],
+            kecamatan_id=row["umkm__desa__kecamatan_id"],
+            search=" ".join(filter(None, (row["name"], row["umkm__name"], row["komoditas__name"],
+                                          row["description"]))).lower()) for row in rows), want_ids=False)
+
+
+LISTING_FIELDS = ("product_id", "name", "price", "has_photo", "market_reach", "labels", "umkm_id", "umkm_name",
+                  "sector__name", "sector__code", "komoditas__name", "komoditas__code", "desa__name", "desa__code",
+                  "kecamatan__name", "kecamatan__code")
+
+
+def _listed(row: dict) -> PublicProduct:
+    umkm = PublicUMKM(pk=row["umkm_id"], name=row["umkm_name"], founded_year=None, desa=row["desa__name"],
+                      desa_code=row["desa__code"], kecamatan=row["kecamatan__name"],
+                      kecamatan_code=row["kecamatan__code"], tagline="")
+    return PublicProduct(
+        pk=row["product_id"], name=row["name"], description="", price=row["price"], monthly_capacity=None,
+        capacity_unit="", market_reach=row["market_reach"], sector=row["sector__name"],
+        sector_code=row["sector__code"], komoditas=row["komoditas__name"], komoditas_code=row["komoditas__code"],
+        has_photo=row["has_photo"], updated_at=None, umkm=umkm,
+        badges=_badges_of({code for code, flag in LABEL_BITS.items() if row["labels"] & flag}))
 
 
 @dataclass(frozen=True)
@@ -153,49 +221,42 @@ class CatalogueFilters:
                    desa=text_param(params, "desa", 13),
                    badge=params.get("label", "") if params.get("label", "") in BADGES else "")
 
-    def apply(self, products):
+    def apply(self, listings):
+        """The catalogue's list rows (CatalogueListing) that match."""
         if self.query:
-            products = products.filter(Q(name__icontains=self.query) | Q(description__icontains=self.query)
-                                       | Q(umkm__name__icontains=self.query)
-                                       | Q(komoditas__name__icontains=self.query))
+            listings = listings.filter(search__contains=self.query.lower())
         if self.komoditas:
-            products = products.filter(komoditas__code=self.komoditas)
+            listings = listings.filter(komoditas__code=self.komoditas)
         if self.sektor:
-            products = products.filter(sector__code=self.sektor)
+            listings = listings.filter(sector__code=self.sektor)
         if self.kecamatan:
-            products = products.filter(umkm__desa__kecamatan__code=self.kecamatan)
+            listings = listings.filter(kecamatan__code=self.kecamatan)
         if self.desa:
-            products = products.filter(umkm__desa__code=self.desa)
-        if self.badge == "ekspor":
-            products = products.filter(market_reach="ekspor")
-        elif self.badge == "nib":
-            products = products.exclude(umkm__nib="")
-        elif self.badge:
-            products = products.filter(Exists(Permit.objects.filter(
-                Q(product=OuterRef("pk")) | Q(product__isnull=True), umkm=OuterRef("umkm_id"), kind=self.badge)))
-        return products
+            listings = listings.filter(desa__code=self.desa)
+        if self.badge:
+            listings = listings.alias(label_hit=F("labels").bitand(LABEL_BITS[self.badge])).filter(label_hit__gt=0)
+        return listings
 
     def is_empty(self) -> bool:
         return not any(vars(self).values())
 
 
 def catalogue_page(*, filters: CatalogueFilters, page: str | int = 1):
-    """One page of published products matching the filters, with their badges: three queries
-    (count, the page, the page's permits) whatever the number of products."""
-    rows = _product_rows(filters.apply(published_products()).order_by("name", "pk"))
+    """One page of published products matching the filters, with their labels, from the list
+    rows (CatalogueListing): two queries (count, the page) whatever the number of products."""
+    rows = filters.apply(CatalogueListing.objects.all()).order_by("name", "product_id").values(*LISTING_FIELDS)
     paginator = Paginator(rows, PAGE_SIZE)
     page_obj = paginator.get_page(page)
-    page_rows = list(page_obj.object_list)
-    page_obj.object_list = _with_badges([_product_of(r) for r in page_rows], page_rows)
+    page_obj.object_list = [_listed(row) for row in page_obj.object_list]
     return page_obj
 
 
 def _published_lists() -> dict:
-    published = published_products()
+    listed = CatalogueListing.objects.all()
     return {
-        "komoditas": list(Komoditas.objects.filter(Exists(published.filter(komoditas=OuterRef("pk"))))
+        "komoditas": list(Komoditas.objects.filter(Exists(listed.filter(komoditas=OuterRef("pk"))))
                           .order_by("name").values_list("code", "name")),
-        "sectors": list(Sector.objects.filter(Exists(published.filter(sector=OuterRef("pk"))))
+        "sectors": list(Sector.objects.filter(Exists(listed.filter(sector=OuterRef("pk"))))
                         .values_list("code", "name")),
         "kecamatan": list(Kecamatan.objects.order_by("name").values_list("code", "name")),
     }
@@ -229,9 +290,9 @@ def public_umkm(pk: int) -> PublicUMKM | None:
 
 
 def komoditas_in_catalogue(komoditas, limit: int = 12) -> list[PublicProduct]:
-    """Published products of a commodity, for its page (two queries)."""
-    rows = list(_product_rows(published_products().filter(komoditas=komoditas).order_by("name", "pk")[:limit]))
-    return _with_badges([_product_of(r) for r in rows], rows)
+    """Published products of a commodity, for its page (one query)."""
+    return [_listed(row) for row in CatalogueListing.objects.filter(komoditas=komoditas)
+            .order_by("name", "product_id").values(*LISTING_FIELDS)[:limit]]
 
 
 @dataclass

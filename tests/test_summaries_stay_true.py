@@ -12,20 +12,22 @@ from django.db.models import F
 from django.urls import reverse
 
 from mapping import services
-from mapping.models import UMKM, Desa, Kecamatan, Komoditas, Product, RatingClass, Sector
+from mapping.models import UMKM, CatalogueListing, Desa, Kecamatan, Komoditas, Product, RatingClass, Sector
 from mapping.services.facts import facts_changed
+from mapping.services.catalogue import catalogue_publish
 from mapping.services.komoditas import komoditas_merge
 from mapping.services.summaries import SUMMARY_MODELS
 from mentoring.dashboards import DashboardFilters, _figure_totals
 from mentoring.models import DesaVisitMonth, Topic, Visit
 from mentoring.services import visit_log
 from tests.factories import ProductFactory, UMKMFactory
+from tests.mentoring.test_dashboard import verify
 from tests.sheets import csv_bytes, umkm_row
 from tests.spreadsheets.test_imports import confirm, upload
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (*SUMMARY_MODELS, DesaVisitMonth)
+MODELS = (*SUMMARY_MODELS, DesaVisitMonth, CatalogueListing)
 
 
 def summaries() -> dict[str, list[tuple]]:
@@ -45,21 +47,6 @@ def assert_equal_to_a_rebuild(step: str):
         assert kept[label] == rebuilt[label], f"{step}: {label} differs from a rebuild"
 
 
-def scores_for(rubric, value):
-    return {c.pk: value for c in rubric.criteria.all()}
-
-
-def verify(world, product, value):
-    a, admin = world.users["pendamping_a"], world.users["admin"]
-    draft = services.assessment_start(product=product, by=a)
-    scores = scores_for(draft.rubric, value)
-    c_pk = draft.rubric.criteria.get(code="c").pk
-    reason = "uji" if draft.lq_suggested_score not in (None, scores[c_pk]) else ""
-    saved = services.assessment_save(assessment=draft, scores=scores, note="", lq_override_reason=reason,
-                                     expected_version=draft.version, by=a, submit=True)
-    return saved, services.assessment_verify(assessment=saved, by=admin)
-
-
 def test_every_kind_of_write_leaves_the_summaries_equal_to_a_rebuild(client, admin_client, world):
     a = world.users["pendamping_a"]
     sapu = Komoditas.objects.get(code="sapu-glagah")
@@ -73,8 +60,14 @@ def test_every_kind_of_write_leaves_the_summaries_equal_to_a_rebuild(client, adm
     product = services.quick_survey_save(umkm=umkm, product=product, umkm_token=None, product_token=None, by=a)
     assert_equal_to_a_rebuild("a new UMKM and product")
 
+    # It goes into the public catalogue, and gets a second product there.
+    catalogue_publish(umkm=product.umkm, by=world.users["admin"])
+    ProductFactory(umkm=product.umkm, name="Sapu ijuk", sector=sapu.sector)
+    assert CatalogueListing.objects.filter(umkm=product.umkm).count() == 2
+    assert_equal_to_a_rebuild("a UMKM published in the catalogue")
+
     # Its product is assessed: submitted, then verified (it now ranks).
-    _submitted, verified = verify(world, product, 4)
+    verify(world, product, 4)
     assert_equal_to_a_rebuild("an assessment submitted and verified")
 
     # A visit is logged there.

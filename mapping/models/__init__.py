@@ -7,7 +7,7 @@ from mapping.models.common import (
     KABUPATEN_KODE, SWAPPED_COORDINATES_MESSAGE, non_negative_constraint, not_negative, validate_desa_kode,
     validate_kecamatan_kode, validate_nib, validate_nik, validate_phone,
 )
-from mapping.models.catalogue import CatalogueEntry, Consent
+from mapping.models.catalogue import CatalogueEntry, CatalogueListing, Consent
 from mapping.models.facts import MARKET_REACH_BITS, FactBitCounter, UMKMFact, bit, fact_mask
 from mapping.models.geography import CodedQuerySet, Desa, Kecamatan, Region
 from mapping.models.komoditas import Komoditas, Sentra, name_key
@@ -22,7 +22,7 @@ from mapping.models.registry import (
 __all__ = [
     "ASSESSMENT_RANKING",
     "GEOMETRY_OF_DESA_AND_KECAMATAN", "KABUPATEN_KODE", "MARKET_REACH_BITS", "SIZE_CLASS_LIMITS",
-    "SWAPPED_COORDINATES_MESSAGE", "UMKM", "Assessment", "AssessmentScore", "Candidate", "CandidateScore", "CatalogueEntry", "Consent",
+    "SWAPPED_COORDINATES_MESSAGE", "UMKM", "Assessment", "AssessmentScore", "Candidate", "CandidateScore", "CatalogueEntry", "CatalogueListing", "Consent",
     "Participant", "Penetapan", "CodedQuerySet", "Criterion",
     "CriterionLevel", "Desa", "DesaFigures", "DesaMonth", "DesaSummary", "KomoditasSummary", "ProductStanding", "FactBitCounter", "Kecamatan", "Komoditas", "Sentra", "name_key", "Permit", "Product", "RatingClass", "Region", "Rubric",
     "Sector", "SizeClass", "UMKMFact", "bit", "fact_mask", "non_negative_constraint", "not_negative",

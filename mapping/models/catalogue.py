@@ -133,3 +133,30 @@ class Consent(models.Model):
     def covers(self) -> list[str]:
         return [str(self._meta.get_field(name).verbose_name)
                 for name in ("contact", "marketplace", "exact_location") if getattr(self, name)]
+
+
+class CatalogueListing(models.Model):
+    """One active product of a published, active UMKM as the catalogue lists it: its public
+    fields only (the allow-list of mapping/catalogue.py), its labels as flags and its search
+    text. Rewritten with the UMKM's facts by facts_changed(), so a list page reads one
+    narrow table; names of places, sectors and commodities are joined from their own rows."""
+
+    product = models.OneToOneField("mapping.Product", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    umkm = models.ForeignKey(UMKM, on_delete=models.CASCADE, related_name="+")
+    umkm_name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150)
+    price = models.BigIntegerField(null=True)
+    has_photo = models.BooleanField(default=False)
+    market_reach = models.CharField(max_length=10)
+    labels = models.IntegerField(default=0)  # one flag per code of mapping.catalogue.BADGES
+    sector = models.ForeignKey("mapping.Sector", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    komoditas = models.ForeignKey("mapping.Komoditas", on_delete=models.DO_NOTHING, null=True, related_name="+",
+                                  db_constraint=False)
+    desa = models.ForeignKey("mapping.Desa", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    kecamatan = models.ForeignKey("mapping.Kecamatan", on_delete=models.DO_NOTHING, related_name="+",
+                                  db_constraint=False)
+    search = models.TextField()  # product, business and commodity names and the description, lower case
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "product"]), models.Index(fields=["komoditas", "name"]),
+                   models.Index(fields=["kecamatan", "name"]), models.Index(fields=["umkm"])]

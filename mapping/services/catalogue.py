@@ -22,7 +22,7 @@ class CatalogueError(Exception):
 
 
 def _outdated(umkm: UMKM) -> None:
-    facts_changed(kecamatan_ids=[umkm.desa.kecamatan_id])
+    facts_changed(umkm_ids=[umkm.pk])  # its catalogue rows and cached pages
 
 
 def catalogue_entry_of(umkm: UMKM) -> CatalogueEntry:

@@ -25,6 +25,7 @@ from mapping.models import (
     size_class_for,
 )
 from mapping.readiness import PermitFact, readiness_items
+from mapping.catalogue import listings_refresh
 from mapping.services.summaries import summaries_recount
 from purbalingga_umkm.figures import figures_changed
 from spreadsheets import bulk
@@ -95,6 +96,7 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
         fact_bits_assign()
         written = _refresh(None)
         summaries_recount(None)
+        listings_refresh(None)
         return written
     touched: set[int] = set(desa_ids or ())
     written = _add_new(new_umkm, touched) if new_umkm is not None else 0
@@ -102,6 +104,8 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
     untraced: set[int] = set()
     written += _refresh(ids, touched, untraced) if ids else 0
     summaries_recount(None if untraced and desa_ids is None else touched)
+    if ids:
+        listings_refresh(ids)  # the catalogue's list rows of these UMKM (new UMKM are not published)
     return written
 
 
