@@ -41,7 +41,8 @@ def visit_log(*, visit: Visit, topics, follow_ups: list[dict], token, by) -> Vis
         FollowUp(visit=visit, description=item["description"], due_date=item["due_date"])
         for item in follow_ups
     )
-    facts_changed(umkm_ids=[visit.umkm_id])
+    # A visit changes no UMKM figure: only the visit months of its desa are recounted.
+    facts_changed(desa_ids=[visit.umkm.desa_id], kinds={VISITS})
     return visit
 
 
@@ -231,6 +232,9 @@ def report_decide(*, report: MonthlyReport, approve: bool, comment: str, by) -> 
     audit_saved(report, before=before, by=by,
                 action=AuditEntry.Action.VERIFY if approve else AuditEntry.Action.RETURN)
     return report
+
+
+VISITS = "visits"  # the kind of rows visits_recount counts
 
 
 def visits_recount(desa_ids) -> None:

@@ -56,7 +56,7 @@ def _areas_of(umkm_ids, new_umkm) -> list[int] | None:
 
 @transaction.atomic
 def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecamatan_ids=None,
-                  desa_ids=None) -> int:
+                  desa_ids=None, kinds=None) -> int:
     """The one call after a write that changes figures; returns how many facts were written.
 
     - `umkm_ids`: UMKM whose row, products, permits or assessments changed (or were
@@ -70,9 +70,13 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
 
     - `kecamatan_ids`: where a write without facts happened: only the figures of those
       kecamatan and of the regency are outdated.
-    - `desa_ids`: where UMKM in `umkm_ids` were when they were deleted (read before the
-      delete). Without it, a UMKM gone with its facts leaves no trace of its desa, and the
-      summaries of every desa are recounted.
+    - `desa_ids`: desa whose rows changed — where UMKM in `umkm_ids` were when they were
+      deleted (read before the delete), or where a visit was logged. Without it, a UMKM gone
+      with its facts leaves no trace of its desa, and the summaries of every desa are
+      recounted.
+    - `kinds`: with `desa_ids` alone, the kinds of rows that changed there (a visit:
+      {"visits"}), so that only the summaries counting them are recounted; every kind when
+      None.
 
     The per-desa summaries (mapping.services.summaries) of every desa the UMKM counted in,
     before and after the write, are recounted in the same transaction.
@@ -83,7 +87,7 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
     """
     if everything:
         areas = None
-    elif kecamatan_ids is not None or umkm_ids or new_umkm is not None:
+    elif kecamatan_ids is not None or umkm_ids or new_umkm is not None or desa_ids:
         areas = _areas_of(umkm_ids, new_umkm)
         if areas is not None and kecamatan_ids is not None:
             areas = sorted(set(areas) | set(kecamatan_ids))
@@ -103,7 +107,8 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
     ids = [pk for pk in umkm_ids if pk is not None]
     untraced: set[int] = set()
     written += _refresh(ids, touched, untraced) if ids else 0
-    summaries_recount(None if untraced and desa_ids is None else touched)
+    summaries_recount(None if untraced and desa_ids is None else touched,
+                      kinds=kinds if not ids and new_umkm is None else None)
     if ids:
         listings_refresh(ids)  # the catalogue's list rows of these UMKM (new UMKM are not published)
     return written

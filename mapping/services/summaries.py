@@ -27,36 +27,39 @@ from spreadsheets import bulk
 OUTSIDE_PROVINCE = frozenset({"nasional", "ekspor"})
 DESA_PER_PASS = 40  # desa recounted together: bounded memory on a full rebuild
 
-_recounts: list[Callable] = []
+REGISTRY = "registry"  # the kind of rows mapping's own summaries count
+
+_recounts: dict[str, Callable] = {}
 
 
-def desa_recount_register(recount: Callable) -> None:
+def desa_recount_register(kind: str, recount: Callable) -> None:
     """`recount(desa_ids)`: rewrite another app's per-desa summaries of those desa
-    (`desa_ids` is None: of every desa). Registered once, in the app's ready()."""
-    if recount not in _recounts:
-        _recounts.append(recount)
+    (`desa_ids` is None: of every desa), which count the rows of `kind` ("visits").
+    Registered once, in the app's ready()."""
+    _recounts[kind] = recount
 
 
 SUMMARY_MODELS = (DesaFigures, DesaSummary, DesaMonth, KomoditasSummary, ProductStanding)
 
 
-def summaries_recount(desa_ids=None) -> None:
-    """Rewrite every summary row of `desa_ids` (of every desa when None)."""
+def summaries_recount(desa_ids=None, *, kinds=None) -> None:
+    """Rewrite the summary rows of `desa_ids` (of every desa when None) that count rows of
+    `kinds` (every kind when None: the registry's, and those other apps registered)."""
     if desa_ids is None:
         ids = list(Desa.objects.order_by("pk").values_list("pk", flat=True))
-        for model in SUMMARY_MODELS:
-            model.objects.all().delete()
     else:
         ids = sorted({pk for pk in desa_ids if pk is not None})
         if not ids:
             return
         list(Desa.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
+    if kinds is None or REGISTRY in kinds:
         for model in SUMMARY_MODELS:
-            model.objects.filter(desa_id__in=ids).delete()
-    for start in range(0, len(ids), DESA_PER_PASS):
-        _recount(ids[start:start + DESA_PER_PASS])
-    for recount in _recounts:
-        recount(None if desa_ids is None else ids)
+            (model.objects.all() if desa_ids is None else model.objects.filter(desa_id__in=ids)).delete()
+        for start in range(0, len(ids), DESA_PER_PASS):
+            _recount(ids[start:start + DESA_PER_PASS])
+    for kind, recount in _recounts.items():
+        if kinds is None or kind in kinds:
+            recount(None if desa_ids is None else ids)
 
 
 def summaries_fill_missing(using="default", **kwargs) -> None:
@@ -121,10 +124,9 @@ def _figures(ids) -> dict[int, tuple]:
             row[3] += flagship
             row[4] += score_sum
             row[5] += score_count
-    bulk.rows_insert(DesaFigures, (
-        DesaFigures(desa_id=key[0], kecamatan_id=key[1], size_class=key[2], is_ready=key[3], sector_bit=key[4],
-                    umkm=v[0], with_products=v[1], products=v[2], flagship=v[3], score_sum=v[4], score_count=v[5])
-        for key, v in sums.items()), want_ids=False)
+    bulk.rows_insert(DesaFigures, ((*key, *values) for key, values in sums.items()), fields=[
+        "desa_id", "kecamatan_id", "size_class", "is_ready", "sector_bit", "umkm", "with_products", "products",
+        "flagship", "score_sum", "score_count"], want_ids=False)
     return facts
 
 
@@ -166,18 +168,19 @@ def _registry(kecamatan_of, umkm, products, facts) -> None:
     bulk.rows_insert(KomoditasSummary, rows, want_ids=False)
 
 
-def month_of(moment) -> date:
+def month_of(moment, zone=None) -> date:
     """The first day of the month `moment` falls in, in the portal's time zone (as the
     database's TruncMonth reads it)."""
-    return timezone.localtime(moment).date().replace(day=1)
+    return moment.astimezone(zone or timezone.get_current_timezone()).date().replace(day=1)
 
 
 def _months(kecamatan_of, umkm, products, assessments) -> None:
     """DesaMonth: registrations, assessments opened and the last survey per month."""
     months: dict[tuple[int, date], list] = {}
+    zone = timezone.get_current_timezone()
 
     def entry(desa_id, moment):
-        return months.setdefault((desa_id, month_of(moment)), [0, 0, None])
+        return months.setdefault((desa_id, month_of(moment, zone)), [0, 0, None])
 
     def surveyed(desa_id, moment):
         row = entry(desa_id, moment)
@@ -195,10 +198,10 @@ def _months(kecamatan_of, umkm, products, assessments) -> None:
     for _pk, product_id, created_at, *_rest in assessments:
         entry(desa_of_product[product_id], created_at)[1] += 1
         surveyed(desa_of_product[product_id], created_at)
-    bulk.rows_insert(DesaMonth, (
-        DesaMonth(desa_id=desa_id, kecamatan_id=kecamatan_of[desa_id], month=month, registrations=r, assessments=a,
-                  last_survey_at=last)
-        for (desa_id, month), (r, a, last) in months.items()), want_ids=False)
+    bulk.rows_insert(DesaMonth, ((desa_id, kecamatan_of[desa_id], month, r, a, last)
+                                 for (desa_id, month), (r, a, last) in months.items()),
+                     fields=["desa_id", "kecamatan_id", "month", "registrations", "assessments", "last_survey_at"],
+                     want_ids=False)
 
 
 def _standings(kecamatan_of, umkm, products, assessments, facts) -> None:
