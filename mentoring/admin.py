@@ -125,7 +125,7 @@ class VisitAdmin(AuditedAdminMixin, FactsAdminMixin, ScopedAdminMixin, admin.Mod
     readonly_fields = ["created_by", "created_at"]
 
     def facts_of(self, queryset):
-        return {"umkm_ids": list(queryset.values_list("umkm_id", flat=True))}  # visits count in their desa
+        return {"desa_ids": list(queryset.values_list("umkm__desa_id", flat=True))}  # visits count in their desa
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_related().prefetch_related("topics")

@@ -29,7 +29,10 @@ class CountedFactory(factory.django.DjangoModelFactory):
         from mapping.services.facts import facts_changed
 
         row = super()._create(model_class, *args, **kwargs)
-        facts_changed(umkm_ids=[row.pk if isinstance(row, UMKM) else row.umkm_id])
+        if model_class._meta.label == "mentoring.Visit":
+            facts_changed(desa_ids=[row.umkm.desa_id], kinds={"visits"})  # as visit_log does
+        else:
+            facts_changed(umkm_ids=[row.pk if isinstance(row, UMKM) else row.umkm_id])
         return row
 
 

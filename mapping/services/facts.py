@@ -26,7 +26,7 @@ from mapping.models import (
 )
 from mapping.readiness import PermitFact, readiness_items
 from mapping.catalogue import listings_refresh
-from mapping.services.summaries import summaries_recount
+from mapping.services.summaries import REGISTRY, standings_refresh, summaries_recount
 from purbalingga_umkm.figures import figures_changed
 from spreadsheets import bulk
 
@@ -106,9 +106,18 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
     written = _add_new(new_umkm, touched) if new_umkm is not None else 0
     ids = [pk for pk in umkm_ids if pk is not None]
     untraced: set[int] = set()
-    written += _refresh(ids, touched, untraced) if ids else 0
-    summaries_recount(None if untraced and desa_ids is None else touched,
-                      kinds=kinds if not ids and new_umkm is None else None)
+    moved: set[int] = set()
+    written += _refresh(ids, touched, untraced, moved) if ids else 0
+    # UMKM edited in place (not deleted, not moved): their product standings are rewritten
+    # alone, and the summaries of visits, which follow the UMKM's desa, stay as they are.
+    in_place = bool(ids) and not untraced and not moved and not desa_ids and new_umkm is None
+    if untraced and not desa_ids:
+        summaries_recount(None)
+    else:
+        summaries_recount(touched, kinds={REGISTRY} if in_place else (kinds if not ids and new_umkm is None else None),
+                          standings=not in_place)
+    if in_place:
+        standings_refresh(ids)
     if ids:
         listings_refresh(ids)  # the catalogue's list rows of these UMKM (new UMKM are not published)
     return written
@@ -141,10 +150,11 @@ def _bits(model) -> dict[int, int]:
             .values_list("pk", "fact_bit")}
 
 
-def _refresh(umkm_ids, touched: set | None = None, untraced: set | None = None) -> int:
+def _refresh(umkm_ids, touched: set | None = None, untraced: set | None = None, moved: set | None = None) -> int:
     """Recompute the facts of the given UMKM (all UMKM when None); returns how many. The
     desa they counted in, before and after, are added to `touched`; UMKM with neither a row
-    nor a fact (deleted, facts and all) to `untraced`."""
+    nor a fact (deleted, facts and all) to `untraced`, UMKM now in another desa to `moved`."""
+    before: dict[int, int] = {}
     if umkm_ids is None:
         UMKMFact.objects.all().delete()
         ids = list(UMKM.objects.order_by("pk").values_list("pk", flat=True))
@@ -152,10 +162,11 @@ def _refresh(umkm_ids, touched: set | None = None, untraced: set | None = None) 
         ids = sorted(set(umkm_ids))
         for chunk in bulk.in_chunks(ids):
             if touched is not None:
-                before = dict(UMKMFact.objects.filter(umkm_id__any_of=chunk).values_list("umkm_id", "desa_id"))
-                touched.update(before.values())
+                found = dict(UMKMFact.objects.filter(umkm_id__any_of=chunk).values_list("umkm_id", "desa_id"))
+                before.update(found)
+                touched.update(found.values())
                 if untraced is not None:
-                    untraced.update(set(chunk) - set(before))
+                    untraced.update(set(chunk) - set(found))
             UMKMFact.objects.filter(umkm_id__any_of=chunk).delete()
     classes = sorted(RatingClass.objects.all(), key=lambda c: c.min_score, reverse=True)
     bits = {"sector": _bits(Sector), "class": _bits(RatingClass)}
@@ -167,6 +178,8 @@ def _refresh(umkm_ids, touched: set | None = None, untraced: set | None = None) 
             touched.update(fact.desa_id for fact in facts)
             if untraced:
                 untraced.difference_update(fact.umkm_id for fact in facts)
+            if moved is not None:
+                moved.update(f.umkm_id for f in facts if before.get(f.umkm_id, f.desa_id) != f.desa_id)
         written += len(facts)
     return written
 

@@ -10,7 +10,10 @@ does not block inserting a UMKM there) before their summaries are read, so the l
 writer counts the earlier one's committed rows and no update is lost.
 
 Other apps keep summaries of their own rows per desa (mentoring: visits) by registering a
-recount with desa_recount_register(); it runs in the same place, with the same desa.
+recount with desa_recount_register(); it runs in the same place, with the same desa. A
+write says which kinds of rows it changed: a visit recounts only the visit months; a UMKM
+edited in place leaves the visit months alone and has the standings of its own products
+rewritten (standings_refresh) instead of its desa's.
 """
 
 from collections.abc import Callable
@@ -18,7 +21,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Count, Max
+from django.db.models.functions import TruncMonth
 
 from mapping.models import UMKM, Assessment, Desa, Product, UMKMFact
 from mapping.models.summaries import DesaFigures, DesaMonth, DesaSummary, KomoditasSummary, ProductStanding
@@ -42,9 +46,11 @@ def desa_recount_register(kind: str, recount: Callable) -> None:
 SUMMARY_MODELS = (DesaFigures, DesaSummary, DesaMonth, KomoditasSummary, ProductStanding)
 
 
-def summaries_recount(desa_ids=None, *, kinds=None) -> None:
+def summaries_recount(desa_ids=None, *, kinds=None, standings: bool = True) -> None:
     """Rewrite the summary rows of `desa_ids` (of every desa when None) that count rows of
-    `kinds` (every kind when None: the registry's, and those other apps registered)."""
+    `kinds` (every kind when None: the registry's, and those other apps registered).
+    `standings=False`: the caller rewrites the product standings of the UMKM it changed
+    (standings_refresh), which is all that can have changed in them."""
     if desa_ids is None:
         ids = list(Desa.objects.order_by("pk").values_list("pk", flat=True))
     else:
@@ -54,9 +60,11 @@ def summaries_recount(desa_ids=None, *, kinds=None) -> None:
         list(Desa.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
     if kinds is None or REGISTRY in kinds:
         for model in SUMMARY_MODELS:
+            if model is ProductStanding and not standings:
+                continue
             (model.objects.all() if desa_ids is None else model.objects.filter(desa_id__in=ids)).delete()
         for start in range(0, len(ids), DESA_PER_PASS):
-            _recount(ids[start:start + DESA_PER_PASS])
+            _recount(ids[start:start + DESA_PER_PASS], standings=standings)
     for kind, recount in _recounts.items():
         if kinds is None or kind in kinds:
             recount(None if desa_ids is None else ids)
@@ -71,27 +79,38 @@ def summaries_fill_missing(using="default", **kwargs) -> None:
         summaries_recount(None)
 
 
-def _recount(ids: list[int]) -> None:
-    """Every summary row of these desa, from their rows read once: facts, UMKM, products,
-    assessments (each by the index of the one before: desa → UMKM → product)."""
+FEW_ROWS = 200  # below this many rows, one INSERT is quicker than a COPY
+
+
+def _insert(model, rows: list) -> None:
+    """Write summary rows (instances): a COPY for many, one INSERT for a few."""
+    if len(rows) < FEW_ROWS:
+        model.objects.bulk_create(rows)
+    else:
+        bulk.rows_insert(model, rows, want_ids=False)
+
+
+def _recount(ids: list[int], *, standings: bool = True) -> None:
+    """Every summary row of these desa from their own rows, each read once: facts; UMKM, then
+    their products (by the index of the one before); months by grouped reads."""
     kecamatan_of = dict(Desa.objects.filter(pk__in=ids).values_list("pk", "kecamatan_id"))
     facts = _figures(ids)
-    umkm = {row[0]: row for row in UMKM.objects.filter(desa_id__in=ids).values_list(
-        "pk", "desa_id", "is_active", "is_demo", "workers", "annual_turnover", "created_at", "updated_at")}
-    products = _read(Product, "umkm_id", list(umkm), (
-        "pk", "umkm_id", "is_active", "komoditas_id", "market_reach", "local_material_pct", "updated_at",
-        "sector_id", "name"))
-    assessments = _read(Assessment, "product_id", [p[0] for p in products], (
-        "pk", "product_id", "created_at", "is_current", "weighted_score", "mpe_total"))
-    _registry(kecamatan_of, umkm, products, facts)
-    _months(kecamatan_of, umkm, products, assessments)
-    _standings(kecamatan_of, umkm, products, assessments, facts)
+    people = list(UMKM.objects.filter(desa_id__in=ids).values_list(
+        "pk", "desa_id", "is_active", "is_demo", "workers", "annual_turnover"))
+    products = _read(Product, "umkm_id", [row[0] for row in people],
+                     ("pk", "umkm_id", "is_active", "komoditas_id", "market_reach", "local_material_pct"))
+    active = {pk: (desa_id, workers or 0, turnover or 0)
+              for pk, desa_id, is_active, _demo, workers, turnover in people if is_active}
+    _registry(kecamatan_of, active, [row[1:] for row in products if row[2] and row[1] in active], facts)
+    _months(ids, kecamatan_of, people, products)
+    if standings:
+        _standings_insert(Assessment.objects.filter(product__umkm__desa_id__in=ids), facts)
 
 
-def _read(model, key: str, values: list, fields) -> list[tuple]:
+def _read(model, key: str, values: list, fields, **filters) -> list[tuple]:
     rows = []
     for chunk in bulk.in_chunks(values):
-        rows += model.objects.filter(**{f"{key}__any_of": chunk}).values_list(*fields)
+        rows += model.objects.filter(**{f"{key}__any_of": chunk}, **filters).values_list(*fields)
     return rows
 
 
@@ -124,99 +143,117 @@ def _figures(ids) -> dict[int, tuple]:
             row[3] += flagship
             row[4] += score_sum
             row[5] += score_count
-    bulk.rows_insert(DesaFigures, ((*key, *values) for key, values in sums.items()), fields=[
-        "desa_id", "kecamatan_id", "size_class", "is_ready", "sector_bit", "umkm", "with_products", "products",
-        "flagship", "score_sum", "score_count"], want_ids=False)
+    _insert(DesaFigures, [
+        DesaFigures(desa_id=key[0], kecamatan_id=key[1], size_class=key[2], is_ready=key[3], sector_bit=key[4],
+                    umkm=v[0], with_products=v[1], products=v[2], flagship=v[3], score_sum=v[4], score_count=v[5])
+        for key, v in sums.items()])
     return facts
 
 
 def _registry(kecamatan_of, umkm, products, facts) -> None:
-    """DesaSummary (the LQ base) and KomoditasSummary from the active UMKM and products."""
+    """DesaSummary (the LQ base) and KomoditasSummary from the active UMKM ({id: (desa,
+    workers, turnover)}) and their active products ((UMKM, active, komoditas, reach, material))."""
     producing = set()
     komoditas: dict[tuple[int, int], dict] = {}
-    for _pk, umkm_id, is_active, komoditas_id, reach, material, *_rest in products:
-        desa_id, umkm_active, workers, turnover = umkm[umkm_id][1], umkm[umkm_id][2], umkm[umkm_id][4], umkm[umkm_id][5]
-        if not (is_active and umkm_active):
-            continue
+    for umkm_id, _active, komoditas_id, reach, material in products:
         producing.add(umkm_id)
         if komoditas_id is None:
             continue
-        entry = komoditas.setdefault((desa_id, komoditas_id), {"umkm": {}, "material": []})
+        entry = komoditas.setdefault((umkm[umkm_id][0], komoditas_id), {"umkm": {}, "material": []})
         entry["umkm"].setdefault(umkm_id, set()).add(reach)
         if material is not None:
             entry["material"].append(material)
     base = {pk: [0, 0, 0] for pk in kecamatan_of}
     for umkm_id in producing:
-        _pk, desa_id, _active, _demo, workers, turnover, *_rest = umkm[umkm_id]
+        desa_id, workers, turnover = umkm[umkm_id]
         base[desa_id][0] += 1
-        base[desa_id][1] += workers or 0
-        base[desa_id][2] += turnover or 0
-    bulk.rows_insert(DesaSummary, (
+        base[desa_id][1] += workers
+        base[desa_id][2] += turnover
+    _insert(DesaSummary, [
         DesaSummary(desa_id=pk, kecamatan_id=kecamatan_of[pk], lq_umkm=n, lq_workers=w, lq_turnover=t)
-        for pk, (n, w, t) in base.items()), want_ids=False)
+        for pk, (n, w, t) in base.items()])
     rows = []
     for (desa_id, komoditas_id), entry in komoditas.items():
         producers = entry["umkm"]
         rows.append(KomoditasSummary(
             desa_id=desa_id, kecamatan_id=kecamatan_of[desa_id], komoditas_id=komoditas_id,
-            producers=len(producers), workers=sum(umkm[u][4] or 0 for u in producers),
-            turnover=sum(umkm[u][5] or 0 for u in producers),
+            producers=len(producers), workers=sum(umkm[u][1] for u in producers),
+            turnover=sum(umkm[u][2] for u in producers),
             ready=sum(bool(facts.get(u, ("", False))[1]) for u in producers),
             outside_province=sum(bool(reach & OUTSIDE_PROVINCE) for reach in producers.values()),
             export=sum("ekspor" in reach for reach in producers.values()),
             material_sum=sum(entry["material"]), material_count=len(entry["material"])))
-    bulk.rows_insert(KomoditasSummary, rows, want_ids=False)
+    _insert(KomoditasSummary, rows)
 
 
-def month_of(moment, zone=None) -> date:
-    """The first day of the month `moment` falls in, in the portal's time zone (as the
-    database's TruncMonth reads it)."""
-    return moment.astimezone(zone or timezone.get_current_timezone()).date().replace(day=1)
+def _as_month(value) -> date:
+    return value.date() if hasattr(value, "hour") else value
 
 
-def _months(kecamatan_of, umkm, products, assessments) -> None:
-    """DesaMonth: registrations, assessments opened and the last survey per month."""
-    months: dict[tuple[int, date], list] = {}
-    zone = timezone.get_current_timezone()
-
-    def entry(desa_id, moment):
-        return months.setdefault((desa_id, month_of(moment, zone)), [0, 0, None])
-
-    def surveyed(desa_id, moment):
-        row = entry(desa_id, moment)
-        row[2] = moment if row[2] is None else max(row[2], moment)
-
-    for _pk, desa_id, _active, is_demo, _w, _t, created_at, updated_at in umkm.values():
-        entry(desa_id, created_at)[0] += 1
-        if not is_demo:
-            surveyed(desa_id, updated_at)
-    desa_of_product = {}
-    for pk, umkm_id, *_rest, updated_at, _sector, _name in products:
-        desa_of_product[pk] = umkm[umkm_id][1]
-        if not umkm[umkm_id][3]:
-            surveyed(umkm[umkm_id][1], updated_at)
-    for _pk, product_id, created_at, *_rest in assessments:
-        entry(desa_of_product[product_id], created_at)[1] += 1
-        surveyed(desa_of_product[product_id], created_at)
-    bulk.rows_insert(DesaMonth, ((desa_id, kecamatan_of[desa_id], month, r, a, last)
-                                 for (desa_id, month), (r, a, last) in months.items()),
-                     fields=["desa_id", "kecamatan_id", "month", "registrations", "assessments", "last_survey_at"],
-                     want_ids=False)
-
-
-def _standings(kecamatan_of, umkm, products, assessments, facts) -> None:
-    """ProductStanding of the active products with a current verified assessment."""
-    current = {product_id: (pk, score, mpe) for pk, product_id, _created, is_current, score, mpe in assessments
-               if is_current and score is not None}
+def _months(ids, kecamatan_of, people, products) -> None:
+    """DesaMonth: registrations, assessments opened and the last survey (a UMKM or product
+    recorded, not generated demo rows, or a product assessed) per month: grouped reads,
+    desa by desa, each through the index of the rows before it (desa → UMKM → product)."""
     rows = []
-    for pk, umkm_id, is_active, _komoditas, reach, _material, _updated, sector_id, name in products:
-        if not is_active or pk not in current:
+    by_desa: dict[int, list] = {pk: [] for pk in ids}
+    for pk, desa_id, _active, is_demo, *_rest in people:
+        by_desa[desa_id].append((pk, is_demo))
+    products_of: dict[int, list] = {}
+    for pk, umkm_id, *_rest in products:
+        products_of.setdefault(umkm_id, []).append(pk)
+    for desa_id, umkm in by_desa.items():
+        if not umkm:
             continue
-        assessment_id, score, mpe = current[pk]
-        size_class, is_ready = facts.get(umkm_id, ("", False))
-        desa_id = umkm[umkm_id][1]
-        rows.append(ProductStanding(
-            product_id=pk, assessment_id=assessment_id, umkm_id=umkm_id, desa_id=desa_id,
-            kecamatan_id=kecamatan_of[desa_id], sector_id=sector_id, market_reach=reach, size_class=size_class,
-            is_ready=is_ready, name=name, weighted_score=score, mpe_total=mpe))
-    bulk.rows_insert(ProductStanding, rows, want_ids=False)
+        months: dict[date, list] = {}
+
+        def add(queryset, field_name, **aggregates):
+            for row in (queryset.order_by().annotate(month=TruncMonth(field_name)).values("month")
+                        .annotate(**aggregates)):
+                entry = months.setdefault(_as_month(row["month"]), [0, 0, None])
+                entry[0] += row.get("registrations", 0)
+                entry[1] += row.get("assessments", 0)
+                if row.get("last") is not None:
+                    entry[2] = row["last"] if entry[2] is None else max(entry[2], row["last"])
+
+        recorded = [pk for pk, is_demo in umkm if not is_demo]
+        add(UMKM.objects.filter(desa_id=desa_id), "created_at", registrations=Count("pk"))
+        add(UMKM.objects.filter(desa_id=desa_id, is_demo=False), "updated_at", last=Max("updated_at"))
+        product_ids = [product for pk, _demo in umkm for product in products_of.get(pk, ())]
+        for chunk in bulk.in_chunks(recorded):
+            add(Product.objects.filter(umkm_id__any_of=chunk), "updated_at", last=Max("updated_at"))
+        for chunk in bulk.in_chunks(product_ids):
+            add(Assessment.objects.filter(product_id__any_of=chunk), "created_at", assessments=Count("pk"),
+                last=Max("created_at"))
+        rows += [DesaMonth(desa_id=desa_id, kecamatan_id=kecamatan_of[desa_id], month=month, registrations=r,
+                           assessments=n, last_survey_at=last) for month, (r, n, last) in months.items()]
+    _insert(DesaMonth, rows)
+
+
+STANDING_FIELDS = ("product_id", "pk", "product__umkm_id", "product__umkm__desa_id",
+                   "product__umkm__desa__kecamatan_id", "product__sector_id", "product__market_reach",
+                   "product__name", "weighted_score", "mpe_total")
+
+
+def _standings_insert(assessments, facts: dict | None = None) -> None:
+    """ProductStanding of the active products among `assessments`' products that have a
+    current verified assessment; `facts`: their UMKM's (size class, readiness) when known."""
+    rows = list(assessments.latest_verified_per_product().filter(
+        product__is_active=True, weighted_score__isnull=False).values_list(*STANDING_FIELDS))
+    if facts is None:
+        facts = {pk: (size, ready) for pk, size, ready in UMKMFact.objects.filter(
+            umkm_id__in={row[2] for row in rows}).values_list("umkm_id", "size_class", "is_ready")}
+    _insert(ProductStanding, [
+        ProductStanding(product_id=p, assessment_id=a, umkm_id=u, desa_id=d, kecamatan_id=k, sector_id=sector,
+                        market_reach=reach, size_class=facts.get(u, ("", False))[0],
+                        is_ready=bool(facts.get(u, ("", False))[1]), name=name, weighted_score=score, mpe_total=mpe)
+        for p, a, u, d, k, sector, reach, name, score, mpe in rows])
+
+
+def standings_refresh(umkm_ids) -> None:
+    """Rewrite the product standings of these UMKM (their products, wherever they were)."""
+    for chunk in bulk.in_chunks(sorted(set(umkm_ids))):
+        product_ids = list(Product.objects.filter(umkm_id__any_of=chunk).values_list("pk", flat=True))
+        ProductStanding.objects.filter(umkm_id__any_of=chunk).delete()
+        for products in bulk.in_chunks(product_ids):
+            ProductStanding.objects.filter(product_id__any_of=products).delete()
+        _standings_insert(Assessment.objects.filter(product__umkm_id__any_of=chunk))
