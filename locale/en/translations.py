@@ -54,6 +54,7 @@ EN = {
     "Kode QR halaman produk ini": "QR code of this product page",
     "Pindai atau bagikan alamat ini:": "Scan or share this address:",
     "Unduh kode QR (SVG)": "Download the QR code (SVG)",
+    "Bagikan lewat WhatsApp": "Share on WhatsApp",
     "Lembar stiker A4 (PDF)": "A4 sticker sheet (PDF)",
     "Lembar stiker kode QR (A4, PDF)": "QR code sticker sheet (A4, PDF)",
     "Produk lain dari %(name)s": "More products from %(name)s",
