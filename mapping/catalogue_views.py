@@ -51,13 +51,21 @@ def _qr_svg(url: str) -> str:
     return mark_safe(stickers.qr_svg(url))
 
 
+def _named_address(item, url_name: str, pk: int, slug):
+    """404 for what is not public; the short or an old address sends to the one with the
+    current name (permanently when a name was given: the name changed)."""
+    if item is None:
+        raise Http404
+    if slug != item.slug:
+        return redirect(url_name, pk=pk, slug=item.slug, permanent=slug is not None)
+    return None
+
+
 @require_safe
 def catalogue_product(request, pk, slug=None):
     product = catalogue.public_product(pk)
-    if product is None:
-        raise Http404
-    if slug != product.slug:
-        return redirect("mapping:katalog-product", pk=pk, slug=product.slug, permanent=slug is not None)
+    if moved := _named_address(product, "mapping:katalog-product", pk, slug):
+        return moved
     consent = catalogue.consent_in_force(product.umkm.pk)
     share_url = request.build_absolute_uri(reverse("mapping:katalog-product-short", args=[pk]))
     page_url = request.build_absolute_uri()
@@ -89,10 +97,8 @@ def catalogue_product(request, pk, slug=None):
 @require_safe
 def catalogue_umkm(request, pk, slug=None):
     umkm = catalogue.public_umkm(pk)
-    if umkm is None:
-        raise Http404
-    if slug != umkm.slug:
-        return redirect("mapping:katalog-umkm", pk=pk, slug=umkm.slug, permanent=slug is not None)
+    if moved := _named_address(umkm, "mapping:katalog-umkm", pk, slug):
+        return moved
     consent = catalogue.consent_in_force(pk)
     point, exact = catalogue.public_point(pk, consent)
     products = catalogue.public_products_of(pk)
