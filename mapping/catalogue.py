@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from mapping.models import UMKM, Desa, Kecamatan, Komoditas, Permit, Product, Sector
-from mapping.models.catalogue import MARKETPLACES, CatalogueEntry, CatalogueListing, Consent
+from mapping.models.catalogue import CatalogueEntry, CatalogueListing, Consent
 from purbalingga_umkm.figures import figures_cached
 from purbalingga_umkm.params import text_param
 from spreadsheets import bulk
@@ -341,6 +341,3 @@ def public_point(umkm_id: int, consent: Consent | None) -> tuple[dict | None, bo
     centre = UMKM.objects.filter(pk=umkm_id).values_list("desa__centre", flat=True).first()
     return centre, False
 
-
-def marketplace_names() -> list[str]:
-    return [name for name, _hosts in MARKETPLACES.values()]

@@ -11,11 +11,9 @@ from django.utils.translation import gettext_lazy
 
 from mapping import rating
 from mapping.models import (
-    ASSESSMENT_RANKING, GEOMETRY_OF_DESA_AND_KECAMATAN, UMKM, Assessment, AssessmentScore, Desa, Kecamatan, Komoditas, Product,
-    Candidate, CandidateScore, DesaFigures, DesaSummary, KomoditasSummary, Penetapan, ProductStanding, RatingClass,
-    Sentra, UMKMFact,
+    GEOMETRY_OF_DESA_AND_KECAMATAN, UMKM, Assessment, AssessmentScore, Candidate, CandidateScore, Desa, DesaFigures,
+    DesaSummary, Kecamatan, Komoditas, KomoditasSummary, Penetapan, Product, ProductStanding, RatingClass, Sentra,
 )
-from mapping.models.facts import fact_mask
 from mapping.readiness import ReadinessItem, readiness_items
 from purbalingga_umkm.models import AuditEntry
 

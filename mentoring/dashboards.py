@@ -5,16 +5,16 @@ Every read is scoped with visible_to(user) and runs a fixed number of queries.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
-from django.db.models.functions import RowNumber, TruncMonth
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mapping.models import (
-    ASSESSMENT_RANKING, GEOMETRY_OF_DESA_AND_KECAMATAN, MARKET_REACH_BITS, UMKM, Assessment, Desa, Kecamatan, Product,
+    GEOMETRY_OF_DESA_AND_KECAMATAN, MARKET_REACH_BITS, UMKM, Assessment, Desa, Kecamatan, Product,
     DesaFigures, DesaMonth, ProductStanding, RatingClass, Sector, SizeClass, UMKMFact, fact_mask,
 )
 from mapping.rating import location_quotient

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mapping.models import UMKM, Assessment, DesaMonth, Desa, Kecamatan, Product
+from mapping.models import UMKM, Assessment, Desa, DesaMonth, Kecamatan
 from mentoring.models import Assignment, DesaVisitMonth, FollowUp, Meeting, Pendamping, Visit
 from purbalingga_umkm.models import AuditEntry
 

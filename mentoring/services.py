@@ -21,8 +21,8 @@ from mapping.services import created_once, facts_changed
 from purbalingga_umkm.audit import audit_saved, audit_snapshot
 from purbalingga_umkm.models import AuditEntry
 from purbalingga_umkm.roles import Role, role_of
-from mentoring import selectors
 from spreadsheets import bulk
+from mentoring import selectors
 from mentoring.models import Assignment, DesaVisitMonth, FollowUp, Meeting, MonthlyReport, Pendamping, Topic, Visit
 
 

@@ -66,7 +66,7 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
       from these values alone (_add_new).
     - `everything`: a reference list changed (sectors, rating classes): every new
       sector or class gets its fact bit, and all facts are recomputed.
-    - nothing: names, boundaries, visits — only the cached figures are outdated.
+    - nothing: names, boundaries — only the cached figures are outdated.
 
     - `kecamatan_ids`: where a write without facts happened: only the figures of those
       kecamatan and of the regency are outdated.
@@ -111,11 +111,14 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
     # UMKM edited in place (not deleted, not moved): their product standings are rewritten
     # alone, and the summaries of visits, which follow the UMKM's desa, stay as they are.
     in_place = bool(ids) and not untraced and not moved and not desa_ids and new_umkm is None
+    if in_place:
+        kinds = {REGISTRY}
+    elif ids or new_umkm is not None:
+        kinds = None  # rows of the registry came or went: every summary of their desa
     if untraced and not desa_ids:
         summaries_recount(None)
     else:
-        summaries_recount(touched, kinds={REGISTRY} if in_place else (kinds if not ids and new_umkm is None else None),
-                          standings=not in_place)
+        summaries_recount(touched, kinds=kinds, standings=not in_place)
     if in_place:
         standings_refresh(ids)
     if ids:

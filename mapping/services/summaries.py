@@ -9,7 +9,7 @@ Writers of the same desa take turns: the desa rows are locked (FOR NO KEY UPDATE
 does not block inserting a UMKM there) before their summaries are read, so the later
 writer counts the earlier one's committed rows and no update is lost.
 
-Other apps keep summaries of their own rows per desa (mentoring: visits) by registering a
+Other apps keep summaries of their own rows per desa (field visits, say) by registering a
 recount with desa_recount_register(); it runs in the same place, with the same desa. A
 write says which kinds of rows it changed: a visit recounts only the visit months; a UMKM
 edited in place leaves the visit months alone and has the standings of its own products
