@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
-from mapping.models import Assessment, Permit, SizeClass
+from mapping.models import UMKM, Assessment, Permit, Product, SizeClass
 
 LIST_KEYS = ("ukuran", "kecamatan", "desa", "sektor", "komoditas", "dokumen", "pengecualian")
 NUMBER_KEYS = ("skor_minimal", "umur_kelompok_bulan", "anggota_minimal", "lahan_maks_ha", "desil_maks")
@@ -81,26 +81,63 @@ class Failure:
     message: str
 
 
+def best_score_of(umkm_ref) -> Subquery:
+    """The best current verified potential score (0–100) of a UMKM's active products, as a
+    subquery: `umkm_ref` is the UMKM's id (an OuterRef or a value)."""
+    return Subquery(Assessment.objects.filter(product__umkm=umkm_ref, product__is_active=True, is_current=True,
+                                              status=Assessment.Status.VERIFIED)
+                    .values("product__umkm").annotate(best=Max("weighted_score")).values("best")[:1])
+
+
 def best_score(umkm) -> Decimal | None:
-    """The best current verified potential score (0–100) of the UMKM's active products."""
-    return (Assessment.objects.filter(product__umkm=umkm, product__is_active=True, is_current=True,
-                                      status=Assessment.Status.VERIFIED)
-            .aggregate(best=Max("weighted_score"))["best"])
+    """The best current verified potential score (0–100) of the UMKM's active products; read
+    from `verified_best_score` when the UMKM was loaded with it (best_score_of), so checking
+    many UMKM costs no query each."""
+    if hasattr(umkm, "verified_best_score"):
+        return umkm.verified_best_score
+    return UMKM.objects.filter(pk=umkm.pk).values_list(best_score_of(OuterRef("pk")), flat=True).first()
+
+
+def umkm_narrowed(queryset, rules: dict, *, on: date):
+    """The UMKM that can meet the rules, as far as SQL can tell (size, sector, commodity, minimal
+    score, documents held, no exclusion in force, a recorded decile within the limit; the area is
+    chosen by the caller): a narrowing before eligibility_failures, which still judges each one.
+    `queryset` is annotated with `verified_best_score`."""
+    if rules.get("ukuran"):
+        queryset = queryset.with_size_class().filter(size_class_code__in=rules["ukuran"])
+    if rules.get("skor_minimal") is not None:
+        queryset = queryset.filter(verified_best_score__gte=Decimal(str(rules["skor_minimal"])))
+    active_products = Product.objects.filter(umkm=OuterRef("pk"), is_active=True)
+    if rules.get("sektor"):
+        queryset = queryset.filter(Exists(active_products.filter(sector__code__in=rules["sektor"])))
+    if rules.get("komoditas"):
+        queryset = queryset.filter(Exists(active_products.filter(komoditas__code__in=rules["komoditas"])))
+    for document in rules.get("dokumen") or []:  # held (expiry is judged after)
+        held = Exists(Permit.objects.filter(umkm=OuterRef("pk"), kind=document))
+        queryset = queryset.filter(held | ~Q(nib="") if document == Permit.Kind.NIB else held)
+    records = statuses_in_force(on).filter(nik=OuterRef("nik"))
+    if rules.get("pengecualian"):
+        queryset = queryset.exclude(Exists(records.filter(kind__in=rules["pengecualian"])))
+    if rules.get("desil_maks") is not None:
+        queryset = queryset.filter(Exists(records.filter(kind="desil", decile__lte=rules["desil_maks"])))
+    return queryset
+
+
+def statuses_in_force(on: date):
+    """The person records (KUR, ASN, decile) known and not ended on `on`."""
+    from bantuan.models import PersonStatus
+
+    return PersonStatus.objects.filter(Q(as_of__lte=on), Q(ends_on__isnull=True) | Q(ends_on__gte=on))
 
 
 def person_statuses(niks, *, on: date) -> dict[str, dict]:
     """{NIK: {"kur"/"asn": the record in force on `on`, "desil": the latest decile known on `on`}},
     from the dated, sourced records; one query for any number of NIKs."""
-    from django.db.models import Q
-
-    from bantuan.models import PersonStatus
-
     from spreadsheets.bulk import in_chunks
 
     found: dict[str, dict] = {}
     for chunk in in_chunks(sorted({n for n in niks if n})):
-        records = (PersonStatus.objects.filter(nik__in=chunk, as_of__lte=on)
-                   .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)).order_by("nik", "kind", "-as_of", "-pk"))
+        records = statuses_in_force(on).filter(nik__in=chunk).order_by("nik", "kind", "-as_of", "-pk")
         for record in records:
             found.setdefault(record.nik, {}).setdefault(record.kind, record)
     return found

@@ -5,7 +5,7 @@ import secrets
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from djgeojson.fields import PointField
@@ -116,6 +116,13 @@ class UMKMQuerySet(ScopedQuerySet):
         if index > 0:
             query = query.exclude(_within_size_class_limits(index - 1))
         return query
+
+    def with_size_class(self):
+        """Each UMKM annotated with `size_class_code`: size_class_for() as a database expression."""
+        return self.annotate(size_class_code=Case(
+            *[When(_within_size_class_limits(index), then=Value(limit[0].value))
+              for index, limit in enumerate(SIZE_CLASS_LIMITS)],
+            default=Value(SizeClass.BESAR.value), output_field=models.CharField()))
 
     def holding_permit(self, kind: str):
         if kind == Permit.Kind.NIB:
