@@ -4,15 +4,17 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import (CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum,
+                              Window)
+from django.db.models.functions import Cast, Coalesce, DenseRank
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mapping import rating
 from mapping.models import (
     GEOMETRY_OF_DESA_AND_KECAMATAN, UMKM, Assessment, AssessmentScore, Candidate, CandidateScore, Desa, DesaFigures,
-    DesaSummary, Kecamatan, Komoditas, KomoditasSummary, Penetapan, Product, ProductStanding, RatingClass, Sentra,
+    CatalogueListing, DesaSummary, Kecamatan, Komoditas, KomoditasSummary, Penetapan, Product, ProductStanding, RatingClass,
+    Sentra,
 )
 from mapping.readiness import ReadinessItem, readiness_items
 from purbalingga_umkm.models import AuditEntry
@@ -657,8 +659,13 @@ class AreaCommodity:
 
     komoditas: Komoditas
     measures: AreaMeasures
-    producers: list[tuple[str, str]]  # (business name, desa name): public fields only
+    producers: list[tuple[str, int, str]]  # (business name, UMKM id, desa name) of the first published in the catalogue
     candidate: Candidate | None = None  # its row in the adopted round, when adopted
+
+    @property
+    def producers_more(self) -> int:
+        """Producing UMKM not named (not in the catalogue, or beyond the first)."""
+        return max(self.measures.producers - len(self.producers), 0)
 
 
 PRODUCERS_SHOWN = 10
@@ -667,16 +674,18 @@ PRODUCERS_SHOWN = 10
 def area_unggulan(*, kecamatan, desa=None) -> dict:
     """The public produk unggulan of a kecamatan or desa: the commodities adopted by its
     latest adopted round (in their order), then the other commodities made there as
-    candidates (most producers first), each with its evidence and producing UMKM."""
+    candidates (most producers first), each with its evidence and producers named where published in the catalogue."""
     penetapan, adopted = adopted_unggulan(kecamatan=kecamatan, desa=desa)
     measures = komoditas_area_measures(kecamatan=kecamatan, desa=desa, median_capital=False)
-    in_area = Q(umkm__desa=desa) if desa is not None else Q(umkm__desa__kecamatan=kecamatan)
-    names: dict[int, list[tuple[str, str]]] = {}
-    for komoditas_id, umkm_name, desa_name in (
-            Product.objects.filter(in_area, komoditas_id__in=list(measures), is_active=True, umkm__is_active=True)
-            .order_by("komoditas_id", "umkm__name").values_list("komoditas_id", "umkm__name", "umkm__desa__name")
-            .distinct()):
-        names.setdefault(komoditas_id, []).append((umkm_name, desa_name))
+    in_area = Q(desa=desa) if desa is not None else Q(kecamatan=kecamatan)
+    names: dict[int, list[tuple[int, str, str]]] = {}
+    # Named: the first PRODUCERS_SHOWN producers of each commodity published in the catalogue
+    # (a UMKM with two products of it ranks once), by name; the others are only counted.
+    first = (CatalogueListing.objects.filter(in_area, komoditas_id__in=list(measures))
+             .annotate(place=Window(DenseRank(), partition_by=F("komoditas_id"), order_by=[F("umkm_name"), F("umkm_id")]))
+             .filter(place__lte=PRODUCERS_SHOWN))
+    for komoditas_id, *producer in sorted(set(first.values_list("komoditas_id", "umkm_name", "umkm_id", "desa__name"))):
+        names.setdefault(komoditas_id, []).append(tuple(producer))
     komoditas = Komoditas.objects.in_bulk(list(measures))
     adopted_ids = [c.komoditas_id for c in adopted]
     adopted_rows = [AreaCommodity(c.komoditas, measures.get(c.komoditas_id, AreaMeasures()),

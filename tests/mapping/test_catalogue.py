@@ -288,3 +288,17 @@ def test_a_buyer_switches_the_public_pages_to_english_and_back(client, world):
 
     client.post(reverse("set_language"), {"language": "id", "next": url})
     assert "Hubungi usaha" in client.get(url, follow=True).content.decode()
+
+
+def test_an_area_page_names_only_producers_published_in_the_catalogue_and_counts_the_others(client, world):
+    published = [published_producer(world, n) for n in (1, 2)]
+    unpublished = UMKMFactory(desa=world.desa["X"], name="Sapu Rahasia Bu Tarsih")
+    ProductFactory(umkm=unpublished, name="Sapu glagah", sector=sapu().sector, komoditas=sapu(), komoditas_confirmed=True)
+
+    page = client.get(reverse("mapping:ranking-kecamatan", args=[world.desa["X"].kecamatan.code])).content.decode()
+
+    assert "3 UMKM produsen" in page
+    for umkm in published:
+        assert f'<a href="{reverse("mapping:katalog-umkm-short", args=[umkm.pk])}">{umkm.name}</a>' in page
+    assert "Sapu Rahasia Bu Tarsih" not in page
+    assert "dan 1 lainnya" in page

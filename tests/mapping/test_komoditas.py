@@ -271,8 +271,13 @@ def test_every_commodity_figure_equals_a_recount_from_the_registry(client, sapu_
 def test_public_commodity_and_ranking_pages_show_no_personal_data(client, world, sapu_registry):
     from tests.mapping.test_penetapan import adopt_round, second_admin
 
-    # Bojongsari's round adopted, so its page lists the adopted commodities and their producers.
+    from mapping.models import UMKM
+    from mapping.services.catalogue import catalogue_publish
+
+    # Bojongsari's round adopted, so its page lists the adopted commodities and names their
+    # producers published in the catalogue.
     adopt_round(world.penetapan(), by=world.users["admin"], adopter=second_admin())
+    catalogue_publish(umkm=UMKM.objects.get(name="Sapu 3"), by=world.users["admin"])
     pages = [reverse("mapping:komoditas-detail", args=["sapu-glagah"]), reverse("mapping:ranking-kabupaten"),
              reverse("mapping:ranking-kecamatan", args=["33.03.14"]), reverse("mapping:ranking-desa", args=["33.03.14.2008"])]
     for url in pages:
