@@ -22,6 +22,7 @@ from mapping.selectors import NO_BIT, STANDING_RANKING, flagship_ranking
 from purbalingga_umkm.figures import figures_cached
 from purbalingga_umkm.params import id_param
 from purbalingga_umkm.roles import sees_everything
+from purbalingga_umkm.scope import scope_key
 from mentoring.models import Assignment, DesaVisitMonth, Visit
 from mentoring.selectors import COVERAGE_DAYS, recent_coverage
 
@@ -354,7 +355,7 @@ def dashboard_data(*, user, filters: DashboardFilters) -> dict:
     changes a figure), the user's scope and the filters: the first read after a write
     recomputes, the others are served from the cache.
     """
-    scope = "all" if sees_everything(user) else f"user-{user.pk}"
+    scope = scope_key(user)
 
     def compute():
         figures = kecamatan_figures(user=user, filters=filters)
@@ -419,7 +420,7 @@ def umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict:
     Zoomed-out answers are kept until the next write, keyed by the viewport rounded to
     0.01° (a few hundred metres: invisible at those zoom levels)."""
     if viewport.zoom < AGGREGATE_BELOW_ZOOM:
-        scope = "all" if sees_everything(user) else f"user-{user.pk}"
+        scope = scope_key(user)
         box = ",".join(f"{v:.2f}" for v in (viewport.min_lng, viewport.min_lat, viewport.max_lng, viewport.max_lat))
         return figures_cached(
             f"points:{scope}:{filters.cache_key()}:{box}",
@@ -518,7 +519,7 @@ def map_figures(figures: list[KecamatanFigures]) -> dict:
 
 def desa_figures_cached(*, user, kecamatan, filters: DashboardFilters) -> list[KecamatanFigures]:
     """desa_figures(), kept until the next write that changes figures (per scope and filters)."""
-    scope = "all" if sees_everything(user) else user.pk
+    scope = scope_key(user)
     return figures_cached(f"desa-figures:{kecamatan.pk}:{scope}:{filters.cache_key()}",
                           lambda: desa_figures(user=user, kecamatan=kecamatan, filters=filters),
                           kecamatan_id=kecamatan.pk)

@@ -72,3 +72,15 @@ def kecamatan_ids_editable_by(user) -> set | None:
     if role is Role.PENDAMPING:
         return set(assigned_kecamatan_ids(user))
     return set()
+
+
+def scope_key(user) -> str:
+    """What `user` may see, as part of the key of figures kept per scope: "all", the ids of
+    the kecamatan assigned today ("k:3,7") or "none". Users with the same scope share kept
+    figures; a new assignment, or one whose last day has passed, reads other figures."""
+    if kecamatan_scope_q(user, "kecamatan", for_change=False) is None:
+        return "all"
+    if role_of(user) is Role.PENDAMPING:
+        ids = sorted(assigned_kecamatan_ids(user))
+        return "k:" + ",".join(map(str, ids)) if ids else "none"
+    return "none"

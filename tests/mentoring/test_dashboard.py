@@ -124,6 +124,24 @@ def test_a_pendamping_sees_only_their_kecamatan(client, world, registry):
     assert set(response.context["flagships"]) == {"33.03.14"}
 
 
+def test_a_pendamping_moved_to_another_kecamatan_reads_its_figures_at_once(client, world, registry):
+    from django.utils import timezone
+
+    from mentoring.models import Assignment
+    from tests.factories import AssignmentFactory
+
+    dashboard(client, world.users["pendamping_a"])  # Bojongsari's figures kept for A's scope
+    today = timezone.localdate()
+    Assignment.objects.filter(pendamping=world.pendamping["X"]).update(end_date=today)  # no figure changes
+    AssignmentFactory(pendamping=world.pendamping["X"], kecamatan=world.kecamatan["Y"], start_date=today)
+
+    response, figures = dashboard(client, world.users["pendamping_a"])
+    assert list(figures) == ["33.03.06"]
+    assert response.context["headline"].umkm == 2  # Kalimanah: the world's UMKM Y and Nopia
+    _, same_scope = dashboard(client, world.users["pendamping_b"])  # B holds Kalimanah too: the same figures
+    assert list(same_scope) == ["33.03.06"]
+
+
 def test_export_contains_exactly_the_filtered_rows(client, world, registry):
     client.force_login(world.users["pimpinan"])
     response = client.get(reverse("mentoring:dashboard"), {"sektor": "kerajinan", "unduh": "csv"})
