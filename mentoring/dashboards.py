@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -290,9 +291,9 @@ def headline(*, user, figures: list[KecamatanFigures]) -> Headline:
 def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) -> dict[str, list[Assessment]]:
     """The best products of each kecamatan by their latest verified assessment, in the one
     ranking order (ASSESSMENT_RANKING), as {kecamatan kode: [assessment, ...]}; read from the
-    product standings (ProductStanding), then the winners in full: two queries."""
-    standings = ProductStanding.objects.filter(
-        kecamatan_id__in=Kecamatan.objects.visible_to(user).values("pk"), sector__eligible_unggulan=True)
+    product standings (ProductStanding), then the winners in full: three queries."""
+    kecamatan_ids = list(Kecamatan.objects.visible_to(user).order_by("pk").values_list("pk", flat=True))
+    standings = ProductStanding.objects.filter(kecamatan_id__in=kecamatan_ids, sector__eligible_unggulan=True)
     if filters.sector:
         standings = standings.filter(sector=filters.sector)
     if filters.market_reach:
@@ -304,12 +305,21 @@ def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) ->
     if filters.rating_class:
         low, high = filters.score_range()
         standings = standings.filter(weighted_score__gte=low, **({"weighted_score__lt": high} if high is not None else {}))
-    # The window runs over narrow rows; only the winners are then read in full.
-    positions = dict(
-        standings.annotate(position=Window(RowNumber(), partition_by=[F("kecamatan_id")],
-                                           order_by=list(STANDING_RANKING)))
-        .filter(position__lte=per_kecamatan).values_list("assessment_id", "position")
-    )
+    # Narrow rows first; only the winners are then read in full.
+    if connection.features.supports_slicing_ordering_in_compound and len(kecamatan_ids) > 1:
+        # PostgreSQL: each kecamatan's first rows along its ranking index, stopping there.
+        def best_of(kecamatan_id):
+            return (standings.filter(kecamatan_id=kecamatan_id)
+                    .annotate(position=Window(RowNumber(), order_by=list(STANDING_RANKING)))
+                    .order_by(*STANDING_RANKING).values_list("assessment_id", "position")[:per_kecamatan])
+        first, *rest = [best_of(k) for k in kecamatan_ids]
+        positions = dict(first.union(*rest, all=True))
+    else:
+        positions = dict(
+            standings.annotate(position=Window(RowNumber(), partition_by=[F("kecamatan_id")],
+                                               order_by=list(STANDING_RANKING)))
+            .filter(position__lte=per_kecamatan).values_list("assessment_id", "position")
+        )
     ranked = sorted(
         Assessment.objects.filter(pk__in=positions)
         .select_related("product__sector", "product__umkm__desa__kecamatan")

@@ -1,9 +1,11 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 from mapping import demo as mapping_demo
 from mapping.services.facts import facts_changed
 from mentoring import services
 from purbalingga_umkm.demo import demo_extras_clear, demo_extras_seed
+from spreadsheets import bulk
 
 
 class Command(BaseCommand):
@@ -33,8 +35,11 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         mentoring = services.demo_mentoring_seed(seed=seed)
+        registry_tables = [*apps.get_app_config("mapping").get_models(), *apps.get_app_config("mentoring").get_models()]
+        bulk.planner_statistics_refresh(*registry_tables)  # the aid shortlist below reads them all
         extras = demo_extras_seed(seed=seed)
         facts_changed(everything=True)
+        bulk.planner_statistics_refresh(*registry_tables)
         if result.skipped:
             self.stdout.write(
                 f"Data demo sudah ada ({result.umkm} UMKM); tidak diubah. Pakai --replace untuk membuat ulang."
