@@ -3,14 +3,14 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mapping.models import UMKM, Assessment, Desa, DesaMonth, Kecamatan
+from mapping.models import UMKM, Assessment, Desa, DesaFigures, DesaMonth, Kecamatan
 from mentoring.models import Assignment, DesaVisitMonth, FollowUp, Meeting, Pendamping, Visit
 from purbalingga_umkm.models import AuditEntry
 
@@ -74,9 +74,9 @@ def recent_coverage(*, within=None, days: int = COVERAGE_DAYS) -> RecentCoverage
 def desa_coverage_list(*, user, days: int = COVERAGE_DAYS, with_boundary: bool = False) -> list[Desa]:
     """Desa the user may work in, each with its last visit date and whether it was
     visited and surveyed (see recent_coverage) in the last `days` days."""
-    last_visit = (
-        Visit.objects.filter(umkm__desa=OuterRef("pk")).order_by().values("umkm__desa")
-        .annotate(last=Max("date")).values("last")
+    last_visit = (  # from the desa's visit months
+        DesaVisitMonth.objects.filter(desa=OuterRef("pk")).order_by().values("desa")
+        .annotate(last=Max("last_visit")).values("last")
     )
     desa = Desa.objects.editable_by(user)
     coverage = recent_coverage(within=desa, days=days)
@@ -188,14 +188,18 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
 
     kecamatan_rows = list(
         Kecamatan.objects.visible_to(user).only("code", "name").annotate(
-            umkm_total=_count(UMKM.objects.active(), "desa__kecamatan"),
-            umkm_visited=_count(
-                UMKM.objects.filter(Exists(visits.filter(umkm=OuterRef("pk")))), "desa__kecamatan"
-            ),
             desa_total=_count(Desa.objects.all(), "kecamatan"),
             overdue=_count(FollowUp.objects.overdue(today), "visit__umkm__desa__kecamatan"),
         ).order_by("code")
     )
+    # Active UMKM from the per-desa summaries; UMKM visited from the period's visits.
+    umkm_totals = dict(
+        DesaFigures.objects.filter(sector_bit=DesaFigures.ALL_SECTORS, kecamatan_id__in=[k.pk for k in kecamatan_rows])
+        .order_by().values("kecamatan_id").annotate(n=Sum("umkm")).values_list("kecamatan_id", "n"))
+    umkm_visited = dict(visits.order_by().values("umkm__desa__kecamatan").annotate(n=Count("umkm", distinct=True))
+                        .values_list("umkm__desa__kecamatan", "n"))
+    for k in kecamatan_rows:
+        k.umkm_total, k.umkm_visited = umkm_totals.get(k.pk) or 0, umkm_visited.get(k.pk, 0)
     desa_in_scope = Desa.objects.filter(kecamatan__in=[k.pk for k in kecamatan_rows])
     coverage = recent_coverage(within=desa_in_scope)
     for k in kecamatan_rows:
@@ -204,7 +208,10 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
     for desa_id, kecamatan_id in desa_in_scope.values_list("pk", "kecamatan_id"):
         kecamatan_by_id[kecamatan_id].desa_visited += desa_id in coverage.visited
         kecamatan_by_id[kecamatan_id].desa_surveyed += desa_id in coverage.surveyed
-    by_kecamatan_month = _visits_by_month(visits, "umkm__desa__kecamatan")
+    by_kecamatan_month = {  # from the per-desa visit months
+        (kecamatan_id, _as_date(month)): n for kecamatan_id, month, n in
+        DesaVisitMonth.objects.filter(kecamatan_id__in=kecamatan_by_id, month__gte=since).order_by()
+        .values("kecamatan_id", "month").annotate(n=Sum("visits")).values_list("kecamatan_id", "month", "n")}
     mentors_by_kecamatan = {}
     for assignment in Assignment.objects.in_force().select_related("pendamping").order_by("pendamping__full_name"):
         mentors_by_kecamatan.setdefault(assignment.kecamatan_id, []).append(assignment.pendamping.full_name)
@@ -223,8 +230,9 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
 
     pendamping_rows = list(
         Pendamping.objects.filter(
-            Q(assignments__in=Assignment.objects.in_force()) | Q(visits__in=visits)
-        ).distinct().annotate(
+            Exists(Assignment.objects.in_force().filter(pendamping=OuterRef("pk")))
+            | Exists(visits.filter(pendamping=OuterRef("pk")))
+        ).annotate(
             umkm_visited=Coalesce(
                 Subquery(
                     visits.filter(pendamping=OuterRef("pk")).order_by().values("pendamping")
