@@ -6,6 +6,8 @@ rows a rebuild makes."""
 
 from io import StringIO
 
+import json
+
 import pytest
 from django.apps import apps
 from django.db.models import F
@@ -124,6 +126,18 @@ def test_every_kind_of_write_leaves_the_summaries_equal_to_a_rebuild(client, adm
         "action": "delete_selected", "_selected_action": [u.pk for u in doomed], "post": "yes"})
     assert response.status_code == 302 and not UMKM.objects.filter(pk__in=[u.pk for u in doomed]).exists()
     assert_equal_to_a_rebuild("UMKM deleted with the admin's bulk action")
+
+    # Staff move a desa to another kecamatan in the admin (a new code with it): its UMKM's
+    # figures go along.
+    moved_desa = Desa.objects.get(code="33.03.14.2008")
+    form = admin_client.get(reverse("admin:mapping_desa_change", args=[moved_desa.pk])).context["adminform"].form
+    data = {name: form[name].value() for name in ("name", "boundary", "centre")}
+    data.update(kecamatan=world.kecamatan["Y"].pk, code="33.03.06.2099")
+    data = {k: (json.dumps(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    response = admin_client.post(reverse("admin:mapping_desa_change", args=[moved_desa.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert UMKM.objects.filter(desa=moved_desa).exists()
+    assert_equal_to_a_rebuild("a desa moved to another kecamatan in the admin")
 
     # The case is not empty: what the summaries hold is what the pages read.
     assert apps.get_model("mapping", "ProductStanding").objects.filter(product_id=product.pk).exists()

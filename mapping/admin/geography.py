@@ -6,7 +6,7 @@ from leaflet.admin import LeafletGeoAdmin
 from mapping import spreadsheet_specs as specs
 from mapping.admin.filters import JenisDesaFilter
 from mapping.admin.mixins import AuditedAdminMixin, FactsAdminMixin, ScopedAdminMixin
-from mapping.models import Desa, Kecamatan
+from mapping.models import UMKM, Desa, Kecamatan
 from spreadsheets.admin import SpreadsheetAdminMixin
 
 
@@ -45,6 +45,20 @@ class DesaAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, FactsAdminMixin, Scope
     @admin.display(description=_("jenis"))
     def jenis_display(self, obj):
         return obj.get_jenis_display()
+
+    def save_model(self, request, obj, form, change):
+        self._moved = change and "kecamatan" in form.changed_data
+        super().save_model(request, obj, form, change)
+
+    def facts_of(self, queryset) -> dict:
+        """A desa moved to another kecamatan (its code with it) takes its UMKM along: their
+        facts, the desa's summaries and both kecamatan's figures change. A new name or
+        boundary changes no figure."""
+        if not getattr(self, "_moved", False):
+            return {}
+        desa = list(queryset.values_list("pk", "kecamatan_id"))
+        return {"umkm_ids": list(UMKM.objects.filter(desa_id__in=[pk for pk, _k in desa]).values_list("pk", flat=True)),
+                "desa_ids": [pk for pk, _k in desa], "kecamatan_ids": [k for _pk, k in desa]}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # The desa is drawn inside its kecamatan: the page's map script adds this outline.

@@ -84,7 +84,7 @@ def facts_merged(before: dict, after: dict) -> dict:
     merged = {}
     if before.get("everything") or after.get("everything"):
         merged["everything"] = True
-    for name in ("umkm_ids", "desa_ids"):
+    for name in ("umkm_ids", "desa_ids", "kecamatan_ids"):
         ids = [*before.get(name, ()), *after.get(name, ())]
         if ids:
             merged[name] = list(dict.fromkeys(ids))
