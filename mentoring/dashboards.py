@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from mapping.models import (
     GEOMETRY_OF_DESA_AND_KECAMATAN, MARKET_REACH_BITS, UMKM, Assessment, Desa, Kecamatan, Product,
-    DesaFigures, DesaMonth, ProductStanding, RatingClass, Sector, SizeClass, UMKMFact, fact_mask,
+    DesaFigures, DesaFilteredFigures, DesaMonth, ProductStanding, RatingClass, Sector, SizeClass, UMKMFact, fact_mask,
 )
 from mapping.rating import location_quotient
 from mapping.selectors import NO_BIT, STANDING_RANKING, flagship_ranking
@@ -89,42 +89,47 @@ class DashboardFilters:
             facts = facts.filter(is_ready=self.ready)
         return facts
 
-    @property
-    def summarised(self) -> bool:
-        """Whether the per-desa figures (DesaFigures) answer these filters: size class,
-        readiness and one sector do; market reach and rating class need the facts."""
-        return not self.market_reach and self.rating_class is None
+    def _bits(self) -> tuple[int, int, int]:
+        """(sector, market reach, potential class) bits of the summary rows these filters read."""
+        ALL = DesaFigures.ALL_SECTORS
 
-    def figures_rows(self, *, kecamatan_ids) -> QuerySet[DesaFigures]:
-        sector_bit = DesaFigures.ALL_SECTORS
-        if self.sector is not None:
-            sector_bit = self.sector.fact_bit if self.sector.fact_bit is not None else NO_BIT
-        rows = DesaFigures.objects.filter(kecamatan_id__in=kecamatan_ids, sector_bit=sector_bit)
+        def bit_of(obj):
+            return ALL if obj is None else obj.fact_bit if obj.fact_bit is not None else NO_BIT
+        reach = MARKET_REACH_BITS[self.market_reach].bit_length() - 1 if self.market_reach else ALL
+        return bit_of(self.sector), reach, bit_of(self.rating_class)
+
+    def _summary_rows(self, *, kecamatan_ids):
+        """The per-desa rows under the size class and readiness filters, of the table that
+        holds this market reach and potential class: (rows, sector bit)."""
+        sector_bit, reach_bit, class_bit = self._bits()
+        if reach_bit == class_bit == DesaFigures.ALL_SECTORS:
+            rows = DesaFigures.objects.filter(kecamatan_id__in=kecamatan_ids)
+        else:
+            rows = DesaFilteredFigures.objects.filter(kecamatan_id__in=kecamatan_ids, reach_bit=reach_bit,
+                                                      class_bit=class_bit)
         if self.size_class:
             rows = rows.filter(size_class=self.size_class)
         if self.ready is not None:
             rows = rows.filter(is_ready=self.ready)
-        return rows
+        return rows, sector_bit
+
+    def figures_rows(self, *, kecamatan_ids):
+        rows, sector_bit = self._summary_rows(kecamatan_ids=kecamatan_ids)
+        return rows.filter(sector_bit=sector_bit)
 
     def totals(self, user, *, kecamatan_ids, by: str):
         """The sums behind KecamatanFigures per kecamatan or desa (`by`: "kecamatan_id" or
-        "desa_id"), as dicts with "area"; from the per-desa figures when they answer."""
-        if self.summarised:
-            return self.figures_rows(kecamatan_ids=kecamatan_ids).values(area=F(by)).annotate(
-                ready=Sum("umkm", filter=Q(is_ready=True)), umkm=Sum("umkm"), products=Sum("products"),
-                flagship=Sum("flagship"), score_sum=Sum("score_sum"), score_count=Sum("score_count")).order_by()
-        return self.facts(user).filter(kecamatan_id__in=kecamatan_ids).values(area=F(by)).annotate(
-            **_figure_totals()).order_by()
+        "desa_id"), as dicts with "area"; from the per-desa figures, which hold every
+        combination of size class, readiness, one sector, one market reach and one class."""
+        return self.figures_rows(kecamatan_ids=kecamatan_ids).values(area=F(by)).annotate(
+            ready=Sum("umkm", filter=Q(is_ready=True)), umkm=Sum("umkm"), products=Sum("products"),
+            flagship=Sum("flagship"), score_sum=Sum("score_sum"), score_count=Sum("score_count")).order_by()
 
     def sector_counts(self, sectors, *, kecamatan_ids) -> dict[int, dict]:
         """Per kecamatan: UMKM with products ("total") and with a product of each sector
-        ("s<pk>"), under the size class and readiness filters, from the per-desa figures."""
+        ("s<pk>"), under the other filters (no sector), from the per-desa figures."""
         pk_of = {s.fact_bit: s.pk for s in sectors if s.fact_bit is not None}
-        rows = DesaFigures.objects.filter(kecamatan_id__in=kecamatan_ids)
-        if self.size_class:
-            rows = rows.filter(size_class=self.size_class)
-        if self.ready is not None:
-            rows = rows.filter(is_ready=self.ready)
+        rows, _sector_bit = self._summary_rows(kecamatan_ids=kecamatan_ids)
         counts: dict[int, dict] = {}
         for kecamatan_id, sector_bit, n in (rows.values("kecamatan_id", "sector_bit")
                                             .annotate(n=Sum("with_products")).values_list("kecamatan_id", "sector_bit", "n")
@@ -200,15 +205,6 @@ def _share(part: int, total: int) -> Decimal | None:
     return (Decimal(part) * 100 / total).quantize(Decimal("0.1")) if total else None
 
 
-def _figure_totals() -> dict:
-    """The sums of UMKMFact rows behind KecamatanFigures, for one group per row."""
-    return {
-        "umkm": Count("pk"), "products": Sum("product_count"), "flagship": Sum("flagship_count"),
-        "score_sum": Sum("score_sum"), "score_count": Sum("score_count"),
-        "ready": Count("pk", filter=Q(is_ready=True)),
-    }
-
-
 def kecamatan_figures(*, user, filters: DashboardFilters) -> list[KecamatanFigures]:
     """Per kecamatan in the user's scope: UMKM, products, flagships, average score,
     legal readiness, desa coverage and sector mix with LQ; five queries."""
@@ -238,7 +234,7 @@ def _add_totals(rows: dict, totals) -> None:
 
 def _add_sector_mix(rows: dict, filters: "DashboardFilters", user) -> None:
     sectors = list(Sector.objects.all())
-    if filters.summarised and filters.sector is None:
+    if filters.sector is None:
         per_kecamatan = filters.sector_counts(sectors, kecamatan_ids=list(rows))
     else:  # UMKM with two sectors at once: only the facts know
         with_products = filters.facts(user).filter(product_count__gt=0)

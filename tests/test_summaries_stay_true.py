@@ -10,7 +10,7 @@ import json
 
 import pytest
 from django.apps import apps
-from django.db.models import F
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
 from mapping import services
@@ -19,7 +19,7 @@ from mapping.services.facts import facts_changed
 from mapping.services.catalogue import catalogue_publish
 from mapping.services.komoditas import komoditas_merge
 from mapping.services.summaries import SUMMARY_MODELS
-from mentoring.dashboards import DashboardFilters, _figure_totals
+from mentoring.dashboards import DashboardFilters
 from mentoring.models import DesaVisitMonth, Topic, Visit
 from mentoring.services import visit_log
 from tests.factories import ProductFactory, UMKMFactory
@@ -149,24 +149,54 @@ def totals_as_text(rows) -> list[dict]:
     return sorted(({k: str(v or 0) for k, v in row.items()} for row in rows), key=lambda r: r["area"])
 
 
-def test_size_readiness_and_one_sector_read_from_the_summaries_equal_the_facts(world):
-    """The dashboard answers size class, readiness and one sector from the summaries, market
-    reach and rating class from the facts: for the same filters both give the same figures."""
+def figure_totals() -> dict:
+    """The sums of UMKMFact rows behind KecamatanFigures, for one group per row."""
+    return {
+        "umkm": Count("pk"), "products": Sum("product_count"), "flagship": Sum("flagship_count"),
+        "score_sum": Sum("score_sum"), "score_count": Sum("score_count"),
+        "ready": Count("pk", filter=Q(is_ready=True)),
+    }
+
+
+def test_every_dashboard_filter_read_from_the_summaries_equals_the_facts(world):
+    """The dashboard answers size class, readiness, one sector, one market reach and one
+    potential class from the per-desa summaries; the same filters over the per-UMKM facts
+    give the same figures and the same sector mix."""
+    from mapping.models import fact_mask
+
+    sectors = list(Sector.objects.all())
     for code in ("33.03.14.2008", "33.03.06.1011", "33.03.01.2001"):
-        for capital, sector in ((10**7, "kerajinan"), (2 * 10**9, "makanan-minuman"), (10**7, "kerajinan")):
+        for capital, sector, reach, score in ((10**7, "kerajinan", "ekspor", 5), (2 * 10**9, "makanan-minuman", "lokal", 3),
+                                              (10**7, "kerajinan", "kabupaten", None)):
             umkm = UMKMFactory(desa=Desa.objects.get(code=code), capital=capital)
-            ProductFactory(umkm=umkm, sector=Sector.objects.get(code=sector))
+            product = ProductFactory(umkm=umkm, sector=Sector.objects.get(code=sector), market_reach=reach)
+            ProductFactory(umkm=umkm, sector=Sector.objects.get(code="makanan-minuman"), market_reach="nasional")
+            if score:
+                verify(world, product, score)
+    facts_changed(everything=True)
     kerajinan = Sector.objects.get(code="kerajinan")
+    top, potential = RatingClass.objects.order_by("-min_score")[:2]
     user = world.users["pimpinan"]
     kecamatan_ids = list(Kecamatan.objects.values_list("pk", flat=True))
     for filters in (DashboardFilters(), DashboardFilters(sector=kerajinan), DashboardFilters(size_class="kecil"),
-                    DashboardFilters(sector=kerajinan, ready=False, size_class="mikro")):
-        assert filters.summarised
+                    DashboardFilters(sector=kerajinan, ready=False, size_class="mikro"),
+                    DashboardFilters(market_reach="ekspor"), DashboardFilters(market_reach="nasional", size_class="kecil"),
+                    DashboardFilters(rating_class=top), DashboardFilters(rating_class=potential, sector=kerajinan),
+                    DashboardFilters(market_reach="ekspor", rating_class=top, ready=False),
+                    DashboardFilters(market_reach="lokal", sector=kerajinan)):
         from_summaries = totals_as_text(filters.totals(user, kecamatan_ids=kecamatan_ids, by="kecamatan_id"))
         from_facts = totals_as_text(filters.facts(user).filter(kecamatan_id__in=kecamatan_ids)
-                                    .values(area=F("kecamatan_id")).annotate(**_figure_totals()).order_by())
+                                    .values(area=F("kecamatan_id")).annotate(**figure_totals()).order_by())
         assert from_summaries == from_facts, filters
-        assert from_summaries, filters
+        if filters.sector is None:  # the sector mix, UMKM with products counted per sector
+            counts = filters.sector_counts(sectors, kecamatan_ids=kecamatan_ids)
+            with_products = filters.facts(user).filter(product_count__gt=0)
+            for kecamatan_id in kecamatan_ids:
+                masks = list(with_products.filter(kecamatan_id=kecamatan_id).values_list("sector_mask", flat=True))
+                expected = {"total": len(masks), **{f"s{s.pk}": sum(bool(m & fact_mask(s)) for m in masks) for s in sectors}}
+                assert counts.get(kecamatan_id, {"total": 0, **{f"s{s.pk}": 0 for s in sectors}}) == expected, filters
+    assert totals_as_text(DashboardFilters(market_reach="ekspor", rating_class=top).totals(
+        user, kecamatan_ids=kecamatan_ids, by="kecamatan_id"))  # the case is not empty
 
 
 def test_clearing_the_demo_leaves_the_summaries_equal_to_a_rebuild(world):
@@ -180,3 +210,21 @@ def test_clearing_the_demo_leaves_the_summaries_equal_to_a_rebuild(world):
 
     assert not UMKM.objects.demo().exists() and UMKM.objects.exists()
     assert_equal_to_a_rebuild("clear_demo")
+
+
+def test_migrate_builds_a_summary_table_added_to_a_registry_that_has_facts(world):
+    """An upgraded portal: the filtered figures' table is new and empty while the registry
+    has products with market reaches; the post-migrate step builds it, and only then."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mapping.models import DesaFilteredFigures
+    from mapping.services.summaries import summaries_fill_missing
+
+    kept = summaries()
+    DesaFilteredFigures.objects.all().delete()
+    summaries_fill_missing()
+    assert summaries() == kept
+    with CaptureQueriesContext(connection) as nothing_to_do:
+        summaries_fill_missing()
+    assert not any(q["sql"].startswith(("DELETE", "INSERT")) for q in nothing_to_do.captured_queries)

@@ -41,6 +41,33 @@ class DesaFigures(models.Model):
         indexes = [models.Index(fields=["desa"]), models.Index(fields=["kecamatan", "sector_bit"])]
 
 
+class DesaFilteredFigures(models.Model):
+    """DesaFigures under a market reach or potential class filter: the same sums per desa ×
+    size class × readiness × all or one sector × all or one market reach (its bit in the
+    facts' reach mask) × all or one potential class (its fact bit) — never all reaches and
+    all classes at once, which is DesaFigures. A UMKM counts under each sector, reach and
+    class its active products have."""
+
+    ALL = -1
+
+    desa = _area(Desa)
+    kecamatan = _area(Kecamatan)
+    size_class = models.CharField(max_length=10, choices=SizeClass.choices)
+    is_ready = models.BooleanField()
+    sector_bit = models.SmallIntegerField()
+    reach_bit = models.SmallIntegerField()
+    class_bit = models.SmallIntegerField()
+    umkm = models.IntegerField(default=0)
+    with_products = models.IntegerField(default=0)
+    products = models.IntegerField(default=0)
+    flagship = models.IntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    score_count = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["desa"]), models.Index(fields=["kecamatan", "reach_bit", "class_bit", "sector_bit"])]
+
+
 class DesaSummary(models.Model):
     """One desa's LQ base (active UMKM with an active product: how many, their workers and
     turnover) and the last time anything was surveyed there."""

@@ -25,7 +25,8 @@ from django.db.models import Count, Max
 from django.db.models.functions import TruncMonth
 
 from mapping.models import UMKM, Assessment, Desa, Product, UMKMFact
-from mapping.models.summaries import DesaFigures, DesaMonth, DesaSummary, KomoditasSummary, ProductStanding
+from mapping.models.summaries import (DesaFigures, DesaFilteredFigures, DesaMonth, DesaSummary, KomoditasSummary,
+                                      ProductStanding)
 from spreadsheets import bulk
 
 OUTSIDE_PROVINCE = frozenset({"nasional", "ekspor"})
@@ -43,7 +44,7 @@ def desa_recount_register(kind: str, recount: Callable) -> None:
     _recounts[kind] = recount
 
 
-SUMMARY_MODELS = (DesaFigures, DesaSummary, DesaMonth, KomoditasSummary, ProductStanding)
+SUMMARY_MODELS = (DesaFigures, DesaFilteredFigures, DesaSummary, DesaMonth, KomoditasSummary, ProductStanding)
 
 
 def summaries_recount(desa_ids=None, *, kinds=None, standings: bool = True) -> None:
@@ -72,8 +73,12 @@ def summaries_recount(desa_ids=None, *, kinds=None, standings: bool = True) -> N
 
 def summaries_fill_missing(using="default", **kwargs) -> None:
     """After `migrate`: build the summaries of a registry that has facts but no summaries
-    yet (the migration that made the tables); otherwise nothing."""
-    if using != "default" or DesaSummary.objects.exists() or not UMKMFact.objects.exists():
+    yet (the migration that made the tables, or a table added later); otherwise nothing."""
+    if using != "default" or not UMKMFact.objects.exists():
+        return
+    filtered_missing = (not DesaFilteredFigures.objects.exists()
+                        and UMKMFact.objects.active().exclude(reach_mask=0, class_mask=0).exists())
+    if DesaSummary.objects.exists() and not filtered_missing:
         return
     with transaction.atomic():
         summaries_recount(None)
@@ -123,31 +128,49 @@ def set_bits(mask: int):
 
 
 def _figures(ids) -> dict[int, tuple]:
-    """DesaFigures of these desa from their active facts; returns every UMKM's (size class,
-    readiness) by its id."""
+    """DesaFigures and DesaFilteredFigures of these desa from their active facts; returns every
+    UMKM's (size class, readiness) by its id."""
+    ALL = DesaFigures.ALL_SECTORS
     sums: dict[tuple, list] = {}
+    filtered: dict[tuple, list] = {}
     facts = {}
-    for umkm_id, desa_id, kecamatan_id, is_active, size_class, is_ready, sector_mask, products, flagship, score_sum, \
-            score_count in UMKMFact.objects.filter(desa_id__in=ids).values_list(
+    for umkm_id, desa_id, kecamatan_id, is_active, size_class, is_ready, sector_mask, reach_mask, class_mask, \
+            products, flagship, score_sum, score_count in UMKMFact.objects.filter(desa_id__in=ids).values_list(
                 "umkm_id", "desa_id", "kecamatan_id", "is_active", "size_class", "is_ready", "sector_mask",
-                "product_count", "flagship_count", "score_sum", "score_count"):
+                "reach_mask", "class_mask", "product_count", "flagship_count", "score_sum", "score_count"):
         facts[umkm_id] = (size_class, is_ready)
         if not is_active:
             continue
-        for sector_bit in (DesaFigures.ALL_SECTORS, *set_bits(sector_mask)):
-            row = sums.setdefault((desa_id, kecamatan_id, size_class, is_ready, sector_bit),
-                                  [0, 0, 0, 0, Decimal(0), 0])
-            row[0] += 1
-            row[1] += products > 0
-            row[2] += products
-            row[3] += flagship
-            row[4] += score_sum
-            row[5] += score_count
+        values = (1, int(products > 0), products, flagship, score_sum, score_count)
+        sectors = (ALL, *set_bits(sector_mask))
+        for sector_bit in sectors:
+            _add(sums, (desa_id, kecamatan_id, size_class, is_ready, sector_bit), values)
+        reaches, classes = (ALL, *set_bits(reach_mask)), (ALL, *set_bits(class_mask))
+        for reach_bit in reaches:
+            for class_bit in classes:
+                if reach_bit == ALL and class_bit == ALL:
+                    continue
+                for sector_bit in sectors:
+                    _add(filtered, (desa_id, kecamatan_id, size_class, is_ready, sector_bit, reach_bit, class_bit), values)
     _insert(DesaFigures, [
         DesaFigures(desa_id=key[0], kecamatan_id=key[1], size_class=key[2], is_ready=key[3], sector_bit=key[4],
                     umkm=v[0], with_products=v[1], products=v[2], flagship=v[3], score_sum=v[4], score_count=v[5])
         for key, v in sums.items()])
+    _insert(DesaFilteredFigures, [
+        DesaFilteredFigures(desa_id=key[0], kecamatan_id=key[1], size_class=key[2], is_ready=key[3], sector_bit=key[4],
+                            reach_bit=key[5], class_bit=key[6], umkm=v[0], with_products=v[1], products=v[2],
+                            flagship=v[3], score_sum=v[4], score_count=v[5])
+        for key, v in filtered.items()])
     return facts
+
+
+def _add(sums: dict, key: tuple, values: tuple) -> None:
+    row = sums.get(key)
+    if row is None:
+        sums[key] = list(values)
+    else:
+        for index, value in enumerate(values):
+            row[index] += value
 
 
 def _registry(kecamatan_of, umkm, products, facts) -> None:
