@@ -3,12 +3,13 @@ how many make an adopted produk unggulan, and how the aid delivered is used."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from bantuan.models import Recipient, UseCheck
+from bantuan.rules import best_score_of
 from mapping import selectors as mapping_selectors
-from mapping.models import Kecamatan, Product, UMKMFact
+from mapping.models import UMKM, Kecamatan, Product
 
 PRODUCTIVE = (UseCheck.Result.USED, UseCheck.Result.PARTLY)
 
@@ -71,7 +72,7 @@ def aid_by_kecamatan(*, user, program=None, year=None, stage=None) -> AidReport:
     elif year is not None:
         recipients = recipients.filter(program__year=year)
     kecamatan = Kecamatan.objects.visible_to(user).defer("boundary", "centre").order_by("code")
-    umkm = dict(UMKMFact.objects.active().values("kecamatan_id").annotate(n=Count("pk")).values_list("kecamatan_id", "n"))
+    umkm = mapping_selectors.active_umkm_per_kecamatan()
     counted = dict(recipients.values("kecamatan_id").annotate(n=Count("pk")).values_list("kecamatan_id", "n"))
     flags = dict(recipients.values("kecamatan_id").annotate(
         n=Count("flags", filter=Q(flags__overridden_at__isnull=True))).values_list("kecamatan_id", "n"))
@@ -99,27 +100,22 @@ def aid_by_kecamatan(*, user, program=None, year=None, stage=None) -> AidReport:
 def _by_class_and_change(recipients, rows: dict) -> list[str]:
     """Fill each row's recipients by potential class and their turnover before/after the aid,
     for the UMKM recipients (a fixed number of queries). Returns the class names, best first."""
-    from django.db.models import Max
+    from mapping.models import RatingClass
 
-    from mapping.models import Assessment, RatingClass
-
-    classes = list(RatingClass.objects.order_by("-min_score").values_list("name", "min_score"))
+    classes = list(RatingClass.objects.order_by("-min_score"))
     umkm_recipients = list(recipients.filter(umkm__isnull=False).select_related("umkm", "kecamatan")
                            .defer("kecamatan__boundary", "kecamatan__centre", "umkm__location")
                            .prefetch_related("disbursements__use_checks"))
     umkm_ids = [r.umkm_id for r in umkm_recipients]
-    best = dict(Assessment.objects.filter(product__umkm_id__in=umkm_ids, product__is_active=True, is_current=True,
-                                          status=Assessment.Status.VERIFIED)
-                .values("product__umkm_id").annotate(best=Max("weighted_score")).values_list("product__umkm_id", "best"))
+    best = dict(UMKM.objects.filter(pk__in=umkm_ids).values_list("pk", best_score_of(OuterRef("pk"))))
     history = mapping_selectors.figures_over_time({r.umkm_id: r.umkm for r in umkm_recipients}.values())
     for recipient in umkm_recipients:
         row = rows.get(recipient.kecamatan.code)
         if row is None:
             continue
-        score = best.get(recipient.umkm_id)
-        name = next((n for n, minimum in classes if score is not None and score >= minimum), None)
-        if name is not None:
-            row.classes[name] = row.classes.get(name, 0) + 1
+        rating_class = RatingClass.of_score(best.get(recipient.umkm_id), classes)
+        if rating_class is not None:
+            row.classes[rating_class.name] = row.classes.get(rating_class.name, 0) + 1
         delivered = [p for p in recipient.disbursements.all() if p.delivered_on]
         checks = [c for p in delivered for c in p.use_checks.all()
                   if c.recorded_on and c.monthly_turnover is not None]
@@ -132,7 +128,7 @@ def _by_class_and_change(recipients, rows: dict) -> list[str]:
             row.compared += 1
             row.turnover_before += before[-1].monthly_turnover
             row.turnover_after += latest.monthly_turnover
-    return [n for n, _minimum in classes]
+    return [c.name for c in classes]
 
 
 def aid_table(report: AidReport, *, filename: str) -> dict:

@@ -32,11 +32,19 @@ def _count_per_kecamatan(queryset: QuerySet, kecamatan_path: str) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
+def active_umkm_per_kecamatan(kecamatan_ids=None) -> dict[int, int]:
+    """{kecamatan id: active UMKM}, added up from the per-desa summaries (of these kecamatan
+    only, when given)."""
+    rows = DesaFigures.objects.filter(sector_bit=DesaFigures.ALL_SECTORS)
+    if kecamatan_ids is not None:
+        rows = rows.filter(kecamatan_id__in=kecamatan_ids)
+    return dict(rows.values("kecamatan_id").annotate(n=Sum("umkm")).values_list("kecamatan_id", "n").order_by())
+
+
 def kecamatan_overview_list(*, with_boundary: bool = False) -> list[Kecamatan]:
     """All kecamatan with their desa, kelurahan and active-UMKM counts (geometry only when
-    asked): the UMKM counted from their facts in one grouped read, not a scan per kecamatan."""
-    umkm = dict(DesaFigures.objects.filter(sector_bit=DesaFigures.ALL_SECTORS).values("kecamatan_id")
-                .annotate(n=Sum("umkm")).values_list("kecamatan_id", "n").order_by())
+    asked): the UMKM counted from the per-desa summaries, not a scan per kecamatan."""
+    umkm = active_umkm_per_kecamatan()
     rows = Kecamatan.objects.all() if with_boundary else Kecamatan.objects.defer("boundary")
     rows = list(rows.annotate(
         desa_count=_count_per_kecamatan(Desa.objects.desa_only(), "kecamatan"),
@@ -147,10 +155,6 @@ class RankedProduct:
     explanation: str
 
 
-def _rating_class_for(score, classes):
-    return next((c for c in classes if score is not None and score >= c.min_score), None)
-
-
 # ASSESSMENT_RANKING as the standings spell it (they copy the product's name and id).
 STANDING_RANKING = (F("weighted_score").desc(), F("mpe_total").desc(), F("name").asc(),
                     F("product_id").asc())
@@ -174,7 +178,7 @@ def flagship_ranking(*, kecamatan=None, desa=None, limit: int = 10) -> list[Rank
     top = [found[pk] for pk in winners]
     classes = list(RatingClass.objects.all())
     return [
-        RankedProduct(position, a, _rating_class_for(a.weighted_score, classes), ranking_explanation(a))
+        RankedProduct(position, a, RatingClass.of_score(a.weighted_score, classes), ranking_explanation(a))
         for position, a in enumerate(top, start=1)
     ]
 
@@ -618,7 +622,7 @@ def penetapan_results(*, penetapan, candidates=None) -> PenetapanResults:
         items = _scored_items(candidate)
         ranked.append(RankedCandidate(
             position=position, candidate=candidate,
-            rating_class=_rating_class_for(candidate.weighted_score, classes),
+            rating_class=RatingClass.of_score(candidate.weighted_score, classes),
             strongest=[i.name for i in rating.strongest_criteria(items)],
             is_top=position <= penetapan.top_n,
         ))

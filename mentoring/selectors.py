@@ -3,14 +3,15 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mapping.models import UMKM, Assessment, Desa, DesaFigures, DesaMonth, Kecamatan
+from mapping import selectors as mapping_selectors
+from mapping.models import UMKM, Assessment, Desa, DesaMonth, Kecamatan
 from mentoring.models import Assignment, DesaVisitMonth, FollowUp, Meeting, Pendamping, Visit
 from purbalingga_umkm.models import AuditEntry
 
@@ -193,9 +194,7 @@ def coverage_report(*, user, months: int = 6) -> CoverageReport:
         ).order_by("code")
     )
     # Active UMKM from the per-desa summaries; UMKM visited from the period's visits.
-    umkm_totals = dict(
-        DesaFigures.objects.filter(sector_bit=DesaFigures.ALL_SECTORS, kecamatan_id__in=[k.pk for k in kecamatan_rows])
-        .order_by().values("kecamatan_id").annotate(n=Sum("umkm")).values_list("kecamatan_id", "n"))
+    umkm_totals = mapping_selectors.active_umkm_per_kecamatan([k.pk for k in kecamatan_rows])
     umkm_visited = dict(visits.order_by().values("umkm__desa__kecamatan").annotate(n=Count("umkm", distinct=True))
                         .values_list("umkm__desa__kecamatan", "n"))
     for k in kecamatan_rows:

@@ -118,6 +118,13 @@ class RatingClass(models.Model):
     def __str__(self):
         return f"{self.name} (≥ {self.min_score})"
 
+    @staticmethod
+    def of_score(score, classes):
+        """The class a 0–100 score falls in: the first of `classes` (best first, as
+        RatingClass.objects orders them) whose minimum it reaches; None without a score or
+        below every minimum."""
+        return next((c for c in classes if score is not None and score >= c.min_score), None)
+
 
 # The one ordering of product rankings, as mapping.rating.ranking_key orders a round's
 # candidates: weighted score (0–100, the measure the class is read from), then MPE total,

@@ -251,7 +251,7 @@ def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[U
             if score is not None:
                 fact.score_sum += score
                 fact.score_count += 1
-                rating_class = next((c for c in classes if score >= c.min_score), None)
+                rating_class = RatingClass.of_score(score, classes)
                 if rating_class is not None:
                     fact.class_mask |= bits["class"].get(rating_class.pk, 0)
                     fact.flagship_count += rating_class == top_class

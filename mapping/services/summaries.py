@@ -18,7 +18,6 @@ rewritten (standings_refresh) instead of its desa's.
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, Max
