@@ -10,6 +10,7 @@ candidate of each desa, so one desa cannot take every place.
 """
 
 from collections import deque
+from itertools import islice
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -185,8 +186,8 @@ def _spread(ranked: list[tuple[int, int]], judge, places: int) -> list[Candidate
                     if candidate is not None:
                         heads[desa_id] = candidate
                 if desa_id not in heads and queue:
-                    unknown += list(queue)[:ahead[desa_id]]
-                    ahead[desa_id] = min(ahead[desa_id] * 2, 512)
+                    unknown += islice(queue, ahead[desa_id])
+                    ahead[desa_id] *= 2
             if unknown:
                 known.update(judge(unknown))
             wanted = [d for d in wanted if d not in heads and queues[d]]

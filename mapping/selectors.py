@@ -688,7 +688,8 @@ def area_unggulan(*, kecamatan, desa=None) -> dict:
     first = (CatalogueListing.objects.filter(in_area, komoditas_id__in=list(measures))
              .annotate(place=Window(DenseRank(), partition_by=F("komoditas_id"), order_by=[F("umkm_name"), F("umkm_id")]))
              .filter(place__lte=PRODUCERS_SHOWN))
-    for komoditas_id, *producer in sorted(set(first.values_list("komoditas_id", "umkm_name", "umkm_id", "desa__name"))):
+    for komoditas_id, _place, *producer in sorted(set(first.values_list("komoditas_id", "place", "umkm_name", "umkm_id",
+                                                                          "desa__name"))):
         names.setdefault(komoditas_id, []).append(tuple(producer))
     komoditas = Komoditas.objects.in_bulk(list(measures))
     adopted_ids = [c.komoditas_id for c in adopted]

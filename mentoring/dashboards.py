@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -302,7 +302,7 @@ def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) ->
         low, high = filters.score_range()
         standings = standings.filter(weighted_score__gte=low, **({"weighted_score__lt": high} if high is not None else {}))
     # Narrow rows first; only the winners are then read in full.
-    if connection.features.supports_slicing_ordering_in_compound and len(kecamatan_ids) > 1:
+    if connections[standings.db].features.supports_slicing_ordering_in_compound and len(kecamatan_ids) > 1:
         # PostgreSQL: each kecamatan's first rows along its ranking index, stopping there.
         def best_of(kecamatan_id):
             return (standings.filter(kecamatan_id=kecamatan_id)

@@ -81,6 +81,6 @@ def scope_key(user) -> str:
     if kecamatan_scope_q(user, "kecamatan", for_change=False) is None:
         return "all"
     if role_of(user) is Role.PENDAMPING:
-        ids = sorted(assigned_kecamatan_ids(user))
+        ids = sorted(set(assigned_kecamatan_ids(user)))
         return "k:" + ",".join(map(str, ids)) if ids else "none"
     return "none"

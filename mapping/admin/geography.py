@@ -47,18 +47,16 @@ class DesaAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, FactsAdminMixin, Scope
         return obj.get_jenis_display()
 
     def save_model(self, request, obj, form, change):
-        self._moved = change and "kecamatan" in form.changed_data
         super().save_model(request, obj, form, change)
+        if change and "kecamatan" in form.changed_data:
+            # Moved to another kecamatan (its code with it): its UMKM's facts go along.
+            request.facts_before["umkm_ids"] = list(UMKM.objects.filter(desa=obj).values_list("pk", flat=True))
 
     def facts_of(self, queryset) -> dict:
-        """A desa moved to another kecamatan (its code with it) takes its UMKM along: their
-        facts, the desa's summaries and both kecamatan's figures change. A new name or
-        boundary changes no figure."""
-        if not getattr(self, "_moved", False):
-            return {}
+        """The desa's summaries and its kecamatan's kept figures (before and after a save:
+        both kecamatan when it moves)."""
         desa = list(queryset.values_list("pk", "kecamatan_id"))
-        return {"umkm_ids": list(UMKM.objects.filter(desa_id__in=[pk for pk, _k in desa]).values_list("pk", flat=True)),
-                "desa_ids": [pk for pk, _k in desa], "kecamatan_ids": [k for _pk, k in desa]}
+        return {"desa_ids": [pk for pk, _k in desa], "kecamatan_ids": [k for _pk, k in desa]}
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # The desa is drawn inside its kecamatan: the page's map script adds this outline.

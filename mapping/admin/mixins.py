@@ -105,14 +105,15 @@ class FactsAdminMixin:
 
     def save_model(self, request, obj, form, change):
         # What the stored row counted for before the save (a product moved to another UMKM
-        # changes the figures of both, and of both their kecamatan).
-        self._facts_before = self.facts_of(self.model._default_manager.filter(pk=obj.pk)) if change else {}
+        # changes the figures of both, and of both their kecamatan); kept on the request, as
+        # one admin instance serves every request.
+        request.facts_before = self.facts_of(self.model._default_manager.filter(pk=obj.pk)) if change else {}
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         after = self.facts_of(self.model._default_manager.filter(pk=form.instance.pk))
-        facts_changed(**facts_merged(getattr(self, "_facts_before", {}), after))
+        facts_changed(**facts_merged(getattr(request, "facts_before", {}), after))
 
     def delete_model(self, request, obj):
         changed = self.facts_of(self.model._default_manager.filter(pk=obj.pk))
