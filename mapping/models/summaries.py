@@ -19,7 +19,21 @@ def _area(model_name: str):
     return models.ForeignKey(model_name, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
 
 
-class DesaFigures(models.Model):
+class FigureSums(models.Model):
+    """What the dashboards add up for a group of active UMKM (their facts, UMKMFact)."""
+
+    umkm = models.IntegerField(default=0)
+    with_products = models.IntegerField(default=0)  # of which hold at least one active product
+    products = models.IntegerField(default=0)
+    flagship = models.IntegerField(default=0)
+    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    score_count = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DesaFigures(FigureSums):
     """Sums of the active UMKMFact rows of one desa with one size class and legal readiness:
     all of them (sector_bit -1), or those with an active product of one sector (its fact bit)."""
 
@@ -30,18 +44,12 @@ class DesaFigures(models.Model):
     size_class = models.CharField(max_length=10, choices=SizeClass.choices)
     is_ready = models.BooleanField()
     sector_bit = models.SmallIntegerField()
-    umkm = models.IntegerField(default=0)
-    with_products = models.IntegerField(default=0)  # of which hold at least one active product
-    products = models.IntegerField(default=0)
-    flagship = models.IntegerField(default=0)
-    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    score_count = models.IntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["desa"]), models.Index(fields=["kecamatan", "sector_bit"])]
 
 
-class DesaFilteredFigures(models.Model):
+class DesaFilteredFigures(FigureSums):
     """DesaFigures under a market reach or potential class filter: the same sums per desa ×
     size class × readiness × all or one sector × all or one market reach (its bit in the
     facts' reach mask) × all or one potential class (its fact bit) — never all reaches and
@@ -57,12 +65,6 @@ class DesaFilteredFigures(models.Model):
     sector_bit = models.SmallIntegerField()
     reach_bit = models.SmallIntegerField()
     class_bit = models.SmallIntegerField()
-    umkm = models.IntegerField(default=0)
-    with_products = models.IntegerField(default=0)
-    products = models.IntegerField(default=0)
-    flagship = models.IntegerField(default=0)
-    score_sum = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    score_count = models.IntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["desa"]), models.Index(fields=["kecamatan", "reach_bit", "class_bit", "sector_bit"])]
