@@ -10,9 +10,9 @@ candidate of each desa, so one desa cannot take every place.
 """
 
 from collections import deque
-from itertools import islice
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 
 from django.db.models import Case, DecimalField, Exists, ExpressionWrapper, Min, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce

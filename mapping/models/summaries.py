@@ -20,8 +20,15 @@ def _area(model_name: str):
 
 
 class FigureSums(models.Model):
-    """What the dashboards add up for a group of active UMKM (their facts, UMKMFact)."""
+    """What the dashboards add up for the active UMKM (their facts, UMKMFact) of one desa with
+    one size class and legal readiness: all of them (sector_bit -1) or those with an active
+    product of one sector (its fact bit)."""
 
+    desa = _area(Desa)
+    kecamatan = _area(Kecamatan)
+    size_class = models.CharField(max_length=10, choices=SizeClass.choices)
+    is_ready = models.BooleanField()
+    sector_bit = models.SmallIntegerField()
     umkm = models.IntegerField(default=0)
     with_products = models.IntegerField(default=0)  # of which hold at least one active product
     products = models.IntegerField(default=0)
@@ -34,16 +41,9 @@ class FigureSums(models.Model):
 
 
 class DesaFigures(FigureSums):
-    """Sums of the active UMKMFact rows of one desa with one size class and legal readiness:
-    all of them (sector_bit -1), or those with an active product of one sector (its fact bit)."""
+    """The figures of every UMKM of a desa, whatever their market reach and class."""
 
     ALL_SECTORS = -1
-
-    desa = _area(Desa)
-    kecamatan = _area(Kecamatan)
-    size_class = models.CharField(max_length=10, choices=SizeClass.choices)
-    is_ready = models.BooleanField()
-    sector_bit = models.SmallIntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["desa"]), models.Index(fields=["kecamatan", "sector_bit"])]
@@ -58,11 +58,6 @@ class DesaFilteredFigures(FigureSums):
 
     ALL = -1
 
-    desa = _area(Desa)
-    kecamatan = _area(Kecamatan)
-    size_class = models.CharField(max_length=10, choices=SizeClass.choices)
-    is_ready = models.BooleanField()
-    sector_bit = models.SmallIntegerField()
     reach_bit = models.SmallIntegerField()
     class_bit = models.SmallIntegerField()
 
