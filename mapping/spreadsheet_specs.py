@@ -320,7 +320,7 @@ class UMKMSpec(MappingSpec):
               "founded_year", "workers", "capital", "annual_turnover", "is_active")
     readonly_headers = ("Skala Usaha",)
     derived_models = ("mapping.umkmfact",)
-    written_fields = ("desa_id", "is_active", "nib", "capital", "annual_turnover", "location")
+    written_fields = ("desa_id", "is_active", "nib", "capital", "annual_turnover", "location", "workers", "created_at")
     key_help = gettext_lazy("Baris dicocokkan dengan UMKM yang sudah ada melalui NIB bila diisi, selain itu melalui "
                             "Kode UMKM, selain itu melalui nama usaha + nama pemilik + desa (tanpa membedakan huruf "
                             "besar, tanda baca dan sapaan seperti 'Bu'). Nama yang mirip tetapi tidak sama ditanyakan "
@@ -485,7 +485,9 @@ class UMKMSpec(MappingSpec):
         return conflicts
 
     def new_constants(self, ctx):
-        return {"created_by_id": ctx.user.pk, "updated_by_id": ctx.user.pk}
+        # One moment for every new UMKM, which their facts count as registered and surveyed.
+        now = timezone.now()
+        return {"created_by_id": ctx.user.pk, "updated_by_id": ctx.user.pk, "created_at": now, "updated_at": now}
 
     def update_extra(self, existing, ctx):
         return {"version": existing.version + 1, "updated_by_id": ctx.user.pk}
@@ -497,7 +499,7 @@ class UMKMSpec(MappingSpec):
     def after_write(self, *, created, updated, removed_owners=()):
         new_umkm = (
             (row.pk, row.kecamatan_id, v["desa_id"], v["is_active"], v["nib"], v["capital"], v["annual_turnover"],
-             v["location"])
+             v["location"], v["workers"], v["created_at"])
             for row in created for v in (row.values,)
         )
         facts_changed(new_umkm=new_umkm, umkm_ids=updated, desa_ids=list(removed_owners))

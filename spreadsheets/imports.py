@@ -517,7 +517,8 @@ def plan_write(*, spec: ImportSpec, plan: Plan, batch: ImportBatch) -> None:
     codec = bulk.TextRows(model, spec.fields)
     if plan.updated:
         _versions_still(spec, plan.updated)
-    new_ids = codec.insert((r.line for r in plan.new), count=len(plan.new), constants=spec.new_constants(ctx))
+    constants = spec.new_constants(ctx)
+    new_ids = codec.insert((r.line for r in plan.new), count=len(plan.new), constants=constants)
     extra = {}
     updates = []
     for record, found, merged in plan.updated:
@@ -546,9 +547,12 @@ def plan_write(*, spec: ImportSpec, plan: Plan, batch: ImportBatch) -> None:
     ])
     audit_event(batch, action=AuditEntry.Action.IMPORT, by=batch.created_by, source=SOURCE_IMPORT,
                 changes={"kind": [None, spec.kind], "new": [None, len(plan.new)], "updated": [None, len(plan.updated)]})
-    wanted = [spec.fields.index(name) for name in spec.written_fields or spec.fields]
+    names = spec.written_fields or spec.fields
+    wanted = [spec.fields.index(name) for name in names if name in spec.fields]
+    fixed = {name: constants[name] for name in names if name not in spec.fields}
     spec.after_write(
-        created=(Written(pk, r.kecamatan_id, codec.values_of(r.line, wanted)) for pk, r in zip(new_ids, plan.new)),
+        created=(Written(pk, r.kecamatan_id, {**codec.values_of(r.line, wanted), **fixed})
+                 for pk, r in zip(new_ids, plan.new)),
         updated=[found.pk for _r, found, _m in plan.updated],
     )
 

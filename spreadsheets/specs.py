@@ -109,7 +109,8 @@ class ImportSpec:
     # rows as later additions nor keeps them when it removes the rows they derive from.
     derived_models: tuple[str, ...] = ()
     # The values of new rows after_write() reads (all `fields` when empty): only these
-    # are decoded, which at 100,000 rows is most of the cost of handing them over.
+    # are decoded, which at 100,000 rows is most of the cost of handing them over. They
+    # may name values of new_constants() too (the moment every new row was written).
     written_fields: tuple[str, ...] = ()
 
     @property

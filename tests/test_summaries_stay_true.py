@@ -228,3 +228,187 @@ def test_migrate_builds_a_summary_table_added_to_a_registry_that_has_facts(world
     with CaptureQueriesContext(connection) as nothing_to_do:
         summaries_fill_missing()
     assert not any(q["sql"].startswith(("DELETE", "INSERT")) for q in nothing_to_do.captured_queries)
+
+
+@pytest.fixture
+def by_difference(monkeypatch):
+    """Which way each write changed the summaries: by difference (summaries_apply) or by
+    recounting desa (summaries_recount)."""
+    from mapping.services import facts
+
+    ways = []
+    for name, way in (("summaries_apply", "difference"), ("summaries_recount", "recount")):
+        original = getattr(facts, name)
+        monkeypatch.setattr(facts, name, lambda *args, _o=original, _w=way, **kwargs: (ways.append(_w), _o(*args, **kwargs))[1])
+    return ways
+
+
+def test_saves_of_a_umkm_where_it_is_change_its_desa_by_difference_and_equal_a_recount(world, by_difference):
+    """A pendamping edits a UMKM, its products and their assessments where it is: each save
+    changes a few summary rows by the difference of its facts, never recounts the desa,
+    and leaves the rows a recount makes — the month a record leaves included."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from mapping.models import DesaMonth
+    from tests.factories import PermitFactory
+
+    a, admin = world.users["pendamping_a"], world.users["admin"]
+    sapu, knalpot = Komoditas.objects.get(code="sapu-glagah"), Komoditas.objects.get(code="knalpot")
+    desa = world.desa["X"]
+    umkm = UMKMFactory(desa=desa, workers=3, annual_turnover=120_000_000)
+    glagah = ProductFactory(umkm=umkm, name="Sapu glagah", sector=sapu.sector, komoditas=sapu, komoditas_confirmed=True,
+                            market_reach="nasional", local_material_pct=80)
+    ijuk = ProductFactory(umkm=umkm, name="Sapu ijuk", sector=sapu.sector, komoditas=sapu, komoditas_confirmed=True,
+                          market_reach="lokal", local_material_pct=None)
+    neighbour = UMKMFactory(desa=desa)
+    # Both were last recorded in January: the neighbour on the 10th, this UMKM's products on
+    # the 8th and its own row on the 20th, the month's last survey.
+    january_8, january_10, january_20 = (timezone.make_aware(datetime(2026, 1, day, 9, 0)) for day in (8, 10, 20))
+    UMKM.objects.filter(pk=neighbour.pk).update(created_at=january_10, updated_at=january_10)
+    UMKM.objects.filter(pk=umkm.pk).update(created_at=january_8, updated_at=january_20)
+    Product.objects.filter(umkm=umkm).update(updated_at=january_8)
+    facts_changed(everything=True)
+    january = DesaMonth.objects.get(desa=desa, month="2026-01-01")
+    assert (january.registrations, january.last_survey_at) == (2, january_20)
+    by_difference.clear()
+
+    def saved(instance, step, **changes):
+        instance.refresh_from_db()
+        for name, value in changes.items():
+            setattr(instance, name, value)
+        services.survey_save(instance, fields=list(changes), expected_version=instance.version, token=None, by=a)
+        assert by_difference == ["difference"], step
+        assert_equal_to_a_rebuild(step)
+        by_difference.clear()
+
+    saved(umkm, "workers and turnover (LQ base, commodity sums, size, a month left)", workers=9,
+          annual_turnover=450_000_000)
+    january = DesaMonth.objects.get(desa=desa, month="2026-01-01")
+    assert (january.registrations, january.last_survey_at) == (2, january_10)  # the neighbour's, read again
+
+    saved(glagah, "a product to another commodity, exported", komoditas=knalpot, market_reach="ekspor",
+          local_material_pct=55)
+    saved(ijuk, "a product no longer made", is_active=False)
+
+    verify(world, glagah, 5)
+    assert set(by_difference) == {"difference"}
+    assert_equal_to_a_rebuild("an assessment opened, submitted and verified")
+    by_difference.clear()
+
+    services.permit_record(permit=PermitFactory.build(umkm=umkm), by=admin)
+    assert by_difference == ["difference"]
+    assert_equal_to_a_rebuild("a permit recorded")
+    by_difference.clear()
+
+    saved(umkm, "a UMKM closed", is_active=False)
+    saved(umkm, "a UMKM open again", is_active=True)
+
+    assert KomoditasSummary_of(desa, knalpot) == {"producers": 1, "workers": 9, "turnover": 450_000_000, "export": 1,
+                                                  "material_sum": 55, "material_count": 1}
+
+
+def KomoditasSummary_of(desa, komoditas) -> dict:
+    from mapping.models import KomoditasSummary
+
+    return KomoditasSummary.objects.filter(desa=desa, komoditas=komoditas).values(
+        "producers", "workers", "turnover", "export", "material_sum", "material_count").get()
+
+
+def test_a_save_costs_as_many_queries_in_a_large_desa_as_in_a_small_one(world):
+    """The same save in a desa of 2 UMKM and in one of 40: the same queries (no read grows
+    with the desa)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sapu = Komoditas.objects.get(code="sapu-glagah")
+    counts = []
+    for code, others in (("33.03.01.2001", 1), ("33.03.01.2002", 39)):
+        desa = Desa.objects.get(code=code)
+        for umkm in [*UMKMFactory.create_batch(others, desa=desa), UMKMFactory(desa=desa)]:
+            ProductFactory(umkm=umkm, sector=sapu.sector, komoditas=sapu, komoditas_confirmed=True)
+        facts_changed(everything=True)
+        UMKM.objects.filter(pk=umkm.pk).update(workers=7)
+        with CaptureQueriesContext(connection) as save:
+            facts_changed(umkm_ids=[umkm.pk])
+        counts.append(len(save.captured_queries))
+        assert_equal_to_a_rebuild(f"a save in a desa of {others + 1} UMKM")
+    assert counts[0] == counts[1], counts
+
+
+def test_migrate_rebuilds_facts_written_before_they_held_their_contributions(world):
+    """An upgraded portal: its facts lack what each UMKM adds to the summaries; the
+    post-migrate step rebuilds them, and a save after it goes by difference."""
+    from mapping.models import UMKMFact
+    from mapping.services.summaries import summaries_fill_missing
+
+    kept = summaries()
+    UMKMFact.objects.update(months=None, workers=0, turnover=0, komoditas={})
+    summaries_fill_missing()
+    assert not UMKMFact.objects.filter(months__isnull=True).exists()
+    assert summaries() == kept
+    assert UMKMFact.objects.get(umkm=world.umkm["X"]).workers == world.umkm["X"].workers
+
+
+def test_the_registry_summaries_count_what_the_rows_say(world):
+    """The LQ base, the commodity sums and the months, counted straight from the UMKM,
+    product and assessment rows by the database, equal what the facts add up to."""
+    from django.core.management import call_command
+    from django.db.models import Max
+    from django.db.models.functions import TruncMonth
+
+    from mapping.models import Assessment, DesaMonth, DesaSummary, KomoditasSummary
+
+    call_command("seed_demo", umkm=80, stdout=StringIO())
+    verify(world, ProductFactory(umkm=world.umkm["X"], local_material_pct=40), 4)
+    Product.objects.filter(pk__in=list(Product.objects.filter(umkm__is_demo=True).order_by("pk")
+                                       .values_list("pk", flat=True)[:5])).update(is_active=False)
+    UMKM.objects.filter(pk__in=list(UMKM.objects.filter(is_demo=True).order_by("-pk")
+                                    .values_list("pk", flat=True)[:5])).update(is_active=False)
+    facts_changed(everything=True)
+
+    producing = Product.objects.filter(is_active=True, umkm__is_active=True)
+    base = {}
+    for umkm in UMKM.objects.filter(is_active=True, pk__in=producing.values("umkm_id")):
+        entry = base.setdefault(umkm.desa_id, [0, 0, 0])
+        entry[0] += 1
+        entry[1] += umkm.workers or 0
+        entry[2] += umkm.annual_turnover or 0
+    assert {row.desa_id: [row.lq_umkm, row.lq_workers, row.lq_turnover]
+            for row in DesaSummary.objects.exclude(lq_umkm=0)} == base
+
+    expected = {}
+    for desa_id, komoditas_id, umkm_id in producing.exclude(komoditas=None).values_list(
+            "umkm__desa_id", "komoditas_id", "umkm_id").order_by().distinct():
+        umkm = UMKM.objects.get(pk=umkm_id)
+        mine = producing.filter(umkm_id=umkm_id, komoditas_id=komoditas_id)
+        reaches = set(mine.values_list("market_reach", flat=True))
+        materials = [m for m in mine.values_list("local_material_pct", flat=True) if m is not None]
+        entry = expected.setdefault((desa_id, komoditas_id), [0] * 8)
+        for index, value in enumerate((1, umkm.workers or 0, umkm.annual_turnover or 0, int(umkm.fact.is_ready),
+                                       int(bool(reaches & {"nasional", "ekspor"})), int("ekspor" in reaches),
+                                       sum(materials), len(materials))):
+            entry[index] += value
+    assert {(r.desa_id, r.komoditas_id): [r.producers, r.workers, r.turnover, r.ready, r.outside_province, r.export,
+                                          r.material_sum, r.material_count]
+            for r in KomoditasSummary.objects.all()} == expected
+    assert expected  # the case is not empty
+
+    months = {}
+
+    def add(queryset, field, index):
+        for row in (queryset.annotate(month=TruncMonth(field)).values("area", "month")
+                    .annotate(n=Count("pk"), last=Max(field)).order_by()):
+            entry = months.setdefault((row["area"], row["month"].date()), [0, 0, None])
+            if index is not None:
+                entry[index] += row["n"]
+            if index != 0:
+                entry[2] = row["last"] if entry[2] is None else max(entry[2], row["last"])
+
+    add(UMKM.objects.annotate(area=F("desa_id")), "created_at", 0)
+    add(UMKM.objects.filter(is_demo=False).annotate(area=F("desa_id")), "updated_at", None)
+    add(Product.objects.filter(umkm__is_demo=False).annotate(area=F("umkm__desa_id")), "updated_at", None)
+    add(Assessment.objects.annotate(area=F("product__umkm__desa_id")), "created_at", 1)
+    assert {(r.desa_id, r.month): [r.registrations, r.assessments, r.last_survey_at]
+            for r in DesaMonth.objects.all()} == months

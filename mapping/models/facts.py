@@ -66,6 +66,18 @@ class UMKMFact(models.Model):
     # The UMKM's location as plain numbers, so map endpoints can select a viewport.
     lng = models.FloatField(null=True)
     lat = models.FloatField(null=True)
+    # What the UMKM adds to the per-desa summaries beyond the figures above, so that a save
+    # changes the summary rows by the difference of its fact before and after
+    # (mapping.services.summaries.summaries_apply) instead of recounting its desa:
+    workers = models.IntegerField(default=0)
+    turnover = models.BigIntegerField(default=0)
+    # {komoditas id: [market reach mask, local material % sum, products recording it]} of its
+    # active products.
+    komoditas = models.JSONField(default=dict)
+    # {first day of a month: [registered, assessments opened, last survey (ISO time) or None]}
+    # of the UMKM, its products and their assessments. None: not computed (facts written by
+    # an import or before this field existed): its desa is recounted on the next save.
+    months = models.JSONField(null=True, default=None)
 
     objects = UMKMFactQuerySet.as_manager()
 

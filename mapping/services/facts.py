@@ -26,7 +26,8 @@ from mapping.models import (
 )
 from mapping.readiness import PermitFact, readiness_items
 from mapping.catalogue import listings_refresh
-from mapping.services.summaries import REGISTRY, standings_refresh, summaries_recount
+from mapping.services.summaries import (REGISTRY, MonthsOfOne, desa_lock, standings_refresh, summaries_apply,
+                                       summaries_recount)
 from purbalingga_umkm.figures import figures_changed
 from spreadsheets import bulk
 
@@ -38,19 +39,26 @@ CHUNK = 5000
 AREA_LOOKUP_MAX = 500
 
 
-def _areas_of(umkm_ids, new_umkm) -> list[int] | None:
+# Up to this many UMKM saved at once, their desa's summaries change by the difference of
+# their facts (summaries_apply); more (an import's updates), their desa are recounted.
+DIFFERENCE_MAX = 50
+
+
+def _areas_of(umkm_ids, new_umkm, desa: set) -> list[int] | None:
     """Kecamatan whose figures a write of these UMKM changes: where each was (its fact) and
-    where it is now; None when too many to look up."""
+    where it is now, their desa added to `desa`; None when too many to look up."""
     ids = [pk for pk in umkm_ids if pk is not None]
     if len(ids) > AREA_LOOKUP_MAX or (new_umkm is not None and not isinstance(new_umkm, (list, tuple))):
         return None  # an import streams its new rows once, into their facts: not read twice
     areas = {row[1] for row in new_umkm or ()}
     if ids:
-        now = dict(UMKM.objects.filter(pk__in=ids).values_list("pk", "desa__kecamatan_id"))
+        now = {pk: (desa_id, kecamatan_id) for pk, desa_id, kecamatan_id in UMKM.objects.filter(pk__in=ids)
+               .values_list("pk", "desa_id", "desa__kecamatan_id")}
         if len(now) < len(set(ids)):
             return None  # deleted: where it counted is gone with it
-        areas |= set(now.values())
-        areas |= set(UMKMFact.objects.filter(umkm_id__in=ids).values_list("kecamatan_id", flat=True))
+        places = set(now.values()) | set(UMKMFact.objects.filter(umkm_id__in=ids).values_list("desa_id", "kecamatan_id"))
+        areas |= {kecamatan_id for _desa, kecamatan_id in places}
+        desa.update(desa_id for desa_id, _kecamatan in places)
     return sorted(areas)
 
 
@@ -85,10 +93,11 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
     regency's, and those of the kecamatan the write touched (of every kecamatan when the
     area is not known).
     """
+    places: set[int] = set()
     if everything:
         areas = None
     elif kecamatan_ids is not None or umkm_ids or new_umkm is not None or desa_ids:
-        areas = _areas_of(umkm_ids, new_umkm)
+        areas = _areas_of(umkm_ids, new_umkm, places)
         if areas is not None and kecamatan_ids is not None:
             areas = sorted(set(areas) | set(kecamatan_ids))
         if areas is not None and desa_ids:
@@ -104,10 +113,16 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
         return written
     touched: set[int] = set(desa_ids or ())
     written = _add_new(new_umkm, touched) if new_umkm is not None else 0
-    ids = [pk for pk in umkm_ids if pk is not None]
+    ids = sorted({pk for pk in umkm_ids if pk is not None})
     untraced: set[int] = set()
     moved: set[int] = set()
-    written += _refresh(ids, touched, untraced, moved) if ids else 0
+    # A few UMKM saved where they are: their desa take their turn before the facts are read,
+    # so that the facts before the save are those the summaries count.
+    before = after = None
+    if ids and len(ids) <= DIFFERENCE_MAX and new_umkm is None and not desa_ids and areas is not None:
+        desa_lock(places)
+        before, after = [], []
+    written += _refresh(ids, touched, untraced, moved, before, after) if ids else 0
     # UMKM edited in place (not deleted, not moved): their product standings are rewritten
     # alone, and the summaries of visits, which follow the UMKM's desa, stay as they are.
     in_place = bool(ids) and not untraced and not moved and not desa_ids and new_umkm is None
@@ -115,7 +130,10 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
         kinds = {REGISTRY}
     elif ids or new_umkm is not None:
         kinds = None  # rows of the registry came or went: every summary of their desa
-    if untraced and not desa_ids:
+    if (in_place and before is not None and len(before) == len(ids)
+            and all(fact.months is not None for fact in before)):
+        summaries_apply(before, after)
+    elif untraced and not desa_ids:
         summaries_recount(None)
     else:
         summaries_recount(touched, kinds=kinds, standings=not in_place)
@@ -153,10 +171,12 @@ def _bits(model) -> dict[int, int]:
             .values_list("pk", "fact_bit")}
 
 
-def _refresh(umkm_ids, touched: set | None = None, untraced: set | None = None, moved: set | None = None) -> int:
+def _refresh(umkm_ids, touched: set | None = None, untraced: set | None = None, moved: set | None = None,
+             old_facts: list | None = None, new_facts: list | None = None) -> int:
     """Recompute the facts of the given UMKM (all UMKM when None); returns how many. The
     desa they counted in, before and after, are added to `touched`; UMKM with neither a row
-    nor a fact (deleted, facts and all) to `untraced`, UMKM now in another desa to `moved`."""
+    nor a fact (deleted, facts and all) to `untraced`, UMKM now in another desa to `moved`;
+    the facts as they were to `old_facts` and as they are now to `new_facts` (when lists)."""
     before: dict[int, int] = {}
     if umkm_ids is None:
         UMKMFact.objects.all().delete()
@@ -164,8 +184,12 @@ def _refresh(umkm_ids, touched: set | None = None, untraced: set | None = None, 
     else:
         ids = sorted(set(umkm_ids))
         for chunk in bulk.in_chunks(ids):
-            if touched is not None:
+            if old_facts is not None:
+                old_facts += UMKMFact.objects.filter(umkm_id__any_of=chunk)
+                found = {fact.umkm_id: fact.desa_id for fact in old_facts}
+            elif touched is not None:
                 found = dict(UMKMFact.objects.filter(umkm_id__any_of=chunk).values_list("umkm_id", "desa_id"))
+            if touched is not None:
                 before.update(found)
                 touched.update(found.values())
                 if untraced is not None:
@@ -177,6 +201,8 @@ def _refresh(umkm_ids, touched: set | None = None, untraced: set | None = None, 
     for start in range(0, len(ids), CHUNK):
         facts = _facts_for(ids[start:start + CHUNK], classes, bits)
         bulk.rows_insert(UMKMFact, facts)
+        if new_facts is not None:
+            new_facts += facts
         if touched is not None:
             touched.update(fact.desa_id for fact in facts)
             if untraced:
@@ -188,35 +214,42 @@ def _refresh(umkm_ids, touched: set | None = None, untraced: set | None = None, 
 
 
 def _add_new(umkm, touched: set) -> int:
-    """Facts of UMKM created just now, from their own values (no reading them back).
+    """Facts of UMKM an import created just now, from their own values (no reading them back).
 
     A new UMKM has no products, permits or assessments yet, so its facts follow from
     its row alone: the same result _refresh() computes (a test holds them equal).
     `umkm` yields (id, kecamatan id, desa id, is_active, nib, capital, annual turnover,
-    location) tuples. Returns how many were written; their desa are added to `touched`.
+    location, workers, the moment it was written) tuples of rows that are not demo rows.
+    Returns how many were written; their desa are added to `touched`.
     """
 
     def facts():
-        for pk, kecamatan_id, desa_id, is_active, nib, capital, turnover, location in umkm:
+        for pk, kecamatan_id, desa_id, is_active, nib, capital, turnover, location, workers, written_at in umkm:
             touched.add(desa_id)
             lng, lat = location["coordinates"][:2] if location else (None, None)
-            yield (pk, kecamatan_id, desa_id, is_active, size_class_for(capital, turnover), bool(nib), lng, lat)
+            months = MonthsOfOne()
+            months.registered(written_at)
+            months.surveyed(written_at)
+            yield (pk, kecamatan_id, desa_id, is_active, size_class_for(capital, turnover or 0), bool(nib), lng, lat,
+                   workers or 0, turnover or 0, timezone.localdate(written_at), months.as_json())
 
     return len(bulk.rows_insert(
         UMKMFact, facts(),
-        fields=["umkm_id", "kecamatan_id", "desa_id", "is_active", "size_class", "is_ready", "lng", "lat"],
-        constants={"registered_on": timezone.localdate(), "score_sum": Decimal(0)},
+        fields=["umkm_id", "kecamatan_id", "desa_id", "is_active", "size_class", "is_ready", "lng", "lat", "workers",
+                "turnover", "registered_on", "months"],
+        constants={"score_sum": Decimal(0), "komoditas": {}},
     ))
 
 
 def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[UMKMFact]:
     umkm_rows = UMKM.objects.filter(pk__any_of=ids).values(
-        "pk", "desa_id", "desa__kecamatan_id", "is_active", "capital", "annual_turnover", "nib", "created_at",
-        "location",
+        "pk", "desa_id", "desa__kecamatan_id", "is_active", "is_demo", "capital", "annual_turnover", "workers", "nib",
+        "created_at", "updated_at", "location",
     )
     products = defaultdict(list)
-    for row in Product.objects.filter(umkm_id__any_of=ids, is_active=True).values(
-        "pk", "umkm_id", "sector_id", "sector__code", "market_reach"
+    for row in Product.objects.filter(umkm_id__any_of=ids).values(
+        "pk", "umkm_id", "is_active", "sector_id", "sector__code", "market_reach", "komoditas_id",
+        "local_material_pct", "updated_at",
     ):
         products[row["umkm_id"]].append(row)
     permits = defaultdict(list)
@@ -226,6 +259,10 @@ def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[U
         Assessment.objects.latest_verified_per_product()
         .filter(product__umkm_id__any_of=ids).values_list("product_id", "weighted_score")
     )
+    opened = defaultdict(list)
+    for umkm_id, created_at in Assessment.objects.filter(product__umkm_id__any_of=ids).values_list(
+            "product__umkm_id", "created_at"):
+        opened[umkm_id].append(created_at)
     top_class = classes[0] if classes else None
 
     facts = []
@@ -235,13 +272,31 @@ def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[U
             umkm_id=row["pk"], kecamatan_id=row["desa__kecamatan_id"], desa_id=row["desa_id"],
             is_active=row["is_active"], size_class=size_class, is_ready=bool(row["nib"]),
             registered_on=timezone.localdate(row["created_at"]), score_sum=Decimal(0),
+            workers=row["workers"] or 0, turnover=row["annual_turnover"] or 0, komoditas={},
         )
         if row["location"]:
             fact.lng, fact.lat = row["location"]["coordinates"][:2]
+        months = MonthsOfOne()
+        months.registered(row["created_at"])
+        if not row["is_demo"]:
+            months.surveyed(row["updated_at"])
+        for created_at in opened[row["pk"]]:
+            months.assessed(created_at)
         for product in products[row["pk"]]:
+            if not row["is_demo"]:
+                months.surveyed(product["updated_at"])
+            if not product["is_active"]:
+                continue
             fact.product_count += 1
             fact.sector_mask |= bits["sector"].get(product["sector_id"], 0)
-            fact.reach_mask |= MARKET_REACH_BITS[product["market_reach"]]
+            reach = MARKET_REACH_BITS[product["market_reach"]]
+            fact.reach_mask |= reach
+            if product["komoditas_id"] is not None:
+                entry = fact.komoditas.setdefault(str(product["komoditas_id"]), [0, 0, 0])
+                entry[0] |= reach
+                if product["local_material_pct"] is not None:
+                    entry[1] += product["local_material_pct"]
+                    entry[2] += 1
             items = readiness_items(
                 sector_kode=product["sector__code"], has_nib=bool(row["nib"]), size_class=size_class,
                 product_id=product["pk"], permits=permits[row["pk"]],
@@ -255,5 +310,6 @@ def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[U
                 if rating_class is not None:
                     fact.class_mask |= bits["class"].get(rating_class.pk, 0)
                     fact.flagship_count += rating_class == top_class
+        fact.months = months.as_json()
         facts.append(fact)
     return facts

@@ -1,13 +1,19 @@
 """Keeps the per-desa summaries (mapping.models.summaries) true, desa by desa.
 
-facts_changed() calls summaries_recount() with the desa a write touched — where the UMKM
-were before the write and where they are now — and it rewrites every summary row of those
-desa from the facts and the registry rows of those desa only: a save reads one desa, never
-the regency. With None (a reference list changed, `rebuild_stats`) every desa is rewritten.
+Every summary row is a sum over the facts of one desa (UMKMFact, one per UMKM):
+contributions() says what one fact adds to which rows, and that is the only rule.
 
-Writers of the same desa take turns: the desa rows are locked (FOR NO KEY UPDATE, which
-does not block inserting a UMKM there) before their summaries are read, so the later
-writer counts the earlier one's committed rows and no update is lost.
+- A save of a few UMKM where they are changes the rows by the difference between their
+  facts before and after the save (summaries_apply): a few rows, whatever the size of the
+  desa. facts_changed() chooses it.
+- Any other write (a UMKM moved or deleted, an import, a reference list changed)
+  recounts the desa it touched — where the UMKM were before the write and where they are
+  now — from those desa's facts (summaries_recount); with None (`rebuild_stats`) every
+  desa. A test holds the rows a sequence of writes leaves equal to a recount.
+
+Writers of the same desa take turns: the desa rows are locked (desa_lock: FOR NO KEY
+UPDATE, which does not block inserting a UMKM there) before their facts or summaries are
+read, so the later writer counts the earlier one's committed rows and no update is lost.
 
 Other apps keep summaries of their own rows per desa (field visits, say) by registering a
 recount with desa_recount_register(); it runs in the same place, with the same desa. A
@@ -16,14 +22,14 @@ edited in place leaves the visit months alone and has the standings of its own p
 rewritten (standings_refresh) instead of its desa's.
 """
 
+from collections import namedtuple
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Count, Max
-from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
-from mapping.models import UMKM, Assessment, Desa, Product, UMKMFact
+from mapping.models import MARKET_REACH_BITS, Assessment, Desa, Product, UMKMFact
 from mapping.models.summaries import (DesaFigures, DesaFilteredFigures, DesaMonth, DesaSummary, KomoditasSummary,
                                       ProductStanding)
 from spreadsheets import bulk
@@ -54,10 +60,9 @@ def summaries_recount(desa_ids=None, *, kinds=None, standings: bool = True) -> N
     if desa_ids is None:
         ids = list(Desa.objects.order_by("pk").values_list("pk", flat=True))
     else:
-        ids = sorted({pk for pk in desa_ids if pk is not None})
+        ids = desa_lock(desa_ids)
         if not ids:
             return
-        list(Desa.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
     if kinds is None or REGISTRY in kinds:
         for model in SUMMARY_MODELS:
             if model is ProductStanding and not standings:
@@ -70,10 +75,25 @@ def summaries_recount(desa_ids=None, *, kinds=None, standings: bool = True) -> N
             recount(None if desa_ids is None else ids)
 
 
+def desa_lock(desa_ids) -> list[int]:
+    """Take these desa's turn to write their summaries (FOR NO KEY UPDATE on their rows, in
+    id order; it does not block inserting a UMKM there); returns their sorted ids."""
+    ids = sorted({pk for pk in desa_ids if pk is not None})
+    if ids:
+        list(Desa.objects.select_for_update(no_key=True).filter(pk__in=ids).order_by("pk").values_list("pk"))
+    return ids
+
+
 def summaries_fill_missing(using="default", **kwargs) -> None:
     """After `migrate`: build the summaries of a registry that has facts but no summaries
-    yet (the migration that made the tables, or a table added later); otherwise nothing."""
+    yet (the migration that made the tables, or a table added later), and rebuild the facts
+    written before they held what each UMKM adds to the summaries; otherwise nothing."""
     if using != "default" or not UMKMFact.objects.exists():
+        return
+    if UMKMFact.objects.filter(months__isnull=True).exists():
+        from mapping.services.facts import facts_changed  # the one path that rebuilds facts and summaries
+
+        facts_changed(everything=True)
         return
     filtered_missing = (not DesaFilteredFigures.objects.exists()
                         and UMKMFact.objects.active().exclude(reach_mask=0, class_mask=0).exists())
@@ -94,28 +114,35 @@ def _insert(model, rows: list) -> None:
         bulk.rows_insert(model, rows, want_ids=False)
 
 
+FACT_FIELDS = ("umkm_id", "desa_id", "kecamatan_id", "is_active", "size_class", "is_ready", "sector_mask",
+               "reach_mask", "class_mask", "product_count", "flagship_count", "score_sum", "score_count", "workers",
+               "turnover", "komoditas", "months")
+FactRow = namedtuple("FactRow", FACT_FIELDS)
+
+
 def _recount(ids: list[int], *, standings: bool = True) -> None:
-    """Every summary row of these desa from their own rows, each read once: facts; UMKM, then
-    their products (by the index of the one before); months by grouped reads."""
-    kecamatan_of = dict(Desa.objects.filter(pk__in=ids).values_list("pk", "kecamatan_id"))
-    facts = _figures(ids)
-    people = list(UMKM.objects.filter(desa_id__in=ids).values_list(
-        "pk", "desa_id", "is_active", "is_demo", "workers", "annual_turnover"))
-    products = _read(Product, "umkm_id", [row[0] for row in people],
-                     ("pk", "umkm_id", "is_active", "komoditas_id", "market_reach", "local_material_pct"))
-    active = {pk: (desa_id, workers or 0, turnover or 0)
-              for pk, desa_id, is_active, _demo, workers, turnover in people if is_active}
-    _registry(kecamatan_of, active, [row[1:] for row in products if row[2] and row[1] in active], facts)
-    _months(ids, kecamatan_of, people, products)
+    """Every summary row of these desa: the sum of their facts' contributions (one read)."""
+    sums: dict = {model: {} for model in SUMMED}
+    lasts: dict[tuple, datetime] = {}
+    facts = {}
+    for row in UMKMFact.objects.filter(desa_id__in=ids).values_list(*FACT_FIELDS):
+        fact = FactRow._make(row)
+        facts[fact.umkm_id] = (fact.size_class, fact.is_ready)
+        for model, key, values in contributions(fact):
+            _add(sums[model], key, values)
+        for month, (_r, _a, last) in _months_of(fact).items():
+            key = (fact.desa_id, fact.kecamatan_id, month)
+            if last is not None and (key not in lasts or last > lasts[key]):
+                lasts[key] = last
+    for pk, kecamatan_id in Desa.objects.filter(pk__in=ids).values_list("pk", "kecamatan_id"):
+        sums[DesaSummary].setdefault((pk, kecamatan_id), [0, 0, 0])  # one row per desa, with UMKM or not
+    for model, rows in sums.items():
+        key_fields, value_fields, _count = SUMMED[model]
+        _insert(model, [model(**dict(zip(key_fields, key)), **dict(zip(value_fields, values)),
+                              **({"last_survey_at": lasts.get(key)} if model is DesaMonth else {}))
+                        for key, values in rows.items()])
     if standings:
         _standings_insert(Assessment.objects.filter(product__umkm__desa_id__in=ids), facts)
-
-
-def _read(model, key: str, values: list, fields, **filters) -> list[tuple]:
-    rows = []
-    for chunk in bulk.in_chunks(values):
-        rows += model.objects.filter(**{f"{key}__any_of": chunk}, **filters).values_list(*fields)
-    return rows
 
 
 def set_bits(mask: int):
@@ -126,41 +153,20 @@ def set_bits(mask: int):
         mask ^= low
 
 
-def _figures(ids) -> dict[int, tuple]:
-    """DesaFigures and DesaFilteredFigures of these desa from their active facts; returns every
-    UMKM's (size class, readiness) by its id."""
+def figure_keys(desa_id, kecamatan_id, size_class, is_ready, sector_mask, reach_mask, class_mask):
+    """The rows an active UMKM counts in: (False, DesaFigures key) under all sectors and each
+    of its sectors; (True, DesaFilteredFigures key) under each of its reaches and classes."""
     ALL = DesaFigures.ALL_SECTORS
-    sums: dict[tuple, list] = {}
-    filtered: dict[tuple, list] = {}
-    facts = {}
-    for umkm_id, desa_id, kecamatan_id, is_active, size_class, is_ready, sector_mask, reach_mask, class_mask, \
-            products, flagship, score_sum, score_count in UMKMFact.objects.filter(desa_id__in=ids).values_list(
-                "umkm_id", "desa_id", "kecamatan_id", "is_active", "size_class", "is_ready", "sector_mask",
-                "reach_mask", "class_mask", "product_count", "flagship_count", "score_sum", "score_count"):
-        facts[umkm_id] = (size_class, is_ready)
-        if not is_active:
-            continue
-        values = (1, int(products > 0), products, flagship, score_sum, score_count)
-        sectors = (ALL, *set_bits(sector_mask))
-        for sector_bit in sectors:
-            _add(sums, (desa_id, kecamatan_id, size_class, is_ready, sector_bit), values)
-        reaches, classes = (ALL, *set_bits(reach_mask)), (ALL, *set_bits(class_mask))
-        for reach_bit in reaches:
-            for class_bit in classes:
-                if reach_bit == ALL and class_bit == ALL:
-                    continue
-                for sector_bit in sectors:
-                    _add(filtered, (desa_id, kecamatan_id, size_class, is_ready, sector_bit, reach_bit, class_bit), values)
-    _insert(DesaFigures, [
-        DesaFigures(desa_id=key[0], kecamatan_id=key[1], size_class=key[2], is_ready=key[3], sector_bit=key[4],
-                    umkm=v[0], with_products=v[1], products=v[2], flagship=v[3], score_sum=v[4], score_count=v[5])
-        for key, v in sums.items()])
-    _insert(DesaFilteredFigures, [
-        DesaFilteredFigures(desa_id=key[0], kecamatan_id=key[1], size_class=key[2], is_ready=key[3], sector_bit=key[4],
-                            reach_bit=key[5], class_bit=key[6], umkm=v[0], with_products=v[1], products=v[2],
-                            flagship=v[3], score_sum=v[4], score_count=v[5])
-        for key, v in filtered.items()])
-    return facts
+    sectors = (ALL, *set_bits(sector_mask))
+    for sector_bit in sectors:
+        yield False, (desa_id, kecamatan_id, size_class, is_ready, sector_bit)
+    reaches, classes = (ALL, *set_bits(reach_mask)), (ALL, *set_bits(class_mask))
+    for reach_bit in reaches:
+        for class_bit in classes:
+            if reach_bit == ALL and class_bit == ALL:
+                continue
+            for sector_bit in sectors:
+                yield True, (desa_id, kecamatan_id, size_class, is_ready, sector_bit, reach_bit, class_bit)
 
 
 def _add(sums: dict, key: tuple, values: tuple) -> None:
@@ -170,85 +176,6 @@ def _add(sums: dict, key: tuple, values: tuple) -> None:
     else:
         for index, value in enumerate(values):
             row[index] += value
-
-
-def _registry(kecamatan_of, umkm, products, facts) -> None:
-    """DesaSummary (the LQ base) and KomoditasSummary from the active UMKM ({id: (desa,
-    workers, turnover)}) and their active products ((UMKM, active, komoditas, reach, material))."""
-    producing = set()
-    komoditas: dict[tuple[int, int], dict] = {}
-    for umkm_id, _active, komoditas_id, reach, material in products:
-        producing.add(umkm_id)
-        if komoditas_id is None:
-            continue
-        entry = komoditas.setdefault((umkm[umkm_id][0], komoditas_id), {"umkm": {}, "material": []})
-        entry["umkm"].setdefault(umkm_id, set()).add(reach)
-        if material is not None:
-            entry["material"].append(material)
-    base = {pk: [0, 0, 0] for pk in kecamatan_of}
-    for umkm_id in producing:
-        desa_id, workers, turnover = umkm[umkm_id]
-        base[desa_id][0] += 1
-        base[desa_id][1] += workers
-        base[desa_id][2] += turnover
-    _insert(DesaSummary, [
-        DesaSummary(desa_id=pk, kecamatan_id=kecamatan_of[pk], lq_umkm=n, lq_workers=w, lq_turnover=t)
-        for pk, (n, w, t) in base.items()])
-    rows = []
-    for (desa_id, komoditas_id), entry in komoditas.items():
-        producers = entry["umkm"]
-        rows.append(KomoditasSummary(
-            desa_id=desa_id, kecamatan_id=kecamatan_of[desa_id], komoditas_id=komoditas_id,
-            producers=len(producers), workers=sum(umkm[u][1] for u in producers),
-            turnover=sum(umkm[u][2] for u in producers),
-            ready=sum(bool(facts.get(u, ("", False))[1]) for u in producers),
-            outside_province=sum(bool(reach & OUTSIDE_PROVINCE) for reach in producers.values()),
-            export=sum("ekspor" in reach for reach in producers.values()),
-            material_sum=sum(entry["material"]), material_count=len(entry["material"])))
-    _insert(KomoditasSummary, rows)
-
-
-def _as_month(value) -> date:
-    return value.date() if hasattr(value, "hour") else value
-
-
-def _months(ids, kecamatan_of, people, products) -> None:
-    """DesaMonth: registrations, assessments opened and the last survey (a UMKM or product
-    recorded, not generated demo rows, or a product assessed) per month: grouped reads,
-    desa by desa, each through the index of the rows before it (desa → UMKM → product)."""
-    rows = []
-    by_desa: dict[int, list] = {pk: [] for pk in ids}
-    for pk, desa_id, _active, is_demo, *_rest in people:
-        by_desa[desa_id].append((pk, is_demo))
-    products_of: dict[int, list] = {}
-    for pk, umkm_id, *_rest in products:
-        products_of.setdefault(umkm_id, []).append(pk)
-    for desa_id, umkm in by_desa.items():
-        if not umkm:
-            continue
-        months: dict[date, list] = {}
-
-        def add(queryset, field_name, **aggregates):
-            for row in (queryset.order_by().annotate(month=TruncMonth(field_name)).values("month")
-                        .annotate(**aggregates)):
-                entry = months.setdefault(_as_month(row["month"]), [0, 0, None])
-                entry[0] += row.get("registrations", 0)
-                entry[1] += row.get("assessments", 0)
-                if row.get("last") is not None:
-                    entry[2] = row["last"] if entry[2] is None else max(entry[2], row["last"])
-
-        recorded = [pk for pk, is_demo in umkm if not is_demo]
-        add(UMKM.objects.filter(desa_id=desa_id), "created_at", registrations=Count("pk"))
-        add(UMKM.objects.filter(desa_id=desa_id, is_demo=False), "updated_at", last=Max("updated_at"))
-        product_ids = [product for pk, _demo in umkm for product in products_of.get(pk, ())]
-        for chunk in bulk.in_chunks(recorded):
-            add(Product.objects.filter(umkm_id__any_of=chunk), "updated_at", last=Max("updated_at"))
-        for chunk in bulk.in_chunks(product_ids):
-            add(Assessment.objects.filter(product_id__any_of=chunk), "created_at", assessments=Count("pk"),
-                last=Max("created_at"))
-        rows += [DesaMonth(desa_id=desa_id, kecamatan_id=kecamatan_of[desa_id], month=month, registrations=r,
-                           assessments=n, last_survey_at=last) for month, (r, n, last) in months.items()]
-    _insert(DesaMonth, rows)
 
 
 STANDING_FIELDS = ("product_id", "pk", "product__umkm_id", "product__umkm__desa_id",
@@ -279,3 +206,163 @@ def standings_refresh(umkm_ids) -> None:
         for products in bulk.in_chunks(product_ids):
             ProductStanding.objects.filter(product_id__any_of=products).delete()
         _standings_insert(Assessment.objects.filter(product__umkm_id__any_of=chunk))
+
+
+# ---------------------------------------------------------------------------------------------
+# A save by difference: what one UMKM's fact adds to the summaries of its desa, taken away as
+# it was before the save and added as it is now. The rows a recount of the desa would write,
+# changed in a few rows instead of recounted (a test holds the two equal after every write).
+
+
+def month_of(moment) -> date:
+    """The month (its first day) a moment falls in, in the portal's time zone: TruncMonth's."""
+    return timezone.localtime(moment).date().replace(day=1)
+
+
+class MonthsOfOne:
+    """What one UMKM adds to its desa's months (DesaMonth), by the rules _months() counts a
+    desa with: its registration, its products' assessments opened, and its last survey per
+    month (the UMKM or a product recorded, when not demo rows; an assessment opened)."""
+
+    def __init__(self):
+        self.months: dict[date, list] = {}
+
+    def _entry(self, moment) -> list:
+        return self.months.setdefault(month_of(moment), [0, 0, None])
+
+    def _surveyed(self, entry: list, moment) -> None:
+        entry[2] = moment if entry[2] is None else max(entry[2], moment)
+
+    def registered(self, moment) -> None:
+        self._entry(moment)[0] += 1
+
+    def surveyed(self, moment) -> None:
+        self._surveyed(self._entry(moment), moment)
+
+    def assessed(self, moment) -> None:
+        entry = self._entry(moment)
+        entry[1] += 1
+        self._surveyed(entry, moment)
+
+    def as_json(self) -> dict:
+        return {month.isoformat(): [r, a, last.isoformat() if last else None]
+                for month, (r, a, last) in sorted(self.months.items())}
+
+
+def _months_of(fact) -> dict[date, tuple]:
+    return {date.fromisoformat(month): (r, a, datetime.fromisoformat(last) if last else None)
+            for month, (r, a, last) in fact.months.items()}
+
+
+OUTSIDE_PROVINCE_MASK = sum(MARKET_REACH_BITS[reach] for reach in OUTSIDE_PROVINCE)
+EXPORT_MASK = MARKET_REACH_BITS["ekspor"]
+
+# Each summed summary: its key fields, its summed fields, and the count whose 0 means the
+# row is not written by a recount (None: one row per desa, always).
+SUMMED = {
+    DesaFigures: (("desa_id", "kecamatan_id", "size_class", "is_ready", "sector_bit"),
+                  ("umkm", "with_products", "products", "flagship", "score_sum", "score_count"), "umkm"),
+    DesaFilteredFigures: (("desa_id", "kecamatan_id", "size_class", "is_ready", "sector_bit", "reach_bit",
+                           "class_bit"),
+                          ("umkm", "with_products", "products", "flagship", "score_sum", "score_count"), "umkm"),
+    DesaSummary: (("desa_id", "kecamatan_id"), ("lq_umkm", "lq_workers", "lq_turnover"), None),
+    KomoditasSummary: (("desa_id", "kecamatan_id", "komoditas_id"),
+                       ("producers", "workers", "turnover", "ready", "outside_province", "export", "material_sum",
+                        "material_count"), "producers"),
+    DesaMonth: (("desa_id", "kecamatan_id", "month"), ("registrations", "assessments"), None),
+}
+
+
+def contributions(fact):
+    """(summary model, key, values) for every summary row one UMKM's fact counts in."""
+    if fact.is_active:
+        values = (1, int(fact.product_count > 0), fact.product_count, fact.flagship_count, fact.score_sum,
+                  fact.score_count)
+        for filtered, key in figure_keys(fact.desa_id, fact.kecamatan_id, fact.size_class, fact.is_ready,
+                                         fact.sector_mask, fact.reach_mask, fact.class_mask):
+            yield (DesaFilteredFigures if filtered else DesaFigures), key, values
+        if fact.product_count:
+            yield DesaSummary, (fact.desa_id, fact.kecamatan_id), (1, fact.workers, fact.turnover)
+        for komoditas_id, (reach, material_sum, material_count) in fact.komoditas.items():
+            yield KomoditasSummary, (fact.desa_id, fact.kecamatan_id, int(komoditas_id)), (
+                1, fact.workers, fact.turnover, int(fact.is_ready), int(bool(reach & OUTSIDE_PROVINCE_MASK)),
+                int(bool(reach & EXPORT_MASK)), material_sum, material_count)
+    for month, (registered, assessed, _last) in _months_of(fact).items():
+        yield DesaMonth, (fact.desa_id, fact.kecamatan_id, month), (registered, assessed)
+
+
+def summaries_apply(before: list, after: list) -> None:
+    """Change the summaries of the desa of these UMKM by the difference between their facts
+    `before` and `after` a save (the same UMKM, each with its contributions computed: months
+    not None). The caller holds the desa's turn (desa_lock) since before it read `before`."""
+    changes: dict = {model: {} for model in SUMMED}
+    for sign, facts in ((-1, before), (1, after)):
+        for fact in facts:
+            for model, key, values in contributions(fact):
+                _add(changes[model], key, tuple(sign * v for v in values))
+    for model, delta in changes.items():
+        key_fields, value_fields, count_field = SUMMED[model]
+        delta = {key: values for key, values in delta.items() if any(values)}
+        lasts = _lasts_changed(before, after) if model is DesaMonth else {}
+        if not delta and not lasts:
+            continue
+        wanted = set(delta) | set(lasts)
+        rows = {tuple(getattr(row, f) for f in key_fields): row for row in model.objects.filter(**{
+            f"{name}__in": {key[index] for key in wanted} for index, name in enumerate(key_fields)})}
+        changed, created, emptied = [], [], []
+        for key in sorted(wanted, key=str):
+            row = rows.get(key)
+            if row is None:
+                row = model(**dict(zip(key_fields, key)))
+                created.append(row)
+            else:
+                changed.append(row)
+            for name, value in zip(value_fields, delta.get(key, ())):
+                setattr(row, name, getattr(row, name) + value)
+            if model is DesaMonth:
+                row.last_survey_at = _last_of(row, *lasts.get(key, (None, None)))
+                empty = not row.registrations and not row.assessments and row.last_survey_at is None
+            else:
+                empty = count_field is not None and getattr(row, count_field) == 0
+            if empty:
+                emptied.append(row)
+        gone = {id(row) for row in emptied}
+        if any(row.pk is not None for row in emptied):
+            model.objects.filter(pk__in=[row.pk for row in emptied if row.pk is not None]).delete()
+        model.objects.bulk_update([row for row in changed if id(row) not in gone],
+                                  [*value_fields, *(["last_survey_at"] if model is DesaMonth else [])])
+        model.objects.bulk_create([row for row in created if id(row) not in gone])
+
+
+def _lasts_changed(before, after) -> dict[tuple, tuple]:
+    """{DesaMonth key: (last before, last after)} of the months whose last survey by these
+    UMKM changed."""
+    lasts: dict[tuple, list] = {}
+    for index, facts in enumerate((before, after)):
+        for fact in facts:
+            for month, (_r, _a, last) in _months_of(fact).items():
+                if last is not None:
+                    entry = lasts.setdefault((fact.desa_id, fact.kecamatan_id, month), [None, None])
+                    entry[index] = last if entry[index] is None else max(entry[index], last)
+    return {key: tuple(pair) for key, pair in lasts.items() if pair[0] != pair[1]}
+
+
+def _last_of(row, before, after):
+    """A month's last survey once these UMKM's last of it went from `before` to `after`: a
+    later one is the month's last; when the month's last was theirs and is gone, the month
+    is read again from its rows."""
+    current = row.last_survey_at
+    if before is not None and current == before and (after is None or after < before):
+        return _last_recounted(row.desa_id, row.month)
+    if after is not None and (current is None or after > current):
+        return after
+    return current
+
+
+def _last_recounted(desa_id: int, month: date):
+    """The last survey of one desa in one month: the latest its facts hold (read after the
+    save's own facts were written)."""
+    key = month.isoformat()
+    lasts = [months[key][2] for months in UMKMFact.objects.filter(desa_id=desa_id, months__has_key=key)
+             .values_list("months", flat=True)]
+    return max((datetime.fromisoformat(last) for last in lasts if last), default=None)

@@ -227,6 +227,7 @@ def sapu_registry(world):
     craft = Sector.objects.get(code="kerajinan")
     UMKM.objects.filter(pk=world.umkm["X"].pk).update(workers=2)
     UMKM.objects.filter(pk=world.umkm["Y"].pk).update(workers=4)
+    facts_changed(umkm_ids=[world.umkm["X"].pk, world.umkm["Y"].pk])  # as a save in the portal does
     for desa, workers, reach in ((world.desa["X"], 3, "ekspor"), (world.desa["X"], 5, "kabupaten"),
                                  (world.desa["Y"], 10, "nasional")):
         umkm = UMKMFactory(desa=desa, workers=workers, name=f"Sapu {workers}", owner_name="PEMILIK-RAHASIA",

@@ -381,26 +381,25 @@ def test_import_query_count_does_not_grow_with_rows(world, django_assert_num_que
     # row (2); the audit entry of the batch (1); the dashboard figures: savepoint, cache
     # stamps (the regency's and every area's: an import's new rows are not read twice to
     # find their kecamatan), old facts of the updated row deleted, rating classes, sector
-    # bits, class bits, its products, permits, current assessments and the UMKM row (11);
-    # release both savepoints (2).
+    # bits, class bits, its products, permits, current assessments, assessments opened and
+    # the UMKM row (12); release both savepoints (2).
     # The summaries of the one desa the rows are in (mapping.services.summaries): the desa
-    # locked, its 6 tables' rows deleted, its kecamatan, its facts, its UMKM, their products,
-    # its months (registrations, UMKM and products recorded, assessments: 4 grouped reads),
-    # its standings; its visit months deleted and its visits read; the catalogue's list rows
+    # locked, its 6 tables' rows deleted, its facts, its kecamatan, its standings; its visit
+    # months deleted and its visits read; the catalogue's list rows
     # of the updated UMKM deleted and its published products read (none: nothing written).
     # Their few rows are written with one INSERT each (figures, filtered figures, LQ base,
     # months).
     # The bulk writes differ by database (spreadsheets/bulk.py):
-    # - SQLite, 58: ids taken 3 times (new UMKM, history of new rows, history of the updated
+    # - SQLite, 53: ids taken 3 times (new UMKM, history of new rows, history of the updated
     #   row), one query each (the larger of sqlite_sequence and MAX(id)); insert of the new
     #   UMKM, update, 2 history inserts, 2 facts inserts (new rows, the refreshed row): one
     #   executemany each; the visit months' ids and insert.
-    # - PostgreSQL, 52: ids taken with one nextval() query for the new UMKM and for the
+    # - PostgreSQL, 47: ids taken with one nextval() query for the new UMKM and for the
     #   history of the updated row (the database numbers the history of new rows and the
     #   visit months); the update through a temporary table (create, UPDATE … FROM, drop).
     #   The COPY statements (UMKM, temporary table, 2 history, 2 facts, the visit months) run
     #   on the driver's cursor, which Django's query log does not see.
-    expected = 52 if connection.vendor == "postgresql" else 58
+    expected = 47 if connection.vendor == "postgresql" else 53
     few = _import_queries(django_assert_num_queries, world, small, expected)
     UMKM.objects.filter(pk=world.umkm["X"].pk).update(name="lagi")
     many = _import_queries(django_assert_num_queries, world, large, expected)
