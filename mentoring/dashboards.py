@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from mapping.models import (
     GEOMETRY_OF_DESA_AND_KECAMATAN, MARKET_REACH_BITS, UMKM, Assessment, Desa, Kecamatan, Product,
-    DesaFigures, DesaFilteredFigures, DesaMonth, ProductStanding, RatingClass, Sector, SizeClass, UMKMFact, fact_mask,
+    DesaFigures, DesaFilteredFigures, DesaMonth, DesaSectorPair, ProductStanding, RatingClass, Sector, SizeClass, UMKMFact, fact_mask,
 )
 from mapping.rating import location_quotient
 from mapping.selectors import NO_BIT, STANDING_RANKING, flagship_ranking
@@ -125,21 +125,42 @@ class DashboardFilters:
             ready=Sum("umkm", filter=Q(is_ready=True)), umkm=Sum("umkm"), products=Sum("products"),
             flagship=Sum("flagship"), score_sum=Sum("score_sum"), score_count=Sum("score_count")).order_by()
 
-    def sector_counts(self, sectors, *, kecamatan_ids) -> dict[int, dict]:
+    def sector_counts(self, sectors, *, kecamatan_ids, user) -> dict[int, dict]:
         """Per kecamatan: UMKM with products ("total") and with a product of each sector
-        ("s<pk>"), under the other filters (no sector), from the per-desa figures."""
+        ("s<pk>"), under the filters: from the per-desa figures; under a sector filter from
+        the sector pairs (UMKM with a product of that sector and one of another), or, with
+        a market reach or class filter too, from the facts."""
         pk_of = {s.fact_bit: s.pk for s in sectors if s.fact_bit is not None}
-        rows, _sector_bit = self._summary_rows(kecamatan_ids=kecamatan_ids)
+        sector_bit, reach_bit, class_bit = self._bits()
+        ALL = DesaFigures.ALL_SECTORS
+        if self.sector is None:
+            rows, _sector_bit = self._summary_rows(kecamatan_ids=kecamatan_ids)
+            total_bit, column = ALL, "sector_bit"
+        elif reach_bit == class_bit == ALL:
+            rows = DesaSectorPair.objects.filter(kecamatan_id__in=kecamatan_ids, sector_bit=sector_bit)
+            if self.size_class:
+                rows = rows.filter(size_class=self.size_class)
+            if self.ready is not None:
+                rows = rows.filter(is_ready=self.ready)
+            total_bit, column = sector_bit, "other_bit"
+        else:  # a sector with a market reach or class: only the facts know
+            return self._sector_counts_of_facts(sectors, kecamatan_ids=kecamatan_ids, user=user)
         counts: dict[int, dict] = {}
-        for kecamatan_id, sector_bit, n in (rows.values("kecamatan_id", "sector_bit")
-                                            .annotate(n=Sum("with_products")).values_list("kecamatan_id", "sector_bit", "n")
-                                            .order_by()):
+        for kecamatan_id, bit, n in (rows.values("kecamatan_id", column).annotate(n=Sum("with_products"))
+                                     .values_list("kecamatan_id", column, "n").order_by()):
             row = counts.setdefault(kecamatan_id, {"total": 0, **{f"s{s.pk}": 0 for s in sectors}})
-            if sector_bit == DesaFigures.ALL_SECTORS:
+            if bit == total_bit:
                 row["total"] = n
-            elif sector_bit in pk_of:
-                row[f"s{pk_of[sector_bit]}"] = n
+            if bit in pk_of and bit != ALL:
+                row[f"s{pk_of[bit]}"] = n
         return counts
+
+    def _sector_counts_of_facts(self, sectors, *, kecamatan_ids, user) -> dict[int, dict]:
+        counts = {f"s{s.pk}": Count("pk", filter=Q(**{f"hit_{s.pk}__gt": 0})) for s in sectors}
+        annotated = self.facts(user).filter(product_count__gt=0, kecamatan_id__in=kecamatan_ids).alias(
+            **{f"hit_{s.pk}": F("sector_mask").bitand(fact_mask(s)) for s in sectors}
+        ).values("kecamatan_id").annotate(total=Count("pk"), **counts).order_by()
+        return {row.pop("kecamatan_id"): row for row in annotated}
 
     def products(self, queryset: QuerySet, *, to_product: str = "", score: str = "weighted_score") -> QuerySet:
         """Narrow products (or rows reaching a product through `to_product`, e.g.
@@ -234,17 +255,7 @@ def _add_totals(rows: dict, totals) -> None:
 
 def _add_sector_mix(rows: dict, filters: "DashboardFilters", user) -> None:
     sectors = list(Sector.objects.all())
-    if filters.sector is None:
-        per_kecamatan = filters.sector_counts(sectors, kecamatan_ids=list(rows))
-    else:  # UMKM with two sectors at once: only the facts know
-        with_products = filters.facts(user).filter(product_count__gt=0)
-        counts = {
-            f"s{s.pk}": Count("pk", filter=Q(**{f"hit_{s.pk}__gt": 0})) for s in sectors
-        }
-        annotated = with_products.alias(
-            **{f"hit_{s.pk}": F("sector_mask").bitand(fact_mask(s)) for s in sectors}
-        ).values("kecamatan_id").annotate(total=Count("pk"), **counts).order_by()
-        per_kecamatan = {row["kecamatan_id"]: row for row in annotated}
+    per_kecamatan = filters.sector_counts(sectors, kecamatan_ids=list(rows), user=user)
     regency_total = sum(row["total"] for row in per_kecamatan.values())
     for sector in sectors:
         in_regency = sum(row[f"s{sector.pk}"] for row in per_kecamatan.values())

@@ -12,7 +12,7 @@ from mapping.models.facts import MARKET_REACH_BITS, FactBitCounter, UMKMFact, bi
 from mapping.models.geography import CodedQuerySet, Desa, Kecamatan, Region
 from mapping.models.komoditas import Komoditas, Sentra, name_key
 from mapping.models.penetapan import Candidate, CandidateScore, Participant, Penetapan
-from mapping.models.summaries import DesaFigures, DesaFilteredFigures, DesaMonth, DesaSummary, KomoditasSummary, ProductStanding
+from mapping.models.summaries import DesaFigures, DesaFilteredFigures, DesaMonth, DesaSectorPair, DesaSummary, KomoditasSummary, ProductStanding
 from mapping.models.rating import ASSESSMENT_RANKING, Assessment, AssessmentScore, Criterion, CriterionLevel, RatingClass, Rubric
 from mapping.models.registry import (
     GEOMETRY_OF_DESA_AND_KECAMATAN, SIZE_CLASS_LIMITS, UMKM, Permit, Product, Sector, SizeClass, size_class_for,
@@ -24,7 +24,7 @@ __all__ = [
     "GEOMETRY_OF_DESA_AND_KECAMATAN", "KABUPATEN_KODE", "MARKET_REACH_BITS", "SIZE_CLASS_LIMITS",
     "SWAPPED_COORDINATES_MESSAGE", "UMKM", "Assessment", "AssessmentScore", "Candidate", "CandidateScore", "CatalogueEntry", "CatalogueListing", "Consent",
     "Participant", "Penetapan", "CodedQuerySet", "Criterion",
-    "CriterionLevel", "Desa", "DesaFigures", "DesaFilteredFigures", "DesaMonth", "DesaSummary", "KomoditasSummary", "ProductStanding", "FactBitCounter", "Kecamatan", "Komoditas", "Sentra", "name_key", "Permit", "Product", "RatingClass", "Region", "Rubric",
+    "CriterionLevel", "Desa", "DesaFigures", "DesaFilteredFigures", "DesaMonth", "DesaSectorPair", "DesaSummary", "KomoditasSummary", "ProductStanding", "FactBitCounter", "Kecamatan", "Komoditas", "Sentra", "name_key", "Permit", "Product", "RatingClass", "Region", "Rubric",
     "Sector", "SizeClass", "UMKMFact", "bit", "fact_mask", "non_negative_constraint", "not_negative",
     "size_class_for", "umkm_kode_new", "validate_desa_kode", "validate_kecamatan_kode", "validate_nib",
     "validate_nik", "validate_phone", "validate_photo_size", "validate_umkm_kode",

@@ -65,6 +65,23 @@ class DesaFilteredFigures(FigureSums):
         indexes = [models.Index(fields=["desa"]), models.Index(fields=["kecamatan", "reach_bit", "class_bit", "sector_bit"])]
 
 
+class DesaSectorPair(models.Model):
+    """The sector mix of a dashboard filtered on one sector: how many active UMKM with
+    products, of one desa, size class and readiness, hold a product of one sector
+    (sector_bit) and one of another (other_bit; the same bit twice: of that sector at all)."""
+
+    desa = _area(Desa)
+    kecamatan = _area(Kecamatan)
+    size_class = models.CharField(max_length=10, choices=SizeClass.choices)
+    is_ready = models.BooleanField()
+    sector_bit = models.SmallIntegerField()
+    other_bit = models.SmallIntegerField()
+    with_products = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["desa"]), models.Index(fields=["kecamatan", "sector_bit"])]
+
+
 class DesaSummary(models.Model):
     """One desa's LQ base (active UMKM with an active product: how many, their workers and
     turnover) and the last time anything was surveyed there."""

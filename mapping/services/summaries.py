@@ -30,7 +30,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from mapping.models import MARKET_REACH_BITS, Assessment, Desa, Product, UMKMFact
-from mapping.models.summaries import (DesaFigures, DesaFilteredFigures, DesaMonth, DesaSummary, KomoditasSummary,
+from mapping.models.summaries import (DesaFigures, DesaFilteredFigures, DesaMonth, DesaSectorPair, DesaSummary,
+                                      KomoditasSummary,
                                       ProductStanding)
 from spreadsheets import bulk
 
@@ -49,7 +50,8 @@ def desa_recount_register(kind: str, recount: Callable) -> None:
     _recounts[kind] = recount
 
 
-SUMMARY_MODELS = (DesaFigures, DesaFilteredFigures, DesaSummary, DesaMonth, KomoditasSummary, ProductStanding)
+SUMMARY_MODELS = (DesaFigures, DesaFilteredFigures, DesaSectorPair, DesaSummary, DesaMonth, KomoditasSummary,
+                  ProductStanding)
 
 
 def summaries_recount(desa_ids=None, *, kinds=None, standings: bool = True) -> None:
@@ -97,7 +99,9 @@ def summaries_fill_missing(using="default", **kwargs) -> None:
         return
     filtered_missing = (not DesaFilteredFigures.objects.exists()
                         and UMKMFact.objects.active().exclude(reach_mask=0, class_mask=0).exists())
-    if DesaSummary.objects.exists() and not filtered_missing:
+    pairs_missing = (not DesaSectorPair.objects.exists()
+                     and UMKMFact.objects.active().filter(product_count__gt=0).exclude(sector_mask=0).exists())
+    if DesaSummary.objects.exists() and not filtered_missing and not pairs_missing:
         return
     with transaction.atomic():
         summaries_recount(None)
@@ -265,6 +269,8 @@ SUMMED = {
     DesaFilteredFigures: (("desa_id", "kecamatan_id", "size_class", "is_ready", "sector_bit", "reach_bit",
                            "class_bit"),
                           ("umkm", "with_products", "products", "flagship", "score_sum", "score_count"), "umkm"),
+    DesaSectorPair: (("desa_id", "kecamatan_id", "size_class", "is_ready", "sector_bit", "other_bit"),
+                     ("with_products",), "with_products"),
     DesaSummary: (("desa_id", "kecamatan_id"), ("lq_umkm", "lq_workers", "lq_turnover"), None),
     KomoditasSummary: (("desa_id", "kecamatan_id", "komoditas_id"),
                        ("producers", "workers", "turnover", "ready", "outside_province", "export", "material_sum",
@@ -283,6 +289,11 @@ def contributions(fact):
             yield (DesaFilteredFigures if filtered else DesaFigures), key, values
         if fact.product_count:
             yield DesaSummary, (fact.desa_id, fact.kecamatan_id), (1, fact.workers, fact.turnover)
+            sectors = list(set_bits(fact.sector_mask))
+            for sector_bit in sectors:
+                for other_bit in sectors:
+                    yield DesaSectorPair, (fact.desa_id, fact.kecamatan_id, fact.size_class, fact.is_ready, sector_bit,
+                                           other_bit), (1,)
         for komoditas_id, (reach, material_sum, material_count) in fact.komoditas.items():
             yield KomoditasSummary, (fact.desa_id, fact.kecamatan_id, int(komoditas_id)), (
                 1, fact.workers, fact.turnover, int(fact.is_ready), int(bool(reach & OUTSIDE_PROVINCE_MASK)),
