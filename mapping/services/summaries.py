@@ -254,8 +254,9 @@ class MonthsOfOne:
 
 
 def _months_of(fact) -> dict[date, tuple]:
+    """A fact's months (none when written by an older version, until `migrate` rebuilds it)."""
     return {date.fromisoformat(month): (r, a, datetime.fromisoformat(last) if last else None)
-            for month, (r, a, last) in fact.months.items()}
+            for month, (r, a, last) in (fact.months or {}).items()}
 
 
 OUTSIDE_PROVINCE_MASK = sum(MARKET_REACH_BITS[reach] for reach in OUTSIDE_PROVINCE)
