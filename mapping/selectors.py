@@ -78,8 +78,8 @@ def kecamatan_feature_collection() -> dict:
 
 
 def portal_totals() -> dict[str, int]:
-    """Headline counts for the landing page: UMKM and their products from the facts (one
-    grouped read); how many are demo data."""
+    """Headline counts for the landing page: active UMKM and their products, and how many
+    UMKM are demo data, from the per-desa summaries."""
     facts = DesaFigures.objects.filter(sector_bit=DesaFigures.ALL_SECTORS).aggregate(
         umkm=Coalesce(Sum("umkm"), 0), products=Sum("products"))
     return {
@@ -87,7 +87,7 @@ def portal_totals() -> dict[str, int]:
         "desa": Desa.objects.count(),
         "umkm": facts["umkm"],
         "products": facts["products"] or 0,
-        "demo_umkm": UMKM.objects.demo().count(),
+        "demo_umkm": DesaSummary.objects.aggregate(n=Coalesce(Sum("demo_umkm"), 0))["n"],
     }
 
 

@@ -356,7 +356,7 @@ def test_migrate_rebuilds_facts_written_before_they_held_their_contributions(wor
 
 
 def test_the_registry_summaries_count_what_the_rows_say(world):
-    """The LQ base, the commodity sums and the months, counted straight from the UMKM,
+    """The LQ base, the demo rows, the commodity sums and the months, counted straight from the UMKM,
     product and assessment rows by the database, equal what the facts add up to."""
     from django.core.management import call_command
     from django.db.models import Max
@@ -381,6 +381,9 @@ def test_the_registry_summaries_count_what_the_rows_say(world):
         entry[2] += umkm.annual_turnover or 0
     assert {row.desa_id: [row.lq_umkm, row.lq_workers, row.lq_turnover]
             for row in DesaSummary.objects.exclude(lq_umkm=0)} == base
+    demo = dict(UMKM.objects.filter(is_demo=True).values("desa_id").annotate(n=Count("pk")).values_list("desa_id", "n")
+                .order_by())
+    assert demo and {row.desa_id: row.demo_umkm for row in DesaSummary.objects.exclude(demo_umkm=0)} == demo
 
     expected = {}
     for desa_id, komoditas_id, umkm_id in producing.exclude(komoditas=None).values_list(

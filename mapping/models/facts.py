@@ -69,6 +69,7 @@ class UMKMFact(models.Model):
     # What the UMKM adds to the per-desa summaries beyond the figures above, so that a save
     # changes the summary rows by the difference of its fact before and after
     # (mapping.services.summaries.summaries_apply) instead of recounting its desa:
+    is_demo = models.BooleanField(default=False)
     workers = models.IntegerField(default=0)
     turnover = models.BigIntegerField(default=0)
     # {komoditas id: [market reach mask, local material % sum, products recording it]} of its

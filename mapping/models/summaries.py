@@ -84,7 +84,7 @@ class DesaSectorPair(models.Model):
 
 class DesaSummary(models.Model):
     """One desa's LQ base (active UMKM with an active product: how many, their workers and
-    turnover) and the last time anything was surveyed there."""
+    turnover) and how many of its UMKM are generated demo rows."""
 
     desa = models.OneToOneField(Desa, on_delete=models.DO_NOTHING, primary_key=True, related_name="+",
                                 db_constraint=False)
@@ -92,6 +92,7 @@ class DesaSummary(models.Model):
     lq_umkm = models.IntegerField(default=0)
     lq_workers = models.BigIntegerField(default=0)
     lq_turnover = models.BigIntegerField(default=0)
+    demo_umkm = models.IntegerField(default=0)
 
     class Meta:
         indexes = [models.Index(fields=["kecamatan"])]

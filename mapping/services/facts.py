@@ -272,7 +272,7 @@ def _facts_for(ids: list[int], classes: list[RatingClass], bits: dict) -> list[U
             umkm_id=row["pk"], kecamatan_id=row["desa__kecamatan_id"], desa_id=row["desa_id"],
             is_active=row["is_active"], size_class=size_class, is_ready=bool(row["nib"]),
             registered_on=timezone.localdate(row["created_at"]), score_sum=Decimal(0),
-            workers=row["workers"] or 0, turnover=row["annual_turnover"] or 0, komoditas={},
+            is_demo=row["is_demo"], workers=row["workers"] or 0, turnover=row["annual_turnover"] or 0, komoditas={},
         )
         if row["location"]:
             fact.lng, fact.lat = row["location"]["coordinates"][:2]

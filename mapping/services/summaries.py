@@ -119,8 +119,8 @@ def _insert(model, rows: list) -> None:
 
 
 FACT_FIELDS = ("umkm_id", "desa_id", "kecamatan_id", "is_active", "size_class", "is_ready", "sector_mask",
-               "reach_mask", "class_mask", "product_count", "flagship_count", "score_sum", "score_count", "workers",
-               "turnover", "komoditas", "months")
+               "reach_mask", "class_mask", "product_count", "flagship_count", "score_sum", "score_count", "is_demo",
+               "workers", "turnover", "komoditas", "months")
 FactRow = namedtuple("FactRow", FACT_FIELDS)
 
 
@@ -139,7 +139,7 @@ def _recount(ids: list[int], *, standings: bool = True) -> None:
             if last is not None and (key not in lasts or last > lasts[key]):
                 lasts[key] = last
     for pk, kecamatan_id in Desa.objects.filter(pk__in=ids).values_list("pk", "kecamatan_id"):
-        sums[DesaSummary].setdefault((pk, kecamatan_id), [0, 0, 0])  # one row per desa, with UMKM or not
+        sums[DesaSummary].setdefault((pk, kecamatan_id), [0, 0, 0, 0])  # one row per desa, with UMKM or not
     for model, rows in sums.items():
         key_fields, value_fields, _count = SUMMED[model]
         _insert(model, [model(**dict(zip(key_fields, key)), **dict(zip(value_fields, values)),
@@ -272,7 +272,7 @@ SUMMED = {
                           ("umkm", "with_products", "products", "flagship", "score_sum", "score_count"), "umkm"),
     DesaSectorPair: (("desa_id", "kecamatan_id", "size_class", "is_ready", "sector_bit", "other_bit"),
                      ("with_products",), "with_products"),
-    DesaSummary: (("desa_id", "kecamatan_id"), ("lq_umkm", "lq_workers", "lq_turnover"), None),
+    DesaSummary: (("desa_id", "kecamatan_id"), ("lq_umkm", "lq_workers", "lq_turnover", "demo_umkm"), None),
     KomoditasSummary: (("desa_id", "kecamatan_id", "komoditas_id"),
                        ("producers", "workers", "turnover", "ready", "outside_province", "export", "material_sum",
                         "material_count"), "producers"),
@@ -289,7 +289,7 @@ def contributions(fact):
                                          fact.sector_mask, fact.reach_mask, fact.class_mask):
             yield (DesaFilteredFigures if filtered else DesaFigures), key, values
         if fact.product_count:
-            yield DesaSummary, (fact.desa_id, fact.kecamatan_id), (1, fact.workers, fact.turnover)
+            yield DesaSummary, (fact.desa_id, fact.kecamatan_id), (1, fact.workers, fact.turnover, 0)
             sectors = list(set_bits(fact.sector_mask))
             for sector_bit in sectors:
                 for other_bit in sectors:
@@ -299,6 +299,8 @@ def contributions(fact):
             yield KomoditasSummary, (fact.desa_id, fact.kecamatan_id, int(komoditas_id)), (
                 1, fact.workers, fact.turnover, int(fact.is_ready), int(bool(reach & OUTSIDE_PROVINCE_MASK)),
                 int(bool(reach & EXPORT_MASK)), material_sum, material_count)
+    if fact.is_demo:
+        yield DesaSummary, (fact.desa_id, fact.kecamatan_id), (0, 0, 0, 1)
     for month, (registered, assessed, _last) in _months_of(fact).items():
         yield DesaMonth, (fact.desa_id, fact.kecamatan_id, month), (registered, assessed)
 
