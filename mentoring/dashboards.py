@@ -429,11 +429,16 @@ class Viewport:
             raise ViewportError(_("bbox di luar rentang bujur/lintang."))
         return cls(*box, zoom=max(0, min(zoom, 22)))
 
+    def holds(self, lng: float, lat: float) -> bool:
+        return self.min_lng <= lng <= self.max_lng and self.min_lat <= lat <= self.max_lat
+
 
 def umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict:
     """UMKM in the viewport as GeoJSON: single points when zoomed in and few enough,
-    otherwise one feature per desa with its count, so a browser never receives the
-    whole registry. Scoped to the user; names are data for text nodes, never HTML.
+    otherwise one feature per desa whose centre is in the viewport, with its UMKM under the
+    filters (located or not: the count the dashboard's tables show, from the per-desa
+    summaries), so a browser never receives the whole registry. Scoped to the user; names
+    are data for text nodes, never HTML.
     Zoomed-out answers are kept until the next write, keyed by the viewport rounded to
     0.01° (a few hundred metres: invisible at those zoom levels)."""
     if viewport.zoom < AGGREGATE_BELOW_ZOOM:
@@ -459,11 +464,13 @@ def _umkm_points(*, user, filters: DashboardFilters, viewport: Viewport) -> dict
                  "properties": {"id": pk, "name": name, "desa": desa, "desa_code": desa_code}}
                 for pk, lng, lat, name, desa, desa_code in rows
             ]}
-    counts = dict(facts.values("desa_id").annotate(n=Count("pk")).order_by().values_list("desa_id", "n"))
+    in_scope = Kecamatan.objects.visible_to(user).values("pk")
+    counts = {row["area"]: row["umkm"] for row in filters.totals(user, kecamatan_ids=in_scope, by="desa_id")
+              if row["umkm"]}
     desa = Desa.objects.filter(pk__in=counts).only("name", "centre").order_by("code")
     return {"type": "FeatureCollection", "aggregated": True, "features": [
         {"type": "Feature", "geometry": d.centre, "properties": {"desa": d.name, "count": counts[d.pk]}}
-        for d in desa
+        for d in desa if d.centre and viewport.holds(*d.centre["coordinates"][:2])
     ]}
 
 

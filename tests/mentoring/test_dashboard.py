@@ -216,13 +216,20 @@ def located(world):
 
 
 def test_points_are_aggregated_per_desa_when_zoomed_out(client, world, located):
+    """Zoomed out, one circle per desa at its centre, counting its UMKM located or not (the
+    world's UMKM X and Y have no location): the count the dashboard's desa table shows."""
     x, y = located
     response = points(client, world.users["pimpinan"], zoom=11)
     assert response.status_code == 200
     collection = response.json()
     assert collection["aggregated"] is True
     counts = {f["properties"]["desa"]: f["properties"]["count"] for f in collection["features"]}
-    assert counts == {x.name: 3, y.name: 1}
+    assert counts == {x.name: 4, y.name: 2}
+    assert {f["properties"]["desa"]: f["geometry"] for f in collection["features"]} == {x.name: x.centre,
+                                                                                       y.name: y.centre}
+    lng, lat = x.centre["coordinates"]
+    around_x = points(client, world.users["pimpinan"], zoom=12, bbox=f"{lng - 0.01},{lat - 0.01},{lng + 0.01},{lat + 0.01}")
+    assert [f["properties"]["desa"] for f in around_x.json()["features"]] == [x.name]  # Mewek's centre is outside
 
 
 def test_points_are_single_umkm_in_a_zoomed_in_viewport(client, world, located):
@@ -262,12 +269,12 @@ def test_points_query_count_is_constant(client, world, located, django_assert_nu
     UMKMFactory.create_batch(2, desa=z, location=z.centre)
     facts_changed(everything=True)
     client.force_login(world.users["pimpinan"])
-    # session, user, role, cache stamp, UMKM aggregated per desa, those desa's centres: 6.
+    # session, user, role, cache stamp, UMKM per desa from the summaries, those desa's centres: 6.
     with django_assert_num_queries(6):
         response = client.get(reverse("mentoring:umkm-points"), {"zoom": 11})
         assert response.status_code == 200
     counts = {f["properties"]["desa"]: f["properties"]["count"] for f in response.json()["features"]}
-    assert counts == {x.name: 3, y.name: 2, z.name: 2}
+    assert counts == {x.name: 4, y.name: 3, z.name: 2}  # the world's UMKM X and Y too, not located
 
 
 def test_kecamatan_page_shows_each_desa_and_its_mentor(client, world, registry, django_assert_num_queries):
