@@ -70,8 +70,8 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
     - `umkm_ids`: UMKM whose row, products, permits or assessments changed (or were
       deleted): their facts are recomputed now, in the caller's transaction.
     - `new_umkm`: UMKM a bulk import just created, as (id, kecamatan id, desa id,
-      is_active, nib, capital, annual turnover, location) tuples: their facts follow
-      from these values alone (_add_new).
+      is_active, nib, capital, annual turnover, location, workers, the moment written)
+      tuples: their facts follow from these values alone (_add_new).
     - `everything`: a reference list changed (sectors, rating classes): every new
       sector or class gets its fact bit, and all facts are recomputed.
     - nothing: names, boundaries — only the cached figures are outdated.
@@ -86,8 +86,10 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
       {"visits"}), so that only the summaries counting them are recounted; every kind when
       None.
 
-    The per-desa summaries (mapping.services.summaries) of every desa the UMKM counted in,
-    before and after the write, are recounted in the same transaction.
+    The per-desa summaries (mapping.services.summaries) follow in the same transaction: up
+    to DIFFERENCE_MAX UMKM saved where they are change their desa's rows by the difference
+    of their facts; otherwise every desa the UMKM counted in, before and after the write,
+    is recounted from its facts.
 
     In every case the cached figures are outdated once the transaction commits: the
     regency's, and those of the kecamatan the write touched (of every kecamatan when the
