@@ -13,10 +13,14 @@ class BantuanConfig(AppConfig):
 
     def ready(self):
         from bantuan import demo, duties, views
+        from bantuan.services import RECIPIENTS, recipients_follow_their_desa
+        from mapping.services.summaries import desa_recount_register
         from purbalingga_umkm.demo import DemoProvider, demo_provider_register
         from purbalingga_umkm.duties import duty_provider_register
         from purbalingga_umkm.panels import panel_provider_register
 
+        # A recipient's kecamatan is its desa's: kept where mapping keeps its per-desa rows.
+        desa_recount_register(RECIPIENTS, recipients_follow_their_desa)
         duty_provider_register(duties.use_checks_due)
         demo_provider_register(DemoProvider("bantuan", seed=demo.demo_aid_seed, clear=demo.demo_aid_clear))
         panel_provider_register("dashboard", views.dashboard_panel)

@@ -207,6 +207,29 @@ def use_check_record(*, check: UseCheck, result: str, by, recorded_on=None, **fa
     return check
 
 
+RECIPIENTS = "recipients"  # the kind of rows whose desa recipients_follow_their_desa() follows
+
+
+def recipients_follow_their_desa(desa_ids=None) -> None:
+    """Recipients of UMKM or groups in these desa (in every desa when None) take their desa's
+    kecamatan, which scopes them and counts them in reports: a desa moved to another
+    kecamatan in the admin, or a UMKM moved to a desa of another kecamatan."""
+    for path in ("umkm__desa", "kelompok__desa"):
+        recipients = Recipient.objects.filter(**{f"{path}__isnull": False})
+        if desa_ids is not None:
+            recipients = recipients.filter(**{f"{path}_id__in": desa_ids})
+        moved = recipients.exclude(kecamatan_id=F(f"{path}__kecamatan_id")).values_list("pk", f"{path}__kecamatan_id")
+        for kecamatan_id, pks in _grouped(moved).items():
+            Recipient.objects.filter(pk__in=pks).update(kecamatan_id=kecamatan_id)
+
+
+def _grouped(pairs) -> dict:
+    groups: dict = {}
+    for pk, key in pairs:
+        groups.setdefault(key, []).append(pk)
+    return groups
+
+
 def kelompok_save(*, form, members, by) -> Kelompok:
     """A group and its member rows (valid forms), in one transaction, each change audited."""
     with transaction.atomic():

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from bantuan import services
 from bantuan.models import Disbursement, Recipient, UseCheck
-from mapping.models import UMKM
+from mapping.models import UMKM, Desa
 from mapping.services.facts import facts_changed
 from tests.bantuan.conftest import TODAY, program_make, propose, visited
 from tests.factories import UMKMFactory
@@ -181,3 +181,37 @@ def test_recipients_by_potential_class_and_their_turnover_before_and_after_equal
 def test_a_report_filter_that_is_not_a_number_is_ignored(client, world, aided, query):
     client.force_login(world.users["pimpinan"])
     assert client.get(reverse("bantuan:aid-report"), {**query, "program": query.get("program", aided.pk)}).status_code == 200
+
+
+def test_a_desa_moved_to_another_kecamatan_takes_its_aid_recipients_along(admin_client, world, today, staff, umkm_in_x):
+    """Staff move Karangbanjar to kecamatan Y in the admin (a new code with it): the aid
+    proposed to its UMKM and groups is counted under kecamatan Y and seen by Y's pendamping;
+    aid elsewhere stays where it is."""
+    import json
+
+    from django.urls import reverse
+
+    from bantuan.models import Recipient
+    from tests.bantuan.conftest import kelompok_make, program_make, propose
+
+    umkm_program, group_program = program_make(), program_make(name="Bantuan KUB", recipient_type="kelompok")
+    aided = propose(umkm_program, staff, umkm=umkm_in_x)
+    kub = kelompok_make(desa=world.desa["X"], members=5)
+    aided_kub = propose(group_program, staff, kelompok=kub)
+    elsewhere = kelompok_make(name="KUB Knalpot", desa=Desa.objects.get(code="33.03.01.2001"), members=5)
+    aided_elsewhere = propose(group_program, staff, kelompok=elsewhere)
+    assert {aided.kecamatan, aided_kub.kecamatan} == {world.kecamatan["X"]}
+
+    desa = world.desa["X"]
+    form = admin_client.get(reverse("admin:mapping_desa_change", args=[desa.pk])).context["adminform"].form
+    data = {name: form[name].value() for name in ("name", "boundary", "centre")}
+    data.update(kecamatan=world.kecamatan["Y"].pk, code="33.03.06.2099")
+    data = {k: (json.dumps(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    response = admin_client.post(reverse("admin:mapping_desa_change", args=[desa.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    assert {r.kecamatan for r in Recipient.objects.filter(pk__in=[aided.pk, aided_kub.pk])} == {world.kecamatan["Y"]}
+    assert Recipient.objects.get(pk=aided_elsewhere.pk).kecamatan.code == "33.03.01"
+    assert set(Recipient.objects.visible_to(world.users["pendamping_b"]).values_list("pk", flat=True)) >= {
+        aided.pk, aided_kub.pk}
+    assert not Recipient.objects.visible_to(world.users["pendamping_a"]).filter(pk=aided.pk).exists()
