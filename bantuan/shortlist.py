@@ -145,6 +145,8 @@ def _kelompok_candidates(program, on, user=None) -> list[Candidate]:
     adopted = _adopted_komoditas()
     groups = list(queryset)
     statuses = _statuses(program, on, [people_of(kelompok=k, on=on) for k in groups])
+    aided_before = set(Recipient.objects.counting().filter(kelompok__in=[k.pk for k in groups])
+                       .exclude(program=program).values_list("kelompok_id", flat=True))
     found = []
     for kelompok in groups:
         if eligibility_failures(program, kelompok=kelompok, on=on, statuses=statuses):
@@ -154,8 +156,7 @@ def _kelompok_candidates(program, on, user=None) -> list[Candidate]:
         if kelompok.komoditas_id and kelompok.komoditas_id in adopted.get(kelompok.desa.kecamatan_id, set()):
             points += FIT_POINTS
             reasons.append(_("produk unggulan ditetapkan: %(k)s") % {"k": kelompok.komoditas.name})
-        aided = Recipient.objects.counting().filter(kelompok=kelompok).exclude(program=program).exists()
-        if not aided:
+        if kelompok.pk not in aided_before:
             points += NO_AID_POINTS
             reasons.append(_("belum pernah menerima bantuan"))
         found.append(Candidate(umkm=None, kelompok=kelompok, points=points, reasons=reasons))

@@ -165,3 +165,31 @@ def test_what_sql_narrows_never_leaves_out_an_eligible_umkm(today, world, rules)
 
     assert eligible <= narrowed
     assert len(narrowed) < everyone.count()
+
+
+def test_groups_aided_before_weigh_less_and_the_group_list_costs_the_same_for_more_groups(today, staff, world):
+    """Groups never aided weigh more (with their reason); the shortlist of 3 groups and of 9
+    reads as many queries: nothing is asked group by group."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.bantuan.conftest import kelompok_make
+
+    earlier = program_make(name="Bantuan KUB 2025", recipient_type="kelompok", year=2025)
+    program = program_make(name="Bantuan KUB 2026", recipient_type="kelompok", quota=20)
+    desa = Desa.objects.filter(kecamatan=world.kecamatan["X"]).order_by("code")
+    counts = []
+    for batch in (3, 6):
+        for n in range(batch):
+            group = kelompok_make(name=f"KUB {batch}-{n}", desa=desa[n % 3], members=6)
+            if n == 0:
+                propose(earlier, staff, kelompok=group)
+        with CaptureQueriesContext(connection) as read:
+            listed = shortlist.shortlist(program)
+        counts.append(len(read.captured_queries))
+    assert counts[0] == counts[1], counts
+    assert len(listed) == 9
+    aided = {c.kelompok.name for c in listed if "belum pernah menerima bantuan" not in c.explanation}
+    assert aided == {"KUB 3-0", "KUB 6-0"}
+    points = {c.kelompok.name: c.points for c in listed}
+    assert max(points[name] for name in aided) < min(p for name, p in points.items() if name not in aided)
