@@ -384,22 +384,23 @@ def test_import_query_count_does_not_grow_with_rows(world, django_assert_num_que
     # bits, class bits, its products, permits, current assessments, assessments opened and
     # the UMKM row (12); release both savepoints (2).
     # The summaries of the one desa the rows are in (mapping.services.summaries): the desa
-    # locked, its 6 tables' rows deleted, its facts, its kecamatan, its standings; its visit
-    # months deleted and its visits read; the catalogue's list rows
+    # locked, its 7 tables' rows deleted, its facts, its kecamatan, its standings; its visit
+    # months deleted and its visits read; its aid recipients whose kecamatan is not their
+    # desa's (by UMKM, by group: 2 reads); the catalogue's list rows
     # of the updated UMKM deleted and its published products read (none: nothing written).
-    # Their few rows are written with one INSERT each (figures, filtered figures, LQ base,
-    # months).
+    # Their few rows are written with one INSERT each (figures, filtered figures, sector
+    # pairs, LQ base, months).
     # The bulk writes differ by database (spreadsheets/bulk.py):
-    # - SQLite, 53: ids taken 3 times (new UMKM, history of new rows, history of the updated
+    # - SQLite, 57: ids taken 3 times (new UMKM, history of new rows, history of the updated
     #   row), one query each (the larger of sqlite_sequence and MAX(id)); insert of the new
     #   UMKM, update, 2 history inserts, 2 facts inserts (new rows, the refreshed row): one
     #   executemany each; the visit months' ids and insert.
-    # - PostgreSQL, 47: ids taken with one nextval() query for the new UMKM and for the
+    # - PostgreSQL, 51: ids taken with one nextval() query for the new UMKM and for the
     #   history of the updated row (the database numbers the history of new rows and the
     #   visit months); the update through a temporary table (create, UPDATE … FROM, drop).
     #   The COPY statements (UMKM, temporary table, 2 history, 2 facts, the visit months) run
     #   on the driver's cursor, which Django's query log does not see.
-    expected = 47 if connection.vendor == "postgresql" else 53
+    expected = 51 if connection.vendor == "postgresql" else 57
     few = _import_queries(django_assert_num_queries, world, small, expected)
     UMKM.objects.filter(pk=world.umkm["X"].pk).update(name="lagi")
     many = _import_queries(django_assert_num_queries, world, large, expected)
