@@ -7,6 +7,7 @@ address, turnover and capital are in none of them. Business channels and the exa
 come in only through the owner's consent in force (consented_channels, public_point).
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -240,12 +241,18 @@ class CatalogueFilters:
     def is_empty(self) -> bool:
         return not any(vars(self).values())
 
+    def cache_key(self) -> str:
+        return hashlib.sha256(repr(sorted(vars(self).items())).encode()).hexdigest()[:32]
+
 
 def catalogue_page(*, filters: CatalogueFilters, page: str | int = 1):
     """One page of published products matching the filters, with their labels, from the list
-    rows (CatalogueListing): two queries (count, the page) whatever the number of products."""
-    rows = filters.apply(CatalogueListing.objects.all()).order_by("name", "product_id").values(*LISTING_FIELDS)
-    paginator = Paginator(rows, PAGE_SIZE)
+    rows (CatalogueListing): two queries (count, the page) whatever the number of products.
+    The count reads the list rows alone (not the names the page joins in) and is kept until
+    the next write that changes figures or the catalogue."""
+    listings = filters.apply(CatalogueListing.objects.all())
+    paginator = Paginator(listings.order_by("name", "product_id").values(*LISTING_FIELDS), PAGE_SIZE)
+    paginator.count = figures_cached(f"katalog:count:{filters.cache_key()}", listings.count)
     page_obj = paginator.get_page(page)
     page_obj.object_list = [_listed(row) for row in page_obj.object_list]
     return page_obj
