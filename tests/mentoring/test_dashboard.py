@@ -317,10 +317,10 @@ def test_desa_page_lists_its_products_with_scores(client, world, registry, djang
     facts_changed(everything=True)
     client.force_login(world.users["pimpinan"])
     url = reverse("mentoring:dashboard-desa", args=["33.03.14.2008"])
-    # session, user, role, desa with its kecamatan, its UMKM ids, product count, cache
-    # stamp, ranking (winners from the standings, their rows, their scores, criterion
-    # levels, rating classes), filter choices (sectors, rating classes), navigation
-    # permissions (user, groups), the page of products with their UMKM and latest score: 17.
+    # session, user, role, desa with its kecamatan, product count, cache stamp, ranking
+    # (winners from the standings, their rows, their scores, criterion levels, rating
+    # classes), filter choices (sectors, rating classes), navigation permissions (user,
+    # groups), the page of products with their UMKM, the current scores of that page: 17.
     with django_assert_num_queries(17):
         response = client.get(url)
         assert response.status_code == 200
