@@ -20,7 +20,7 @@ from mapping.models import (
 )
 from mapping.rating import location_quotient
 from mapping.selectors import NO_BIT, STANDING_RANKING, flagship_ranking
-from purbalingga_umkm.figures import figures_cached
+from purbalingga_umkm.figures import figures_cached, figures_cached_per_kecamatan
 from purbalingga_umkm.params import id_param
 from purbalingga_umkm.roles import sees_everything
 from purbalingga_umkm.scope import scope_key
@@ -298,9 +298,19 @@ def headline(*, user, figures: list[KecamatanFigures]) -> Headline:
 
 def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) -> dict[str, list[Assessment]]:
     """The best products of each kecamatan by their latest verified assessment, in the one
-    ranking order (ASSESSMENT_RANKING), as {kecamatan kode: [assessment, ...]}; read from the
-    product standings (ProductStanding), then the winners in full: three queries."""
-    kecamatan_ids = list(Kecamatan.objects.visible_to(user).order_by("pk").values_list("pk", flat=True))
+    ranking order (ASSESSMENT_RANKING), as {kecamatan kode: [assessment, ...]}. Each
+    kecamatan's are kept under its own stamp: after a write in one kecamatan only its
+    winners are read again."""
+    kecamatan = dict(Kecamatan.objects.visible_to(user).order_by("code").values_list("pk", "code"))
+    parts = figures_cached_per_kecamatan(
+        f"flagships:{filters.cache_key()}:{per_kecamatan}", list(kecamatan),
+        lambda ids: _flagships_of(ids, filters=filters, per_kecamatan=per_kecamatan))
+    return {code: parts[pk] for pk, code in kecamatan.items() if parts[pk]}
+
+
+def _flagships_of(kecamatan_ids, *, filters: DashboardFilters, per_kecamatan: int) -> dict[int, list[Assessment]]:
+    """{kecamatan id: its best assessments} read from the product standings (ProductStanding),
+    then the winners in full: two queries."""
     standings = ProductStanding.objects.filter(kecamatan_id__in=kecamatan_ids, sector__eligible_unggulan=True)
     if filters.sector:
         standings = standings.filter(sector=filters.sector)
@@ -314,13 +324,14 @@ def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) ->
         low, high = filters.score_range()
         standings = standings.filter(weighted_score__gte=low, **({"weighted_score__lt": high} if high is not None else {}))
     # Narrow rows first; only the winners are then read in full.
-    if connections[standings.db].features.supports_slicing_ordering_in_compound and len(kecamatan_ids) > 1:
-        # PostgreSQL: each kecamatan's first rows along its ranking index, stopping there.
-        def best_of(kecamatan_id):
-            return (standings.filter(kecamatan_id=kecamatan_id)
-                    .annotate(position=Window(RowNumber(), order_by=list(STANDING_RANKING)))
-                    .order_by(*STANDING_RANKING).values_list("assessment_id", "position")[:per_kecamatan])
-        first, *rest = [best_of(k) for k in kecamatan_ids]
+    def best_of(kecamatan_id):  # its first rows along its ranking index, stopping there
+        return (standings.filter(kecamatan_id=kecamatan_id)
+                .annotate(position=Window(RowNumber(), order_by=list(STANDING_RANKING)))
+                .order_by(*STANDING_RANKING).values_list("assessment_id", "position")[:per_kecamatan])
+    if len(kecamatan_ids) == 1:
+        positions = dict(best_of(kecamatan_ids[0]))
+    elif connections[standings.db].features.supports_slicing_ordering_in_compound:
+        first, *rest = [best_of(k) for k in kecamatan_ids]  # PostgreSQL: one query for all
         positions = dict(first.union(*rest, all=True))
     else:
         positions = dict(
@@ -332,11 +343,11 @@ def top_flagships(*, user, filters: DashboardFilters, per_kecamatan: int = 3) ->
         Assessment.objects.filter(pk__in=positions)
         .select_related("product__sector", "product__umkm__desa__kecamatan")
         .defer("facts", *(f"product__umkm__{f}" for f in GEOMETRY_OF_DESA_AND_KECAMATAN)),
-        key=lambda a: (a.product.umkm.desa.kecamatan.code, positions[a.pk]),
+        key=lambda a: positions[a.pk],
     )
-    result = {}
+    result = {pk: [] for pk in kecamatan_ids}
     for assessment in ranked:
-        result.setdefault(assessment.product.umkm.desa.kecamatan.code, []).append(assessment)
+        result[assessment.product.umkm.desa.kecamatan_id].append(assessment)
     return result
 
 

@@ -55,6 +55,25 @@ def figures_cached(name: str, compute, *, kecamatan_id=None):
     return value
 
 
+def figures_cached_per_kecamatan(name: str, kecamatan_ids, compute) -> dict:
+    """{kecamatan id: its part of a regency figure}, each part cached under its kecamatan's
+    stamp: after a write in one kecamatan only that part is computed again. `compute(ids)`
+    returns the parts of the kecamatan not found, {id: part} (a missing id: None). One read
+    of the stamps and one of the cache, whatever the number of kecamatan."""
+    stamps = _stamps(EVERYWHERE, *(kecamatan_area(k) for k in kecamatan_ids))
+    everywhere = stamps.get(EVERYWHERE, 0)
+    keys = {k: f"figures:{everywhere}.{k}.{stamps.get(kecamatan_area(k), 0)}:{name}" for k in kecamatan_ids}
+    found = cache.get_many(list(keys.values()))
+    parts = {k: found[key] for k, key in keys.items() if key in found}
+    missing = [k for k in kecamatan_ids if k not in parts]
+    if missing:
+        computed = compute(missing)
+        new = {k: computed.get(k) for k in missing}
+        cache.set_many({keys[k]: part for k, part in new.items()}, timeout=CACHE_SECONDS)
+        parts.update(new)
+    return parts
+
+
 def _bump(areas) -> None:
     if not FiguresStamp.objects.filter(pk=1).update(version=F("version") + 1):
         FiguresStamp.objects.get_or_create(pk=1, defaults={"version": 1})

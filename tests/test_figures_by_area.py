@@ -109,3 +109,43 @@ def test_a_product_moved_in_the_admin_to_a_umkm_of_another_kecamatan_recounts_bo
     assert UMKMFact.objects.get(umkm_id=world.umkm["X"].pk).product_count == 0  # the UMKM it left, recounted
     read_all(world, figures)
     assert (figures["X"].calls, figures["Y"].calls) == (2, 2)
+
+
+def test_a_regency_figure_kept_per_kecamatan_is_computed_again_only_where_the_write_was(
+        world, django_capture_on_commit_callbacks):
+    """The dashboard's flagships of every kecamatan, each kept under its own stamp: after a
+    save in X only X's part is read again; after a write whose area is unknown, all."""
+    from purbalingga_umkm.figures import figures_cached_per_kecamatan
+
+    asked = []
+
+    def compute(ids):
+        asked.append(sorted(ids))
+        return {pk: f"part of {pk}" for pk in ids}
+
+    x, y = world.kecamatan["X"].pk, world.kecamatan["Y"].pk
+    assert figures_cached_per_kecamatan("test", [x, y], compute) == {x: f"part of {x}", y: f"part of {y}"}
+    figures_cached_per_kecamatan("test", [x, y], compute)
+    with django_capture_on_commit_callbacks(execute=True):
+        facts_changed(umkm_ids=[world.umkm["X"].pk])
+    assert figures_cached_per_kecamatan("test", [x, y], compute)[y] == f"part of {y}"
+    with django_capture_on_commit_callbacks(execute=True):
+        facts_changed()
+    figures_cached_per_kecamatan("test", [x, y], compute)
+    assert asked == [sorted([x, y]), [x], sorted([x, y])]
+
+
+def test_the_dashboard_after_a_save_reads_the_winners_of_that_kecamatan_only(
+        client, world, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.users["pimpinan"])
+    client.get(reverse("mentoring:dashboard"))
+    with django_capture_on_commit_callbacks(execute=True):
+        facts_changed(umkm_ids=[world.umkm["X"].pk])
+    with CaptureQueriesContext(connection) as read:
+        assert client.get(reverse("mentoring:dashboard")).status_code == 200
+    standings = [q["sql"] for q in read.captured_queries if 'FROM "mapping_productstanding"' in q["sql"]]
+    assert len(standings) == 1 and "UNION" not in standings[0].upper()
+    assert f'"kecamatan_id" = {world.kecamatan["X"].pk}' in standings[0]

@@ -185,6 +185,9 @@ class Assessment(EditTracked):
             models.Index(fields=["product", "status", "verified_at"]),
             models.Index(fields=["created_at"]),
             models.Index(fields=["mpe_total"], condition=Q(is_current=True), name="assessment_current_mpe"),
+            # The verification queue and its count on the dashboards: the few awaiting, not
+            # a scan of every assessment ever made.
+            models.Index(fields=["submitted_at", "id"], condition=Q(status="submitted"), name="assessment_awaiting"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["product"], condition=Q(is_current=True), name="one_current_assessment_per_product"),
