@@ -8,9 +8,12 @@ BENCH_DATABASE_URL) holding N UMKM, 1.5·N products, 0.3·N verified assessments
 endpoint through Django's test client (template rendering included) and, in the same
 run, the same figures computed the straightforward way (annotate/values over the raw
 tables). Each page is timed warm (from the figures cache) and cold: the first read after
-a single save of one UMKM in the page's kecamatan (facts_changed with that UMKM), the
-worst case a leader meets — the read alone (`cold_worst_median_ms`) and with the save
-before it (`cold_with_save_worst_median_ms`). Prints a table and, last, a
+a single save of one UMKM in the page's kecamatan (its workers and a product's market
+reach changed, then facts_changed with that UMKM), the worst case a leader meets — the
+read alone (`cold_worst_median_ms`) and with the save before it
+(`cold_with_save_worst_median_ms`). The dashboard's figures are also timed as first read
+after such a save (`cold_speedup_vs_plain` compares it with the plain approach) and after
+a write of unknown area, which outdates every kecamatan. Prints a table and, last, a
 machine-readable RESULT line.
 """
 
@@ -305,14 +308,25 @@ def main():
 
     filters = dashboards.DashboardFilters()
 
-    def recomputed():  # the first read after a write: figures from UMKMFact, no cache
+    first_reads = []
+
+    def recomputed():  # the first read after a save in one kecamatan (the save not timed)
+        a_save()
+        started = time.perf_counter()
+        figures = dashboards.dashboard_data(user=user, filters=filters)
+        first_reads.append((time.perf_counter() - started) * 1000)
+        return figures
+
+    def after_unknown_write():  # after a write whose area is not known: every part again
         facts_changed()
         return dashboards.dashboard_data(user=user, filters=filters)
 
     def served():  # every other read: the figures kept since the last write
         return dashboards.dashboard_data(user=user, filters=filters)
 
-    cold_median, cold_p95, _ = timed(recomputed, max(3, args.repeat // 3))
+    timed(recomputed, max(3, args.repeat // 3))
+    cold_median, cold_p95 = statistics.median(first_reads), max(first_reads)
+    everywhere_median, _p95, _ = timed(after_unknown_write, max(3, args.repeat // 3))
     save_median, save_p95, _ = timed(a_save, args.repeat)
     pre_median, pre_p95, _ = timed(served, args.repeat)
     plain_median, plain_p95, _ = timed(plain_dashboard_figures, max(3, args.repeat // 3))
@@ -328,13 +342,14 @@ def main():
     for name, median, p95, cold_read, cold, size in rows:
         print(f"{name:45} {median:10.1f} {p95:10.1f} {cold_read:10.1f} {cold:10.1f} {size:10d}")
     print(f"\n{'dashboard figures, kept since the last write':45} {pre_median:10.1f} {pre_p95:10.1f}")
-    print(f"{'dashboard figures, first read after a write':45} {cold_median:10.1f} {cold_p95:10.1f}")
+    print(f"{'dashboard figures, first read after a save':45} {cold_median:10.1f} {cold_p95:10.1f}")
+    print(f"{'  after a write of unknown area (every part)':45} {everywhere_median:10.1f}")
     print(f"{'dashboard figures, plain annotate/values':45} {plain_median:10.1f} {plain_p95:10.1f}")
     print(f"{'a save: rows, facts, desa summaries, stamps':45} {save_median:10.1f} {save_p95:10.1f}")
     print(f"{'catalogue page data (one page of 24)':45} {catalogue_median:10.1f} {catalogue_p95:10.1f}")
     print(f"{'catalogue page data, plain ORM (instances, N+1)':45} {plain_catalogue_median:10.1f}")
     print(f"speed-up of the kept figures over the plain approach: {speedup:.1f}x; "
-          f"first read after a write: {plain_median / cold_median:.1f}x")
+          f"first read after a save: {plain_median / cold_median:.1f}x")
     print(f"RESULT umkm={counts[0]} worst_page={worst_page.replace(' ', '_')} worst_median_ms={worst_median:.1f} "
           f"worst_speedup_vs_plain={speedup:.1f} max_bytes={max_bytes} "
           f"cold_worst_page={cold_read_worst_page.replace(' ', '_')} cold_worst_median_ms={cold_read_worst_median:.1f} "
