@@ -108,3 +108,17 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     visit = factory.SubFactory(VisitFactory)
     description = factory.Sequence(lambda n: f"Tindak lanjut {n}")
     due_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=3))
+
+
+def desa_moved_in_the_admin(admin_client, desa, *, kecamatan, code: str) -> None:
+    """Staff move a desa to another kecamatan in the admin, with its new code."""
+    import json
+
+    from django.urls import reverse
+
+    url = reverse("admin:mapping_desa_change", args=[desa.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name in ("name", "boundary", "centre")}
+    data.update(kecamatan=kecamatan.pk, code=code)
+    response = admin_client.post(url, {k: (json.dumps(v) if isinstance(v, dict) else v) for k, v in data.items()})
+    assert response.status_code == 302, response.context["adminform"].form.errors

@@ -6,8 +6,6 @@ rows a rebuild makes."""
 
 from io import StringIO
 
-import json
-
 import pytest
 from django.apps import apps
 from django.db.models import Count, F, Q, Sum
@@ -22,7 +20,7 @@ from mapping.services.summaries import SUMMARY_MODELS
 from mentoring.dashboards import DashboardFilters
 from mentoring.models import DesaVisitMonth, Topic, Visit
 from mentoring.services import visit_log
-from tests.factories import ProductFactory, UMKMFactory
+from tests.factories import ProductFactory, UMKMFactory, desa_moved_in_the_admin
 from tests.mentoring.test_dashboard import verify
 from tests.sheets import csv_bytes, umkm_row
 from tests.spreadsheets.test_imports import confirm, upload
@@ -130,12 +128,7 @@ def test_every_kind_of_write_leaves_the_summaries_equal_to_a_rebuild(client, adm
     # Staff move a desa to another kecamatan in the admin (a new code with it): its UMKM's
     # figures go along.
     moved_desa = Desa.objects.get(code="33.03.14.2008")
-    form = admin_client.get(reverse("admin:mapping_desa_change", args=[moved_desa.pk])).context["adminform"].form
-    data = {name: form[name].value() for name in ("name", "boundary", "centre")}
-    data.update(kecamatan=world.kecamatan["Y"].pk, code="33.03.06.2099")
-    data = {k: (json.dumps(v) if isinstance(v, dict) else v) for k, v in data.items()}
-    response = admin_client.post(reverse("admin:mapping_desa_change", args=[moved_desa.pk]), data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    desa_moved_in_the_admin(admin_client, moved_desa, kecamatan=world.kecamatan["Y"], code="33.03.06.2099")
     assert UMKM.objects.filter(desa=moved_desa).exists()
     assert_equal_to_a_rebuild("a desa moved to another kecamatan in the admin")
 

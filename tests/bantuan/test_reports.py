@@ -11,7 +11,7 @@ from bantuan.models import Disbursement, Recipient, UseCheck
 from mapping.models import UMKM, Desa
 from mapping.services.facts import facts_changed
 from tests.bantuan.conftest import TODAY, program_make, propose, visited
-from tests.factories import UMKMFactory
+from tests.factories import UMKMFactory, desa_moved_in_the_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -187,12 +187,7 @@ def test_a_desa_moved_to_another_kecamatan_takes_its_aid_recipients_along(admin_
     """Staff move Karangbanjar to kecamatan Y in the admin (a new code with it): the aid
     proposed to its UMKM and groups is counted under kecamatan Y and seen by Y's pendamping;
     aid elsewhere stays where it is."""
-    import json
-
-    from django.urls import reverse
-
-    from bantuan.models import Recipient
-    from tests.bantuan.conftest import kelompok_make, program_make, propose
+    from tests.bantuan.conftest import kelompok_make
 
     umkm_program, group_program = program_make(), program_make(name="Bantuan KUB", recipient_type="kelompok")
     aided = propose(umkm_program, staff, umkm=umkm_in_x)
@@ -202,13 +197,7 @@ def test_a_desa_moved_to_another_kecamatan_takes_its_aid_recipients_along(admin_
     aided_elsewhere = propose(group_program, staff, kelompok=elsewhere)
     assert {aided.kecamatan, aided_kub.kecamatan} == {world.kecamatan["X"]}
 
-    desa = world.desa["X"]
-    form = admin_client.get(reverse("admin:mapping_desa_change", args=[desa.pk])).context["adminform"].form
-    data = {name: form[name].value() for name in ("name", "boundary", "centre")}
-    data.update(kecamatan=world.kecamatan["Y"].pk, code="33.03.06.2099")
-    data = {k: (json.dumps(v) if isinstance(v, dict) else v) for k, v in data.items()}
-    response = admin_client.post(reverse("admin:mapping_desa_change", args=[desa.pk]), data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    desa_moved_in_the_admin(admin_client, world.desa["X"], kecamatan=world.kecamatan["Y"], code="33.03.06.2099")
 
     assert {r.kecamatan for r in Recipient.objects.filter(pk__in=[aided.pk, aided_kub.pk])} == {world.kecamatan["Y"]}
     assert Recipient.objects.get(pk=aided_elsewhere.pk).kecamatan.code == "33.03.01"
