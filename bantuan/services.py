@@ -213,7 +213,7 @@ RECIPIENTS = "recipients"  # the kind of rows whose desa recipients_follow_their
 def recipients_follow_their_desa(desa_ids=None) -> None:
     """Recipients of UMKM or groups in these desa (in every desa when None) take their desa's
     kecamatan, which scopes them and counts them in reports: a desa moved to another
-    kecamatan in the admin, or a UMKM moved to a desa of another kecamatan."""
+    kecamatan in the admin, a UMKM or group moved to a desa of another kecamatan."""
     for path in ("umkm__desa", "kelompok__desa"):
         recipients = Recipient.objects.filter(**{f"{path}__isnull": False})
         if desa_ids is not None:
@@ -231,13 +231,15 @@ def _grouped(pairs) -> dict:
 
 
 def kelompok_save(*, form, members, by) -> Kelompok:
-    """A group and its member rows (valid forms), in one transaction, each change audited."""
+    """A group and its member rows (valid forms), in one transaction, each change audited;
+    moved to a desa of another kecamatan, its recipients follow."""
     with transaction.atomic():
         before = audit_snapshot(form.instance) if form.instance.pk else None
         kelompok = form.save(commit=False)
         if kelompok.pk is None:
             kelompok.created_by = by
         kelompok.save()
+        recipients_follow_their_desa([kelompok.desa_id])
         audit_saved(kelompok, before=before, by=by)
         members.instance = kelompok
         for member in members.save(commit=False):

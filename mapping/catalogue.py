@@ -248,11 +248,13 @@ class CatalogueFilters:
 def catalogue_page(*, filters: CatalogueFilters, page: str | int = 1):
     """One page of published products matching the filters, with their labels, from the list
     rows (CatalogueListing): two queries (count, the page) whatever the number of products.
-    The count reads the list rows alone (not the names the page joins in) and is kept until
-    the next write that changes figures or the catalogue."""
+    The count reads the list rows alone (not the names the page joins in); without a search
+    text (chosen from lists: a bounded number of keys) it is kept until the next write that
+    changes figures or the catalogue."""
     listings = filters.apply(CatalogueListing.objects.all())
     paginator = Paginator(listings.order_by("name", "product_id").values(*LISTING_FIELDS), PAGE_SIZE)
-    paginator.count = figures_cached(f"katalog:count:{filters.cache_key()}", listings.count)
+    paginator.count = (listings.count() if filters.query
+                       else figures_cached(f"katalog:count:{filters.cache_key()}", listings.count))
     page_obj = paginator.get_page(page)
     page_obj.object_list = [_listed(row) for row in page_obj.object_list]
     return page_obj

@@ -346,8 +346,8 @@ def _flagships_of(kecamatan_ids, *, filters: DashboardFilters, per_kecamatan: in
         key=lambda a: positions[a.pk],
     )
     result = {pk: [] for pk in kecamatan_ids}
-    for assessment in ranked:
-        result[assessment.product.umkm.desa.kecamatan_id].append(assessment)
+    for assessment in ranked:  # a UMKM moved meanwhile counts where it is now, if in view
+        result.setdefault(assessment.product.umkm.desa.kecamatan_id, []).append(assessment)
     return result
 
 

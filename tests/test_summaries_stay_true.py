@@ -4,6 +4,7 @@ portal saves, a visit, assessments, admin single and bulk edits and deletes, imp
 their undo, a commodity merge, a rating class change — the rows the writes left equal the
 rows a rebuild makes."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -107,6 +108,37 @@ def test_every_kind_of_write_leaves_the_summaries_equal_to_a_rebuild(client, adm
     ProductFactory(umkm=world.umkm["Y"], name="Sapu ijuk", sector=sapu.sector, komoditas=tas, komoditas_confirmed=True)
     komoditas_merge(source=tas, into=sapu)
     assert_equal_to_a_rebuild("a commodity merge")
+
+    # A commodity deleted in the admin: its products are left without one.
+    gone = Komoditas.objects.create(code="gula-uji", name="Gula uji", sector=sapu.sector)
+    ProductFactory(umkm=world.umkm["Y"], name="Gula semut", sector=sapu.sector, komoditas=gone, komoditas_confirmed=True)
+    response = admin_client.post(reverse("admin:mapping_komoditas_delete", args=[gone.pk]), {"post": "yes"})
+    assert response.status_code == 302 and not Komoditas.objects.filter(pk=gone.pk).exists()
+    assert_equal_to_a_rebuild("a commodity deleted in the admin")
+
+    # Staff save a UMKM in the admin: its unconfirmed product gets the commodity its name
+    # suggests (after the save's own figures were kept).
+    umkm = UMKMFactory(desa=world.desa["Y"], name="Sapu Wangi")
+    suggested = ProductFactory(umkm=umkm, name="Sapu glagah halus", sector=sapu.sector, local_material_pct=70)
+    Product.objects.filter(pk=suggested.pk).update(komoditas=None, komoditas_confirmed=False)
+    facts_changed(umkm_ids=[umkm.pk])
+    page = admin_client.get(reverse("admin:mapping_umkm_change", args=[umkm.pk])).context
+    form = page["adminform"].form
+    data = {name: form[name].value() for name in form.fields if form[name].value() not in (None, "null")}
+    data = {k: (json.dumps(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    for inline in page["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({f"{formset.prefix}-TOTAL_FORMS": formset.total_form_count(),
+                     f"{formset.prefix}-INITIAL_FORMS": formset.initial_form_count()})
+        for row in formset.forms:
+            for name in row.fields:
+                value = row[name].value()
+                if value is not None and name != "photo":
+                    data[f"{row.prefix}-{name}"] = value.pk if hasattr(value, "pk") else value
+    response = admin_client.post(reverse("admin:mapping_umkm_change", args=[umkm.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert Product.objects.get(pk=suggested.pk).komoditas == sapu
+    assert_equal_to_a_rebuild("a commodity suggested when a UMKM is saved in the admin")
 
     # A rating class threshold changes in the admin (every product re-classed).
     top = RatingClass.objects.order_by("-min_score").first()

@@ -6,7 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _, gettext_lazy
 
 from mapping.admin.mixins import AuditedAdminMixin, FactsAdminMixin
-from mapping.models import Komoditas, Sentra
+from mapping.models import Komoditas, Product, Sentra
+from mapping.services.facts import facts_changed
 from mapping.services.komoditas import komoditas_merge
 
 
@@ -65,6 +66,22 @@ class KomoditasAdmin(AuditedAdminMixin, FactsAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("sector").annotate(
             product_total=Count("products", distinct=True), sentra_total=Count("sentra", distinct=True))
+
+    # A commodity deleted leaves its products without one, which their UMKM's facts (and the
+    # commodity summaries) must say: its producers' facts follow the delete.
+    def delete_model(self, request, obj):
+        producers = _producers_of(Komoditas.objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+        facts_changed(umkm_ids=producers)
+
+    def delete_queryset(self, request, queryset):
+        producers = _producers_of(queryset)
+        super().delete_queryset(request, queryset)
+        facts_changed(umkm_ids=producers)
+
+
+def _producers_of(komoditas) -> list[int]:
+    return list(Product.objects.filter(komoditas__in=komoditas).order_by().values_list("umkm_id", flat=True).distinct())
 
     @admin.display(description=gettext_lazy("produk"), ordering="product_total")
     def product_total(self, obj):

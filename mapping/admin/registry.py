@@ -10,6 +10,7 @@ from mapping.admin.mixins import (
     FactsAdminMixin, ReferenceListAdminMixin, ScopedAdminMixin, VersionCheckedForm, VersionedAdminMixin,
 )
 from mapping.models import UMKM, Desa, Permit, Product, Sector
+from mapping.services.facts import facts_changed
 from mapping.services.komoditas import products_komoditas_suggest
 from spreadsheets.admin import SpreadsheetAdminMixin
 
@@ -88,7 +89,8 @@ class UMKMAdmin(SpreadsheetAdminMixin, AuditedAdminMixin, FactsAdminMixin, Versi
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        products_komoditas_suggest(form.instance.products.values_list("pk", flat=True))
+        if products_komoditas_suggest(form.instance.products.values_list("pk", flat=True)):
+            facts_changed(umkm_ids=[form.instance.pk])  # its facts know its products' commodities
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_related()

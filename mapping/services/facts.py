@@ -44,6 +44,16 @@ AREA_LOOKUP_MAX = 500
 DIFFERENCE_MAX = 50
 
 
+def _desa_of(umkm_ids) -> set[int]:
+    """The desa these UMKM are in and those their facts count them in (a large write)."""
+    desa = set()
+    for chunk in bulk.in_chunks(sorted(umkm_ids)):
+        desa.update(UMKM.objects.filter(pk__any_of=chunk).order_by().values_list("desa_id", flat=True).distinct())
+        desa.update(UMKMFact.objects.filter(umkm_id__any_of=chunk).order_by().values_list("desa_id", flat=True)
+                    .distinct())
+    return desa
+
+
 def _areas_of(umkm_ids, new_umkm, desa: set) -> list[int] | None:
     """Kecamatan whose figures a write of these UMKM changes: where each was (its fact) and
     where it is now, their desa added to `desa`; None when too many to look up."""
@@ -122,11 +132,13 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
     ids = sorted({pk for pk in umkm_ids if pk is not None})
     untraced: set[int] = set()
     moved: set[int] = set()
-    # A few UMKM saved where they are: their desa take their turn before the facts are read,
-    # so that the facts before the save are those the summaries count.
+    # Their desa take their turn before any fact is read or deleted — on every path, in id
+    # order, so that two writers never hold them the other way round — and the facts before
+    # the save are those the summaries count.
+    if ids:
+        desa_lock(places | touched if areas is not None else _desa_of(ids) | touched)
     before = after = None
     if ids and len(ids) <= DIFFERENCE_MAX and new_umkm is None and not desa_ids and areas is not None:
-        desa_lock(places)
         before, after = [], []
     written += _refresh(ids, touched, untraced, moved, before, after) if ids else 0
     # UMKM edited in place (not deleted, not moved): their product standings are rewritten
@@ -136,7 +148,9 @@ def facts_changed(*, umkm_ids=(), new_umkm=None, everything: bool = False, kecam
         kinds = {REGISTRY}
     elif ids or new_umkm is not None:
         kinds = None  # rows of the registry came or went: every summary of their desa
-    if (in_place and before is not None and len(before) == len(ids)
+    # By difference only where the desa locked above are all it touched (a UMKM moved and
+    # committed meanwhile leaves facts in a desa not locked: recounted, with its lock).
+    if (in_place and before is not None and len(before) == len(ids) and touched <= places
             and all(fact.months is not None for fact in before)):
         summaries_apply(before, after)
     elif untraced and not desa_ids:

@@ -73,3 +73,24 @@ def test_a_group_outside_the_mentors_kecamatan_can_be_neither_made_nor_opened(me
     elsewhere = kelompok_make(name="Poktan Kalimanah", desa=world.desa["Y"], members=3)
     assert mentor.get(reverse("bantuan:kelompok-update", args=[elsewhere.pk])).status_code == 404
     assert "Poktan Kalimanah" not in mentor.get(reverse("bantuan:kelompok-list")).content.decode()
+
+
+def test_a_group_moved_to_another_kecamatan_takes_its_aid_recipients_along(client, world):
+    """Staff move a group to a desa of kecamatan Y: the aid proposed to it is counted there."""
+    from bantuan.models import Recipient
+    from tests.bantuan.conftest import program_make, propose
+
+    staff = world.users["admin"]
+    kub = kelompok_make(desa=world.desa["X"], members=5)
+    aided = propose(program_make(name="Bantuan KUB", recipient_type="kelompok"), staff, kelompok=kub)
+    assert aided.kecamatan == world.kecamatan["X"]
+    client.force_login(staff)
+    members = {}
+    for n, kept in enumerate(kub.members.order_by("pk")):
+        members.update(member(n, id=kept.pk, name=kept.name, nik=f"3303144101800{n + 1:03d}", joined_on="2024-01-10"))
+    data = group_data(world, name=kub.name, desa=world.desa["Y"].pk, formed_on="2024-01-10", **members,
+                      **{"anggota-TOTAL_FORMS": "5", "anggota-INITIAL_FORMS": "5"})
+    response = client.post(reverse("bantuan:kelompok-update", args=[kub.pk]), data)
+    assert response.status_code == 302, [f.errors for f in (response.context["form"], response.context["members"])] + [response.context["members"].non_form_errors()]
+    assert Kelompok.objects.get(pk=kub.pk).desa == world.desa["Y"]
+    assert Recipient.objects.get(pk=aided.pk).kecamatan == world.kecamatan["Y"]

@@ -303,3 +303,22 @@ def test_an_area_page_names_only_producers_published_in_the_catalogue_and_counts
         assert f'<a href="{reverse("mapping:katalog-umkm-short", args=[umkm.pk])}">{umkm.name}</a>' in page
     assert "Sapu Rahasia Bu Tarsih" not in page
     assert "dan 1 lainnya" in page
+
+
+def test_a_searched_catalogue_counts_each_time_and_keeps_nothing_per_search_text(client, world):
+    """A buyer's free text is counted on every request, never kept in the cache (the
+    public could otherwise fill it with one entry per text typed)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    published_producer(world, 1)
+    url = reverse("mapping:katalog")
+    client.get(url, {"q": "sapu"})
+    keys_before = set(cache._cache)  # the tests' per-process cache (settings_test)
+    with CaptureQueriesContext(connection) as read:
+        assert client.get(url, {"q": "sapu-yang-lain"}).status_code == 200
+    assert any(q["sql"].startswith("SELECT COUNT(*)") for q in read.captured_queries)
+    assert not any("katalog:count" in key for key in set(cache._cache) - keys_before)
+    client.get(url, {"kecamatan": "33.03.14"})
+    assert any("katalog:count" in key for key in set(cache._cache) - keys_before)  # lists' choices are kept

@@ -380,7 +380,8 @@ def test_import_query_count_does_not_grow_with_rows(world, django_assert_num_que
     # NIB and by code, code conflicts (6); writing: savepoint, version check of the updated
     # row (2); the audit entry of the batch (1); the dashboard figures: savepoint, cache
     # stamps (the regency's and every area's: an import's new rows are not read twice to
-    # find their kecamatan), old facts of the updated row deleted, rating classes, sector
+    # find their kecamatan), the desa of the updated row (of its row, of its fact) locked
+    # before its facts are touched (3), old facts of the updated row deleted, rating classes, sector
     # bits, class bits, its products, permits, current assessments, assessments opened and
     # the UMKM row (12); release both savepoints (2).
     # The summaries of the one desa the rows are in (mapping.services.summaries): the desa
@@ -391,16 +392,16 @@ def test_import_query_count_does_not_grow_with_rows(world, django_assert_num_que
     # Their few rows are written with one INSERT each (figures, filtered figures, sector
     # pairs, LQ base, months).
     # The bulk writes differ by database (spreadsheets/bulk.py):
-    # - SQLite, 57: ids taken 3 times (new UMKM, history of new rows, history of the updated
+    # - SQLite, 60: ids taken 3 times (new UMKM, history of new rows, history of the updated
     #   row), one query each (the larger of sqlite_sequence and MAX(id)); insert of the new
     #   UMKM, update, 2 history inserts, 2 facts inserts (new rows, the refreshed row): one
     #   executemany each; the visit months' ids and insert.
-    # - PostgreSQL, 51: ids taken with one nextval() query for the new UMKM and for the
+    # - PostgreSQL, 54: ids taken with one nextval() query for the new UMKM and for the
     #   history of the updated row (the database numbers the history of new rows and the
     #   visit months); the update through a temporary table (create, UPDATE … FROM, drop).
     #   The COPY statements (UMKM, temporary table, 2 history, 2 facts, the visit months) run
     #   on the driver's cursor, which Django's query log does not see.
-    expected = 51 if connection.vendor == "postgresql" else 57
+    expected = 54 if connection.vendor == "postgresql" else 60
     few = _import_queries(django_assert_num_queries, world, small, expected)
     UMKM.objects.filter(pk=world.umkm["X"].pk).update(name="lagi")
     many = _import_queries(django_assert_num_queries, world, large, expected)
