@@ -79,10 +79,6 @@ class KomoditasAdmin(AuditedAdminMixin, FactsAdminMixin, admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         facts_changed(umkm_ids=producers)
 
-
-def _producers_of(komoditas) -> list[int]:
-    return list(Product.objects.filter(komoditas__in=komoditas).order_by().values_list("umkm_id", flat=True).distinct())
-
     @admin.display(description=gettext_lazy("produk"), ordering="product_total")
     def product_total(self, obj):
         return obj.product_total
@@ -90,6 +86,10 @@ def _producers_of(komoditas) -> list[int]:
     @admin.display(description=gettext_lazy("sentra"), ordering="sentra_total")
     def sentra_total(self, obj):
         return obj.sentra_total
+
+
+def _producers_of(komoditas) -> list[int]:
+    return list(Product.objects.filter(komoditas__in=komoditas).order_by().values_list("umkm_id", flat=True).distinct())
 
 
 @admin.register(Sentra)
