@@ -39,9 +39,12 @@ def figures_stamp() -> int:
 def _key_stamp(kecamatan_id) -> str:
     if kecamatan_id is None:
         return str(figures_stamp())
-    area = kecamatan_area(kecamatan_id)
-    stamps = _stamps(EVERYWHERE, area)
-    return f"{stamps.get(EVERYWHERE, 0)}.{kecamatan_id}.{stamps.get(area, 0)}"
+    return _kecamatan_stamp(_stamps(EVERYWHERE, kecamatan_area(kecamatan_id)), kecamatan_id)
+
+
+def _kecamatan_stamp(stamps: dict, kecamatan_id) -> str:
+    """What a kecamatan's figures are keyed by: the "semua" stamp and the kecamatan's own."""
+    return f"{stamps.get(EVERYWHERE, 0)}.{kecamatan_id}.{stamps.get(kecamatan_area(kecamatan_id), 0)}"
 
 
 def figures_cached(name: str, compute, *, kecamatan_id=None):
@@ -61,8 +64,7 @@ def figures_cached_per_kecamatan(name: str, kecamatan_ids, compute) -> dict:
     returns the parts of the kecamatan not found, {id: part} (a missing id: None). One read
     of the stamps and one of the cache, whatever the number of kecamatan."""
     stamps = _stamps(EVERYWHERE, *(kecamatan_area(k) for k in kecamatan_ids))
-    everywhere = stamps.get(EVERYWHERE, 0)
-    keys = {k: f"figures:{everywhere}.{k}.{stamps.get(kecamatan_area(k), 0)}:{name}" for k in kecamatan_ids}
+    keys = {k: f"figures:{_kecamatan_stamp(stamps, k)}:{name}" for k in kecamatan_ids}
     found = cache.get_many(list(keys.values()))
     parts = {k: found[key] for k, key in keys.items() if key in found}
     missing = [k for k in kecamatan_ids if k not in parts]

@@ -127,17 +127,13 @@ FactRow = namedtuple("FactRow", FACT_FIELDS)
 def _recount(ids: list[int], *, standings: bool = True) -> None:
     """Every summary row of these desa: the sum of their facts' contributions (one read)."""
     sums: dict = {model: {} for model in SUMMED}
-    lasts: dict[tuple, datetime] = {}
+    all_facts = [FactRow._make(row) for row in UMKMFact.objects.filter(desa_id__in=ids).values_list(*FACT_FIELDS)]
     facts = {}
-    for row in UMKMFact.objects.filter(desa_id__in=ids).values_list(*FACT_FIELDS):
-        fact = FactRow._make(row)
+    for fact in all_facts:
         facts[fact.umkm_id] = (fact.size_class, fact.is_ready)
         for model, key, values in contributions(fact):
             _add(sums[model], key, values)
-        for month, (_r, _a, last) in _months_of(fact).items():
-            key = (fact.desa_id, fact.kecamatan_id, month)
-            if last is not None and (key not in lasts or last > lasts[key]):
-                lasts[key] = last
+    lasts = _lasts_of(all_facts)
     for pk, kecamatan_id in Desa.objects.filter(pk__in=ids).values_list("pk", "kecamatan_id"):
         sums[DesaSummary].setdefault((pk, kecamatan_id), [0, 0, 0, 0])  # one row per desa, with UMKM or not
     for model, rows in sums.items():
@@ -348,17 +344,22 @@ def summaries_apply(before: list, after: list) -> None:
         model.objects.bulk_create([row for row in created if id(row) not in gone])
 
 
+def _lasts_of(facts) -> dict[tuple, datetime]:
+    """{DesaMonth key: the latest survey these facts hold in that month}."""
+    lasts: dict[tuple, datetime] = {}
+    for fact in facts:
+        for month, (_r, _a, last) in _months_of(fact).items():
+            key = (fact.desa_id, fact.kecamatan_id, month)
+            if last is not None and (key not in lasts or last > lasts[key]):
+                lasts[key] = last
+    return lasts
+
+
 def _lasts_changed(before, after) -> dict[tuple, tuple]:
     """{DesaMonth key: (last before, last after)} of the months whose last survey by these
     UMKM changed."""
-    lasts: dict[tuple, list] = {}
-    for index, facts in enumerate((before, after)):
-        for fact in facts:
-            for month, (_r, _a, last) in _months_of(fact).items():
-                if last is not None:
-                    entry = lasts.setdefault((fact.desa_id, fact.kecamatan_id, month), [None, None])
-                    entry[index] = last if entry[index] is None else max(entry[index], last)
-    return {key: tuple(pair) for key, pair in lasts.items() if pair[0] != pair[1]}
+    was, now = _lasts_of(before), _lasts_of(after)
+    return {key: (was.get(key), now.get(key)) for key in set(was) | set(now) if was.get(key) != now.get(key)}
 
 
 def _last_of(row, before, after):
