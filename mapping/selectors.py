@@ -4,9 +4,8 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import (CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum,
-                              Window)
-from django.db.models.functions import Cast, Coalesce, DenseRank
+from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +17,7 @@ from mapping.models import (
 )
 from mapping.readiness import ReadinessItem, readiness_items
 from purbalingga_umkm.models import AuditEntry
+from purbalingga_umkm.queries import first_rows_per_group
 
 
 def _count_per_kecamatan(queryset: QuerySet, kecamatan_path: str) -> Coalesce:
@@ -673,6 +673,27 @@ class AreaCommodity:
 
 
 PRODUCERS_SHOWN = 10
+PRODUCERS_READ = 3 * PRODUCERS_SHOWN  # catalogue rows read per commodity: a UMKM may list several products of one
+
+
+def _first_producers_named(*, kecamatan, desa, komoditas_ids) -> dict[int, list[tuple[str, int, str]]]:
+    """{commodity id: (business name, UMKM id, desa name) of its first PRODUCERS_SHOWN producers
+    published in the area's catalogue, by name}: a UMKM with two products of a commodity is
+    named once. Each commodity's first PRODUCERS_READ rows are read along the catalogue's
+    (kecamatan, komoditas, business name) index, whatever the size of the area; a commodity
+    whose first rows are all one UMKM's products names fewer — the others are still counted."""
+    listings = CatalogueListing.objects.filter(kecamatan=kecamatan)
+    if desa is not None:
+        listings = listings.filter(desa=desa)
+    names: dict[int, list[tuple[str, int, str]]] = {}
+    rows = first_rows_per_group(listings, group="komoditas_id", groups=komoditas_ids,
+                                order_by=[F("umkm_name"), F("umkm_id")], fields=["umkm_name", "umkm_id", "desa__name"],
+                                n=PRODUCERS_READ)
+    for komoditas_id, umkm_name, umkm_id, desa_name, _position in sorted(rows, key=lambda row: (row[0], row[-1])):
+        named = names.setdefault(komoditas_id, [])
+        if len(named) < PRODUCERS_SHOWN and all(umkm_id != known for _name, known, _desa in named):
+            named.append((umkm_name, umkm_id, desa_name))
+    return names
 
 
 def area_unggulan(*, kecamatan, desa=None) -> dict:
@@ -681,16 +702,7 @@ def area_unggulan(*, kecamatan, desa=None) -> dict:
     candidates (most producers first), each with its evidence and producers named where published in the catalogue."""
     penetapan, adopted = adopted_unggulan(kecamatan=kecamatan, desa=desa)
     measures = komoditas_area_measures(kecamatan=kecamatan, desa=desa, median_capital=False)
-    in_area = Q(desa=desa) if desa is not None else Q(kecamatan=kecamatan)
-    names: dict[int, list[tuple[int, str, str]]] = {}
-    # Named: the first PRODUCERS_SHOWN producers of each commodity published in the catalogue
-    # (a UMKM with two products of it ranks once), by name; the others are only counted.
-    first = (CatalogueListing.objects.filter(in_area, komoditas_id__in=list(measures))
-             .annotate(place=Window(DenseRank(), partition_by=F("komoditas_id"), order_by=[F("umkm_name"), F("umkm_id")]))
-             .filter(place__lte=PRODUCERS_SHOWN))
-    for komoditas_id, _place, *producer in sorted(set(first.values_list("komoditas_id", "place", "umkm_name", "umkm_id",
-                                                                          "desa__name"))):
-        names.setdefault(komoditas_id, []).append(tuple(producer))
+    names = _first_producers_named(kecamatan=kecamatan, desa=desa, komoditas_ids=list(measures))
     komoditas = Komoditas.objects.in_bulk(list(measures))
     adopted_ids = [c.komoditas_id for c in adopted]
     adopted_rows = [AreaCommodity(c.komoditas, measures.get(c.komoditas_id, AreaMeasures()),

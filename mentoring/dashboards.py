@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import connections
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +20,7 @@ from mapping.rating import location_quotient
 from mapping.selectors import NO_BIT, STANDING_RANKING, flagship_ranking
 from purbalingga_umkm.figures import figures_cached, figures_cached_per_kecamatan
 from purbalingga_umkm.params import id_param
+from purbalingga_umkm.queries import first_rows_per_group
 from purbalingga_umkm.roles import sees_everything
 from purbalingga_umkm.scope import scope_key
 from spreadsheets import bulk
@@ -323,22 +322,11 @@ def _flagships_of(kecamatan_ids, *, filters: DashboardFilters, per_kecamatan: in
     if filters.rating_class:
         low, high = filters.score_range()
         standings = standings.filter(weighted_score__gte=low, **({"weighted_score__lt": high} if high is not None else {}))
-    # Narrow rows first; only the winners are then read in full.
-    def best_of(kecamatan_id):  # its first rows along its ranking index, stopping there
-        return (standings.filter(kecamatan_id=kecamatan_id)
-                .annotate(position=Window(RowNumber(), order_by=list(STANDING_RANKING)))
-                .order_by(*STANDING_RANKING).values_list("assessment_id", "position")[:per_kecamatan])
-    if len(kecamatan_ids) == 1:
-        positions = dict(best_of(kecamatan_ids[0]))
-    elif connections[standings.db].features.supports_slicing_ordering_in_compound:
-        first, *rest = [best_of(k) for k in kecamatan_ids]  # PostgreSQL: one query for all
-        positions = dict(first.union(*rest, all=True))
-    else:
-        positions = dict(
-            standings.annotate(position=Window(RowNumber(), partition_by=[F("kecamatan_id")],
-                                               order_by=list(STANDING_RANKING)))
-            .filter(position__lte=per_kecamatan).values_list("assessment_id", "position")
-        )
+    # Narrow rows first (each kecamatan's first rows along its ranking index); only the
+    # winners are then read in full.
+    positions = {assessment_id: position for _kecamatan, assessment_id, position in first_rows_per_group(
+        standings, group="kecamatan_id", groups=kecamatan_ids, order_by=list(STANDING_RANKING),
+        fields=["assessment_id"], n=per_kecamatan)}
     ranked = sorted(
         Assessment.objects.filter(pk__in=positions)
         .select_related("product__sector", "product__umkm__desa__kecamatan")

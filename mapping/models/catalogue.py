@@ -159,4 +159,6 @@ class CatalogueListing(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["name", "product"]), models.Index(fields=["komoditas", "name"]),
-                   models.Index(fields=["kecamatan", "name"]), models.Index(fields=["umkm"])]
+                   models.Index(fields=["kecamatan", "name"]), models.Index(fields=["umkm"]),
+                   # an area's first producers of each commodity, by business name (mapping.selectors.area_unggulan)
+                   models.Index(fields=["kecamatan", "komoditas", "umkm_name", "umkm"])]

@@ -1,6 +1,7 @@
 """The public catalogue: buyers find what Purbalingga makes and where, then whom to contact —
 never the owners' personal data (UU 27/2022), and contact only with the owner's consent."""
 
+import re
 from datetime import date
 
 import pytest
@@ -11,6 +12,7 @@ from mapping.models.catalogue import CatalogueEntry, Consent
 from mapping.services.catalogue import (
     CatalogueError, catalogue_publish, catalogue_unpublish, consent_record, consent_withdraw,
 )
+from mapping.services.facts import facts_changed
 from tests.factories import PermitFactory, ProductFactory, UMKMFactory
 
 pytestmark = pytest.mark.django_db
@@ -303,6 +305,30 @@ def test_an_area_page_names_only_producers_published_in_the_catalogue_and_counts
         assert f'<a href="{reverse("mapping:katalog-umkm-short", args=[umkm.pk])}">{umkm.name}</a>' in page
     assert "Sapu Rahasia Bu Tarsih" not in page
     assert "dan 1 lainnya" in page
+
+
+def test_an_area_page_names_the_first_ten_producers_by_name_each_once_and_counts_the_rest(client, world):
+    """Twelve published producers of sapu glagah in the kecamatan, the first by name with
+    three sapu products, one in another desa: the kecamatan page names the first ten
+    businesses by name, each once, and counts the two others; the desa page names its own."""
+    other_desa = Desa.objects.filter(kecamatan=world.desa["X"].kecamatan).exclude(pk=world.desa["X"].pk).first()
+    producers = [published_producer(world, n, desa=other_desa if n == 15 else None) for n in range(10, 22)]
+    for size in ("besar", "kecil"):
+        ProductFactory(umkm=producers[0], name=f"Sapu glagah {size}", sector=sapu().sector, komoditas=sapu(),
+                       komoditas_confirmed=True)
+    facts_changed(umkm_ids=[producers[0].pk])
+
+    def named(page):
+        return re.findall(r'<a href="/katalog/umkm/\d+/">(Sapu Jaya \d+)</a> \(([^)]+)\)', page)
+
+    kecamatan_page = client.get(reverse("mapping:ranking-kecamatan", args=[world.desa["X"].kecamatan.code]))
+    shown = named(kecamatan_page.content.decode())
+    assert [name for name, _desa in shown] == [f"Sapu Jaya {n}" for n in range(10, 20)]
+    assert "dan 2 lainnya" in kecamatan_page.content.decode()
+
+    desa_page = client.get(reverse("mapping:ranking-desa", args=[world.desa["X"].code])).content.decode()
+    assert [name for name, _desa in named(desa_page)] == [f"Sapu Jaya {n}" for n in range(10, 22) if n != 15][:10]
+    assert {desa for _name, desa in named(desa_page)} == {world.desa["X"].name}
 
 
 def test_a_searched_catalogue_counts_each_time_and_keeps_nothing_per_search_text(client, world):
