@@ -2,6 +2,7 @@
 
 import statistics
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from decimal import Decimal
 
 from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
@@ -17,6 +18,7 @@ from mapping.models import (
 )
 from mapping.readiness import ReadinessItem, readiness_items
 from purbalingga_umkm.models import AuditEntry
+from purbalingga_umkm.links import reverse_for_ids
 from purbalingga_umkm.queries import first_rows_per_group
 
 
@@ -663,7 +665,7 @@ class AreaCommodity:
 
     komoditas: Komoditas
     measures: AreaMeasures
-    producers: list[tuple[str, int, str]]  # (business name, UMKM id, desa name) of the first published in the catalogue
+    producers: list["NamedProducer"]  # the first published in the catalogue
     candidate: Candidate | None = None  # its row in the adopted round, when adopted
 
     @property
@@ -672,12 +674,21 @@ class AreaCommodity:
         return max(self.measures.producers - len(self.producers), 0)
 
 
+class NamedProducer(NamedTuple):
+    """A producer named on an area's page: its business, its catalogue page and its desa."""
+
+    name: str
+    umkm_id: int
+    desa_name: str
+    url: str
+
+
 PRODUCERS_SHOWN = 10
 PRODUCERS_READ = 3 * PRODUCERS_SHOWN  # catalogue rows read per commodity: a UMKM may list several products of one
 
 
-def _first_producers_named(*, kecamatan, desa, komoditas_ids) -> dict[int, list[tuple[str, int, str]]]:
-    """{commodity id: (business name, UMKM id, desa name) of its first PRODUCERS_SHOWN producers
+def _first_producers_named(*, kecamatan, desa, komoditas_ids) -> dict[int, list[NamedProducer]]:
+    """{commodity id: its first PRODUCERS_SHOWN producers
     published in the area's catalogue, by name}: a UMKM with two products of a commodity is
     named once. Each commodity's first PRODUCERS_READ rows are read along the catalogue's
     (kecamatan, komoditas, business name) index, whatever the size of the area; a commodity
@@ -685,14 +696,15 @@ def _first_producers_named(*, kecamatan, desa, komoditas_ids) -> dict[int, list[
     listings = CatalogueListing.objects.filter(kecamatan=kecamatan)
     if desa is not None:
         listings = listings.filter(desa=desa)
-    names: dict[int, list[tuple[str, int, str]]] = {}
+    names: dict[int, list[NamedProducer]] = {}
+    catalogue_page = reverse_for_ids("mapping:katalog-umkm-short")
     rows = first_rows_per_group(listings, group="komoditas_id", groups=komoditas_ids,
                                 order_by=[F("umkm_name"), F("umkm_id")], fields=["umkm_name", "umkm_id", "desa__name"],
                                 n=PRODUCERS_READ)
     for komoditas_id, umkm_name, umkm_id, desa_name, _position in sorted(rows, key=lambda row: (row[0], row[-1])):
         named = names.setdefault(komoditas_id, [])
-        if len(named) < PRODUCERS_SHOWN and all(umkm_id != known for _name, known, _desa in named):
-            named.append((umkm_name, umkm_id, desa_name))
+        if len(named) < PRODUCERS_SHOWN and all(umkm_id != known.umkm_id for known in named):
+            named.append(NamedProducer(umkm_name, umkm_id, desa_name, catalogue_page(umkm_id)))
     return names
 
 

@@ -90,6 +90,16 @@ def _bump(areas) -> None:
                 AreaStamp.objects.filter(area=area).update(version=F("version") + 1)
 
 
+def figures_outdated_by_upgrade(using="default", **kwargs) -> None:
+    """After `migrate`: every kept figure is outdated, so the upgraded code never reads a
+    value the previous release computed (and pickled in its own shape) from a shared cache."""
+    from django.db import connection
+
+    tables = connection.introspection.table_names()
+    if using == "default" and {FiguresStamp._meta.db_table, AreaStamp._meta.db_table} <= set(tables):
+        _bump([EVERYWHERE])
+
+
 def after_commit(function) -> None:
     """Run `function` once the current transaction commits (at once outside one)."""
     transaction.on_commit(function)

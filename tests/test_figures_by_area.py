@@ -149,3 +149,14 @@ def test_the_dashboard_after_a_save_reads_the_winners_of_that_kecamatan_only(
     standings = [q["sql"] for q in read.captured_queries if 'FROM "mapping_productstanding"' in q["sql"]]
     assert len(standings) == 1 and "UNION" not in standings[0].upper()
     assert f'"kecamatan_id" = {world.kecamatan["X"].pk}' in standings[0]
+
+
+def test_an_upgrade_s_migrate_outdates_every_kept_figure(world, figures):
+    """The upgraded code must not read what the previous release computed and pickled in its
+    own shape: `migrate` (every upgrade runs it) outdates every kept figure."""
+    from django.core.management import call_command
+
+    read_all(world, figures)
+    call_command("migrate", verbosity=0)  # nothing to apply: only its post-migrate step
+    read_all(world, figures)
+    assert (figures["kabupaten"].calls, figures["X"].calls, figures["Y"].calls) == (2, 2, 2)
