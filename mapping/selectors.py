@@ -698,7 +698,7 @@ def _first_producers_named(*, kecamatan, desa, komoditas_ids) -> dict[int, list[
         listings = listings.filter(desa=desa)
     names: dict[int, list[NamedProducer]] = {}
     catalogue_page = reverse_for_ids("mapping:katalog-umkm-short")
-    rows = first_rows_per_group(listings, group="komoditas_id", groups=komoditas_ids,
+    rows = first_rows_per_group(listings, group="komoditas", groups=komoditas_ids,
                                 order_by=[F("umkm_name"), F("umkm_id")], fields=["umkm_name", "umkm_id", "desa__name"],
                                 n=PRODUCERS_READ)
     for komoditas_id, umkm_name, umkm_id, desa_name, _position in sorted(rows, key=lambda row: (row[0], row[-1])):

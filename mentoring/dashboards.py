@@ -325,7 +325,7 @@ def _flagships_of(kecamatan_ids, *, filters: DashboardFilters, per_kecamatan: in
     # Narrow rows first (each kecamatan's first rows along its ranking index); only the
     # winners are then read in full.
     positions = {assessment_id: position for _kecamatan, assessment_id, position in first_rows_per_group(
-        standings, group="kecamatan_id", groups=kecamatan_ids, order_by=list(STANDING_RANKING),
+        standings, group="kecamatan", groups=kecamatan_ids, order_by=list(STANDING_RANKING),
         fields=["assessment_id"], n=per_kecamatan)}
     ranked = sorted(
         Assessment.objects.filter(pk__in=positions)

@@ -16,9 +16,10 @@ admin.site.site_header = _("Peta UMKM Purbalingga — Pengelolaan data Dinas")
 admin.site.site_title = _("Peta UMKM Purbalingga")
 admin.site.index_title = _("Administrasi data")
 
-# The catalogue changes only with a deployment: cached per process start.
+# The catalogue changes only with a deployment: cached per process start (the start in the
+# key, so a shared cache never serves the previous release's catalogue after a restart).
 _STARTED = timezone.now()
-_JS_CATALOG = cache_page(86400, key_prefix="jsi18n")(
+_JS_CATALOG = cache_page(86400, key_prefix=f"jsi18n:{_STARTED.timestamp():.0f}")(
     last_modified(lambda request, **kwargs: _STARTED)(JavaScriptCatalog.as_view())
 )
 
