@@ -116,3 +116,18 @@ def test_pages_load_the_javascript_catalog(client):
     assert catalog.status_code == 200
     assert b"django.gettext" in catalog.content and b"django.interpolate" in catalog.content
     assert reverse("javascript-catalog").encode() in client.get(reverse("login")).content
+
+
+@pytest.mark.django_db
+def test_the_javascript_catalog_speaks_the_language_the_buyer_chose(client):
+    """The landing page's map script in English after the switch (locale/en/LC_MESSAGES/djangojs.mo),
+    and the catalogue, cached per language, in Indonesian again after switching back."""
+    english = "The district boundaries could not be loaded (%s)."
+    assert english not in client.get(reverse("javascript-catalog")).content.decode()
+
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    catalog = client.get(reverse("javascript-catalog"))
+    assert catalog["Content-Language"] == "en" and english in catalog.content.decode()
+
+    client.post(reverse("set_language"), {"language": "id", "next": "/"})
+    assert english not in client.get(reverse("javascript-catalog")).content.decode()

@@ -1,9 +1,18 @@
 """English for the public pages (catalogue, produk unggulan, landing page, menu and footer).
 
-    python locale/en/translations.py   # fills locale/en/LC_MESSAGES/django.po, then msgfmt
+    python locale/en/translations.py   # fills django.po and djangojs.po in locale/en/LC_MESSAGES,
+                                       # then compiles both .mo files with msgfmt
+
+EN (and PLURALS) are the strings of the templates and the Python code (domain `django`); EN_JS
+(and PLURALS_JS) are the strings of the scripts the public pages load (domain `djangojs`, served
+by the JavaScript catalog at /jsi18n/): static/js/kabupaten_map.js on the landing page
+(komoditas_map.js, on the commodity pages, has no strings). offline.js is loaded for signed-in
+people only: back office, left in Indonesian like the rest of it (its outbox texts are also
+sent to the server as a hand-over reason, which the office reads in Indonesian).
 
 Strings not listed stay in Indonesian (Django falls back to the msgid): the back office is
-worked in Indonesian. After `makemessages -l en`, run this again to keep what is translated.
+worked in Indonesian. After `makemessages -l en` (and `makemessages -d djangojs -l en`, with the
+--ignore options of its first run), run this again to keep what is translated.
 """
 
 import re
@@ -89,7 +98,30 @@ EN = {
 }
 PLURALS = {"%(n)s produk": ("%(n)s product", "%(n)s products")}
 
+EN_JS = {
+    # static/js/kabupaten_map.js (landing page): the kecamatan tooltip and a failed load.
+    "%(desa_count)s desa/kel. · %(umkm_count)s UMKM": "Villages: %(desa_count)s · MSMEs: %(umkm_count)s",
+    "Batas kecamatan gagal dimuat (%s).": "The district boundaries could not be loaded (%s).",
+}
+PLURALS_JS: dict = {}
+
 PO = Path(__file__).parent / "LC_MESSAGES" / "django.po"
+PO_JS = PO.with_name("djangojs.po")
+
+# The header makemessages writes into a new catalogue, made like django.po's (a no-op on a filled one).
+HEADER_COMMENT = {
+    "djangojs.po": "# English for the scripts of the portal's public pages (static/js, served at /jsi18n/).\n"
+                   "# Made with `manage.py makemessages -d djangojs -l en`, filled by locale/en/translations.py,\n"
+                   "# which also compiles djangojs.mo (committed: a fresh machine needs no gettext tools).\n"
+                   "# Strings left empty are shown in Indonesian.\n",
+}
+HEADER_FIELDS = [
+    ('"Project-Id-Version: PACKAGE VERSION\\n"', '"Project-Id-Version: Peta UMKM Purbalingga\\n"'),
+    ('"PO-Revision-Date: YEAR-MO-DA HO:MI+ZONE\\n"\n', ""),
+    ('"Last-Translator: FULL NAME <EMAIL@ADDRESS>\\n"\n', ""),
+    ('"Language-Team: LANGUAGE <LL@li.org>\\n"\n', ""),
+    ('"Language: \\n"', '"Language: en\\n"'),
+]
 
 
 def _quote(text: str) -> str:
@@ -100,7 +132,33 @@ def _text(lines: list[str]) -> str:
     return "".join(eval(line) for line in lines)  # the .po's own quoted strings  # noqa: S307
 
 
-def fill(po_text: str) -> str:
+def _settled(head: list[str]) -> list[str]:
+    """The comments of an entry being filled, without msgmerge's fuzzy flag and previous msgid:
+    msgfmt leaves a fuzzy entry out, so a translation given here would silently not show."""
+    kept = []
+    for line in head:
+        if line.startswith("#|"):
+            continue
+        if line.startswith("#,"):
+            flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() != "fuzzy"]
+            if not flags:
+                continue
+            line = "#, " + ", ".join(flags)
+        kept.append(line)
+    return kept
+
+
+def header(po_text: str, name: str) -> str:
+    """A new catalogue's template header (title, fuzzy flag, placeholders) made a real one."""
+    first, rest = po_text.split("\n\n", 1)
+    if first.startswith("# SOME DESCRIPTIVE TITLE."):
+        first = HEADER_COMMENT[name] + first[first.index('msgid ""'):]
+    for template, real in HEADER_FIELDS:
+        first = first.replace(template, real)
+    return first + "\n\n" + rest
+
+
+def fill(po_text: str, en: dict = EN, plurals: dict = PLURALS) -> str:
     entries = po_text.split("\n\n")
     for index, entry in enumerate(entries):
         lines = entry.split("\n")
@@ -114,18 +172,23 @@ def fill(po_text: str) -> str:
             blocks[key] = [first] + [line for line in lines[start + 1:end] if line.startswith('"')]
         msgid = _text(blocks["msgid"])
         head = lines[:starts[0]]
-        if msgid in EN:
-            entries[index] = "\n".join(head + [f"msgid {_quote(msgid)}", f"msgstr {_quote(EN[msgid])}"])
-        elif msgid in PLURALS and "msgid_plural" in blocks:
-            one, many = PLURALS[msgid]
-            entries[index] = "\n".join(head + [f"msgid {_quote(msgid)}",
-                                               f"msgid_plural {_quote(_text(blocks['msgid_plural']))}",
-                                               f"msgstr[0] {_quote(one)}", f"msgstr[1] {_quote(many)}"])
+        if msgid in en:
+            entries[index] = "\n".join(_settled(head) + [f"msgid {_quote(msgid)}", f"msgstr {_quote(en[msgid])}"])
+        elif msgid in plurals and "msgid_plural" in blocks:
+            one, many = plurals[msgid]
+            entries[index] = "\n".join(_settled(head) + [f"msgid {_quote(msgid)}",
+                                                        f"msgid_plural {_quote(_text(blocks['msgid_plural']))}",
+                                                        f"msgstr[0] {_quote(one)}", f"msgstr[1] {_quote(many)}"])
     text = "\n\n".join(entries)
     return re.sub(r'"Plural-Forms: [^"]*"', '"Plural-Forms: nplurals=2; plural=(n != 1);\\\\n"', text)
 
 
+def compile_catalogue(po: Path, en: dict, plurals: dict) -> None:
+    po.write_text(fill(header(po.read_text(encoding="utf-8"), po.name), en, plurals), encoding="utf-8")
+    subprocess.run(["msgfmt", "--check-format", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+    print(f"{len(en) + len(plurals)} strings in English; compiled {po.with_suffix('.mo')}")
+
+
 if __name__ == "__main__":
-    PO.write_text(fill(PO.read_text(encoding="utf-8")), encoding="utf-8")
-    subprocess.run(["msgfmt", "--check-format", "-o", str(PO.with_suffix(".mo")), str(PO)], check=True)
-    print(f"{len(EN) + len(PLURALS)} strings in English; compiled {PO.with_suffix('.mo')}")
+    compile_catalogue(PO, EN, PLURALS)
+    compile_catalogue(PO_JS, EN_JS, PLURALS_JS)
