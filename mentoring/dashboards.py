@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -518,7 +520,25 @@ def desa_products(*, user, desa, filters: DashboardFilters):
     return filters.products(products, score="score")
 
 
-def page_with_scores(page):
+def desa_products_count(*, desa, filters: DashboardFilters) -> int | None:
+    """How many products desa_products() lists, added up from the desa's summary rows when
+    the filters are ones those rows count products by (size class, legal readiness: a
+    UMKM's, so all its products); None under a sector, market reach or potential class
+    filter, which select products, not UMKM — then the rows are counted."""
+    if filters.sector or filters.market_reach or filters.rating_class:
+        return None
+    rows, sector_bit = filters._summary_rows(kecamatan_ids=[desa.kecamatan_id])
+    return rows.filter(desa=desa, sector_bit=sector_bit).aggregate(n=Coalesce(Sum("products"), 0))["n"]
+
+
+def desa_products_page(products, *, desa, filters: DashboardFilters, per_page: int, number):
+    """Page `number` of desa_products() with their scores; counted from the desa's summaries
+    where they hold the count (a desa of 5,000 products is not counted row by row)."""
+    paginator = Paginator(products, per_page)
+    counted = desa_products_count(desa=desa, filters=filters)
+    if counted is not None:
+        paginator.count = counted
+    page = paginator.get_page(number)
     page.object_list = with_scores(page.object_list)
     return page
 

@@ -257,7 +257,8 @@ def dashboard_desa(request, code):
     context = {
         "desa": desa,
         "filters": filters,
-        "page": dashboards.page_with_scores(Paginator(products, DESA_PRODUCTS_PER_PAGE).get_page(request.GET.get("halaman"))),
+        "page": dashboards.desa_products_page(products, desa=desa, filters=filters, per_page=DESA_PRODUCTS_PER_PAGE,
+                                              number=request.GET.get("halaman")),
         "ranking": dashboards.flagship_ranking_cached(desa=desa),
         "desa_feature": {"type": "Feature", "geometry": desa.boundary, "properties": {"code": desa.code, "name": desa.name}},
         **dashboards.filter_choices(),

@@ -229,7 +229,8 @@ class UMKM(EditTracked):
             non_negative_constraint("annual_turnover", "umkm"),
         ]
         indexes = [
-            models.Index(fields=["desa", "is_active"]),
+            # a desa's active UMKM, and in name order (the desa dashboard's page of products)
+            models.Index(fields=["desa", "is_active", "name"]),
             models.Index(fields=["created_at"]),
             models.Index(fields=["updated_at"]),
         ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from mapping import services
 from mapping.services.facts import facts_changed
-from mapping.models import UMKM, Assessment, Desa, Permit, RatingClass, Sector
+from mapping.models import UMKM, Assessment, Desa, Permit, Product, RatingClass, Sector
 from tests.factories import PermitFactory, ProductFactory, UMKMFactory
 
 pytestmark = pytest.mark.django_db
@@ -334,6 +334,37 @@ def test_desa_page_lists_its_products_with_scores(client, world, registry, djang
     assert [p.umkm.name for p in crafts.context["page"]] == ["Anyaman"]
     client.force_login(world.users["pendamping_b"])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("params, lookups", [
+    ({}, {}),
+    ({"skala": "mikro"}, {"umkm__fact__size_class": "mikro"}),
+    ({"skala": "kecil", "siap": "ya"}, {"umkm__fact__size_class": "kecil", "umkm__fact__is_ready": True}),
+    ({"siap": "tidak"}, {"umkm__fact__is_ready": False}),
+    ({"sektor": "kerajinan"}, {"sector__code": "kerajinan"}),
+    ({"pasar": "ekspor"}, {"market_reach": "ekspor"}),
+])
+def test_the_desa_page_counts_the_products_it_lists(client, world, registry, params, lookups):
+    """The desa page's "N produk" and its pages: the desa's summaries where they hold the count
+    (no filter, size class, legal readiness), its rows otherwise — equal to the active products
+    of its active UMKM counted straight from the tables, a product no longer made and a closed
+    UMKM's product left out; 30 products make two pages."""
+    karangbanjar = world.desa["X"]
+    siap = UMKM.objects.get(name="Siap")
+    for n in range(26):
+        ProductFactory(umkm=siap, name=f"Produk {n:02d}")
+    ProductFactory(umkm=siap, name="Tidak dibuat lagi", is_active=False)
+    ProductFactory(umkm=UMKM.objects.get(name="Tutup"), name="Dari usaha tutup")
+    facts_changed(everything=True)
+    client.force_login(world.users["pimpinan"])
+
+    response = client.get(reverse("mentoring:dashboard-desa", args=[karangbanjar.code]), params)
+
+    expected = Product.objects.filter(is_active=True, umkm__is_active=True, umkm__desa=karangbanjar, **lookups)
+    page = response.context["page"]
+    assert page.paginator.count == expected.count()
+    listed = [p.pk for n in page.paginator.page_range for p in page.paginator.page(n).object_list]
+    assert sorted(listed) == sorted(expected.values_list("pk", flat=True))
 
 
 def test_umkm_history_shows_scores_over_time_and_visits(client, world, registry, django_assert_num_queries):
