@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from mapping.models import UMKM, Desa, Kecamatan, Komoditas, Permit, Product, Sector
 from mapping.models.catalogue import CatalogueEntry, CatalogueListing, Consent
-from purbalingga_umkm.figures import figures_cached
+from purbalingga_umkm.figures import figures_cached, figures_cached_per_kecamatan
 from purbalingga_umkm.params import text_param
 from spreadsheets import bulk
 
@@ -249,15 +249,26 @@ def catalogue_page(*, filters: CatalogueFilters, page: str | int = 1):
     """One page of published products matching the filters, with their labels, from the list
     rows (CatalogueListing): two queries (count, the page) whatever the number of products.
     The count reads the list rows alone (not the names the page joins in); without a search
-    text (chosen from lists: a bounded number of keys) it is kept until the next write that
-    changes figures or the catalogue."""
+    text (chosen from lists: a bounded number of keys) it is added up from each kecamatan's
+    count, kept until the next write in that kecamatan."""
     listings = filters.apply(CatalogueListing.objects.all())
     paginator = Paginator(listings.order_by("name", "product_id").values(*LISTING_FIELDS), PAGE_SIZE)
-    paginator.count = (listings.count() if filters.query
-                       else figures_cached(f"katalog:count:{filters.cache_key()}", listings.count))
+    paginator.count = listings.count() if filters.query else _kept_count(listings, filters)
     page_obj = paginator.get_page(page)
     page_obj.object_list = [_listed(row) for row in page_obj.object_list]
     return page_obj
+
+
+def _kept_count(listings, filters: CatalogueFilters) -> int:
+    """How many list rows match, as the sum of per-kecamatan counts each kept under its
+    kecamatan's stamp: after a write in one kecamatan only its rows are counted again."""
+    def count_in(kecamatan_ids):
+        return dict(listings.filter(kecamatan_id__in=kecamatan_ids).values("kecamatan_id")
+                    .annotate(n=Count("pk")).values_list("kecamatan_id", "n").order_by())
+
+    parts = figures_cached_per_kecamatan(f"katalog:count:{filters.cache_key()}",
+                                         list(Kecamatan.objects.order_by().values_list("pk", flat=True)), count_in)
+    return sum(n or 0 for n in parts.values())
 
 
 def _published_lists() -> dict:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from mapping.models import UMKM, Desa, Komoditas, Permit, Product
-from mapping.models.catalogue import CatalogueEntry, Consent
+from mapping.models.catalogue import CatalogueEntry, CatalogueListing, Consent
 from mapping.services.catalogue import (
     CatalogueError, catalogue_publish, catalogue_unpublish, consent_record, consent_withdraw,
 )
@@ -208,12 +208,35 @@ def test_the_catalogue_list_runs_the_same_queries_for_3_or_30_products(client, w
     many = count()
     assert few[1] == 3 and many[1] == 24  # a full page of 24
     assert few[0] == many[0]
-    # A visitor after a write: the cache stamp and the count (kept under it), the page of the
-    # list rows, the stamp again and the filter lists (commodities, sectors, kecamatan): 7;
-    # the next finds the count and the lists kept: the stamp twice and the page, 3.
-    assert few[0] == 7
-    with django_assert_num_queries(3):
+    # A visitor after a write: the kecamatan, their cache stamps and the count of the
+    # kecamatan written in (each kept under its stamp), the page of the list rows, the
+    # regency's stamp and the filter lists (commodities, sectors, kecamatan): 8; the next
+    # finds the counts and the lists kept: the kecamatan, both stamps and the page, 4.
+    assert few[0] == 8
+    with django_assert_num_queries(4):
         assert client.get(url).status_code == 200
+
+
+def test_a_publication_in_one_kecamatan_counts_again_only_that_kecamatan_s_products(
+        client, world, django_capture_on_commit_callbacks):
+    """The catalogue's count is kept per kecamatan: after a UMKM of Kalimanah is published,
+    only Kalimanah's list rows are counted again, and the total is right."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    published_producer(world, 1)
+    published_producer(world, 2, desa=world.desa["Y"])
+    url = reverse("mapping:katalog")
+    assert client.get(url).context["page"].paginator.count == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        published_producer(world, 3, desa=world.desa["Y"])
+
+    with CaptureQueriesContext(connection) as read:
+        response = client.get(url)
+
+    counts = [q["sql"] for q in read.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counts) == 1 and f'IN ({world.kecamatan["Y"].pk})' in counts[0]
+    assert response.context["page"].paginator.count == 3 == CatalogueListing.objects.count()
 
 
 def test_search_filters_and_badges_find_what_a_buyer_looks_for(client, world):
