@@ -491,15 +491,15 @@ def desa_figures(*, user, kecamatan, filters: DashboardFilters) -> list[Kecamata
 
 
 def kecamatan_mentors(*, kecamatan) -> list[dict]:
-    """The kecamatan's current pendamping with their visits of the last 90 days there."""
+    """The kecamatan's current pendamping with their visits of the last 90 days there (each
+    counted along the visits' (pendamping, date) index, not over all their visits)."""
     since = timezone.localdate() - timedelta(days=COVERAGE_DAYS)
+    visits = (Visit.objects.filter(pendamping=OuterRef("pendamping"), date__gte=since, umkm__desa__kecamatan=kecamatan)
+              .order_by().values("pendamping").annotate(n=Count("pk")).values("n"))
     return list(
         Assignment.objects.in_force().filter(kecamatan=kecamatan)
         .values("pendamping__full_name")
-        .annotate(visits=Count(
-            "pendamping__visits",
-            filter=Q(pendamping__visits__date__gte=since, pendamping__visits__umkm__desa__kecamatan=kecamatan),
-        ))
+        .annotate(visits=Coalesce(Subquery(visits), 0))
         .order_by("pendamping__full_name")
     )
 

@@ -304,6 +304,31 @@ def test_kecamatan_page_shows_each_desa_and_its_mentor(client, world, registry, 
     assert [r.assessment.product.umkm.name for r in response.context["ranking"]][0] == "Siap"
 
 
+def test_the_kecamatan_page_counts_each_pendamping_s_visits_of_the_last_90_days_there(client, world):
+    """Pendamping X's visits in Bojongsari within 90 days count; an older visit, and one
+    made in Kalimanah while helping out there, do not — as counted straight from the visits."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mentoring.models import Visit
+    from tests.factories import VisitFactory
+
+    today = timezone.localdate()
+    mentor = world.pendamping["X"]
+    for days_ago in (0, 30, 89, 90, 200):
+        VisitFactory(umkm=world.umkm["X"], pendamping=mentor, date=today - timedelta(days=days_ago))
+    VisitFactory(umkm=world.umkm["Y"], pendamping=mentor, date=today)
+    client.force_login(world.users["pimpinan"])
+
+    response = client.get(reverse("mentoring:dashboard-kecamatan", args=[world.kecamatan["X"].code]))
+
+    expected = Visit.objects.filter(pendamping=mentor, umkm__desa__kecamatan=world.kecamatan["X"],
+                                    date__gte=today - timedelta(days=90)).count()
+    assert response.context["mentors"] == [{"pendamping__full_name": mentor.full_name, "visits": expected}]
+    assert expected == 4 + 1  # four of these and the world's own visit in Bojongsari
+
+
 def test_kecamatan_page_of_another_kecamatan_is_not_found_for_a_pendamping(client, world, registry):
     client.force_login(world.users["pendamping_b"])
     assert client.get(reverse("mentoring:dashboard-kecamatan", args=["33.03.14"])).status_code == 404
