@@ -371,3 +371,23 @@ def test_a_searched_catalogue_counts_each_time_and_keeps_nothing_per_search_text
     assert not any("katalog:count" in key for key in set(cache._cache) - keys_before)
     client.get(url, {"kecamatan": "33.03.14"})
     assert any("katalog:count" in key for key in set(cache._cache) - keys_before)  # lists' choices are kept
+
+
+def test_a_buyer_s_search_can_read_only_the_matching_rows_on_postgresql(client, world):
+    """On PostgreSQL the catalogue's search ("keripik tempe": LIKE '%…%' on the search text)
+    can go through the trigram index migration 0030 made, instead of reading every list
+    row; SQLite has no such index and finds the same products."""
+    from django.db import connection
+
+    published_producer(world, 1)
+    searched = CatalogueListing.objects.filter(search__contains="sapu glagah")
+    assert client.get(reverse("mapping:katalog"), {"q": "Sapu Glagah"}).context["page"].paginator.count == 1
+    if connection.vendor != "postgresql":
+        assert searched.count() == 1
+        return
+    sql, params = searched.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: make the planner show it can
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "catalogue_search_trigram" in plan
