@@ -2,8 +2,8 @@
 
 import statistics
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import CharField, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce
@@ -17,8 +17,8 @@ from mapping.models import (
     Sentra,
 )
 from mapping.readiness import ReadinessItem, readiness_items
-from purbalingga_umkm.models import AuditEntry
 from purbalingga_umkm.links import reverse_for_ids
+from purbalingga_umkm.models import AuditEntry
 from purbalingga_umkm.queries import first_rows_per_group
 
 
@@ -688,11 +688,11 @@ PRODUCERS_READ = 3 * PRODUCERS_SHOWN  # catalogue rows read per commodity: a UMK
 
 
 def _first_producers_named(*, kecamatan, desa, komoditas_ids) -> dict[int, list[NamedProducer]]:
-    """{commodity id: its first PRODUCERS_SHOWN producers
-    published in the area's catalogue, by name}: a UMKM with two products of a commodity is
-    named once. Each commodity's first PRODUCERS_READ rows are read along the catalogue's
-    (kecamatan, komoditas, business name) index, whatever the size of the area; a commodity
-    whose first rows are all one UMKM's products names fewer — the others are still counted."""
+    """{commodity id: its first PRODUCERS_SHOWN producers published in the area's catalogue,
+    by name}: a UMKM with two products of a commodity is named once. Each commodity's first
+    PRODUCERS_READ rows are read along the catalogue's (kecamatan, komoditas, business name)
+    index, whatever the size of the area; a commodity whose first rows are all one UMKM's
+    products names fewer — the others are still counted."""
     listings = CatalogueListing.objects.filter(kecamatan=kecamatan)
     if desa is not None:
         listings = listings.filter(desa=desa)

@@ -15,7 +15,6 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from purbalingga_umkm.figures import figures_outdated_by_upgrade
-
         from purbalingga_umkm.middleware import StaffIdleTimeout
 
         user_logged_in.connect(StaffIdleTimeout.signed_in, dispatch_uid="staff-idle-clock")

@@ -14,7 +14,7 @@ pages valid; a write whose area is not known (a rubric, a sector list) bumps "se
 """
 
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F
 
 from purbalingga_umkm.models import AreaStamp, FiguresStamp
@@ -93,10 +93,10 @@ def _bump(areas) -> None:
 def figures_outdated_by_upgrade(using="default", **kwargs) -> None:
     """After `migrate`: every kept figure is outdated, so the upgraded code never reads a
     value the previous release computed (and pickled in its own shape) from a shared cache."""
-    from django.db import connection
-
-    tables = connection.introspection.table_names()
-    if using == "default" and {FiguresStamp._meta.db_table, AreaStamp._meta.db_table} <= set(tables):
+    if using != "default":
+        return
+    tables = set(connections[using].introspection.table_names())
+    if {FiguresStamp._meta.db_table, AreaStamp._meta.db_table} <= tables:
         _bump([EVERYWHERE])
 
 
