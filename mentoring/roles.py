@@ -18,6 +18,9 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
                 "kecamatan", "desa", "sector", "umkm", "product", "permit",
                 "rubric", "criterion", "criterionlevel", "ratingclass", "assessment", "komoditas", "sentra",
             )
+        } | {
+            # Written on the catalogue's own pages (checked, audited); read in the back office.
+            m: ("view",) for m in ("catalogueentry", "consent")
         },
         "mapping#transfer": {
             **{m: TRANSFER for m in ("kecamatan", "desa", "sector", "umkm", "product", "assessment")},

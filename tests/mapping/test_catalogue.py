@@ -391,3 +391,29 @@ def test_a_buyer_s_search_can_read_only_the_matching_rows_on_postgresql(client, 
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "catalogue_search_trigram" in plan
+
+
+def test_admin_dinas_reads_the_owners_consents_in_the_back_office_and_changes_none(client, world):
+    """An auditor asks for a UMKM's consent: Admin Dinas finds it in the back office with its
+    evidence and who recorded it; the record cannot be added, changed or deleted there (the
+    portal's pages write and audit it), and a pendamping does not see the list."""
+    umkm = published_producer(world, 1, consent={"contact": True})
+    consent = Consent.objects.get(umkm=umkm)
+    client.force_login(world.users["admin"])
+
+    listed = client.get(reverse("admin:mapping_consent_changelist"), {"q": "Sapu Jaya 1", "status": "berlaku"})
+    assert listed.status_code == 200 and umkm.name in listed.content.decode()
+    shown = client.get(reverse("admin:mapping_consent_change", args=[consent.pk]))
+    record = shown.content.decode()
+    assert shown.status_code == 200 and "Formulir bertanda tangan" in record and "pendamping.a" in record  # who recorded it
+    assert client.get(reverse("admin:mapping_catalogueentry_changelist"), {"is_published__exact": "1"}).status_code == 200
+    assert client.get(reverse("admin:mapping_consent_add")).status_code == 403
+    refused = client.post(reverse("admin:mapping_consent_change", args=[consent.pk]),
+                          {"evidence": "diubah", "given_on": "2026-11-01"})
+    assert refused.status_code == 403
+    assert client.post(reverse("admin:mapping_consent_delete", args=[consent.pk]), {"post": "yes"}).status_code == 403
+    consent.refresh_from_db()
+    assert consent.evidence == "Formulir bertanda tangan"
+
+    client.force_login(world.users["pendamping_a"])
+    assert client.get(reverse("admin:mapping_consent_changelist")).status_code == 403
