@@ -12,11 +12,8 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_migrate
 
-        from purbalingga_umkm.figures import figures_outdated_by_upgrade
         from purbalingga_umkm.middleware import StaffIdleTimeout
 
         user_logged_in.connect(StaffIdleTimeout.signed_in, dispatch_uid="staff-idle-clock")
-        post_migrate.connect(figures_outdated_by_upgrade, sender=self, dispatch_uid="figures-outdated-by-upgrade")
 

@@ -13,8 +13,9 @@ kecamatan's stamp and the "semua" stamp: a write in Bojongsari leaves Kalimanah'
 pages valid; a write whose area is not known (a rubric, a sector list) bumps "semua".
 """
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from purbalingga_umkm.models import AreaStamp, FiguresStamp
@@ -47,10 +48,17 @@ def _kecamatan_stamp(stamps: dict, kecamatan_id) -> str:
     return f"{stamps.get(EVERYWHERE, 0)}.{kecamatan_id}.{stamps.get(kecamatan_area(kecamatan_id), 0)}"
 
 
+def _key(name: str, stamp: str) -> str:
+    # The release in every key: a figure computed (and pickled in its own shape) by one
+    # version of the code is never read by another, even from a shared cache while the
+    # workers of both run side by side during an upgrade.
+    return f"figures:{settings.RELEASE[:12]}:{stamp}:{name}"
+
+
 def figures_cached(name: str, compute, *, kecamatan_id=None):
     """`compute()`, cached until the next committed write that changes figures — of the
     whole regency, or with `kecamatan_id`, of that kecamatan (a write elsewhere keeps it)."""
-    key = f"figures:{_key_stamp(kecamatan_id)}:{name}"
+    key = _key(name, _key_stamp(kecamatan_id))
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -59,20 +67,22 @@ def figures_cached(name: str, compute, *, kecamatan_id=None):
 
 
 def figures_cached_per_kecamatan(name: str, kecamatan_ids, compute) -> dict:
-    """{kecamatan id: its part of a regency figure}, each part cached under its kecamatan's
+    """{kecamatan id: its part of a regency figure}, each part kept with its kecamatan's
     stamp: after a write in one kecamatan only that part is computed again. `compute(ids)`
-    returns the parts of the kecamatan not found, {id: part} (a missing id: None). One read
-    of the stamps and one of the cache, whatever the number of kecamatan."""
+    returns the parts of the kecamatan not found, {id: part} (a missing id: None). The
+    parts live in one cache entry per figure: one read of the stamps, one of the cache and,
+    after a write, one cache write, whatever the number of kecamatan."""
     stamps = _stamps(EVERYWHERE, *(kecamatan_area(k) for k in kecamatan_ids))
-    keys = {k: f"figures:{_kecamatan_stamp(stamps, k)}:{name}" for k in kecamatan_ids}
-    found = cache.get_many(list(keys.values()))
-    parts = {k: found[key] for k, key in keys.items() if key in found}
+    wanted = {k: _kecamatan_stamp(stamps, k) for k in kecamatan_ids}
+    key = _key(name, "per-kecamatan")
+    kept = cache.get(key) or {}
+    parts = {k: kept[k][1] for k, stamp in wanted.items() if k in kept and kept[k][0] == stamp}
     missing = [k for k in kecamatan_ids if k not in parts]
     if missing:
         computed = compute(missing)
-        new = {k: computed.get(k) for k in missing}
-        cache.set_many({keys[k]: part for k, part in new.items()}, timeout=CACHE_SECONDS)
-        parts.update(new)
+        parts.update({k: computed.get(k) for k in missing})
+        kept.update({k: (wanted[k], parts[k]) for k in missing})
+        cache.set(key, kept, timeout=CACHE_SECONDS)
     return parts
 
 
@@ -88,16 +98,6 @@ def _bump(areas) -> None:
                     AreaStamp.objects.create(area=area, version=1)
             except IntegrityError:  # made meanwhile by another writer: bump that one
                 AreaStamp.objects.filter(area=area).update(version=F("version") + 1)
-
-
-def figures_outdated_by_upgrade(using="default", **kwargs) -> None:
-    """After `migrate`: every kept figure is outdated, so the upgraded code never reads a
-    value the previous release computed (and pickled in its own shape) from a shared cache."""
-    if using != "default":
-        return
-    tables = set(connections[using].introspection.table_names())
-    if {FiguresStamp._meta.db_table, AreaStamp._meta.db_table} <= tables:
-        _bump([EVERYWHERE])
 
 
 def after_commit(function) -> None:

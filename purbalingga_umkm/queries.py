@@ -26,7 +26,7 @@ def first_rows_per_group(queryset, *, group: str, groups, order_by: list, fields
         owners = queryset.model._meta.get_field(group).related_model._base_manager.using(queryset.db)
         return [(owner, *(row[f"c{i}"] for i in range(len(fields))), position)
                 for owner, rows in owners.filter(pk__in=groups).order_by().values_list("pk", ArraySubquery(first))
-                for position, row in enumerate(rows, start=1)]
+                for position, row in enumerate(rows or (), start=1)]  # NULL when the queryset is empty by construction
     return list(queryset.filter(**{f"{group}__in": groups})
                 .annotate(position_in_group=Window(RowNumber(), partition_by=[F(group)], order_by=list(order_by)))
                 .filter(position_in_group__lte=n).values_list(group, *fields, "position_in_group"))

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from purbalingga_umkm import geolibs
+from purbalingga_umkm.release import git_commit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -127,6 +128,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # names it (rediscache://127.0.0.1:6379/1), else the database cache, whose table a
 # migration makes. A developer's `make run` (DEBUG) keeps a per-process cache: no server.
 CACHE_TABLE = "purbalingga_cache"
+# The version of the code, in the keys of kept figures (purbalingga_umkm/figures.py): the git
+# commit of the checkout, or RELEASE where the code is deployed without its .git folder.
+RELEASE = env.str("RELEASE", default="") or git_commit(BASE_DIR) or "unversioned"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://" if DEBUG else f"dbcache://{CACHE_TABLE}")}
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -60,3 +60,21 @@ def test_gis_libraries_load_without_system_packages():
 def test_ui_language_and_time_zone_are_indonesian():
     assert settings.LANGUAGE_CODE == "id"
     assert settings.TIME_ZONE == "Asia/Jakarta"
+
+
+def test_the_release_is_the_checkout_s_git_commit_unless_set(tmp_path):
+    """RELEASE (the version in the keys of kept figures) is read from .git without running
+    git: a branch's loose ref, a packed ref, a detached HEAD; nothing outside a checkout."""
+    from purbalingga_umkm.release import git_commit
+
+    git = tmp_path / ".git"
+    (git / "refs" / "heads").mkdir(parents=True)
+    (git / "HEAD").write_text("ref: refs/heads/main\n")
+    (git / "refs" / "heads" / "main").write_text("a" * 40 + "\n")
+    assert git_commit(tmp_path) == "a" * 40
+    (git / "refs" / "heads" / "main").unlink()
+    (git / "packed-refs").write_text(f"# pack-refs with: peeled\n{'b' * 40} refs/heads/main\n")
+    assert git_commit(tmp_path) == "b" * 40
+    (git / "HEAD").write_text("c" * 40 + "\n")
+    assert git_commit(tmp_path) == "c" * 40
+    assert git_commit(tmp_path / "elsewhere") == ""

@@ -128,6 +128,8 @@ def test_the_javascript_catalog_speaks_the_language_the_buyer_chose(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     catalog = client.get(reverse("javascript-catalog"))
     assert catalog["Content-Language"] == "en" and english in catalog.content.decode()
+    # The back office's scripts stay Indonesian: a hand-over reason offline.js sends is read by the office.
+    assert "ditolak server" not in catalog.content.decode() and "refused by the server" not in catalog.content.decode()
 
     client.post(reverse("set_language"), {"language": "id", "next": "/"})
     assert english not in client.get(reverse("javascript-catalog")).content.decode()

@@ -172,6 +172,8 @@ def fill(po_text: str, en: dict = EN, plurals: dict = PLURALS) -> str:
             blocks[key] = [first] + [line for line in lines[start + 1:end] if line.startswith('"')]
         msgid = _text(blocks["msgid"])
         head = lines[:starts[0]]
+        if not msgid:  # the header
+            continue
         if msgid in en:
             entries[index] = "\n".join(_settled(head) + [f"msgid {_quote(msgid)}", f"msgstr {_quote(en[msgid])}"])
         elif msgid in plurals and "msgid_plural" in blocks:
@@ -179,6 +181,14 @@ def fill(po_text: str, en: dict = EN, plurals: dict = PLURALS) -> str:
             entries[index] = "\n".join(_settled(head) + [f"msgid {_quote(msgid)}",
                                                         f"msgid_plural {_quote(_text(blocks['msgid_plural']))}",
                                                         f"msgstr[0] {_quote(one)}", f"msgstr[1] {_quote(many)}"])
+        elif all(_text(block) == "" for key, block in blocks.items() if key.startswith("msgstr")):
+            continue  # not listed and empty: left as makemessages wrote it
+        elif "msgid_plural" in blocks:  # not listed: stays Indonesian, whatever an older fill wrote
+            entries[index] = "\n".join(head + [f"msgid {_quote(msgid)}",
+                                               f"msgid_plural {_quote(_text(blocks['msgid_plural']))}",
+                                               'msgstr[0] ""', 'msgstr[1] ""'])
+        else:
+            entries[index] = "\n".join(head + [f"msgid {_quote(msgid)}", 'msgstr ""'])
     text = "\n\n".join(entries)
     return re.sub(r'"Plural-Forms: [^"]*"', '"Plural-Forms: nplurals=2; plural=(n != 1);\\\\n"', text)
 
