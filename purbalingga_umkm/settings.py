@@ -132,6 +132,10 @@ CACHE_TABLE = "purbalingga_cache"
 # commit of the checkout, or RELEASE where the code is deployed without its .git folder.
 RELEASE = env.str("RELEASE", default="") or git_commit(BASE_DIR) or "unversioned"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://" if DEBUG else f"dbcache://{CACHE_TABLE}")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # Django's default of 300 entries would let a crawler walking the catalogue's filter
+    # links cull the dashboards' figures; 10,000 small rows are nothing to PostgreSQL.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -18,6 +18,7 @@ def manage(*args, **env):
     test_only = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECURE_SSL_REDIRECT"}
     full_env = {k: v for k, v in os.environ.items() if k not in test_only}
     full_env.update(env)
+    full_env = {k: v for k, v in full_env.items() if v is not None}  # None: unset
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=full_env,
         capture_output=True, text=True, timeout=120,
@@ -78,3 +79,14 @@ def test_the_release_is_the_checkout_s_git_commit_unless_set(tmp_path):
     (git / "HEAD").write_text("c" * 40 + "\n")
     assert git_commit(tmp_path) == "c" * 40
     assert git_commit(tmp_path / "elsewhere") == ""
+
+
+def test_production_s_database_cache_keeps_enough_entries_for_the_catalogue_s_filters():
+    """With the database cache (production's default) a crawler walking the catalogue's
+    filter links must not cull the dashboards' figures: 10,000 entries, not Django's 300."""
+    result = manage("shell", "-c", "from django.conf import settings; c = settings.CACHES['default']; "
+                    "print(c['BACKEND'].rsplit('.', 1)[1], c['OPTIONS']['MAX_ENTRIES'])",
+                    DEBUG="false", SECRET_KEY=secrets.token_urlsafe(64), ALLOWED_HOSTS="localhost",
+                    CACHE_URL=None)  # production's default, not the tests' per-process cache
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["DatabaseCache", "10000"]
