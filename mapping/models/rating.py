@@ -127,9 +127,10 @@ class RatingClass(models.Model):
 
 
 # The one ordering of product rankings, as mapping.rating.ranking_key orders a round's
-# candidates: weighted score (0–100, the measure the class is read from), then MPE total,
-# then product name and id.
-ASSESSMENT_RANKING = (F("weighted_score").desc(), F("mpe_total").desc(), F("product__name").asc(),
+# candidates: weighted score (0–100, the measure the class is read from), then MPE total
+# (none recorded counts last, as ranking_key's 0 does, on PostgreSQL as on SQLite), then
+# product name and id.
+ASSESSMENT_RANKING = (F("weighted_score").desc(), F("mpe_total").desc(nulls_last=True), F("product__name").asc(),
                       F("product__pk").asc())
 
 

@@ -153,7 +153,7 @@ class ProductStanding(models.Model):
     is_ready = models.BooleanField()
     name = models.CharField(max_length=150)
     weighted_score = models.DecimalField(max_digits=5, decimal_places=2)
-    mpe_total = models.FloatField(null=True)
+    mpe_total = models.FloatField(null=True)  # written 0 when the assessment has none: the ranking's order
 
     class Meta:
         indexes = [

@@ -194,8 +194,9 @@ def _standings_insert(assessments, facts: dict | None = None) -> None:
     _insert(ProductStanding, [
         ProductStanding(product_id=p, assessment_id=a, umkm_id=u, desa_id=d, kecamatan_id=k, sector_id=sector,
                         market_reach=reach, size_class=facts.get(u, ("", False))[0],
-                        is_ready=bool(facts.get(u, ("", False))[1]), name=name, weighted_score=score, mpe_total=mpe)
-        for p, a, u, d, k, sector, reach, name, score, mpe in rows])
+                        is_ready=bool(facts.get(u, ("", False))[1]), name=name, weighted_score=score,
+                        mpe_total=mpe or 0)  # none recorded ranks as 0, as rating.ranking_key has it (not NULL,
+        for p, a, u, d, k, sector, reach, name, score, mpe in rows])  # which PostgreSQL sorts first)
 
 
 def standings_refresh(umkm_ids) -> None:

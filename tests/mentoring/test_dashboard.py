@@ -486,3 +486,25 @@ def test_a_printed_dashboard_says_when_and_with_which_filters(client, world):
     assert "Saringan: Sektor: Kerajinan; Kesiapan legal: lengkap" in page and "Dicetak " in page
     plain = client.get(reverse("mentoring:dashboard")).content.decode()
     assert "Saringan: tanpa saringan (semua UMKM)" in plain
+
+
+def test_a_product_without_an_mpe_total_ranks_after_its_equals_on_every_database(client, world, registry):
+    """Two products of equal score, one without an MPE total (an assessment recorded before
+    MPE was kept): it ranks after the other, as the determination's ranking_key orders
+    (no MPE counts as 0) — PostgreSQL puts NULL first in a descending order unless told."""
+    from mapping import rating
+    from mapping.selectors import flagship_ranking
+
+    Assessment.objects.all().delete()
+    first = ProductFactory(umkm=UMKM.objects.get(name="Siap"), name="A tanpa MPE")
+    second = ProductFactory(umkm=UMKM.objects.get(name="Anyaman"), name="B dengan MPE")
+    without, with_mpe = verify(world, first, 4), verify(world, second, 4)
+    Assessment.objects.filter(pk=without.pk).update(mpe_total=None)
+    facts_changed(everything=True)
+
+    ranked = [r.assessment.product.name for r in flagship_ranking(kecamatan=world.kecamatan["X"])]
+    by_rule = sorted([(first.name, None), (second.name, with_mpe.mpe_total)],
+                     key=lambda p: rating.ranking_key(weighted=without.weighted_score, mpe=p[1], name=p[0]))
+    assert ranked == [name for name, _mpe in by_rule] == ["B dengan MPE", "A tanpa MPE"]
+    response, _figures = dashboard(client, world.users["pimpinan"])
+    assert [a.product.name for a in response.context["flagships"]["33.03.14"]][:2] == ["B dengan MPE", "A tanpa MPE"]
