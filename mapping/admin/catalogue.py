@@ -8,17 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mapping.admin.filters import ProductKecamatanFilter
 from mapping.models.catalogue import CatalogueEntry, Consent
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from purbalingga_umkm.admin import ReadOnlyAdminMixin
 
 
 class InForceFilter(admin.SimpleListFilter):
