@@ -35,6 +35,12 @@ class CatalogueEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     exclude = ["version"]
     readonly_fields = ["published_by", "updated_at", "updated_by"]  # stamps the form would leave out
 
+    def get_object(self, request, object_id, from_field=None):
+        try:
+            return super().get_object(request, object_id, from_field)
+        except OverflowError:  # its key is the UMKM's: an id beyond SQLite's integers finds no entry
+            return None
+
 
 @admin.register(Consent)
 class ConsentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
