@@ -19,10 +19,11 @@ class InForceFilter(admin.SimpleListFilter):
         return [("berlaku", _("berlaku")), ("ditarik", _("ditarik"))]
 
     def queryset(self, request, queryset):
+        in_force = queryset.in_force()  # the one rule of a consent in force (ConsentQuerySet)
         if self.value() == "berlaku":
-            return queryset.filter(withdrawn_at__isnull=True)
+            return in_force
         if self.value() == "ditarik":
-            return queryset.filter(withdrawn_at__isnull=False)
+            return queryset.exclude(pk__in=in_force.values("pk"))
         return queryset
 
 

@@ -401,8 +401,16 @@ def test_admin_dinas_reads_the_owners_consents_in_the_back_office_and_changes_no
     consent = Consent.objects.get(umkm=umkm)
     client.force_login(world.users["admin"])
 
-    listed = client.get(reverse("admin:mapping_consent_changelist"), {"q": "Sapu Jaya 1", "status": "berlaku"})
-    assert listed.status_code == 200 and umkm.name in listed.content.decode()
+    withdrawn_by = published_producer(world, 2, consent={"contact": True})
+    consent_withdraw(umkm=withdrawn_by, by=world.users["admin"])
+
+    def listed(status):
+        page = client.get(reverse("admin:mapping_consent_changelist"), {"status": status})
+        assert page.status_code == 200
+        return {c.umkm_id for c in page.context["cl"].result_list}
+
+    assert listed("berlaku") == {umkm.pk} and listed("ditarik") == {withdrawn_by.pk}
+    assert listed("") == {umkm.pk, withdrawn_by.pk}
     shown = client.get(reverse("admin:mapping_consent_change", args=[consent.pk]))
     record = shown.content.decode()
     assert shown.status_code == 200 and "Formulir bertanda tangan" in record and "pendamping.a" in record  # who recorded it
