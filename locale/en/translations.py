@@ -174,21 +174,18 @@ def fill(po_text: str, en: dict = EN, plurals: dict = PLURALS) -> str:
         head = lines[:starts[0]]
         if not msgid:  # the header
             continue
-        if msgid in en:
-            entries[index] = "\n".join(_settled(head) + [f"msgid {_quote(msgid)}", f"msgstr {_quote(en[msgid])}"])
-        elif msgid in plurals and "msgid_plural" in blocks:
-            one, many = plurals[msgid]
-            entries[index] = "\n".join(_settled(head) + [f"msgid {_quote(msgid)}",
-                                                        f"msgid_plural {_quote(_text(blocks['msgid_plural']))}",
-                                                        f"msgstr[0] {_quote(one)}", f"msgstr[1] {_quote(many)}"])
-        elif all(_text(block) == "" for key, block in blocks.items() if key.startswith("msgstr")):
+        plural = "msgid_plural" in blocks
+        english = list(plurals.get(msgid, ("", ""))) if plural else [en.get(msgid, "")]
+        if not any(english) and all(_text(block) == "" for key, block in blocks.items() if key.startswith("msgstr")):
             continue  # not listed and empty: left as makemessages wrote it
-        elif "msgid_plural" in blocks:  # not listed: stays Indonesian, whatever an older fill wrote
-            entries[index] = "\n".join(head + [f"msgid {_quote(msgid)}",
-                                               f"msgid_plural {_quote(_text(blocks['msgid_plural']))}",
-                                               'msgstr[0] ""', 'msgstr[1] ""'])
+        # Listed: its English; not listed: emptied (stays Indonesian, whatever an older fill wrote).
+        lines = [*(_settled(head) if any(english) else head), f"msgid {_quote(msgid)}"]
+        if plural:
+            lines.append(f"msgid_plural {_quote(_text(blocks['msgid_plural']))}")
+            lines += [f"msgstr[{n}] {_quote(text)}" for n, text in enumerate(english)]
         else:
-            entries[index] = "\n".join(head + [f"msgid {_quote(msgid)}", 'msgstr ""'])
+            lines.append(f"msgstr {_quote(english[0])}")
+        entries[index] = "\n".join(lines)
     text = "\n\n".join(entries)
     return re.sub(r'"Plural-Forms: [^"]*"', '"Plural-Forms: nplurals=2; plural=(n != 1);\\\\n"', text)
 
